@@ -1,0 +1,18 @@
+// The subcommands. Each add_* registers one CLI11 subcommand; when the
+// operator picks it, its callback stores the action to run in `action`,
+// which returns the process exit status:
+//   0 clean, 1 error, 2 warnings only, 3 blocking findings.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace ksm::cli {
+
+using Action = std::function<int()>;
+
+enum ExitStatus { kExitClean = 0, kExitError = 1, kExitWarnings = 2, kExitBlocking = 3 };
+
+
+}  // namespace ksm::cli

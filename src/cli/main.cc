@@ -1,0 +1,25 @@
+// The kubespray-migrate binary: parses the command line and runs one
+// subcommand (see commands.h for the contract and exit statuses).
+#include <cstdio>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "kubespray-migrate: carry a Kubespray inventory from one release tag to the next,\n"
+      "explain what changes, and list the assertions that would fail before they do."};
+  app.set_version_flag("--version", std::string(KSM_VERSION));
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  ksm::cli::Action action;
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : ksm::cli::kExitError;
+  }
+  if (!action) return ksm::cli::kExitError;
+  return action();
+}

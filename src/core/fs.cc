@@ -1,0 +1,98 @@
+// read_file and write_file_atomic.
+#include "core/fs.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace ksm {
+
+Result<std::string> read_file(const fs::path& path, size_t max_bytes) {
+  std::error_code ec;
+  auto st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) return Error("no such file", Location{path.string()});
+  if (fs::is_directory(st)) return Error("is a directory, not a file", Location{path.string()});
+  auto size = fs::file_size(path, ec);
+  if (!ec && size > max_bytes)
+    return Error("file is too large (" + std::to_string(size) + " bytes, limit " +
+                     std::to_string(max_bytes) + ")",
+                 Location{path.string()});
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error(std::string("cannot read: ") + std::strerror(errno), Location{path.string()});
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return Error("read error", Location{path.string()});
+  return ss.str();
+}
+
+namespace {
+Status fsync_path(const fs::path& p, int flags) {
+  int fd = ::open(p.c_str(), flags);
+  if (fd < 0) return Error(std::string("cannot open for sync: ") + std::strerror(errno), Location{p.string()});
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0 && errno != EINVAL) return Error(std::string("fsync failed: ") + std::strerror(errno), Location{p.string()});
+  return {};
+}
+}  // namespace
+
+Status write_file_atomic(const fs::path& path, const std::string& content,
+                         const std::string& backup_suffix) {
+  fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::random_device rd;
+  fs::path tmp = dir / ("." + path.filename().string() + ".ksm-tmp-" + std::to_string(rd()));
+  {
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) return Error(std::string("cannot create temporary file: ") + std::strerror(errno), Location{tmp.string()});
+    // Keep the mode of the file we replace.
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) (void)::fchmod(fd, st.st_mode & 07777);
+    size_t off = 0;
+    while (off < content.size()) {
+      ssize_t n = ::write(fd, content.data() + off, content.size() - off);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        std::string msg = std::strerror(errno);
+        ::close(fd);
+        fs::remove(tmp, ec);
+        return Error("write failed: " + msg, Location{tmp.string()});
+      }
+      off += static_cast<size_t>(n);
+    }
+    if (::fsync(fd) != 0) {
+      std::string msg = std::strerror(errno);
+      ::close(fd);
+      fs::remove(tmp, ec);
+      return Error("fsync failed: " + msg, Location{tmp.string()});
+    }
+    ::close(fd);
+  }
+  if (!backup_suffix.empty() && fs::exists(path)) {
+    fs::path bak = path.string() + backup_suffix;
+    fs::remove(bak, ec);
+    fs::create_hard_link(path, bak, ec);
+    if (ec) {
+      fs::copy_file(path, bak, fs::copy_options::overwrite_existing, ec);
+      if (ec) {
+        fs::remove(tmp, ec);
+        return Error("cannot keep a backup: " + ec.message(), Location{bak.string()});
+      }
+    }
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string msg = std::strerror(errno);
+    fs::remove(tmp, ec);
+    return Error("rename failed: " + msg, Location{path.string()});
+  }
+  return fsync_path(dir, O_RDONLY | O_DIRECTORY);
+}
+
+}  // namespace ksm

@@ -1,0 +1,25 @@
+// File access for the operator's files: whole-file reads with clear errors,
+// and the only way this tool writes: atomically (temporary file, fsync,
+// rename), optionally keeping a backup of what it replaces.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "core/error.h"
+
+namespace ksm {
+
+namespace fs = std::filesystem;
+
+// Reads a whole file. Refuses files over `max_bytes` (default 64 MiB).
+Result<std::string> read_file(const fs::path& path, size_t max_bytes = 64u << 20);
+
+// Writes `content` to `path` atomically: a temporary file in the same
+// folder, fsync, rename over the target, fsync of the folder. With
+// `backup_suffix` non-empty an existing target is first hard-linked (or
+// copied) to path+suffix.
+Status write_file_atomic(const fs::path& path, const std::string& content,
+                         const std::string& backup_suffix = "");
+
+}  // namespace ksm

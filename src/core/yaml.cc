@@ -1,0 +1,215 @@
+// YAML 1.1 typing over yaml-cpp's parse tree.
+#include "core/yaml.h"
+
+#include <cmath>
+#include <regex>
+
+namespace ksm {
+
+namespace {
+
+bool all_of(std::string_view s, const char* set) {
+  return !s.empty() && s.find_first_not_of(set) == std::string_view::npos;
+}
+
+std::string no_underscores(std::string_view s) {
+  std::string r;
+  for (char c : s)
+    if (c != '_') r += c;
+  return r;
+}
+
+// Sexagesimal "1:20:30" (YAML 1.1 base 60).
+bool sexagesimal(std::string_view body, double& out) {
+  double v = 0;
+  size_t start = 0;
+  while (true) {
+    size_t colon = body.find(':', start);
+    std::string part = no_underscores(body.substr(start, colon == std::string_view::npos ? std::string_view::npos : colon - start));
+    if (part.empty()) return false;
+    v = v * 60 + std::stod(part);
+    if (colon == std::string_view::npos) break;
+    start = colon + 1;
+  }
+  out = v;
+  return true;
+}
+
+}  // namespace
+
+std::string_view strip_bom(std::string_view text) {
+  if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
+      static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF)
+    return text.substr(3);
+  return text;
+}
+
+Value yaml11_scalar(const std::string& s) {
+  static const std::regex re_null("^(~|null|Null|NULL|)$");
+  static const std::regex re_bool_t("^(yes|Yes|YES|true|True|TRUE|on|On|ON)$");
+  static const std::regex re_bool_f("^(no|No|NO|false|False|FALSE|off|Off|OFF)$");
+  static const std::regex re_int(
+      "^([-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|"
+      "[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+)$");
+  static const std::regex re_float(
+      "^([-+]?([0-9][0-9_]*)\\.[0-9_]*([eE][-+][0-9]+)?|[-+]?([0-9][0-9_]*)([eE][-+][0-9]+)|"
+      "\\.[0-9_]+([eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*|"
+      "[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN))$");
+  if (s.size() > 64) return Value(s);  // no scalar type is that long
+  if (std::regex_match(s, re_null)) return Value();
+  if (std::regex_match(s, re_bool_t)) return Value(true);
+  if (std::regex_match(s, re_bool_f)) return Value(false);
+  if (std::regex_match(s, re_int)) {
+    std::string t = no_underscores(s);
+    int sign = 1;
+    std::string_view b = t;
+    if (!b.empty() && (b[0] == '-' || b[0] == '+')) {
+      if (b[0] == '-') sign = -1;
+      b.remove_prefix(1);
+    }
+    try {
+      if (b == "0") return Value(static_cast<int64_t>(0));
+      if (b.substr(0, 2) == "0b") return Value(sign * static_cast<int64_t>(std::stoull(std::string(b.substr(2)), nullptr, 2)));
+      if (b.substr(0, 2) == "0x") return Value(sign * static_cast<int64_t>(std::stoull(std::string(b.substr(2)), nullptr, 16)));
+      if (b.find(':') != std::string_view::npos) {
+        double v;
+        if (sexagesimal(b, v)) return Value(static_cast<int64_t>(sign * v));
+      }
+      if (b[0] == '0') return Value(sign * static_cast<int64_t>(std::stoull(std::string(b), nullptr, 8)));
+      return Value(sign * static_cast<int64_t>(std::stoull(std::string(b), nullptr, 10)));
+    } catch (const std::exception&) {
+      return Value(s);  // out of int64 range: keep the text
+    }
+  }
+  if (std::regex_match(s, re_float)) {
+    std::string t = no_underscores(s);
+    std::string lower;
+    for (char c : t) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.find(".inf") != std::string::npos) return Value(lower[0] == '-' ? -HUGE_VAL : HUGE_VAL);
+    if (lower.find(".nan") != std::string::npos) return Value(std::nan(""));
+    try {
+      std::string_view b = t;
+      int sign = 1;
+      if (!b.empty() && (b[0] == '-' || b[0] == '+')) {
+        if (b[0] == '-') sign = -1;
+        b.remove_prefix(1);
+      }
+      if (b.find(':') != std::string_view::npos) {
+        double v;
+        if (sexagesimal(b, v)) return Value(sign * v);
+      }
+      return Value(std::stod(t));
+    } catch (const std::exception&) {
+      return Value(s);
+    }
+  }
+  (void)all_of;
+  return Value(s);
+}
+
+namespace {
+
+struct Converter {
+  const std::string& file;
+  std::vector<Error>* warnings;
+  YamlLoadOptions opts;
+  size_t nodes = 0;
+
+  Location loc(const YAML::Node& n) const {
+    auto m = n.Mark();
+    if (m.is_null()) return Location{file, 0, 0};
+    return Location{file, m.line + 1, m.column + 1};
+  }
+
+  Result<Value> convert(const YAML::Node& n, size_t depth) {
+    if (++nodes > opts.max_nodes)
+      return Error("YAML document expands to more than " + std::to_string(opts.max_nodes) +
+                       " nodes (alias bomb?)",
+                   loc(n));
+    if (depth > opts.max_depth) return Error("YAML nested too deeply", loc(n));
+    switch (n.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null: return Value();
+      case YAML::NodeType::Scalar: {
+        const std::string& tag = n.Tag();
+        const std::string& text = n.Scalar();
+        if (tag == "!vault") return Value(VaultText{text});
+        if (tag == "?") return yaml11_scalar(text);
+        if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
+            tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:null") {
+          Value v = yaml11_scalar(text);
+          return v;
+        }
+        return Value(text);  // quoted, !!str, !unsafe and other tags: a string
+      }
+      case YAML::NodeType::Sequence: {
+        List l;
+        l.reserve(n.size());
+        for (const auto& e : n) {
+          auto v = convert(e, depth + 1);
+          if (!v) return v.error();
+          l.push_back(std::move(*v));
+        }
+        return Value(std::move(l));
+      }
+      case YAML::NodeType::Map: {
+        Map m;
+        for (const auto& kv : n) {
+          std::string key;
+          if (kv.first.IsScalar()) {
+            key = kv.first.Scalar();
+            if (kv.first.Tag() == "?") {
+              Value k = yaml11_scalar(key);
+              if (!k.is_string()) key = to_python_str(k);
+              if (k.is_null()) key = "None";
+            }
+          } else {
+            auto k = convert(kv.first, depth + 1);
+            if (!k) return k.error();
+            key = to_python_str(*k);
+          }
+          auto v = convert(kv.second, depth + 1);
+          if (!v) return v.error();
+          if (key == "<<" && v->is_map() && kv.first.Tag() == "?") {  // merge key
+            for (const auto& [mk, mv] : v->as_map())
+              if (!m.contains(mk)) m.set(mk, mv);
+            continue;
+          }
+          if (m.contains(key) && warnings)
+            warnings->push_back(Error("duplicate key '" + key + "': the last value wins", loc(kv.first)));
+          m.set(key, std::move(*v));
+        }
+        return Value(std::move(m));
+      }
+    }
+    return Value();
+  }
+};
+
+}  // namespace
+
+Result<Value> yaml_node_to_value(const YAML::Node& node, const std::string& filename,
+                                 std::vector<Error>* warnings, YamlLoadOptions opts) {
+  Converter c{filename, warnings, opts};
+  return c.convert(node, 0);
+}
+
+Result<Value> parse_yaml(std::string_view text, const std::string& filename,
+                         std::vector<Error>* warnings, YamlLoadOptions opts) {
+  text = strip_bom(text);
+  if (text.find('\0') != std::string_view::npos) {
+    int line = 1;
+    for (char c : text.substr(0, text.find('\0')))
+      if (c == '\n') ++line;
+    return Error("NUL byte in YAML file", Location{filename, line, 0});
+  }
+  YAML::Node node;
+  try {
+    node = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return Error("invalid YAML: " + e.msg, Location{filename, e.mark.line + 1, e.mark.column + 1});
+  }
+  return yaml_node_to_value(node, filename, warnings, opts);
+}
+
+}  // namespace ksm

@@ -1,0 +1,115 @@
+// Tests of src/core: Value semantics, JSON in and out, YAML 1.1 typing as
+// Ansible's loader does it, atomic writes.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "core/fs.h"
+#include "core/json.h"
+#include "core/value.h"
+#include "core/yaml.h"
+
+using namespace ksm;
+
+TEST_CASE("value: python equality and str") {
+  CHECK(Value(1) == Value(1.0));
+  CHECK(Value(true) == Value(1));
+  CHECK(Value("1") != Value(1));
+  CHECK(Value() != Value::undefined());
+  CHECK(to_python_str(Value(List{Value("a"), Value(1), Value(true), Value()})) == "['a', 1, True, None]");
+  CHECK(to_python_str(Value(Map{{"k", Value("v")}})) == "{'k': 'v'}");
+  CHECK(to_python_str(Value(2.0)) == "2.0");
+  CHECK(!(Value::unknown("x") == Value::unknown("x")));
+}
+
+TEST_CASE("value: copy on write keeps the original") {
+  Value a(List{Value(1)});
+  Value b = a;
+  b.list_mut().push_back(Value(2));
+  CHECK(a.as_list().size() == 1);
+  CHECK(b.as_list().size() == 2);
+}
+
+TEST_CASE("map: keeps insertion order, replaces in place") {
+  Map m;
+  for (int i = 0; i < 20; ++i) m.set("k" + std::to_string(i), Value(i));
+  m.set("k3", Value("x"));
+  CHECK(m.entries()[3].second == Value("x"));
+  CHECK(m.find("k19")->as_int() == 19);
+  CHECK(m.erase("k0"));
+  CHECK(m.find("k19")->as_int() == 19);
+  CHECK(m.find("k0") == nullptr);
+}
+
+TEST_CASE("json: round trip and python-style output") {
+  auto v = parse_json(R"({"b": [1, 2.5, "x\u00e9", null, true], "a": {"c": -3}})");
+  REQUIRE(v.ok());
+  CHECK(to_json(*v, {true, 0}) == "{\"a\":{\"c\":-3},\"b\":[1,2.5,\"x\xc3\xa9\",null,true]}");
+  CHECK(to_json(Value(1000.0), {true, 0}) == "1000.0");
+  CHECK(to_json(Value(VaultText{"$ANSIBLE_VAULT;1.1"}), {true, 0}) == R"({"__ansible_vault": "$ANSIBLE_VAULT;1.1"})");
+  auto bad = parse_json("{\n  \"a\": }", "f.json");
+  REQUIRE(!bad.ok());
+  CHECK(bad.error().where.line == 2);
+}
+
+TEST_CASE("yaml: YAML 1.1 scalar typing as PyYAML does it") {
+  CHECK(yaml11_scalar("yes") == Value(true));
+  CHECK(yaml11_scalar("Off") == Value(false));
+  CHECK(yaml11_scalar("y").is_string());
+  CHECK(yaml11_scalar("0755").as_int() == 493);
+  CHECK(yaml11_scalar("0x1F").as_int() == 31);
+  CHECK(yaml11_scalar("1_000").as_int() == 1000);
+  CHECK(yaml11_scalar("1e3").is_string());
+  CHECK(yaml11_scalar("1.0e+3").as_float() == 1000.0);
+  CHECK(yaml11_scalar("~").is_null());
+  CHECK(yaml11_scalar("").is_null());
+  CHECK(yaml11_scalar("1:30").as_int() == 90);
+  CHECK(yaml11_scalar("v1.20.7").is_string());
+  CHECK(yaml11_scalar("10.233.64.0/18").is_string());
+}
+
+TEST_CASE("yaml: quoted strings stay strings, vault stays opaque, duplicates warn") {
+  std::vector<Error> warns;
+  auto v = parse_yaml("\xEF\xBB\xBF" "a: 'yes'\nb: yes\nc: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\na: 2\n",
+                      "x.yml", &warns);
+  REQUIRE(v.ok());
+  CHECK(v->get("a")->as_int() == 2);
+  CHECK(v->get("b")->as_bool());
+  REQUIRE(v->get("c")->is_vault());
+  CHECK(v->get("c")->vault_text() == "$ANSIBLE_VAULT;1.1;AES256\n6162\n");
+  REQUIRE(warns.size() == 1);
+  CHECK(warns[0].where.line == 6);
+}
+
+TEST_CASE("yaml: errors carry file:line:col; alias bombs are bounded") {
+  auto bad = parse_yaml("a: [1, 2\nb: c\n", "bad.yml");
+  REQUIRE(!bad.ok());
+  CHECK(bad.error().where.file == "bad.yml");
+  CHECK(bad.error().where.line >= 1);
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n";
+  std::string prev = "a";
+  for (int i = 0; i < 9; ++i) {
+    std::string n = "l" + std::to_string(i);
+    bomb += n + ": &" + n + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev +
+            ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n";
+    prev = n;
+  }
+  auto b = parse_yaml(bomb, "bomb.yml");
+  REQUIRE(!b.ok());
+  CHECK(b.error().message.find("alias bomb") != std::string::npos);
+}
+
+TEST_CASE("fs: atomic write keeps a backup and the file mode") {
+  fs::path dir = fs::temp_directory_path() / "ksm_core_test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::path f = dir / "a.yml";
+  { std::ofstream(f) << "old\n"; }
+  fs::permissions(f, fs::perms::owner_read | fs::perms::owner_write);
+  REQUIRE(write_file_atomic(f, "new\n", ".bak").ok());
+  CHECK(*read_file(f) == "new\n");
+  CHECK(*read_file(dir / "a.yml.bak") == "old\n");
+  CHECK((fs::status(f).permissions() & fs::perms::group_read) == fs::perms::none);
+  CHECK(!read_file(dir / "missing").ok());
+  fs::remove_all(dir);
+}
