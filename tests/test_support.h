@@ -1,0 +1,31 @@
+// Helpers shared by the unit tests: where the shared Kubespray data lives,
+// and skipping (with a clear message) when it is absent.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace ksm::test {
+
+inline std::filesystem::path shared_dir() {
+  if (const char* e = std::getenv("KSM_SHARED"); e && *e) return e;
+  return KSM_SHARED_DIR;
+}
+inline std::filesystem::path kubespray_data() { return shared_dir() / "kubespray-data.git"; }
+inline bool have_kubespray_data() { return std::filesystem::exists(kubespray_data() / "HEAD"); }
+inline std::filesystem::path testdata() { return KSM_TESTDATA; }
+
+}  // namespace ksm::test
+
+// Skips the rest of a test case when ../shared/kubespray-data.git is absent.
+#define KSM_REQUIRE_SHARED_DATA()                                                        \
+  do {                                                                                  \
+    if (!ksm::test::have_kubespray_data()) {                                            \
+      MESSAGE("skipped: " << ksm::test::kubespray_data().string()                       \
+                          << " is absent (the shared Kubespray data is not on this machine)"); \
+      return;                                                                           \
+    }                                                                                   \
+  } while (0)
