@@ -1,0 +1,237 @@
+// Workspace: the overlay of the inventory folder `upgrade` edits (see workspace.h).
+#include "upgrade/workspace.h"
+
+#include <git2.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "core/fs.h"
+
+namespace ksm::upgrade {
+
+namespace {
+
+bool skipped_name(const std::string& name) {
+  return name == ".git" || name.ends_with("~") || name.ends_with(".swp") ||
+         name.find(".ksm-tmp-") != std::string::npos;
+}
+
+bool inside(const fs::path& root, const fs::path& p) {
+  auto r = root.lexically_normal().string();
+  auto s = p.lexically_normal().string();
+  return s == r || s.starts_with(r.ends_with('/') ? r : r + "/");
+}
+
+}  // namespace
+
+Result<Workspace> Workspace::load(const fs::path& root) {
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return Error("not a folder", Location{root.string()});
+  Workspace w;
+  w.root_ = root;
+  fs::path canon_root = fs::canonical(root, ec);
+  if (ec) return Error("cannot resolve: " + ec.message(), Location{root.string()});
+  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+  if (ec) return Error("cannot list: " + ec.message(), Location{root.string()});
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) return Error("cannot list: " + ec.message(), Location{root.string()});
+    const fs::path& p = it->path();
+    if (skipped_name(p.filename().string())) {
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_symlink(ec)) {
+      fs::path target = fs::canonical(p, ec);
+      if (ec || !inside(canon_root, target))
+        return Error("symbolic link points outside the inventory; refusing to follow it",
+                     Location{p.string()});
+    }
+    if (!it->is_regular_file(ec)) continue;
+    auto text = read_file(p);
+    if (!text) return text.error();
+    std::string rel = fs::relative(p, root, ec).generic_string();
+    WorkFile f;
+    f.original_path = rel;
+    f.original = *text;
+    f.text = std::move(*text);
+    w.files_.emplace(rel, std::move(f));
+  }
+  return w;
+}
+
+bool Workspace::exists(const std::string& rel) const {
+  auto it = files_.find(rel);
+  return it != files_.end() && !it->second.deleted;
+}
+
+const std::string* Workspace::text(const std::string& rel) const {
+  auto it = files_.find(rel);
+  return (it == files_.end() || it->second.deleted) ? nullptr : &it->second.text;
+}
+
+std::vector<std::string> Workspace::files() const {
+  std::vector<std::string> out;
+  for (const auto& [rel, f] : files_)
+    if (!f.deleted) out.push_back(rel);
+  return out;
+}
+
+std::vector<std::string> Workspace::files_under(const std::string& dir) const {
+  std::string prefix = dir.ends_with('/') ? dir : dir + "/";
+  std::vector<std::string> out;
+  for (const auto& [rel, f] : files_)
+    if (!f.deleted && rel.starts_with(prefix)) out.push_back(rel);
+  return out;
+}
+
+void Workspace::put(const std::string& rel, std::string text) {
+  auto it = files_.find(rel);
+  if (it != files_.end()) {
+    it->second.text = std::move(text);
+    it->second.deleted = false;
+    return;
+  }
+  WorkFile f;
+  f.text = std::move(text);
+  files_.emplace(rel, std::move(f));
+}
+
+Status Workspace::move(const std::string& from, const std::string& to) {
+  std::vector<std::pair<std::string, std::string>> moves;
+  if (exists(from)) {
+    moves.emplace_back(from, to);
+  } else {
+    std::string pf = from.ends_with('/') ? from : from + "/";
+    std::string pt = to.ends_with('/') ? to : to + "/";
+    for (const auto& rel : files_under(from)) moves.emplace_back(rel, pt + rel.substr(pf.size()));
+  }
+  if (moves.empty()) return Error("nothing to move at '" + from + "'");
+  for (const auto& [a, b] : moves)
+    if (exists(b)) return Error("cannot move '" + a + "' to '" + b + "': the target exists");
+  for (const auto& [a, b] : moves) {
+    auto node = files_.extract(a);
+    node.key() = b;
+    files_.insert(std::move(node));
+    // Keep a tombstone so in-place output removes the old file.
+    if (files_.find(a) == files_.end()) {
+      WorkFile tomb;
+      tomb.original_path = a;
+      tomb.deleted = true;
+      files_.emplace(a, std::move(tomb));
+    }
+  }
+  return {};
+}
+
+void Workspace::remove(const std::string& rel) {
+  auto it = files_.find(rel);
+  if (it != files_.end()) it->second.deleted = true;
+}
+
+bool Workspace::changed() const {
+  for (const auto& [rel, f] : files_) {
+    if (f.deleted) {
+      if (f.original_path) return true;
+      continue;
+    }
+    if (!f.original || f.original_path != rel || *f.original != f.text) return true;
+  }
+  return false;
+}
+
+Status Workspace::write_to(const fs::path& out_dir) const {
+  std::error_code ec;
+  if (fs::exists(out_dir, ec) && !fs::is_empty(out_dir, ec))
+    return Error("output folder exists and is not empty; choose another with -o",
+                 Location{out_dir.string()});
+  for (const auto& [rel, f] : files_) {
+    if (f.deleted) continue;
+    if (auto s = write_file_atomic(out_dir / rel, f.text); !s) return s;
+  }
+  return {};
+}
+
+Status Workspace::write_in_place(const std::string& backup_suffix) const {
+  std::error_code ec;
+  // First every new or changed file (atomically, with a backup of what it replaces) ...
+  for (const auto& [rel, f] : files_) {
+    if (f.deleted) continue;
+    bool same = f.original && f.original_path == rel && *f.original == f.text;
+    if (same) continue;
+    if (auto s = write_file_atomic(root_ / rel, f.text, backup_suffix); !s) return s;
+  }
+  // ... then files moved away or removed: renamed to their backup name, never deleted.
+  for (const auto& [rel, f] : files_) {
+    if (!f.deleted || !f.original_path) continue;
+    fs::path p = root_ / rel;
+    if (!fs::exists(p, ec)) continue;
+    fs::rename(p, p.string() + backup_suffix, ec);
+    if (ec) return Error("cannot keep a backup: " + ec.message(), Location{p.string()});
+  }
+  return {};
+}
+
+namespace {
+
+struct PatchDeleter {
+  void operator()(git_patch* p) const { git_patch_free(p); }
+};
+struct BufGuard {
+  git_buf buf = GIT_BUF_INIT;
+  ~BufGuard() { git_buf_dispose(&buf); }
+};
+
+std::string unified(const std::string* a, const std::string& a_name, const std::string* b,
+                    const std::string& b_name) {
+  git_libgit2_init();
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  opts.context_lines = 3;
+  git_patch* raw = nullptr;
+  // libgit2 adds the a/ and b/ prefixes and /dev/null for a missing side.
+  const std::string& an = a_name;
+  const std::string& bn = b_name;
+  int rc = git_patch_from_buffers(&raw, a ? a->data() : nullptr, a ? a->size() : 0, an.c_str(),
+                                  b ? b->data() : nullptr, b ? b->size() : 0, bn.c_str(), &opts);
+  std::unique_ptr<git_patch, PatchDeleter> patch(raw);
+  git_libgit2_shutdown();
+  if (rc != 0 || !patch) return {};
+  BufGuard out;
+  if (git_patch_to_buf(&out.buf, patch.get()) != 0) return {};
+  return std::string(out.buf.ptr, out.buf.size);
+}
+
+}  // namespace
+
+std::string Workspace::diff() const {
+  std::string out;
+  // Map original path -> current file, to pair moves.
+  std::map<std::string, const std::pair<const std::string, WorkFile>*> by_origin;
+  for (const auto& e : files_)
+    if (!e.second.deleted && e.second.original_path) by_origin[*e.second.original_path] = &e;
+  for (const auto& e : files_) {
+    const auto& [rel, f] = e;
+    if (f.deleted) {
+      if (f.original_path && !by_origin.count(*f.original_path) && f.original)
+        out += unified(&*f.original, rel, nullptr, rel);
+      continue;
+    }
+    if (!f.original) {
+      out += unified(nullptr, rel, &f.text, rel);
+      continue;
+    }
+    if (*f.original_path != rel) {
+      if (*f.original == f.text) {
+        out += "diff --git a/" + *f.original_path + " b/" + rel + "\nrename from " +
+               *f.original_path + "\nrename to " + rel + "\n";
+      } else {
+        out += unified(&*f.original, *f.original_path, &f.text, rel);
+      }
+      continue;
+    }
+    if (*f.original != f.text) out += unified(&*f.original, rel, &f.text, rel);
+  }
+  return out;
+}
+
+}  // namespace ksm::upgrade
