@@ -1,0 +1,113 @@
+// Rendering of the upgrade report (see report.h).
+#include "upgrade/report.h"
+
+#include <fmt/format.h>
+
+#include "core/json.h"
+
+namespace ksm::upgrade {
+
+size_t Report::conflict_count() const {
+  size_t n = 0;
+  for (const auto& h : hops) n += h.conflicts.size();
+  return n;
+}
+
+int Report::exit_status() const {
+  bool review = false;
+  for (const auto& h : hops) {
+    if (!h.conflicts.empty()) return 3;
+    for (const auto& n : h.notes) {
+      if (n.level == NoteLevel::Blocking) return 3;
+      if (n.level == NoteLevel::Review) review = true;
+    }
+  }
+  return review ? 2 : 0;
+}
+
+namespace {
+
+const char* level_name(NoteLevel l) {
+  switch (l) {
+    case NoteLevel::Info: return "info";
+    case NoteLevel::Review: return "review";
+    case NoteLevel::Blocking: return "blocking";
+  }
+  return "?";
+}
+
+Value opt(const Value& v) { return v.is_undefined() ? Value() : v; }
+
+std::string show(const Value& v) {
+  if (v.is_undefined()) return "(unset)";
+  if (v.is_vault()) return "(vault-encrypted)";
+  if (v.is_string()) return v.as_string();
+  return to_json(v, {true, 0});
+}
+
+}  // namespace
+
+std::string render_json(const Report& r) {
+  List hops;
+  for (const auto& h : r.hops) {
+    List changes, conflicts, notes;
+    for (const auto& c : h.changes) {
+      Map m;
+      m.set("kind", c.kind);
+      m.set("file", c.file);
+      m.set("line", static_cast<int64_t>(c.line));
+      m.set("variable", c.variable);
+      // Vault values never appear in a report.
+      m.set("old", c.old_value.is_vault() ? Value("(vault-encrypted)") : opt(c.old_value));
+      m.set("new", c.new_value.is_vault() ? Value("(vault-encrypted)") : opt(c.new_value));
+      m.set("reason", c.reason);
+      m.set("source", c.source);
+      changes.push_back(Value(std::move(m)));
+    }
+    for (const auto& c : h.conflicts)
+      conflicts.push_back(Value(Map{{"file", c.file}, {"line", static_cast<int64_t>(c.line)}, {"what", c.what}}));
+    for (const auto& n : h.notes)
+      notes.push_back(Value(Map{{"level", level_name(n.level)}, {"message", n.message}, {"source", n.source}}));
+    hops.push_back(Value(Map{{"from", h.from},
+                             {"to", h.to},
+                             {"changes", Value(std::move(changes))},
+                             {"conflicts", Value(std::move(conflicts))},
+                             {"notes", Value(std::move(notes))}}));
+  }
+  Map root{{"input", r.input}, {"output", r.output}, {"hops", Value(std::move(hops))},
+           {"conflicts", static_cast<int64_t>(r.conflict_count())},
+           {"exit_status", static_cast<int64_t>(r.exit_status())}};
+  return to_json(Value(std::move(root)), {false, 2}) + "\n";
+}
+
+std::string render_text(const Report& r, bool colour) {
+  auto paint = [&](const char* ansi, const std::string& s) {
+    return colour ? fmt::format("\033[{}m{}\033[0m", ansi, s) : s;
+  };
+  std::string out;
+  for (const auto& h : r.hops) {
+    out += paint("1", fmt::format("== {} -> {}", h.from, h.to)) +
+           fmt::format("  ({} changes, {} conflicts)\n", h.changes.size(), h.conflicts.size());
+    for (const auto& c : h.changes) {
+      std::string where = c.file + (c.line > 0 ? fmt::format(":{}", c.line) : "");
+      std::string what = c.variable.empty() ? "" : c.variable + ": ";
+      if (!c.old_value.is_undefined() || !c.new_value.is_undefined())
+        what += show(c.old_value) + " -> " + show(c.new_value);
+      out += fmt::format("  {:<16} {}  {}\n", paint("36", c.kind), where, what);
+      if (!c.reason.empty()) out += fmt::format("  {:<16} why: {}\n", "", c.reason);
+      if (!c.source.empty()) out += fmt::format("  {:<16} source: {}\n", "", c.source);
+    }
+    for (const auto& c : h.conflicts)
+      out += fmt::format("  {} {}:{}  {}\n", paint("1;31", "CONFLICT"), c.file, c.line, c.what);
+    for (const auto& n : h.notes) {
+      const char* ansi = n.level == NoteLevel::Blocking ? "1;31" : n.level == NoteLevel::Review ? "33" : "2";
+      out += fmt::format("  {} {}{}\n", paint(ansi, std::string(level_name(n.level)) + ":"), n.message,
+                         n.source.empty() ? "" : "  [" + n.source + "]");
+    }
+  }
+  out += fmt::format("{} hop(s), {} conflict(s); output: {}\n", r.hops.size(), r.conflict_count(),
+                     r.output);
+  return out;
+}
+
+}  // namespace ksm::upgrade

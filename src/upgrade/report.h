@@ -1,0 +1,61 @@
+// What `upgrade` did, hop by hop: every automatic change with its reason and
+// source (schema rule or Kubespray file:line), the conflicts left for the
+// operator, and notes to review. Rendered as text or JSON:
+//   {"hops":[{"from","to","changes":[{"kind","file","line","variable","old","new",
+//             "reason","source"}],"conflicts":[{"file","line"}],"notes":[...]}]}
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/value.h"
+
+namespace ksm::upgrade {
+
+struct Change {
+  std::string kind;      // merged, taken, pin, rename-group, rename-variable, move, restructure,
+                         // remove, write, kube-version, ...
+  std::string file;      // relative to the inventory
+  int line = 0;          // in the output file, 0 if none
+  std::string variable;  // may be empty
+  Value old_value = Value::undefined();
+  Value new_value = Value::undefined();
+  std::string reason;
+  std::string source;    // "schemas/v2.16.0.yml:12" or "roles/x/defaults/main.yml:3 @ v2.18.0"
+};
+
+struct Conflict {
+  std::string file;
+  int line = 0;
+  std::string what;
+};
+
+enum class NoteLevel { Info, Review, Blocking };
+
+struct Note {
+  NoteLevel level = NoteLevel::Review;
+  std::string message;
+  std::string source;
+};
+
+struct Hop {
+  std::string from;
+  std::string to;
+  std::vector<Change> changes;
+  std::vector<Conflict> conflicts;
+  std::vector<Note> notes;
+};
+
+struct Report {
+  std::string input;
+  std::string output;  // folder written, "(in place)", or "(diff)"
+  std::vector<Hop> hops;
+  // Exit status by the contract: 3 conflicts or blocking notes, 2 notes to review, 0 clean.
+  int exit_status() const;
+  size_t conflict_count() const;
+};
+
+std::string render_json(const Report& r);
+std::string render_text(const Report& r, bool colour);
+
+}  // namespace ksm::upgrade

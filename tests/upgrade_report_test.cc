@@ -1,0 +1,43 @@
+// Tests of src/upgrade/report: JSON shape, vault values hidden, exit status.
+#include <doctest/doctest.h>
+
+#include "core/json.h"
+#include "upgrade/report.h"
+
+using namespace ksm;
+using namespace ksm::upgrade;
+
+TEST_CASE("report: json shape and exit status") {
+  Report r;
+  r.output = "out";
+  Hop h{"v2.17.1", "v2.18.0", {}, {}, {}};
+  Change c;
+  c.kind = "pin";
+  c.file = "group_vars/k8s_cluster/k8s-cluster.yml";
+  c.line = 7;
+  c.variable = "container_manager";
+  c.old_value = Value("containerd");
+  c.new_value = Value("docker");
+  c.reason = "default changed";
+  h.changes.push_back(c);
+  Change v;
+  v.kind = "merged";
+  v.variable = "secret";
+  v.old_value = Value(VaultText{"$ANSIBLE_VAULT;1.1;AES256\nabc\n"});
+  h.changes.push_back(v);
+  r.hops.push_back(h);
+  CHECK(r.exit_status() == 0);
+  auto j = parse_json(render_json(r));
+  REQUIRE(j.ok());
+  const Value& ch = j->get("hops")->as_list()[0].get("changes")->as_list()[0];
+  CHECK(ch.get("kind")->as_string() == "pin");
+  CHECK(ch.get("new")->as_string() == "docker");
+  CHECK(ch.get("line")->as_int() == 7);
+  CHECK(render_json(r).find("ANSIBLE_VAULT") == std::string::npos);
+  CHECK(render_text(r, false).find("ANSIBLE_VAULT") == std::string::npos);
+  r.hops[0].notes.push_back({NoteLevel::Review, "check kube_version", ""});
+  CHECK(r.exit_status() == 2);
+  r.hops[0].conflicts.push_back({"addons.yml", 3, "both changed metallb_enabled"});
+  CHECK(r.exit_status() == 3);
+  CHECK(r.conflict_count() == 1);
+}
