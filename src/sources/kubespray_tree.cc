@@ -1,0 +1,383 @@
+// Loading a Kubespray tree: sample inventory and role variables (see kubespray_tree.h).
+#include "sources/kubespray_tree.h"
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/yaml.h"
+
+namespace ksm {
+
+namespace {
+
+constexpr std::string_view kSampleRoot = "inventory/sample";
+
+bool vars_extension(std::string_view name) {
+  auto slash = name.rfind('/');
+  std::string_view base = slash == std::string_view::npos ? name : name.substr(slash + 1);
+  if (base.empty() || base[0] == '.') return false;
+  auto dot = base.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) return true;  // no extension: Ansible reads it
+  std::string_view ext = base.substr(dot);
+  return ext == ".yml" || ext == ".yaml" || ext == ".json";
+}
+
+std::string basename(std::string_view p) {
+  auto slash = p.rfind('/');
+  return std::string(slash == std::string_view::npos ? p : p.substr(slash + 1));
+}
+
+// Ansible's _get_dir_vars_files: sorted entries of each level, folders recursed in place.
+Status dir_vars_files(const Source& src, const std::string& dir, std::vector<std::string>& out) {
+  auto files = src.list(dir, false);
+  if (!files) return files.error();
+  auto dirs = src.list_dirs(dir);
+  if (!dirs) return dirs.error();
+  std::vector<std::pair<std::string, bool>> entries;
+  for (auto& f : *files) entries.emplace_back(f, false);
+  for (auto& d : *dirs) entries.emplace_back(d, true);
+  std::sort(entries.begin(), entries.end());
+  for (auto& [p, is_dir] : entries) {
+    if (basename(p).starts_with(".")) continue;
+    if (is_dir) {
+      if (auto s = dir_vars_files(src, p, out); !s) return s;
+    } else if (vars_extension(p)) {
+      out.push_back(p);
+    }
+  }
+  return {};
+}
+
+// Ansible's find_vars_files(dir, "main"): the first of main (file or folder),
+// main.yml, main.yaml, main.json.
+Result<std::vector<std::string>> main_vars_files(const Source& src, const std::string& dir) {
+  std::vector<std::string> out;
+  for (const char* ext : {"", ".yml", ".yaml", ".json"}) {
+    std::string p = dir + "/main" + ext;
+    if (!src.exists(p)) continue;
+    if (src.is_dir(p)) {
+      if (*ext) continue;
+      if (auto s = dir_vars_files(src, p, out); !s) return s.error();
+    } else {
+      out.push_back(p);
+    }
+    break;
+  }
+  return out;
+}
+
+std::string trim(std::string_view s) {
+  size_t a = s.find_first_not_of(" \t\r");
+  if (a == std::string_view::npos) return "";
+  size_t b = s.find_last_not_of(" \t\r");
+  return std::string(s.substr(a, b - a + 1));
+}
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view l = text.substr(start, nl - start);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    lines.push_back(l);
+    start = nl + 1;
+  }
+  return lines;
+}
+
+}  // namespace
+
+const char* layer_name(Layer l) { return l == Layer::Defaults ? "defaults" : "vars"; }
+
+const VarDef* VarFile::find(std::string_view name) const {
+  for (const auto& v : vars)
+    if (v.name == name) return &v;
+  return nullptr;
+}
+
+Value VarFile::as_map() const {
+  Map m;
+  for (const auto& v : vars) m.set(v.name, v.value);
+  return Value(std::move(m));
+}
+
+Result<VarFile> parse_var_file(std::string path, std::string text) {
+  VarFile f;
+  f.path = std::move(path);
+  f.text = std::move(text);
+  try {
+    YAML::Node doc = YAML::Load(std::string(strip_bom(f.text)));
+    if (doc.IsNull() || !doc.IsDefined()) return f;
+    if (!doc.IsMap()) {
+      auto m = doc.Mark();
+      return Error("a variables file must hold a mapping at top level",
+                   Location{f.path, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1});
+    }
+    for (const auto& kv : doc) {
+      const YAML::Node& k = kv.first;
+      auto mark = k.Mark();
+      int line = mark.is_null() ? 0 : mark.line + 1;
+      int col = mark.is_null() ? 0 : mark.column + 1;
+      if (!k.IsScalar())
+        return Error("a variable name must be a scalar", Location{f.path, line, col});
+      auto v = yaml_node_to_value(kv.second, f.path, &f.warnings);
+      if (!v) return v.error();
+      std::string name = k.Scalar();
+      auto dup = std::find_if(f.vars.begin(), f.vars.end(), [&](const VarDef& d) { return d.name == name; });
+      if (dup != f.vars.end()) {
+        f.warnings.push_back(Error("duplicate variable '" + name + "' (first at line " +
+                                       std::to_string(dup->line) + "); the last one wins",
+                                   Location{f.path, line, col}));
+        dup->value = std::move(*v);
+        dup->line = line;
+        dup->column = col;
+      } else {
+        f.vars.push_back(VarDef{std::move(name), std::move(*v), line, col});
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    return Error(e.msg, Location{f.path, e.mark.is_null() ? 0 : e.mark.line + 1,
+                                 e.mark.is_null() ? 0 : e.mark.column + 1});
+  }
+  return f;
+}
+
+Result<VarFile> load_var_file(const Source& src, std::string_view path) {
+  auto text = src.read(path);
+  if (!text) return text.error();
+  return parse_var_file(std::string(path), std::move(*text));
+}
+
+bool Role::is_kubespray_defaults() const {
+  return name == "kubespray-defaults" || name == "kubespray_defaults";
+}
+
+// ------------------------------------------------------------ sample scanning
+
+std::vector<SampleVar> scan_sample_variables(const VarFile& f) {
+  std::vector<SampleVar> out;
+  for (const auto& v : f.vars) out.push_back(SampleVar{v.name, f.path, v.line, false, v.value, true});
+
+  static const std::regex re_key("^# ?([a-z_][a-zA-Z0-9_]*):(?:[ \t]+(.*))?$");
+  static const std::regex re_next_key("^[a-z_][a-zA-Z0-9_]*:([ \t]|$)");
+  auto lines = split_lines(f.text);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string line(lines[i]);
+    std::smatch m;
+    if (!std::regex_match(line, m, re_key)) continue;
+    SampleVar sv;
+    sv.name = m[1];
+    sv.file = f.path;
+    sv.line = static_cast<int>(i + 1);
+    sv.commented = true;
+    std::string rest = trim(m[2].str());
+    std::string doc;
+    std::string raw = rest;
+    if (rest.empty() || rest[0] == '#') {
+      // A block value commented out below the key.
+      std::string block;
+      size_t j = i + 1;
+      // The key sits after '#' and key_indent spaces; its block lines are
+      // commented lines indented deeper, or list items at the same indent.
+      size_t key_indent = line.size() > 1 && line[1] == ' ' ? 1 : 0;
+      for (; j < lines.size(); ++j) {
+        std::string_view l = lines[j];
+        if (l.empty() || l[0] != '#') break;
+        size_t n = 0;
+        while (1 + n < l.size() && l[1 + n] == ' ') ++n;
+        std::string_view content = l.substr(1 + n);
+        if (content.empty()) break;
+        bool item = content == "-" || content.starts_with("- ");
+        if (n <= 1 && std::regex_search(std::string(content), re_next_key)) break;  // the next key
+        if (!(n > key_indent || (n == key_indent && item))) break;
+        block += std::string(l.substr(1 + key_indent)) + "\n";
+      }
+      doc = sv.name + ":\n" + block;
+      raw = block;
+    } else {
+      doc = sv.name + ": " + rest + "\n";
+    }
+    std::vector<Error> ignored;
+    auto parsed = parse_yaml(doc, f.path, &ignored);
+    const Value* val = parsed && parsed->is_map() ? parsed->get(sv.name) : nullptr;
+    if (val) {
+      sv.value = *val;
+    } else {
+      sv.value = Value(raw);
+      sv.parsed = false;
+    }
+    out.push_back(std::move(sv));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const SampleVar& a, const SampleVar& b) { return a.line < b.line; });
+  return out;
+}
+
+std::vector<std::string> hosts_file_groups(const std::string& name, const std::string& text) {
+  std::vector<std::string> groups;
+  std::set<std::string> seen;
+  auto add = [&](const std::string& g) {
+    if (!g.empty() && seen.insert(g).second) groups.push_back(g);
+  };
+  bool yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+  if (yaml) {
+    auto doc = parse_yaml(text, name);
+    if (!doc || !doc->is_map()) return groups;
+    auto walk = [&](auto&& self, const Value& m) -> void {
+      if (!m.is_map()) return;
+      for (const auto& [g, body] : m.as_map()) {
+        add(g);
+        if (const Value* ch = body.get("children")) self(self, *ch);
+      }
+    };
+    walk(walk, *doc);
+    return groups;
+  }
+  bool in_children = false;
+  for (auto lv : split_lines(text)) {
+    std::string l = trim(lv);
+    if (l.empty() || l[0] == '#' || l[0] == ';') continue;
+    if (l.front() == '[' && l.back() == ']') {
+      std::string sec = l.substr(1, l.size() - 2);
+      auto colon = sec.find(':');
+      std::string g = sec.substr(0, colon);
+      std::string kind = colon == std::string::npos ? "" : sec.substr(colon + 1);
+      add(trim(g));
+      in_children = kind == "children";
+      continue;
+    }
+    if (in_children) {
+      auto end = l.find_first_of(" \t#");
+      add(l.substr(0, end));
+    }
+  }
+  return groups;
+}
+
+// ------------------------------------------------------------ the tree
+
+Result<KubesprayTree> KubesprayTree::load(const Source& src) {
+  KubesprayTree t;
+  t.label_ = src.label();
+
+  // Roles: folders under roles/ that hold defaults/ or vars/.
+  if (src.is_dir("roles")) {
+    auto files = src.list("roles", true);
+    if (!files) return files.error();
+    std::set<std::string> role_paths;
+    static const std::set<std::string> not_role_parts = {"tasks", "templates", "files", "handlers",
+                                                          "meta", "library", "molecule", "tests"};
+    for (const auto& p : *files) {
+      // roles/<a>/<b>/.../(defaults|vars)/...
+      std::vector<std::string> parts;
+      size_t start = 0;
+      while (true) {
+        size_t s = p.find('/', start);
+        parts.push_back(p.substr(start, s == std::string::npos ? std::string::npos : s - start));
+        if (s == std::string::npos) break;
+        start = s + 1;
+      }
+      for (size_t i = 2; i + 1 < parts.size(); ++i) {
+        if (not_role_parts.count(parts[i])) break;
+        if (parts[i] == "defaults" || parts[i] == "vars") {
+          std::string rp = parts[0];
+          for (size_t k = 1; k < i; ++k) rp += "/" + parts[k];
+          role_paths.insert(rp);
+          break;
+        }
+      }
+    }
+    for (const auto& rp : role_paths) {
+      Role role;
+      role.path = rp;
+      role.name = rp.substr(std::string("roles/").size());
+      for (Layer layer : {Layer::Defaults, Layer::Vars}) {
+        std::string dir = rp + "/" + layer_name(layer);
+        if (!src.is_dir(dir)) continue;
+        auto mains = main_vars_files(src, dir);
+        if (!mains) return mains.error();
+        std::set<std::string> auto_set(mains->begin(), mains->end());
+        auto all = src.list(dir, true);
+        if (!all) return all.error();
+        std::vector<std::pair<std::string, bool>> order;
+        for (const auto& m : *mains) order.emplace_back(m, true);
+        for (const auto& p : *all)
+          if (!auto_set.count(p) && vars_extension(p)) order.emplace_back(p, false);
+        for (const auto& [p, autoload] : order) {
+          auto vf = load_var_file(src, p);
+          if (!vf) return vf.error().context(src.label());
+          role.files.push_back(RoleFile{layer, autoload, std::move(*vf)});
+        }
+      }
+      t.roles_.push_back(std::move(role));
+    }
+  }
+
+  // The sample inventory.
+  Sample& s = t.sample_;
+  s.root = std::string(kSampleRoot);
+  if (src.is_dir(kSampleRoot)) {
+    auto files = src.list(kSampleRoot, true);
+    if (!files) return files.error();
+    for (const auto& p : *files) s.files.push_back(p.substr(kSampleRoot.size() + 1));
+    std::vector<std::string> top;
+    for (const auto& f : s.files)
+      if (f.find('/') == std::string::npos) top.push_back(f);
+    for (const char* cand : {"inventory.ini", "hosts.ini", "hosts.yaml", "hosts.yml", "inventory.yaml",
+                             "inventory.yml", "hosts"}) {
+      if (std::find(top.begin(), top.end(), cand) != top.end()) {
+        s.hosts_file = cand;
+        break;
+      }
+    }
+    if (s.hosts_file.empty())
+      for (const auto& f : top)
+        if (f.ends_with(".ini")) {
+          s.hosts_file = f;
+          break;
+        }
+    if (!s.hosts_file.empty()) {
+      auto text = src.read(s.root + "/" + s.hosts_file);
+      if (!text) return text.error();
+      s.hosts_text = std::move(*text);
+      s.groups = hosts_file_groups(s.hosts_file, s.hosts_text);
+    }
+    for (const auto& f : s.files) {
+      if (!(f.starts_with("group_vars/") || f.starts_with("host_vars/")) || !vars_extension(f)) continue;
+      auto vf = load_var_file(src, s.root + "/" + f);
+      if (!vf) return vf.error().context(src.label());
+      s.var_files.push_back(std::move(*vf));
+    }
+  }
+
+  if (src.exists("requirements.txt")) {
+    auto r = src.read("requirements.txt");
+    if (!r) return r.error();
+    t.requirements_ = std::move(*r);
+  }
+  if (src.exists("ansible.cfg")) {
+    auto r = src.read("ansible.cfg");
+    if (!r) return r.error();
+    t.ansible_cfg_ = std::move(*r);
+  }
+  return t;
+}
+
+const Role* KubesprayTree::find_role(std::string_view name) const {
+  for (const auto& r : roles_)
+    if (r.name == name) return &r;
+  return nullptr;
+}
+
+const Role* KubesprayTree::kubespray_defaults() const {
+  for (const auto& r : roles_)
+    if (r.is_kubespray_defaults()) return &r;
+  return nullptr;
+}
+
+}  // namespace ksm
