@@ -6,17 +6,54 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 
 #include "core/json.h"
+#include "sources/source.h"
 
 using ksm::preflight::Assertion;
 using ksm::preflight::Extraction;
-using ksm::preflight::MemoryTree;
 using ksm::preflight::TaskModule;
 
 namespace {
 
 using Files = std::map<std::string, std::string>;
+
+// A tree held in memory, read through the Source interface as a clone is.
+class MemoryTree : public ksm::Source {
+ public:
+  explicit MemoryTree(Files files) : files_(std::move(files)) {}
+  ksm::Result<std::string> read(std::string_view path) const override {
+    auto it = files_.find(std::string(path));
+    if (it == files_.end()) return ksm::Error("no such file: " + std::string(path));
+    return it->second;
+  }
+  bool exists(std::string_view path) const override {
+    return files_.count(std::string(path)) || is_dir(path);
+  }
+  bool is_dir(std::string_view path) const override {
+    std::string prefix = path.empty() ? "" : std::string(path) + "/";
+    auto it = files_.lower_bound(prefix);
+    return it != files_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+  }
+  ksm::Result<std::vector<std::string>> list(std::string_view dir, bool recursive) const override {
+    std::vector<std::string> out;
+    std::string prefix = dir.empty() ? "" : std::string(dir) + "/";
+    for (const auto& [k, v] : files_)
+      if (k.compare(0, prefix.size(), prefix) == 0 &&
+          (recursive || k.find('/', prefix.size()) == std::string::npos))
+        out.push_back(k);
+    return out;
+  }
+  ksm::Result<std::vector<std::string>> list_dirs(std::string_view) const override {
+    return std::vector<std::string>{};  // not needed by extraction
+  }
+  std::string label() const override { return "memory"; }
+
+ private:
+  Files files_;
+};
 
 const Assertion* find_by_name(const Extraction& x, const std::string& name) {
   for (const auto& a : x.assertions)
@@ -312,4 +349,149 @@ TEST_CASE("extract: JSON form") {
   REQUIRE(list.size() == 6);
   CHECK(list[0].get("file") != nullptr);
   CHECK(list[0].get("reaches")->as_list().size() >= 1);
+}
+
+// ---- real Kubespray tags (skipped without a clone) ---------------------------
+
+namespace {
+
+std::filesystem::path kubespray_clone() {
+  if (const char* e = std::getenv("KSM_KUBESPRAY_CLONE"); e && *e) return e;
+  return "/work/.mirror/kubernetes-sigs+kubespray/repo";
+}
+
+#define KSM_REQUIRE_KUBESPRAY_CLONE()                                                       \
+  do {                                                                                      \
+    if (!std::filesystem::exists(kubespray_clone())) {                                      \
+      MESSAGE("skipped: no Kubespray clone at " << kubespray_clone().string()               \
+                                                << " (set KSM_KUBESPRAY_CLONE to a clone)"); \
+      return;                                                                               \
+    }                                                                                       \
+  } while (0)
+
+ksm::Result<Extraction> extract_at(const std::string& tag) {
+  auto repo = ksm::GitRepo::open(kubespray_clone());
+  if (!repo) return repo.error();
+  auto src = repo->at(tag);
+  if (!src) return src.error();
+  return ksm::preflight::extract_assertions(**src);
+}
+
+}  // namespace
+
+TEST_CASE("extract: reachable assertions of upgrade-cluster.yml per Kubespray tag") {
+  KSM_REQUIRE_KUBESPRAY_CLONE();
+  // Regression values of this walk. Cross-checked once against an independent
+  // scan of every assert/fail task in roles/**/tasks and playbooks (PyYAML):
+  // each reached task exists there, and every unreached one sits behind a
+  // templated include (download's {{ include_file }}, network_plugin/{{
+  // kube_network_plugin }} from v2.2x, container-engine/{{ ... }}) or in a
+  // playbook upgrade-cluster.yml does not import (reset, remove_node, ...).
+  struct Expect {
+    const char* tag;
+    size_t assertions, asserts, fails, plays;
+  };
+  const Expect expected[] = {
+      {"v2.16.0", 111, 53, 58, 21}, {"v2.19.0", 138, 72, 66, 21}, {"v2.20.0", 137, 69, 68, 21},
+      {"v2.24.0", 142, 71, 71, 21}, {"v2.27.0", 135, 75, 60, 17}, {"v2.31.0", 124, 68, 56, 17},
+  };
+  for (const auto& e : expected) {
+    std::string tag = e.tag;
+    CAPTURE(tag);
+    auto x = extract_at(e.tag);
+    REQUIRE(x.ok());
+    CHECK(x->assertions.size() == e.assertions);
+    CHECK(x->count(TaskModule::Assert) == e.asserts);
+    CHECK(x->count(TaskModule::Fail) == e.fails);
+    CHECK(x->plays == e.plays);
+    CHECK(x->warnings.empty());
+    for (const auto& a : x->assertions) {
+      CHECK_FALSE(a.reaches.empty());
+      CHECK(a.where.line > 0);
+      if (a.module == TaskModule::Assert) CHECK_FALSE(a.that.empty());
+    }
+  }
+}
+
+TEST_CASE("extract: calico 'Check if inventory match current cluster configuration' at v2.19.0") {
+  KSM_REQUIRE_KUBESPRAY_CLONE();
+  auto x = extract_at("v2.19.0");
+  REQUIRE(x.ok());
+  const Assertion* c = find_by_name(*x, "Check if inventory match current cluster configuration");
+  REQUIRE(c);
+  CHECK(c->where.str() == "roles/network_plugin/calico/tasks/check.yml:146");
+  CHECK(c->role == "network_plugin/calico");
+  CHECK(c->that == std::vector<std::string>{
+                       "calico_pool_conf.spec.blockSize|int == (calico_pool_blocksize | "
+                       "default(kube_network_node_prefix) | int)",
+                       "calico_pool_conf.spec.cidr == (calico_pool_cidr | default(kube_pods_subnet))",
+                       "not calico_pool_conf.spec.ipipMode is defined or "
+                       "calico_pool_conf.spec.ipipMode == calico_ipip_mode",
+                       "not calico_pool_conf.spec.vxlanMode is defined or "
+                       "calico_pool_conf.spec.vxlanMode == calico_vxlan_mode"});
+  CHECK(c->msg == std::optional<std::string>("Your inventory doesn't match the current cluster configuration"));
+  CHECK(c->when == std::vector<std::string>{"calico_pool_conf is defined"});
+  CHECK(c->run_once == ksm::Value(true));
+  // Reached through kubernetes/preinstall's include_role (tasks_from: check),
+  // in the "Prepare nodes for upgrade" play among others.
+  bool prepare = false;
+  for (const auto& r : c->reaches) {
+    CHECK(r.role == "network_plugin/calico");
+    CHECK(has(r.when, "kube_network_plugin == 'calico'"));
+    if (r.play == "Prepare nodes for upgrade") {
+      prepare = true;
+      CHECK(r.hosts == "k8s_cluster:etcd:calico_rr");
+    }
+  }
+  CHECK(prepare);
+}
+
+TEST_CASE("extract: validate_inventory checks of newer tags") {
+  KSM_REQUIRE_KUBESPRAY_CLONE();
+  // v2.28 moved the inventory-only checks out of kubernetes/preinstall into
+  // a validate_inventory role run by boilerplate.yml on hosts: all.
+  auto old = extract_at("v2.27.0");
+  REQUIRE(old.ok());
+  const Assertion* ok = find_by_name(*old, "Stop if unsupported version of Kubernetes");
+  REQUIRE(ok);
+  CHECK(ok->role == "kubernetes/preinstall");
+  for (std::string tag : {"v2.28.0", "v2.31.0"}) {
+    CAPTURE(tag);
+    auto x = extract_at(tag);
+    REQUIRE(x.ok());
+    size_t in_role = 0;
+    for (const auto& a : x->assertions)
+      if (a.role == "validate_inventory") {
+        ++in_role;
+        CHECK(a.reaches[0].hosts == "all");
+        CHECK(a.where.file.rfind("roles/validate_inventory/tasks/", 0) == 0);
+      }
+    CHECK(in_role > 20);
+    const Assertion* k = find_by_name(*x, "Stop if unsupported version of Kubernetes");
+    REQUIRE(k);
+    CHECK(k->role == "validate_inventory");
+    CHECK(k->that.size() == 1);
+    CHECK(k->that[0].find("kube_version") != std::string::npos);
+  }
+}
+
+TEST_CASE("extract: templated includes are reported as not followed") {
+  KSM_REQUIRE_KUBESPRAY_CLONE();
+  auto x = extract_at("v2.31.0");
+  REQUIRE(x.ok());
+  bool plugin = false, etcd = false;
+  for (const auto& n : x->not_followed) {
+    if (n.target == "network_plugin/{{ kube_network_plugin }}") {
+      plugin = true;
+      CHECK(n.keyword == "include_role");
+      CHECK(n.where.file == "roles/network_plugin/tasks/main.yml");
+      CHECK(n.reason == "templated role name");
+    }
+    if (n.target == "install_{{ etcd_deployment_type }}.yml") {
+      etcd = true;
+      CHECK(n.reason.find("templated file name") != std::string::npos);
+    }
+  }
+  CHECK(plugin);
+  CHECK(etcd);
 }

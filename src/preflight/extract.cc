@@ -13,18 +13,6 @@
 
 namespace ksm::preflight {
 
-Result<std::optional<std::string>> MemoryTree::read(const std::string& path) const {
-  auto it = files_.find(path);
-  if (it == files_.end()) return std::optional<std::string>();
-  return std::optional<std::string>(it->second);
-}
-
-bool MemoryTree::is_dir(const std::string& path) const {
-  std::string prefix = path.empty() ? "" : path + "/";
-  auto it = files_.lower_bound(prefix);
-  return it != files_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-}
-
 const char* module_name(TaskModule m) { return m == TaskModule::Assert ? "assert" : "fail"; }
 
 std::vector<std::string> Assertion::conditions(const Reach& r) const {
@@ -164,15 +152,15 @@ void merge_vars(Value& into, const Value& from) {
 
 class Walker {
  public:
-  Walker(const TreeReader& tree, const ExtractOptions& opts) : tree_(tree), opts_(opts) {
-    x_.tree = tree.describe();
+  Walker(const Source& tree, const ExtractOptions& opts) : tree_(tree), opts_(opts) {
+    x_.tree = tree.label();
     x_.playbook = opts.playbook;
   }
 
   Result<Extraction> run() {
     auto root = load(opts_.playbook);
     if (!root) return root.error();
-    if (!*root) return Error("no playbook " + opts_.playbook + " in " + tree_.describe());
+    if (!*root) return Error("no playbook " + opts_.playbook + " in " + tree_.label());
     Ctx ctx;
     walk_playbook(opts_.playbook, **root, ctx, 0);
     return std::move(x_);
@@ -183,12 +171,12 @@ class Walker {
   Result<std::optional<YAML::Node>> load(const std::string& path) {
     auto it = cache_.find(path);
     if (it != cache_.end()) return it->second;
-    auto text = tree_.read(path);
-    if (!text) return text.error();
     std::optional<YAML::Node> node;
-    if (*text) {
+    if (exists(path)) {
+      auto text = tree_.read(path);
+      if (!text) return text.error();
       try {
-        node = YAML::Load(std::string(strip_bom(**text)));
+        node = YAML::Load(std::string(strip_bom(*text)));
       } catch (const YAML::Exception& e) {
         return Error("invalid YAML: " + e.msg, Location{path, e.mark.line + 1, e.mark.column + 1});
       }
@@ -393,8 +381,7 @@ class Walker {
   bool exists(const std::string& path) {
     auto it = exists_.find(path);
     if (it != exists_.end()) return it->second;
-    auto t = tree_.read(path);
-    bool e = t && *t;
+    bool e = tree_.exists(path) && !tree_.is_dir(path);
     exists_.emplace(path, e);
     return e;
   }
@@ -662,7 +649,7 @@ class Walker {
     x_.assertions[it->second].reaches.push_back(c.r);
   }
 
-  const TreeReader& tree_;
+  const Source& tree_;
   ExtractOptions opts_;
   Extraction x_;
   std::unordered_map<std::string, std::optional<YAML::Node>> cache_;
@@ -684,7 +671,7 @@ Value or_null(const Value& v) { return v.is_undefined() ? Value() : v; }
 
 }  // namespace
 
-Result<Extraction> extract_assertions(const TreeReader& tree, const ExtractOptions& opts) {
+Result<Extraction> extract_assertions(const Source& tree, const ExtractOptions& opts) {
   Walker w(tree, opts);
   return w.run();
 }

@@ -14,43 +14,15 @@
 
 #include <functional>
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 #include "core/value.h"
+#include "sources/source.h"
 
 namespace ksm::preflight {
-
-// The files of one Kubespray tree (a tag of a clone, or a folder), by path
-// relative to the tree's root with '/' separators ("roles/x/tasks/main.yml").
-class TreeReader {
- public:
-  virtual ~TreeReader() = default;
-  // The file's bytes; nullopt when there is no such file; Error when it
-  // exists but cannot be read.
-  virtual Result<std::optional<std::string>> read(const std::string& path) const = 0;
-  // True when `path` is a folder of the tree (a role without tasks/ is still a role).
-  virtual bool is_dir(const std::string& path) const = 0;
-  // What the tree is, for messages ("kubespray v2.19.0").
-  virtual std::string describe() const = 0;
-};
-
-// A tree held in memory (tests; trees assembled by other modules).
-class MemoryTree : public TreeReader {
- public:
-  explicit MemoryTree(std::map<std::string, std::string> files, std::string name = "memory")
-      : files_(std::move(files)), name_(std::move(name)) {}
-  Result<std::optional<std::string>> read(const std::string& path) const override;
-  bool is_dir(const std::string& path) const override;
-  std::string describe() const override { return name_; }
-
- private:
-  std::map<std::string, std::string> files_;
-  std::string name_;
-};
 
 enum class TaskModule { Assert, Fail };
 const char* module_name(TaskModule m);  // "assert" / "fail"
@@ -108,7 +80,7 @@ struct NotFollowed {
 };
 
 struct Extraction {
-  std::string tree;                  // TreeReader::describe()
+  std::string tree;                  // Source::label()
   std::string playbook;              // the entry playbook
   std::vector<Assertion> assertions; // unique tasks, in the order first reached
   std::vector<NotFollowed> not_followed;
@@ -134,7 +106,7 @@ struct ExtractOptions {
 
 // Walks `opts.playbook` in `tree`. Fails only when the entry playbook is
 // missing or is not YAML; problems deeper down become warnings.
-Result<Extraction> extract_assertions(const TreeReader& tree, const ExtractOptions& opts = {});
+Result<Extraction> extract_assertions(const Source& tree, const ExtractOptions& opts = {});
 
 // JSON-ready form of an extraction (`preflight --list-assertions --format json`).
 Value to_value(const Extraction& x);
