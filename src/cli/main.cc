@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
 
   ksm::cli::Action action;
+  ksm::cli::add_preflight(app, action);
 
   try {
     app.parse(argc, argv);
