@@ -248,9 +248,9 @@ TEST_CASE("extract: follows imports, roles, dependencies, includes and blocks") 
   REQUIRE(c->reaches.size() == 1);
   CHECK(c->reaches[0].role == "net/calico");
   CHECK(c->reaches[0].dynamic);
-  CHECK(c->conditions(c->reaches[0]) ==
-        std::vector<std::string>{"not skip_pre", "kube_network_plugin == 'calico'",
-                                 "calico_pool_conf is defined"});
+  CHECK(c->conditions(c->reaches[0]) == std::vector<std::string>{"not skip_pre",
+                                                                 "kube_network_plugin == 'calico'",
+                                                                 "calico_pool_conf is defined"});
   CHECK(c->delegate_to == ksm::Value("{{ groups['kube_control_plane'][0] }}"));
 
   // Templated include: not followed, and said so; the retry loop once.
@@ -292,7 +292,8 @@ TEST_CASE("extract: a role listed twice in a play runs once") {
 
 TEST_CASE("extract: a resolver lets templated includes be followed") {
   MemoryTree tree(Files{
-      {"site.yml", "- hosts: all\n  tasks:\n    - include_role:\n        name: \"net/{{ plugin }}\"\n"},
+      {"site.yml",
+       "- hosts: all\n  tasks:\n    - include_role:\n        name: \"net/{{ plugin }}\"\n"},
       {"roles/net/calico/tasks/main.yml", "- name: calico check\n  assert: {that: ok}\n"},
   });
   ksm::preflight::ExtractOptions o;
@@ -303,7 +304,8 @@ TEST_CASE("extract: a resolver lets templated includes be followed") {
   REQUIRE(plain->not_followed.size() == 1);
   CHECK(plain->not_followed[0].target == "net/{{ plugin }}");
 
-  o.resolve = [](const std::string& text, const ksm::preflight::Reach&) -> std::optional<std::string> {
+  o.resolve = [](const std::string& text,
+                 const ksm::preflight::Reach&) -> std::optional<std::string> {
     if (text == "net/{{ plugin }}") return "net/calico";
     return std::nullopt;
   };
@@ -327,7 +329,7 @@ TEST_CASE("extract: errors and odd input") {
 
   // A broken role file is a warning, not a failure of the whole walk.
   MemoryTree partly(Files{{"upgrade-cluster.yml", "- hosts: all\n  roles: [r, missing]\n"},
-                     {"roles/r/tasks/main.yml", "- name: x\n  fail: {msg: [\n"}});
+                          {"roles/r/tasks/main.yml", "- name: x\n  fail: {msg: [\n"}});
   auto p = ksm::preflight::extract_assertions(partly);
   REQUIRE(p.ok());
   CHECK(p->assertions.empty());
@@ -360,13 +362,13 @@ std::filesystem::path kubespray_clone() {
   return "/work/.mirror/kubernetes-sigs+kubespray/repo";
 }
 
-#define KSM_REQUIRE_KUBESPRAY_CLONE()                                                       \
-  do {                                                                                      \
-    if (!std::filesystem::exists(kubespray_clone())) {                                      \
-      MESSAGE("skipped: no Kubespray clone at " << kubespray_clone().string()               \
+#define KSM_REQUIRE_KUBESPRAY_CLONE()                                                        \
+  do {                                                                                       \
+    if (!std::filesystem::exists(kubespray_clone())) {                                       \
+      MESSAGE("skipped: no Kubespray clone at " << kubespray_clone().string()                \
                                                 << " (set KSM_KUBESPRAY_CLONE to a clone)"); \
-      return;                                                                               \
-    }                                                                                       \
+      return;                                                                                \
+    }                                                                                        \
   } while (0)
 
 ksm::Result<Extraction> extract_at(const std::string& tag) {
@@ -421,15 +423,17 @@ TEST_CASE("extract: calico 'Check if inventory match current cluster configurati
   REQUIRE(c);
   CHECK(c->where.str() == "roles/network_plugin/calico/tasks/check.yml:146");
   CHECK(c->role == "network_plugin/calico");
-  CHECK(c->that == std::vector<std::string>{
-                       "calico_pool_conf.spec.blockSize|int == (calico_pool_blocksize | "
-                       "default(kube_network_node_prefix) | int)",
-                       "calico_pool_conf.spec.cidr == (calico_pool_cidr | default(kube_pods_subnet))",
-                       "not calico_pool_conf.spec.ipipMode is defined or "
-                       "calico_pool_conf.spec.ipipMode == calico_ipip_mode",
-                       "not calico_pool_conf.spec.vxlanMode is defined or "
-                       "calico_pool_conf.spec.vxlanMode == calico_vxlan_mode"});
-  CHECK(c->msg == std::optional<std::string>("Your inventory doesn't match the current cluster configuration"));
+  CHECK(c->that ==
+        std::vector<std::string>{
+            "calico_pool_conf.spec.blockSize|int == (calico_pool_blocksize | "
+            "default(kube_network_node_prefix) | int)",
+            "calico_pool_conf.spec.cidr == (calico_pool_cidr | default(kube_pods_subnet))",
+            "not calico_pool_conf.spec.ipipMode is defined or "
+            "calico_pool_conf.spec.ipipMode == calico_ipip_mode",
+            "not calico_pool_conf.spec.vxlanMode is defined or "
+            "calico_pool_conf.spec.vxlanMode == calico_vxlan_mode"});
+  CHECK(c->msg == std::optional<std::string>(
+                      "Your inventory doesn't match the current cluster configuration"));
   CHECK(c->when == std::vector<std::string>{"calico_pool_conf is defined"});
   CHECK(c->run_once == ksm::Value(true));
   // Reached through kubernetes/preinstall's include_role (tasks_from: check),

@@ -59,12 +59,11 @@ std::string list_text(const preflight::Extraction& x, bool colour) {
   auto paint = [&](const char* ansi, const std::string& s) {
     return colour ? std::string("\033[") + ansi + "m" + s + "\033[0m" : s;
   };
-  std::string out = paint("1", x.playbook + " at " + x.tree) + ": " +
-                    std::to_string(x.assertions.size()) + " reachable assertions (" +
-                    std::to_string(x.count(preflight::TaskModule::Assert)) + " assert, " +
-                    std::to_string(x.count(preflight::TaskModule::Fail)) + " fail) in " +
-                    std::to_string(x.plays) + " plays, " + std::to_string(x.files.size()) +
-                    " files read\n";
+  std::string out =
+      paint("1", x.playbook + " at " + x.tree) + ": " + std::to_string(x.assertions.size()) +
+      " reachable assertions (" + std::to_string(x.count(preflight::TaskModule::Assert)) +
+      " assert, " + std::to_string(x.count(preflight::TaskModule::Fail)) + " fail) in " +
+      std::to_string(x.plays) + " plays, " + std::to_string(x.files.size()) + " files read\n";
   for (const auto& a : x.assertions) {
     out += "\n" + paint("2", a.where.str()) + "  " + preflight::module_name(a.module) +
            (a.role.empty() ? "" : "  [" + a.role + "]") + "\n";
@@ -154,7 +153,8 @@ void add_preflight(CLI::App& app, Action& action) {
       "  kubespray-migrate preflight --kubespray ~/kubespray --to v2.19.0 --list-assertions\n"
       "  kubespray-migrate preflight -i inventory/mycluster --kubespray ~/kubespray \\\n"
       "      --from v2.18.2 --to v2.19.0 --format sarif");
-  cmd->add_option("-i,--inventory", o->inventory, "the operator's inventory (hosts file or folder)");
+  cmd->add_option("-i,--inventory", o->inventory,
+                  "the operator's inventory (hosts file or folder)");
   cmd->add_option("--kubespray", o->kubespray,
                   "Kubespray clone (default: KUBESPRAY_DIR, else the current directory)");
   cmd->add_option("--from", o->from, "the tag the cluster runs now (what the live cluster holds)");

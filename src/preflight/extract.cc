@@ -13,7 +13,9 @@
 
 namespace ksm::preflight {
 
-const char* module_name(TaskModule m) { return m == TaskModule::Assert ? "assert" : "fail"; }
+const char* module_name(TaskModule m) {
+  return m == TaskModule::Assert ? "assert" : "fail";
+}
 
 std::vector<std::string> Assertion::conditions(const Reach& r) const {
   std::vector<std::string> all = r.when;
@@ -57,10 +59,13 @@ std::string normalize(const std::string& path) {
   size_t start = 0;
   while (start <= path.size()) {
     size_t slash = path.find('/', start);
-    std::string part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    std::string part =
+        path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     if (part == "..") {
-      if (!parts.empty() && parts.back() != "..") parts.pop_back();
-      else parts.push_back(part);
+      if (!parts.empty() && parts.back() != "..")
+        parts.pop_back();
+      else
+        parts.push_back(part);
     } else if (!part.empty() && part != ".") {
       parts.push_back(part);
     }
@@ -109,28 +114,92 @@ std::vector<std::string> strings_of(const Value& v, bool split_commas = false) {
   return out;
 }
 
-std::string compact(const Value& v) { return v.is_string() ? v.as_string() : to_json(v, {true, 0}); }
+std::string compact(const Value& v) {
+  return v.is_string() ? v.as_string() : to_json(v, {true, 0});
+}
 
 // Keywords that may sit beside the action of a task (not the action itself).
 const std::set<std::string>& task_keywords() {
-  static const std::set<std::string> k = {
-      "name", "when", "tags", "vars", "register", "loop", "loop_control", "args", "become",
-      "become_user", "become_method", "become_flags", "become_exe", "delegate_to",
-      "delegate_facts", "run_once", "ignore_errors", "ignore_unreachable", "any_errors_fatal",
-      "failed_when", "changed_when", "check_mode", "diff", "environment", "no_log", "notify",
-      "listen", "retries", "delay", "until", "async", "poll", "throttle", "timeout", "tags",
-      "collections", "connection", "module_defaults", "port", "remote_user", "debugger",
-      "local_action", "action", "block", "rescue", "always", "vars_files"};
+  static const std::set<std::string> k = {"name",
+                                          "when",
+                                          "tags",
+                                          "vars",
+                                          "register",
+                                          "loop",
+                                          "loop_control",
+                                          "args",
+                                          "become",
+                                          "become_user",
+                                          "become_method",
+                                          "become_flags",
+                                          "become_exe",
+                                          "delegate_to",
+                                          "delegate_facts",
+                                          "run_once",
+                                          "ignore_errors",
+                                          "ignore_unreachable",
+                                          "any_errors_fatal",
+                                          "failed_when",
+                                          "changed_when",
+                                          "check_mode",
+                                          "diff",
+                                          "environment",
+                                          "no_log",
+                                          "notify",
+                                          "listen",
+                                          "retries",
+                                          "delay",
+                                          "until",
+                                          "async",
+                                          "poll",
+                                          "throttle",
+                                          "timeout",
+                                          "tags",
+                                          "collections",
+                                          "connection",
+                                          "module_defaults",
+                                          "port",
+                                          "remote_user",
+                                          "debugger",
+                                          "local_action",
+                                          "action",
+                                          "block",
+                                          "rescue",
+                                          "always",
+                                          "vars_files"};
   return k;
 }
 
 // Keywords of a role entry in `roles:` / `dependencies:`; other keys are role params.
 const std::set<std::string>& role_keywords() {
-  static const std::set<std::string> k = {
-      "role", "name", "when", "tags", "vars", "become", "become_user", "become_method",
-      "delegate_to", "delegate_facts", "any_errors_fatal", "ignore_errors", "environment",
-      "no_log", "run_once", "check_mode", "diff", "connection", "collections", "debugger",
-      "module_defaults", "remote_user", "port", "throttle", "timeout", "src", "scm", "version"};
+  static const std::set<std::string> k = {"role",
+                                          "name",
+                                          "when",
+                                          "tags",
+                                          "vars",
+                                          "become",
+                                          "become_user",
+                                          "become_method",
+                                          "delegate_to",
+                                          "delegate_facts",
+                                          "any_errors_fatal",
+                                          "ignore_errors",
+                                          "environment",
+                                          "no_log",
+                                          "run_once",
+                                          "check_mode",
+                                          "diff",
+                                          "connection",
+                                          "collections",
+                                          "debugger",
+                                          "module_defaults",
+                                          "remote_user",
+                                          "port",
+                                          "throttle",
+                                          "timeout",
+                                          "src",
+                                          "scm",
+                                          "version"};
   return k;
 }
 
@@ -250,7 +319,8 @@ class Walker {
 
   // ---- playbooks and plays ------------------------------------------------
 
-  void walk_playbook(const std::string& path, const YAML::Node& doc, const Ctx& outer, size_t depth) {
+  void walk_playbook(const std::string& path, const YAML::Node& doc, const Ctx& outer,
+                     size_t depth) {
     if (depth > opts_.max_depth) {
       warn(Error("playbook imports nested too deeply", Location{path}));
       return;
@@ -306,8 +376,8 @@ class Walker {
     c.r.role.clear();
     Location where = at(path, play);
     Value name = val(play["name"], path);
-    c.r.play = name.is_string() ? name.as_string()
-                                : "play " + std::to_string(index) + " of " + path;
+    c.r.play =
+        name.is_string() ? name.as_string() : "play " + std::to_string(index) + " of " + path;
     c.r.play_at = where;
     Value hosts = val(play["hosts"], path);
     if (hosts.is_list()) {
@@ -358,7 +428,8 @@ class Walker {
       warn(Error("role entry without a role name", where));
       return;
     }
-    run_role(where, name, "main", params, c, /*dedup=*/true, dependent_of.empty() ? "role" : "dependency", dependent_of, depth);
+    run_role(where, name, "main", params, c, /*dedup=*/true,
+             dependent_of.empty() ? "role" : "dependency", dependent_of, depth);
   }
 
   // Ansible's role search: roles/ beside the playbook, the playbook's folder,
@@ -372,7 +443,10 @@ class Walker {
       std::string dir = normalize(join_path(base, name));
       if (dir.empty() || dir.rfind("..", 0) == 0) continue;
       auto it = dir_.find(dir);
-      if (it == dir_.end()) it = dir_.emplace(dir, tree_.is_dir(dir + "/tasks") || tree_.is_dir(dir + "/meta") || tree_.is_dir(dir + "/defaults") || tree_.is_dir(dir + "/vars")).first;
+      if (it == dir_.end())
+        it = dir_.emplace(dir, tree_.is_dir(dir + "/tasks") || tree_.is_dir(dir + "/meta") ||
+                                   tree_.is_dir(dir + "/defaults") || tree_.is_dir(dir + "/vars"))
+                 .first;
       if (it->second) return dir;
     }
     return std::nullopt;
@@ -392,9 +466,9 @@ class Walker {
     return std::nullopt;
   }
 
-  void run_role(const Location& where, const std::string& name,
-                const std::string& tasks_from, const Value& params, const Ctx& outer, bool dedup,
-                const std::string& keyword, const std::string& dependent_of, size_t depth) {
+  void run_role(const Location& where, const std::string& name, const std::string& tasks_from,
+                const Value& params, const Ctx& outer, bool dedup, const std::string& keyword,
+                const std::string& dependent_of, size_t depth) {
     if (depth > opts_.max_depth) {
       warn(Error("roles nested too deeply at role " + name, where));
       return;
@@ -426,7 +500,8 @@ class Walker {
     }
     Ctx c = outer;
     c.role_dir = *dir;
-    c.r.role = dir->substr(dir->rfind("roles/") == std::string::npos ? 0 : dir->rfind("roles/") + 6);
+    c.r.role =
+        dir->substr(dir->rfind("roles/") == std::string::npos ? 0 : dir->rfind("roles/") + 6);
     c.r.chain.push_back(keyword + " " + c.r.role +
                         (tasks_from != "main" ? " (tasks_from: " + tasks_from + ")" : "") + " at " +
                         where.str());
@@ -459,7 +534,8 @@ class Walker {
       return;
     }
     if (std::find(file_stack_.begin(), file_stack_.end(), path) != file_stack_.end()) {
-      not_followed(c, from, "include_tasks", path, "recursive include (a retry loop); followed once");
+      not_followed(c, from, "include_tasks", path,
+                   "recursive include (a retry loop); followed once");
       return;
     }
     auto n = load_soft(path, from);
@@ -493,8 +569,10 @@ class Walker {
   Value args_of(const std::string& file, const YAML::Node& task, const std::string& key) {
     Value a = val(task[key], file);
     Value out = Value::map();
-    if (a.is_map()) out = a;
-    else if (!a.is_undefined() && !a.is_null()) out.map_mut().set("_raw_params", a);
+    if (a.is_map())
+      out = a;
+    else if (!a.is_undefined() && !a.is_null())
+      out.map_mut().set("_raw_params", a);
     if (auto extra = task["args"]) merge_vars(out, val(extra, file));
     return out;
   }
@@ -626,7 +704,8 @@ class Walker {
       if (!name.is_undefined() && !name.is_null()) a.name = compact(name);
       Value args = args_of(file, task, key);
       if (a.module == TaskModule::Assert) {
-        if (const Value* t = args.get("that")) a.that = strings_of(*t);
+        if (const Value* t = args.get("that"))
+          a.that = strings_of(*t);
         else if (args.get("_raw_params"))
           warn(Error("free-form assert arguments are not parsed", where));
       }
@@ -639,8 +718,8 @@ class Walker {
       a.run_once = task["run_once"] ? val(task["run_once"], file) : c.run_once;
       a.ignore_errors = task["ignore_errors"] ? val(task["ignore_errors"], file) : c.ignore_errors;
       a.delegate_to = task["delegate_to"] ? val(task["delegate_to"], file) : c.delegate_to;
-      a.any_errors_fatal = task["any_errors_fatal"] ? val(task["any_errors_fatal"], file)
-                                                    : c.r.any_errors_fatal;
+      a.any_errors_fatal =
+          task["any_errors_fatal"] ? val(task["any_errors_fatal"], file) : c.r.any_errors_fatal;
       a.loop = loop_of(file, task);
       index_.emplace(id, x_.assertions.size());
       x_.assertions.push_back(std::move(a));
@@ -667,7 +746,9 @@ Value strings_value(const std::vector<std::string>& v) {
   return Value(std::move(l));
 }
 
-Value or_null(const Value& v) { return v.is_undefined() ? Value() : v; }
+Value or_null(const Value& v) {
+  return v.is_undefined() ? Value() : v;
+}
 
 }  // namespace
 

@@ -31,38 +31,38 @@ const char* module_name(TaskModule m);  // "assert" / "fail"
 // a chain of roles/includes/blocks. The same task can be reached several
 // times (a role used by two plays).
 struct Reach {
-  std::string play;                  // the play's name, or "play N of FILE"
-  Location play_at;                  // where the play is written
-  std::string hosts;                 // the play's `hosts:` pattern, as written
-  std::string role;                  // role in whose context the task runs ("" = playbook)
-  std::vector<std::string> when;     // inherited conjuncts, outermost first
-  std::vector<std::string> tags;     // inherited tags
-  std::vector<std::string> chain;    // how it is reached, outermost first, one line each
-  Value vars = Value::map();         // play vars, role params, include/block vars (inner wins)
+  std::string play;                // the play's name, or "play N of FILE"
+  Location play_at;                // where the play is written
+  std::string hosts;               // the play's `hosts:` pattern, as written
+  std::string role;                // role in whose context the task runs ("" = playbook)
+  std::vector<std::string> when;   // inherited conjuncts, outermost first
+  std::vector<std::string> tags;   // inherited tags
+  std::vector<std::string> chain;  // how it is reached, outermost first, one line each
+  Value vars = Value::map();       // play vars, role params, include/block vars (inner wins)
   Value any_errors_fatal = Value::undefined();  // play's or blocks', as written
-  bool in_rescue = false;            // under a rescue: (runs only when its block failed)
-  bool dynamic = false;              // under an include_* (evaluated at run time, once)
-  std::optional<std::string> loop;   // an enclosing include's loop, as written
+  bool in_rescue = false;                       // under a rescue: (runs only when its block failed)
+  bool dynamic = false;                         // under an include_* (evaluated at run time, once)
+  std::optional<std::string> loop;              // an enclosing include's loop, as written
 };
 
 struct Assertion {
-  std::string id;                    // "FILE:LINE", stable for a tag
+  std::string id;  // "FILE:LINE", stable for a tag
   TaskModule module = TaskModule::Assert;
-  std::string action;                // as written: "assert", "ansible.builtin.fail", ...
-  std::string name;                  // the task's name ("" when unnamed)
-  Location where;                    // the task's first line
-  std::string role;                  // role whose folder holds the file ("" = playbook)
-  std::vector<std::string> that;     // assert: the expressions (a string becomes one item)
-  std::vector<std::string> when;     // the task's own conjuncts
-  std::optional<std::string> msg;    // msg, or fail_msg
-  Value run_once = Value::undefined();        // as written (bool or template string)
+  std::string action;                   // as written: "assert", "ansible.builtin.fail", ...
+  std::string name;                     // the task's name ("" when unnamed)
+  Location where;                       // the task's first line
+  std::string role;                     // role whose folder holds the file ("" = playbook)
+  std::vector<std::string> that;        // assert: the expressions (a string becomes one item)
+  std::vector<std::string> when;        // the task's own conjuncts
+  std::optional<std::string> msg;       // msg, or fail_msg
+  Value run_once = Value::undefined();  // as written (bool or template string)
   Value ignore_errors = Value::undefined();
   Value any_errors_fatal = Value::undefined();
   Value delegate_to = Value::undefined();
-  Value vars = Value::map();         // the task's vars:
-  std::optional<std::string> loop;   // loop / with_* of the task itself
-  std::vector<std::string> tags;     // the task's own tags
-  std::vector<Reach> reaches;        // at least one
+  Value vars = Value::map();        // the task's vars:
+  std::optional<std::string> loop;  // loop / with_* of the task itself
+  std::vector<std::string> tags;    // the task's own tags
+  std::vector<Reach> reaches;       // at least one
 
   // Inherited then own conditions, for one reach: all must hold.
   std::vector<std::string> conditions(const Reach& r) const;
@@ -71,21 +71,21 @@ struct Assertion {
 // An include/import the walk did not follow, and why.
 struct NotFollowed {
   Location where;
-  std::string keyword;               // "include_tasks", "import_role", "import_playbook", ...
-  std::string target;                // as written ("{{ ansible_os_family }}.yml")
-  std::string reason;                // "templated file name", "no such file", ...
-  std::string role;                  // role context ("" = playbook)
-  std::vector<std::string> when;     // conditions under which it would run
-  std::vector<std::string> chain;    // how it is reached
+  std::string keyword;             // "include_tasks", "import_role", "import_playbook", ...
+  std::string target;              // as written ("{{ ansible_os_family }}.yml")
+  std::string reason;              // "templated file name", "no such file", ...
+  std::string role;                // role context ("" = playbook)
+  std::vector<std::string> when;   // conditions under which it would run
+  std::vector<std::string> chain;  // how it is reached
 };
 
 struct Extraction {
-  std::string tree;                  // Source::label()
-  std::string playbook;              // the entry playbook
-  std::vector<Assertion> assertions; // unique tasks, in the order first reached
+  std::string tree;                   // Source::label()
+  std::string playbook;               // the entry playbook
+  std::vector<Assertion> assertions;  // unique tasks, in the order first reached
   std::vector<NotFollowed> not_followed;
-  std::vector<Error> warnings;       // unreadable or odd files, skipped parts
-  std::vector<std::string> files;    // files read, in order
+  std::vector<Error> warnings;     // unreadable or odd files, skipped parts
+  std::vector<std::string> files;  // files read, in order
   size_t plays = 0;
 
   size_t count(TaskModule m) const;
@@ -100,8 +100,8 @@ using TemplateResolver =
 
 struct ExtractOptions {
   std::string playbook = "upgrade-cluster.yml";
-  size_t max_depth = 64;             // nesting of includes/roles
-  TemplateResolver resolve;          // optional
+  size_t max_depth = 64;     // nesting of includes/roles
+  TemplateResolver resolve;  // optional
 };
 
 // Walks `opts.playbook` in `tree`. Fails only when the entry playbook is

@@ -14,11 +14,21 @@ std::string xml(const std::string& s) {
   out.reserve(s.size());
   for (unsigned char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') continue;
         out += static_cast<char>(c);
@@ -30,7 +40,8 @@ std::string xml(const std::string& s) {
 std::string body(const Finding& f) {
   std::string b = f.message + "\n";
   if (!f.source.file.empty())
-    b += "check: " + f.source.str() + (f.source_label.empty() ? "" : " (" + f.source_label + ")") + "\n";
+    b += "check: " + f.source.str() + (f.source_label.empty() ? "" : " (" + f.source_label + ")") +
+         "\n";
   if (!f.hosts.empty()) {
     b += "hosts:";
     for (const auto& h : f.hosts) b += " " + h;
@@ -57,7 +68,9 @@ std::string render_junit(const Report& r) {
   for (const auto& f : r.findings) groups[f.group.empty() ? r.command : f.group].push_back(&f);
   std::string suite_name = "kubespray-migrate" + (r.command.empty() ? "" : " " + r.command);
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  auto failed = [](const Finding* f) { return f->status == Status::Fail && f->severity != Severity::Info; };
+  auto failed = [](const Finding* f) {
+    return f->status == Status::Fail && f->severity != Severity::Info;
+  };
   auto skipped = [](const Finding* f) {
     return f->status == Status::Unknown || f->status == Status::Skipped;
   };
@@ -66,9 +79,9 @@ std::string render_junit(const Report& r) {
     if (failed(&f)) ++failures;
     if (skipped(&f)) ++skips;
   }
-  out += "<testsuites name=\"" + xml(suite_name) + "\" tests=\"" + std::to_string(r.findings.size()) +
-         "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" skipped=\"" +
-         std::to_string(skips) + "\">\n";
+  out += "<testsuites name=\"" + xml(suite_name) + "\" tests=\"" +
+         std::to_string(r.findings.size()) + "\" failures=\"" + std::to_string(failures) +
+         "\" errors=\"0\" skipped=\"" + std::to_string(skips) + "\">\n";
   for (const auto& [group, fs] : groups) {
     size_t gf = 0, gs = 0;
     for (const Finding* f : fs) {
@@ -87,7 +100,8 @@ std::string render_junit(const Report& r) {
       }
       if (failed(f)) {
         out += ">\n      <failure type=\"" + std::string(severity_name(f->severity)) +
-               "\" message=\"" + xml(f->message) + "\">" + xml(body(*f)) + "</failure>\n    </testcase>\n";
+               "\" message=\"" + xml(f->message) + "\">" + xml(body(*f)) +
+               "</failure>\n    </testcase>\n";
       } else if (skipped(f)) {
         std::string why = f->status == Status::Unknown ? "unknown" : "skipped";
         if (!f->details.empty()) why += ": " + f->details.front();

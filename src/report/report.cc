@@ -9,19 +9,26 @@ namespace ksm::report {
 
 const char* severity_name(Severity s) {
   switch (s) {
-    case Severity::Error: return "error";
-    case Severity::Warning: return "warning";
-    case Severity::Info: return "info";
+    case Severity::Error:
+      return "error";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Info:
+      return "info";
   }
   return "error";
 }
 
 const char* status_name(Status s) {
   switch (s) {
-    case Status::Fail: return "fail";
-    case Status::Pass: return "pass";
-    case Status::Unknown: return "unknown";
-    case Status::Skipped: return "skipped";
+    case Status::Fail:
+      return "fail";
+    case Status::Pass:
+      return "pass";
+    case Status::Unknown:
+      return "unknown";
+    case Status::Skipped:
+      return "skipped";
   }
   return "fail";
 }
@@ -32,13 +39,22 @@ Summary summarize(const Report& r) {
     ++s.total;
     switch (f.status) {
       case Status::Fail:
-        if (f.severity == Severity::Error) ++s.blocking;
-        else if (f.severity == Severity::Warning) ++s.warnings;
-        else ++s.info;
+        if (f.severity == Severity::Error)
+          ++s.blocking;
+        else if (f.severity == Severity::Warning)
+          ++s.warnings;
+        else
+          ++s.info;
         break;
-      case Status::Pass: ++s.passed; break;
-      case Status::Unknown: ++s.unknown; break;
-      case Status::Skipped: ++s.skipped; break;
+      case Status::Pass:
+        ++s.passed;
+        break;
+      case Status::Unknown:
+        ++s.unknown;
+        break;
+      case Status::Skipped:
+        ++s.skipped;
+        break;
     }
   }
   return s;
@@ -152,7 +168,9 @@ Value to_value(const Report& r) {
   return Value(std::move(root));
 }
 
-std::string render_json(const Report& r) { return to_json(to_value(r), {false, 2}) + "\n"; }
+std::string render_json(const Report& r) {
+  return to_json(to_value(r), {false, 2}) + "\n";
+}
 
 std::string render_text(const Report& r, const TextOptions& o) {
   auto paint = [&](const char* ansi, const std::string& s) {
@@ -182,7 +200,9 @@ std::string render_text(const Report& r, const TextOptions& o) {
       {"Blocking", "1;31", "x", false,
        [](const Finding& f) { return f.status == Status::Fail && f.severity == Severity::Error; }},
       {"Warnings", "1;33", "!", false,
-       [](const Finding& f) { return f.status == Status::Fail && f.severity == Severity::Warning; }},
+       [](const Finding& f) {
+         return f.status == Status::Fail && f.severity == Severity::Warning;
+       }},
       {"Notes", "1;36", "i", false,
        [](const Finding& f) { return f.status == Status::Fail && f.severity == Severity::Info; }},
       {"Unknown (not decidable before the run)", "1;35", "?", false,
@@ -198,11 +218,14 @@ std::string render_text(const Report& r, const TextOptions& o) {
     if (in.empty()) continue;
     bool brief = sec.brief;
     if (brief && !o.show_passed) continue;
-    out += "\n" + paint(sec.ansi, std::string(sec.title) + " (" + std::to_string(in.size()) + ")") + "\n";
+    out += "\n" + paint(sec.ansi, std::string(sec.title) + " (" + std::to_string(in.size()) + ")") +
+           "\n";
     for (const Finding* f : in) {
-      out += "  " + paint(sec.ansi, sec.mark) + " " + paint("1", f->title.empty() ? f->id : f->title);
+      out +=
+          "  " + paint(sec.ansi, sec.mark) + " " + paint("1", f->title.empty() ? f->id : f->title);
       if (!f->source.file.empty())
-        out += "  " + paint("2", f->source.str() + (f->source_label.empty() ? "" : " (" + f->source_label + ")"));
+        out += "  " + paint("2", f->source.str() +
+                                     (f->source_label.empty() ? "" : " (" + f->source_label + ")"));
       out += "\n";
       if (brief) continue;
       if (!f->message.empty()) out += "      " + f->message + "\n";
@@ -221,10 +244,11 @@ std::string render_text(const Report& r, const TextOptions& o) {
       }
       for (const auto& d : f->details) out += "      " + d + "\n";
       for (const auto& v : f->variables) {
-        out += "      " + paint("36", v.name) + (v.host.empty() ? "" : " (" + v.host + ")") + " = " +
-               show_value(v.value);
+        out += "      " + paint("36", v.name) + (v.host.empty() ? "" : " (" + v.host + ")") +
+               " = " + show_value(v.value);
         std::string from = v.provenance;
-        if (!v.where.file.empty()) from += (from.empty() ? "" : " ") + std::string("at ") + v.where.str();
+        if (!v.where.file.empty())
+          from += (from.empty() ? "" : " ") + std::string("at ") + v.where.str();
         if (!from.empty()) out += "  " + paint("2", "[" + from + "]");
         out += "\n";
       }
@@ -242,10 +266,14 @@ std::string render_text(const Report& r, const TextOptions& o) {
 
 std::string render(const Report& r, Format f, const TextOptions& o) {
   switch (f) {
-    case Format::Text: return render_text(r, o);
-    case Format::Json: return render_json(r);
-    case Format::Sarif: return render_sarif(r);
-    case Format::Junit: return render_junit(r);
+    case Format::Text:
+      return render_text(r, o);
+    case Format::Json:
+      return render_json(r);
+    case Format::Sarif:
+      return render_sarif(r);
+    case Format::Junit:
+      return render_junit(r);
   }
   return render_text(r, o);
 }

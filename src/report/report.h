@@ -42,9 +42,9 @@ struct Variable {
 };
 
 struct Finding {
-  std::string id;                    // stable rule id ("preflight/<file>:<line>")
-  std::string title;                 // short: the check's name
-  std::string group;                 // for grouping (a role, a category); "" = none
+  std::string id;     // stable rule id ("preflight/<file>:<line>")
+  std::string title;  // short: the check's name
+  std::string group;  // for grouping (a role, a category); "" = none
   Severity severity = Severity::Error;
   Status status = Status::Fail;
   Location source;                   // where the check is written (Kubespray file:line)
@@ -58,21 +58,21 @@ struct Finding {
 
 struct Summary {
   size_t total = 0;
-  size_t blocking = 0;   // Error + Fail
-  size_t warnings = 0;   // Warning + Fail
-  size_t info = 0;       // Info + Fail
+  size_t blocking = 0;  // Error + Fail
+  size_t warnings = 0;  // Warning + Fail
+  size_t info = 0;      // Info + Fail
   size_t passed = 0;
   size_t unknown = 0;
   size_t skipped = 0;
 };
 
 struct Report {
-  std::string command;               // "preflight"
-  Value target = Value::map();       // what was checked: {"inventory":…, "from":…, "to":…}
+  std::string command;          // "preflight"
+  Value target = Value::map();  // what was checked: {"inventory":…, "from":…, "to":…}
   std::vector<Finding> findings;
-  std::vector<std::string> notes;    // about the run itself (parts not analysed, ...)
-  std::string inventory_root;        // folder operator files are relative to (SARIF INVENTORY)
-  std::string source_root;           // what check sources are relative to (SARIF KUBESPRAY)
+  std::vector<std::string> notes;  // about the run itself (parts not analysed, ...)
+  std::string inventory_root;      // folder operator files are relative to (SARIF INVENTORY)
+  std::string source_root;         // what check sources are relative to (SARIF KUBESPRAY)
 };
 
 Summary summarize(const Report& r);
@@ -83,8 +83,8 @@ enum class Format { Text, Json, Sarif, Junit };
 Result<Format> parse_format(const std::string& name);  // "text", "json", "sarif", "junit"
 
 struct TextOptions {
-  bool colour = false;               // ANSI colours (the caller decides: terminal, NO_COLOR)
-  bool show_passed = false;          // list passed and skipped checks too
+  bool colour = false;       // ANSI colours (the caller decides: terminal, NO_COLOR)
+  bool show_passed = false;  // list passed and skipped checks too
 };
 
 std::string render_text(const Report& r, const TextOptions& o = {});

@@ -13,9 +13,12 @@ namespace {
 const char* level_of(const Finding& f) {
   if (f.status == Status::Unknown) return "note";
   switch (f.severity) {
-    case Severity::Error: return "error";
-    case Severity::Warning: return "warning";
-    case Severity::Info: return "note";
+    case Severity::Error:
+      return "error";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Info:
+      return "note";
   }
   return "error";
 }
@@ -25,9 +28,12 @@ std::string file_uri(std::string path) {
   if (path.back() != '/') path += '/';
   std::string out = "file://";
   for (char c : path) {
-    if (c == ' ') out += "%20";
-    else if (c == '%') out += "%25";
-    else out += c;
+    if (c == ' ')
+      out += "%20";
+    else if (c == '%')
+      out += "%25";
+    else
+      out += c;
   }
   return out;
 }
@@ -87,7 +93,8 @@ std::string render_sarif(const Report& r) {
     res.set("message", Value(Map{{"text", Value(text)}}));
     List locations;
     for (const auto& v : f.variables)
-      if (v.operator_file && !v.where.file.empty()) locations.push_back(physical(v.where, "INVENTORY"));
+      if (v.operator_file && !v.where.file.empty())
+        locations.push_back(physical(v.where, "INVENTORY"));
     List related;
     if (!f.source.file.empty()) {
       Value rel = physical(f.source, "KUBESPRAY");
