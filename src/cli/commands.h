@@ -15,6 +15,7 @@ using Action = std::function<int()>;
 enum ExitStatus { kExitClean = 0, kExitError = 1, kExitWarnings = 2, kExitBlocking = 3 };
 
 void add_preflight(CLI::App& app, Action& action);
+void add_catalog(CLI::App& app, Action& action);
 
 
 }  // namespace ksm::cli

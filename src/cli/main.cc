@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
 
   ksm::cli::Action action;
   ksm::cli::add_preflight(app, action);
+  ksm::cli::add_catalog(app, action);
 
   try {
     app.parse(argc, argv);

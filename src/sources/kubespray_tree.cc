@@ -358,6 +358,15 @@ Result<KubesprayTree> KubesprayTree::load(const Source& src) {
   if (src.exists("requirements.txt")) {
     auto r = src.read("requirements.txt");
     if (!r) return r.error();
+    // A copy that flattened the symlink (requirements.txt -> requirements-2.10.txt)
+    // holds only the target's name: read the target when the tree has it.
+    std::string name = trim(*r);
+    if (name.ends_with(".txt") && name.find_first_of(" \t\n=<>") == std::string::npos &&
+        src.exists(name) && !src.is_dir(name)) {
+      auto target = src.read(name);
+      if (!target) return target.error();
+      r = std::move(target);
+    }
     t.requirements_ = std::move(*r);
   }
   if (src.exists("ansible.cfg")) {

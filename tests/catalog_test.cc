@@ -1,0 +1,234 @@
+// Tests of src/catalog: the identifier scan of templates, the rule for a
+// name defined by several roles, the facts of real tags, and versions/
+// regenerated from the shared data without drift.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "catalog/catalog.h"
+#include "core/fs.h"
+#include "core/json.h"
+#include "test_support.h"
+
+using namespace ksm;
+
+namespace {
+
+std::filesystem::path fresh_tmp(const std::string& name) {
+  auto p = std::filesystem::temp_directory_path() / ("ksm-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(p);
+  std::filesystem::create_directories(p);
+  return p;
+}
+
+void put(const std::filesystem::path& root, const std::string& rel, const std::string& text) {
+  std::filesystem::create_directories((root / rel).parent_path());
+  std::ofstream(root / rel) << text;
+}
+
+using Names = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("catalog: names a template reads") {
+  CHECK(catalog::template_names("{{ kube_network_node_prefix }}") == Names{"kube_network_node_prefix"});
+  CHECK(catalog::template_names("{{ kube_image_repo }}/pause:{{ pod_infra_version }}") ==
+        Names{"kube_image_repo", "pod_infra_version"});
+  // Attributes, filters, tests, string literals and keyword arguments are not names.
+  CHECK(catalog::template_names("{{ (kubelet_checksums['amd64'] | dict2items)[0].key }}") ==
+        Names{"kubelet_checksums"});
+  CHECK(catalog::template_names("{{ foo.bar | default(baz, true) | regex_replace('x', \"y\") }}") ==
+        Names{"baz", "foo"});
+  CHECK(catalog::template_names("{{ x is defined and y is not none }}") == Names{"x", "y"});
+  CHECK(catalog::template_names("{{ lookup('env', 'HOME') ~ a }}") == Names{"a"});
+  // Loop and set variables are bound; the iterated names are read.
+  CHECK(catalog::template_names("{% for host in groups['etcd'] %}{% if host == inventory_hostname %}"
+                                "etcd{{ loop.index }}{% endif %}{% endfor %}") ==
+        Names{"groups", "inventory_hostname"});
+  CHECK(catalog::template_names("{% set p = a | int %}{{ p + b }}") == Names{"a", "b"});
+  CHECK(catalog::template_names("{{- padded -}} {# comment_name #}") == Names{"padded"});
+  CHECK(catalog::template_names("no template here") == Names{});
+  CHECK(catalog::holds_template(Value(List{Value("a"), Value(Map{{"k", Value("{{ x }}")}})})));
+  CHECK(!catalog::holds_template(Value(Map{{"k", Value("plain")}})));
+}
+
+TEST_CASE("catalog: a name defined by several roles") {
+  auto tmp = fresh_tmp("catalog-rule");
+  put(tmp, "roles/network/defaults/main.yml", "shared: from-network\nonly_network: 1\nboth_layers: d\n");
+  put(tmp, "roles/network/vars/main.yml", "both_layers: v\n");
+  put(tmp, "roles/network/vars/ubuntu.yml", "os_only: u\nshared: from-os-vars\n");
+  put(tmp, "roles/kubespray-defaults/defaults/main/a.yml", "shared: from-a\nsplit: a\n");
+  put(tmp, "roles/kubespray-defaults/defaults/main/b.yml", "split: b\nprefix: 24\ntemplated: \"{{ prefix }}\"\n");
+  put(tmp, "roles/aaa/defaults/main.yml", "shared: from-aaa\n");
+  put(tmp, "inventory/sample/inventory.ini", "[kube_control_plane]\n[etcd:children]\nkube_control_plane\n");
+  put(tmp, "inventory/sample/group_vars/all/all.yml", "# shared: sample-commented\nset_here: 3\n");
+  put(tmp, "inventory/sample/group_vars/k8s_cluster/x.yml", "shared: sample-set\n");
+  DirSource src(tmp);
+  auto tree = KubesprayTree::load(src);
+  REQUIRE(tree);
+  auto defs = catalog::collect_definitions(*tree);
+  // kubespray-defaults wins over other roles; the later file of a main/ folder wins.
+  REQUIRE(defs["shared"].size() == 4);
+  CHECK(defs["shared"][0].role == "kubespray-defaults");
+  CHECK(defs["shared"][0].raw == Value("from-a"));
+  CHECK(defs["shared"][1].role == "aaa");
+  CHECK(defs["shared"][2].role == "network");
+  CHECK(defs["shared"][3].file == "roles/network/vars/ubuntu.yml");  // include_vars only: last
+  CHECK(!defs["shared"][3].auto_loaded);
+  CHECK(defs["split"][0].raw == Value("b"));
+  CHECK(defs["split"][0].file == "roles/kubespray-defaults/defaults/main/b.yml");
+  // Within a role, vars/ beats defaults/.
+  CHECK(defs["both_layers"][0].raw == Value("v"));
+  CHECK(defs["both_layers"][0].layer == Layer::Vars);
+
+  auto facts = catalog::tag_facts(*tree, catalog::TagInfo{"v9.9.9", "abc", "2030-01-01"});
+  REQUIRE(facts);
+  const Value* shared = facts->get("defaults")->get("shared");
+  REQUIRE(shared);
+  CHECK(*shared->get("value") == Value("from-a"));
+  CHECK(*shared->get("role") == Value("kubespray-defaults"));
+  CHECK(*shared->get("line") == Value(1));
+  REQUIRE(shared->get("also"));
+  CHECK(shared->get("also")->as_list().size() == 3);
+  CHECK(*shared->get("also")->as_list()[2].get("include_vars") == Value(true));
+  const Value* templ = facts->get("defaults")->get("templated");
+  REQUIRE(templ);
+  CHECK(*templ->get("template") == Value(true));
+  CHECK(*templ->get("depends") == Value(List{Value("prefix")}));
+  CHECK(*facts->get("sample")->get("groups") == Value(List{Value("kube_control_plane"), Value("etcd")}));
+  // The sample: a set line wins over a commented one, which stays under "also".
+  const Value* sv = facts->get("sample")->get("variables")->get("shared");
+  REQUIRE(sv);
+  CHECK(*sv->get("commented") == Value(false));
+  CHECK(*sv->get("file") == Value("group_vars/k8s_cluster/x.yml"));
+  CHECK(*sv->get("value") == Value("sample-set"));
+  REQUIRE(sv->get("also"));
+  CHECK(*sv->get("also")->as_list()[0].get("commented") == Value(true));
+  CHECK(*sv->get("also")->as_list()[0].get("value") == Value("sample-commented"));
+  std::filesystem::remove_all(tmp);
+}
+
+TEST_CASE("catalog: facts of real tags") {
+  KSM_REQUIRE_SHARED_DATA();
+  auto repo = open_kubespray(test::kubespray_data());
+  REQUIRE(repo);
+  auto facts_of = [&](const std::string& tag) -> Value {
+    auto rev = repo->resolve(tag);
+    auto src = repo->at(tag);
+    auto tree = KubesprayTree::load(**src);
+    REQUIRE(tree);
+    auto f = catalog::tag_facts(*tree, catalog::TagInfo{tag, rev->commit_id, rev->date});
+    REQUIRE(f);
+    return *f;
+  };
+  auto default_of = [](const Value& f, const char* name) -> Value {
+    const Value* d = f.get("defaults")->get(name);
+    REQUIRE_MESSAGE(d, name);
+    const Value* v = d->get("value");
+    return v ? *v : Value::undefined();
+  };
+
+  Value v218 = facts_of("v2.18.0");
+  CHECK(*v218.get("date") == Value("2022-01-04"));
+  CHECK(*v218.get("kube_version") == Value("v1.22.5"));
+  const auto& kv = v218.get("kube_versions")->as_list();
+  CHECK(std::find(kv.begin(), kv.end(), Value("v1.22.5")) != kv.end());
+  CHECK(kv.front() == Value("v1.20.0"));
+  CHECK(*v218.get("kube_version_prefix") == Value("v"));
+  CHECK(*v218.get("sample")->get("hosts_file") == Value("inventory.ini"));
+  CHECK(default_of(v218, "container_manager") == Value("containerd"));
+  CHECK(*v218.get("defaults")->get("kube_version")->get("file") ==
+        Value("roles/kubespray-defaults/defaults/main.yaml"));
+
+  Value v217 = facts_of("v2.17.1");
+  CHECK(default_of(v217, "container_manager") == Value("docker"));
+
+  Value v216 = facts_of("v2.16.0");
+  CHECK(*v216.get("ansible_requirement") == Value("ansible==2.9.20"));
+  // The v2.16 group rename is visible in the sample.
+  Value v215 = facts_of("v2.15.1");
+  const auto& g215 = v215.get("sample")->get("groups")->as_list();
+  CHECK(std::find(g215.begin(), g215.end(), Value("kube-master")) != g215.end());
+  const auto& g216 = v216.get("sample")->get("groups")->as_list();
+  CHECK(std::find(g216.begin(), g216.end(), Value("kube_control_plane")) != g216.end());
+
+  Value v220 = facts_of("v2.20.0");
+  CHECK(default_of(v220, "calico_pool_blocksize") == Value(26));
+  CHECK(default_of(v220, "calico_ipip_mode") == Value("Never"));
+  // A commented sample line, with its literal.
+  const Value* ipip = v220.get("sample")->get("variables")->get("calico_ipip_mode");
+  REQUIRE(ipip);
+  CHECK(*ipip->get("commented") == Value(true));
+
+  // v2.28 writes versions without the v; the catalog normalises to v.
+  Value v228 = facts_of("v2.28.0");
+  CHECK(*v228.get("kube_version_prefix") == Value(""));
+  const auto& kv228 = v228.get("kube_versions")->as_list();
+  REQUIRE(!kv228.empty());
+  CHECK(kv228.front().as_string().starts_with("v1."));
+  CHECK(*v228.get("ansible_requirement") == Value("ansible==9.13.0"));
+  // Checksum tables keep the versions that have a digest, not the digests.
+  const Value* ck = v228.get("defaults")->get("kubelet_checksums");
+  REQUIRE(ck);
+  CHECK(!ck->get("value"));
+  REQUIRE(ck->get("checksums"));
+  CHECK(ck->get("checksums")->get("amd64")->is_list());
+}
+
+TEST_CASE("catalog: versions/ regenerates from the shared data without drift") {
+  KSM_REQUIRE_SHARED_DATA();
+  auto committed = std::filesystem::path(KSM_SOURCE_DIR) / "versions";
+  if (!std::filesystem::exists(committed / "index.json")) {
+    MESSAGE("skipped: " << committed.string() << " has no index.json");
+    return;
+  }
+  auto repo = open_kubespray(test::kubespray_data());
+  REQUIRE(repo);
+  auto tmp = fresh_tmp("catalog-drift");
+  auto stats = catalog::write_catalog(*repo, tmp, {});
+  REQUIRE_MESSAGE(stats, (stats ? "" : stats.error().str()));
+  CHECK(stats->written.size() == 58);
+  size_t compared = 0;
+  for (const auto& name : stats->written) {
+    auto fresh = read_file(tmp / name);
+    auto old = read_file(committed / name);
+    REQUIRE(fresh);
+    REQUIRE_MESSAGE(old, "versions/" << name << " is missing: run kubespray-migrate catalog");
+    CHECK_MESSAGE(*fresh == *old, "versions/" << name << " differs from a fresh catalog run");
+    // Facts, never template text.
+    CHECK_MESSAGE(fresh->find("{{") == std::string::npos, name);
+    CHECK_MESSAGE(fresh->find("{%") == std::string::npos, name);
+    ++compared;
+  }
+  CHECK(compared == 58);
+  // Nothing stale: every committed file is one a run writes.
+  for (const auto& e : std::filesystem::directory_iterator(committed)) {
+    auto n = e.path().filename().string();
+    if (n.ends_with(".json"))
+      CHECK_MESSAGE(std::find(stats->written.begin(), stats->written.end(), n) != stats->written.end(), n);
+  }
+  std::filesystem::remove_all(tmp);
+}
+
+TEST_CASE("catalog: the index lists tags in version order") {
+  auto tmp = fresh_tmp("catalog-index");
+  for (const char* t : {"v2.12.10", "v2.12.9", "v2.9.0"})
+    REQUIRE(write_file_atomic(tmp / (std::string(t) + ".json"),
+                              "{\"tag\": \"" + std::string(t) + "\", \"date\": \"2020-01-01\", \"kube_version\": \"v1.1.1\"}"));
+  REQUIRE(write_file_atomic(tmp / "README.json", "{}"));
+  auto idx = catalog::build_index(tmp);
+  REQUIRE(idx);
+  const auto& tags = idx->get("tags")->as_list();
+  REQUIRE(tags.size() == 3);
+  CHECK(*tags[0].get("tag") == Value("v2.9.0"));
+  CHECK(*tags[1].get("tag") == Value("v2.12.9"));
+  CHECK(*tags[2].get("tag") == Value("v2.12.10"));
+  CHECK(tags[0].get("commit")->is_null());
+  auto text = catalog::facts_json(*idx);
+  auto back = parse_json(text);
+  REQUIRE(back);
+  CHECK(*back == *idx);
+  std::filesystem::remove_all(tmp);
+}
