@@ -1,0 +1,433 @@
+// Three-way merge of sample-derived files (see merge3.h).
+#include "merge/merge3.h"
+
+#include <git2.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/yaml.h"
+#include "merge/text.h"
+#include "merge/yaml_edit.h"
+
+namespace ksm::merge {
+
+namespace {
+
+void ensure_libgit2() {
+  static const int init = git_libgit2_init();  // once per process; never shut down
+  (void)init;
+}
+
+// Owns the buffer git_merge_file fills.
+class MergeFileResult {
+ public:
+  MergeFileResult() = default;
+  MergeFileResult(const MergeFileResult&) = delete;
+  MergeFileResult& operator=(const MergeFileResult&) = delete;
+  ~MergeFileResult() { git_merge_file_result_free(&r_); }
+  git_merge_file_result* get() { return &r_; }
+
+ private:
+  git_merge_file_result r_{};
+};
+
+struct LineMerge {
+  std::string text;  // LF endings
+  bool clean = true;
+};
+
+// git_merge_file on LF texts, diff3 markers with our labels.
+Result<LineMerge> git_merge(const std::string& base, const std::string& ours,
+                            const std::string& theirs, const MergeLabels& labels) {
+  ensure_libgit2();
+  git_merge_file_input in_base = GIT_MERGE_FILE_INPUT_INIT;
+  git_merge_file_input in_ours = GIT_MERGE_FILE_INPUT_INIT;
+  git_merge_file_input in_theirs = GIT_MERGE_FILE_INPUT_INIT;
+  in_base.ptr = base.data();
+  in_base.size = base.size();
+  in_ours.ptr = ours.data();
+  in_ours.size = ours.size();
+  in_theirs.ptr = theirs.data();
+  in_theirs.size = theirs.size();
+  git_merge_file_options opts = GIT_MERGE_FILE_OPTIONS_INIT;
+  opts.ancestor_label = labels.base.c_str();
+  opts.our_label = labels.ours.c_str();
+  opts.their_label = labels.theirs.c_str();
+  opts.flags = GIT_MERGE_FILE_STYLE_DIFF3;
+  MergeFileResult res;
+  if (git_merge_file(res.get(), &in_base, &in_ours, &in_theirs, &opts) < 0) {
+    const git_error* e = git_error_last();
+    return Error(std::string("git_merge_file: ") + (e && e->message ? e->message : "failed"));
+  }
+  LineMerge out;
+  if (res.get()->ptr) out.text.assign(res.get()->ptr, res.get()->len);
+  out.clean = res.get()->automergeable != 0;
+  return out;
+}
+
+// Gives every line an ending in ours' style; the last one follows ours'
+// final newline.
+std::string render_lines(std::vector<Line>& lines, const Text& ours) {
+  Text t;
+  t.set_bom(ours.bom());
+  std::string out = ours.bom() ? "\xEF\xBB\xBF" : "";
+  for (size_t i = 0; i < lines.size(); ++i) {
+    Line& l = lines[i];
+    if (l.eol.empty()) l.eol = ours.eol();
+    if (i + 1 == lines.size() && !ours.final_newline()) l.eol.clear();
+    out += l.text;
+    out += l.eol;
+  }
+  return out;
+}
+
+void count_markers(const std::vector<Line>& lines, MergeResult& r) {
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].text.rfind("<<<<<<< ", 0) != 0 && lines[i].text != "<<<<<<<") continue;
+    MergeConflict c;
+    c.line = static_cast<int>(i) + 1;
+    size_t j = i;
+    while (j < lines.size() && lines[j].text.rfind(">>>>>>>", 0) != 0) ++j;
+    c.lines = static_cast<int>(j - i + 1);
+    c.reason = "both sides changed these lines";
+    r.conflicts.push_back(c);
+    i = j;
+  }
+}
+
+// Marks lines of a file that is not ours so they take ours' ending.
+Text foreign(std::string_view bytes) {
+  Text t = Text::parse(bytes);
+  return t;
+}
+std::vector<Line> foreign_lines(const Text& t) {
+  std::vector<Line> out = t.lines();
+  for (auto& l : out) l.eol.clear();
+  return out;
+}
+
+// ---- Blocks ----------------------------------------------------------------
+
+struct Block {
+  std::string id;
+  std::string key;
+  std::vector<Line> lead;   // comment and blank lines before the entry
+  std::vector<Line> entry;  // the key's lines (empty for the tail block)
+  bool commented = false;
+};
+
+struct Blocks {
+  std::vector<Block> list;
+  std::unordered_map<std::string, size_t> index;
+  const Block* get(const std::string& id) const {
+    auto it = index.find(id);
+    return it == index.end() ? nullptr : &list[it->second];
+  }
+};
+
+std::optional<Blocks> split_blocks(const Text& t, std::vector<Line> lines) {
+  YamlScan scan = scan_yaml(t);
+  if (!scan.ok()) return std::nullopt;
+  Blocks out;
+  std::unordered_map<std::string, int> occ;
+  size_t pos = 0;
+  for (const auto& e : scan.entries) {
+    Block b;
+    b.key = e.key;
+    b.commented = e.commented;
+    b.id = e.key + "#" + std::to_string(occ[e.key]++);
+    b.lead.assign(lines.begin() + static_cast<std::ptrdiff_t>(pos),
+                  lines.begin() + static_cast<std::ptrdiff_t>(e.first));
+    b.entry.assign(lines.begin() + static_cast<std::ptrdiff_t>(e.first),
+                   lines.begin() + static_cast<std::ptrdiff_t>(e.last + 1));
+    pos = e.last + 1;
+    out.index[b.id] = out.list.size();
+    out.list.push_back(std::move(b));
+  }
+  Block tail;
+  tail.id = "\ntail";
+  tail.lead.assign(lines.begin() + static_cast<std::ptrdiff_t>(pos), lines.end());
+  out.index[tail.id] = out.list.size();
+  out.list.push_back(std::move(tail));
+  return out;
+}
+
+// Lines compared with whitespace runs collapsed, trailing blanks and blank
+// lines ignored.
+std::string norm(const std::vector<Line>* lines) {
+  std::string out;
+  if (!lines) return out;
+  for (const auto& l : *lines) {
+    std::string s;
+    bool space = false;
+    for (char c : l.text) {
+      if (c == ' ' || c == '\t' || c == '\r') {
+        space = true;
+        continue;
+      }
+      if (space && !s.empty()) s += ' ';
+      space = false;
+      s += c;
+    }
+    if (s.empty()) continue;
+    out += s;
+    out += '\n';
+  }
+  return out;
+}
+
+std::string joined(const std::vector<Line>* lines) {
+  std::string out;
+  if (!lines) return out;
+  for (const auto& l : *lines) out += l.text + "\n";
+  return out;
+}
+
+bool strict_equal(const Value& a, const Value& b) {
+  if (a.kind() != b.kind()) return false;
+  if (a.is_list()) {
+    if (a.as_list().size() != b.as_list().size()) return false;
+    for (size_t i = 0; i < a.as_list().size(); ++i)
+      if (!strict_equal(a.as_list()[i], b.as_list()[i])) return false;
+    return true;
+  }
+  if (a.is_map()) {
+    if (a.as_map().size() != b.as_map().size()) return false;
+    auto ia = a.as_map().begin();
+    for (const auto& [k, v] : b.as_map()) {
+      const Value* w = a.as_map().find(k);
+      if (!w || !strict_equal(*w, v)) return false;
+    }
+    (void)ia;
+    return true;
+  }
+  if (a.is_float()) return a.as_float() == b.as_float() || (a.as_float() != a.as_float() && b.as_float() != b.as_float());
+  return a == b;
+}
+
+enum class SK { Absent, Doc, Live };
+
+struct Setting {
+  SK kind = SK::Absent;
+  bool parsed = false;
+  Value value;
+  std::string text;  // normalized entry text (identity when the value did not parse)
+};
+
+Setting setting_of(const Block* b) {
+  Setting s;
+  if (!b || b->entry.empty()) return s;
+  s.text = norm(&b->entry);
+  if (b->commented) {
+    s.kind = SK::Doc;
+    return s;
+  }
+  s.kind = SK::Live;
+  auto v = parse_yaml(joined(&b->entry), "");
+  if (v && v->is_map()) {
+    if (const Value* x = v->as_map().find(b->key)) {
+      s.parsed = true;
+      s.value = *x;
+    }
+  }
+  return s;
+}
+
+bool same_setting(const Setting& a, const Setting& b) {
+  if (a.kind != b.kind) return false;
+  if (a.kind == SK::Absent) return true;
+  if (a.kind == SK::Doc) return a.text == b.text;
+  if (a.parsed && b.parsed) return strict_equal(a.value, b.value);
+  return a.text == b.text;
+}
+
+bool unset(const Setting& s) { return s.kind != SK::Live; }
+
+struct Merger {
+  const MergeLabels& labels;
+  MergeResult& result;
+  std::vector<Line> out;
+
+  void note(const std::string& key, const std::string& from, const std::string& what, int line) {
+    result.taken.push_back(MergeTaken{line, key, from, what});
+  }
+
+  void append(const std::vector<Line>* lines) {
+    if (!lines) return;
+    out.insert(out.end(), lines->begin(), lines->end());
+  }
+
+  Status lead(const Block* b, const Block* o, const Block* t, const std::string& key) {
+    const std::vector<Line>* bl = b ? &b->lead : nullptr;
+    const std::vector<Line>* ol = o ? &o->lead : nullptr;
+    const std::vector<Line>* tl = t ? &t->lead : nullptr;
+    std::string nb = norm(bl), no = norm(ol), nt = norm(tl);
+    if (nt == nb || no == nt) return append(ol), Status{};
+    if (no == nb) return append(tl), Status{};
+    auto m = git_merge(joined(bl), joined(ol), joined(tl), labels);
+    if (!m) return m.error();
+    int line = static_cast<int>(out.size()) + 1;
+    if (m->clean) {
+      for (auto& s : split_lines(m->text)) out.push_back(Line{s, ""});
+      note(key, "merged", "comments changed on both sides; merged line by line", line);
+    } else {
+      append(ol);
+      note(key, "ours", "comments changed on both sides; kept the operator's", line);
+    }
+    return {};
+  }
+
+  void conflict(const Block* b, const Block* o, const Block* t, const std::string& key,
+                const std::string& reason) {
+    MergeConflict c;
+    c.line = static_cast<int>(out.size()) + 1;
+    c.key = key;
+    c.reason = reason;
+    out.push_back(Line{"<<<<<<< " + labels.ours, ""});
+    if (o) append(&o->entry);
+    out.push_back(Line{"||||||| " + labels.base, ""});
+    if (b) append(&b->entry);
+    out.push_back(Line{"=======", ""});
+    if (t) append(&t->entry);
+    out.push_back(Line{">>>>>>> " + labels.theirs, ""});
+    c.lines = static_cast<int>(out.size()) - c.line + 1;
+    result.conflicts.push_back(c);
+  }
+
+  void entry(const Block* b, const Block* o, const Block* t, const std::string& key) {
+    const std::vector<Line>* be = b ? &b->entry : nullptr;
+    const std::vector<Line>* oe = o ? &o->entry : nullptr;
+    const std::vector<Line>* te = t ? &t->entry : nullptr;
+    int line = static_cast<int>(out.size()) + 1;
+    std::string nb = norm(be), no = norm(oe), nt = norm(te);
+    if (nt == nb || no == nt) return append(oe);
+    Setting sb = setting_of(b), so = setting_of(o), st = setting_of(t);
+    if (no == nb) {
+      append(te);
+      if (!te || te->empty()) {
+        note(key, "theirs", "removed from the sample", line);
+      } else {
+        note(key, "theirs", st.kind == SK::Live ? "sample's setting taken" : "sample's documentation taken",
+             line);
+      }
+      return;
+    }
+    // Both sides changed the entry's text.
+    if (same_setting(so, st)) return append(oe);
+    if (same_setting(so, sb)) {
+      // The operator only reformatted or commented; the sample's change wins.
+      append(te);
+      note(key, "theirs", "sample changed it; the operator's formatting or comment of it is replaced",
+           line);
+      return;
+    }
+    if (same_setting(st, sb)) return append(oe);
+    if (so.kind == SK::Live && unset(st)) {
+      append(oe);
+      note(key, "ours",
+           st.kind == SK::Absent ? "the operator's setting is kept; the sample no longer has this key"
+                                 : "the operator's setting is kept; the sample changed its documented default",
+           line);
+      return;
+    }
+    if (unset(so) && unset(st)) {
+      append(oe);
+      note(key, "ours", "documentation changed on both sides; kept the operator's", line);
+      return;
+    }
+    if (unset(so) && st.kind == SK::Live) {
+      if (sb.kind == SK::Live) {
+        conflict(b, o, t, key, "the operator unset it; the sample changed its value");
+        return;
+      }
+      append(te);
+      note(key, "theirs", "the sample now sets it", line);
+      return;
+    }
+    conflict(b, o, t, key, "both sides changed its value");
+  }
+
+  Status block(const Block* b, const Block* o, const Block* t) {
+    const Block* any = o ? o : t ? t : b;
+    std::string key = any->key;
+    if (Status s = lead(b, o, t, key); !s) return s;
+    entry(b, o, t, key);
+    return {};
+  }
+};
+
+Result<MergeResult> merge_yaml(const Text& base, const Text& ours, const Text& theirs,
+                               const MergeLabels& labels) {
+  auto bb = split_blocks(base, foreign_lines(base));
+  auto ob = split_blocks(ours, ours.lines());
+  auto tb = split_blocks(theirs, foreign_lines(theirs));
+  if (!bb || !ob || !tb) return Error("not a map of top-level keys");
+
+  // The result's order: ours', with blocks new in theirs placed after the
+  // block that precedes them in theirs.
+  std::vector<std::string> order;
+  std::unordered_set<std::string> in_order;
+  for (const auto& b : ob->list) {
+    order.push_back(b.id);
+    in_order.insert(b.id);
+  }
+  {
+    std::string anchor;
+    for (const auto& b : tb->list) {
+      if (!in_order.count(b.id)) {
+        size_t at = 0;
+        if (!anchor.empty()) {
+          for (size_t i = 0; i < order.size(); ++i)
+            if (order[i] == anchor) at = i + 1;
+        }
+        order.insert(order.begin() + static_cast<std::ptrdiff_t>(at), b.id);
+        in_order.insert(b.id);
+      }
+      anchor = b.id;
+    }
+  }
+  // The tail block stays last.
+  MergeResult result;
+  result.semantic = true;
+  Merger m{labels, result, {}};
+  for (const auto& id : order) {
+    const Block* b = bb->get(id);
+    const Block* o = ob->get(id);
+    const Block* t = tb->get(id);
+    if (Status s = m.block(b, o, t); !s) return s.error();
+  }
+  result.text = render_lines(m.out, ours);
+  return result;
+}
+
+}  // namespace
+
+Result<MergeResult> merge_lines(std::string_view base, std::string_view ours,
+                                std::string_view theirs, const MergeLabels& labels) {
+  Text b = foreign(base), o = Text::parse(ours), t = foreign(theirs);
+  auto m = git_merge(b.normalized(), o.normalized(), t.normalized(), labels);
+  if (!m) return m.error();
+  std::vector<Line> lines;
+  for (auto& s : split_lines(m->text)) lines.push_back(Line{s, ""});
+  // Lines identical to ours' keep their own endings when the file mixes them.
+  MergeResult r;
+  count_markers(lines, r);
+  r.text = render_lines(lines, o);
+  return r;
+}
+
+Result<MergeResult> merge3(std::string_view base, std::string_view ours, std::string_view theirs,
+                           const MergeLabels& labels, const MergeOptions& opt) {
+  if (opt.yaml) {
+    Text b = foreign(base), o = Text::parse(ours), t = foreign(theirs);
+    auto r = merge_yaml(b, o, t, labels);
+    if (r) return r;
+  }
+  return merge_lines(base, ours, theirs, labels);
+}
+
+}  // namespace ksm::merge
