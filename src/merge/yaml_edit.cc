@@ -523,9 +523,7 @@ Result<EditRecord> YamlDoc::set(std::string_view key, const Value& v) {
     gap = kl.substr(e->value_end, e->comment_col - e->value_end);
   auto inl = render_inline(v);
   if (inl && e->first == e->last && !e->block_scalar) {
-    std::string line = kl.substr(0, e->value_col == e->value_end && e->value_col == kl.size()
-                                        ? kl.size()
-                                        : e->value_col);
+    std::string line;
     if (e->value_col == e->value_end) {
       // "key:" or "key:  # comment" with an empty value
       line = head + " " + *inl + (comment.empty() ? "" : gap + comment);
@@ -544,7 +542,11 @@ Result<EditRecord> YamlDoc::set_text(std::string_view key, const std::string& ya
   auto e = find(key);
   if (!e) return Error("cannot set `" + std::string(key) + "`: it is not set in this file");
   const std::string& kl = text_[e->first];
-  std::string comment = e->comment_col == std::string::npos ? "" : "  " + kl.substr(e->comment_col);
+  std::string comment;
+  if (e->comment_col != std::string::npos)
+    comment = (e->value_end < e->comment_col ? kl.substr(e->value_end, e->comment_col - e->value_end)
+                                             : std::string("  ")) +
+              kl.substr(e->comment_col);
   auto vl = split_lines(yaml_value);
   std::vector<std::string> out;
   std::string first = kl.substr(0, e->key_end) + ":";
@@ -717,8 +719,11 @@ Result<EditRecord> YamlDoc::set_nested(const std::vector<std::string>& path, con
       continue;
     }
     const std::string& kl = text_[c.line];
-    std::string comment =
-        c.e.comment_col == std::string::npos ? "" : "  " + kl.substr(c.indent + c.e.comment_col);
+    std::string comment;
+    if (c.e.comment_col != std::string::npos) {
+      size_t cc = c.indent + c.e.comment_col, ve = c.indent + c.e.value_end;
+      comment = (ve < cc ? kl.substr(ve, cc - ve) : std::string("  ")) + kl.substr(cc);
+    }
     std::string head = kl.substr(0, c.indent + c.e.key_end) + ":";
     auto lines = render_entry(head, v, static_cast<int>(c.indent) + 2);
     if (!lines) return lines.error();
