@@ -228,13 +228,13 @@ TEST_CASE("yaml edit: rename and remove") {
 
 TEST_CASE("yaml edit: nested keys of simple block maps") {
   YamlDoc d = YamlDoc::parse(kVars);
-  REQUIRE(d.set_nested({"nested", "d"}, Value("y")).ok());
-  CHECK(d.render().find("  d: y   # keep me\n") != std::string::npos);
+  REQUIRE(d.set_nested({"nested", "d"}, Value("z")).ok());
+  CHECK(d.render().find("  d: z   # keep me\n") != std::string::npos);
   REQUIRE(d.set_nested({"nested", "b", "c"}, Value(3)).ok());
   REQUIRE(d.set_nested({"nested", "e"}, Value(List{Value("p")})).ok());
   REQUIRE(d.rename_nested({"nested", "a"}, "a2").ok());
   Value v = parsed(d.render());
-  Value expect(Map{{"a2", Value(1)}, {"b", Value(Map{{"c", Value(3)}})}, {"d", Value("y")},
+  Value expect(Map{{"a2", Value(1)}, {"b", Value(Map{{"c", Value(3)}})}, {"d", Value("z")},
                    {"e", Value(List{Value("p")})}});
   CHECK(*v.get("nested") == expect);
   CHECK(!d.set_nested({"nested", "zz", "q"}, Value(1)).ok());
