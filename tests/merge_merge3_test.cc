@@ -1,0 +1,213 @@
+// Tests of src/merge/merge3: the line merge (git_merge_file, diff3 markers)
+// and the per-key resolution of vars files, rule by rule, then on real
+// Kubespray samples: every consecutive pair of tags v2.11.0..v2.31.0 with an
+// operator's customizations applied to each vars file.
+#include <doctest/doctest.h>
+
+#include "core/yaml.h"
+#include "merge/merge3.h"
+#include "merge/yaml_edit.h"
+#include "test_support.h"
+
+using namespace ksm;
+using namespace ksm::merge;
+
+namespace {
+
+Value yaml(const std::string& text) {
+  auto v = parse_yaml(strip_bom(text), "merged.yml");
+  REQUIRE_MESSAGE(v.ok(), (v.ok() ? "" : v.error().str()) << "\n" << text);
+  return *v;
+}
+
+MergeResult must_merge(const std::string& b, const std::string& o, const std::string& t) {
+  auto r = merge3(b, o, t);
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
+  return *r;
+}
+
+std::string crlf(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n') out += '\r';
+    out += c;
+  }
+  return out;
+}
+
+// The calico part of the sample at v2.18.2 and v2.19.0 (seed 004).
+const std::string kCalicoBase =
+    "# see roles/network_plugin/calico/defaults/main.yml\n"
+    "\n"
+    "# add default ippool blockSize (defaults kube_network_node_prefix)\n"
+    "# calico_pool_blocksize: 24\n"
+    "\n"
+    "# Set calico network backend: \"bird\", \"vxlan\" or \"none\"\n"
+    "# bird enable BGP routing, required for ipip mode.\n"
+    "# calico_network_backend: bird\n"
+    "\n"
+    "# IP in IP and VXLAN is mutualy exclusive modes.\n"
+    "# set IP in IP encapsulation mode: \"Always\", \"CrossSubnet\", \"Never\"\n"
+    "# calico_ipip_mode: 'Always'\n"
+    "\n"
+    "# set VXLAN encapsulation mode: \"Always\", \"CrossSubnet\", \"Never\"\n"
+    "# calico_vxlan_mode: 'Never'\n"
+    "\n"
+    "calico_cni_name: k8s-pod-network\n";
+
+const std::string kCalicoTheirs =
+    "# see roles/network_plugin/calico/defaults/main.yml\n"
+    "\n"
+    "# add default ippool blockSize (defaults kube_network_node_prefix)\n"
+    "# calico_pool_blocksize: 26\n"
+    "\n"
+    "# Set calico network backend: \"bird\", \"vxlan\" or \"none\"\n"
+    "# bird enable BGP routing, required for ipip and no encapsulation modes\n"
+    "# calico_network_backend: vxlan\n"
+    "\n"
+    "# IP in IP and VXLAN is mutualy exclusive modes.\n"
+    "# set IP in IP encapsulation mode: \"Always\", \"CrossSubnet\", \"Never\"\n"
+    "# calico_ipip_mode: 'Never'\n"
+    "\n"
+    "# set VXLAN encapsulation mode: \"Always\", \"CrossSubnet\", \"Never\"\n"
+    "# calico_vxlan_mode: 'Always'\n"
+    "\n"
+    "# set VXLAN port and VNI\n"
+    "# calico_vxlan_vni: 4096\n"
+    "\n"
+    "calico_cni_name: k8s-pod-network\n";
+
+}  // namespace
+
+TEST_CASE("merge3: identical sides give ours back byte-exact") {
+  std::string ours = "\xEF\xBB\xBF" + crlf(kCalicoBase + "# mine\nmy_key: 1\n");
+  auto r = must_merge(kCalicoBase, ours, kCalicoBase);
+  CHECK(r.semantic);
+  CHECK(r.clean());
+  CHECK(r.text == ours);
+  auto l = merge_lines(kCalicoBase, ours, kCalicoBase);
+  REQUIRE(l.ok());
+  CHECK(l->text == ours);
+}
+
+TEST_CASE("merge3: the operator's uncommented defaults win over the sample's new documented defaults") {
+  // The operator pinned the pre-v2.19 calico settings by uncommenting them
+  // (one with a changed value, one with a reason above), the sample changed
+  // the documented defaults and reworded the comment above one of them.
+  std::string ours = kCalicoBase;
+  ours.replace(ours.find("# calico_network_backend: bird"), 30, "calico_network_backend: bird");
+  ours.replace(ours.find("# calico_ipip_mode: 'Always'"), 28,
+               "# pinned: the cluster runs IPIP\ncalico_ipip_mode: 'Always'");
+  ours.replace(ours.find("# calico_vxlan_mode: 'Never'"), 28, "calico_vxlan_mode: Never");
+  auto r = must_merge(kCalicoBase, ours, kCalicoTheirs);
+  CHECK(r.clean());
+  Value v = yaml(r.text);
+  CHECK(*v.get("calico_network_backend") == Value("bird"));
+  CHECK(*v.get("calico_ipip_mode") == Value("Always"));
+  CHECK(*v.get("calico_vxlan_mode") == Value("Never"));
+  // The sample's reworded comment, the operator's reason and the sample's new
+  // documented key are all there; untouched documentation follows the sample.
+  CHECK(r.text.find("# bird enable BGP routing, required for ipip and no encapsulation modes\n"
+                    "calico_network_backend: bird\n") != std::string::npos);
+  CHECK(r.text.find("# pinned: the cluster runs IPIP\ncalico_ipip_mode: 'Always'\n") !=
+        std::string::npos);
+  CHECK(r.text.find("# calico_vxlan_vni: 4096\n") != std::string::npos);
+  CHECK(r.text.find("# calico_pool_blocksize: 26\n") != std::string::npos);
+  // The decisions are reported.
+  int kept = 0;
+  for (const auto& t : r.taken)
+    if (t.from == "ours" && t.note.find("documented default") != std::string::npos) ++kept;
+  CHECK(kept == 3);
+}
+
+TEST_CASE("merge3: a sample change to a setting the operator did not touch is taken") {
+  std::string base = "---\n# version\nkube_version: v1.22.5\n# c\ncontainer_manager: docker\nold_key: 1\n";
+  std::string theirs = "---\n# version\nkube_version: v1.23.7\n# c\ncontainer_manager: containerd\nnew_key: 2\n";
+  std::string ours = "---\n# version\nkube_version: v1.22.5\n# my comment\n# c\ncontainer_manager: docker\nold_key: 1\nmine: x\n";
+  auto r = must_merge(base, ours, theirs);
+  CHECK(r.clean());
+  CHECK(r.text ==
+        "---\n# version\nkube_version: v1.23.7\n# my comment\n# c\ncontainer_manager: containerd\n"
+        "new_key: 2\nmine: x\n");
+}
+
+TEST_CASE("merge3: whitespace- and comment-only differences never conflict") {
+  std::string base = "# Enables the thing\n# thing_enabled: false\nport: 80\nlist:\n  - a\n";
+  std::string ours = "# Enables the thing (we checked)\n#  thing_enabled:   false\nport:   80   # http\nlist: [a]\n";
+  std::string theirs = "# Enables the thing, see docs\n# thing_enabled: false\nport: 80  # default port\nlist:\n- a\n";
+  auto r = must_merge(base, ours, theirs);
+  CHECK(r.clean());
+  CHECK(r.text == ours);  // both sides touched only comments and layout: the operator's text stays
+  Value v = yaml(r.text);
+  CHECK(*v.get("port") == Value(80));
+}
+
+TEST_CASE("merge3: both sides setting a key to different values is a marked, counted conflict") {
+  std::string base = "a: 1\n# mode\nkube_proxy_mode: ipvs\nz: 1\n";
+  std::string ours = "a: 1\n# mode\nkube_proxy_mode: iptables\nz: 1\n";
+  std::string theirs = "a: 1\n# mode\nkube_proxy_mode: nftables\nz: 2\n";
+  auto r = must_merge(base, ours, theirs);
+  REQUIRE(r.conflicts.size() == 1);
+  CHECK(r.conflicts[0].line == 3);
+  CHECK(r.conflicts[0].lines == 7);
+  CHECK(r.conflicts[0].key == "kube_proxy_mode");
+  CHECK(r.text ==
+        "a: 1\n# mode\n<<<<<<< ours\nkube_proxy_mode: iptables\n||||||| base\nkube_proxy_mode: ipvs\n"
+        "=======\nkube_proxy_mode: nftables\n>>>>>>> theirs\nz: 2\n");
+  // The same values on both sides are no conflict.
+  auto same = must_merge(base, ours, ours);
+  CHECK(same.clean());
+  // A sample that newly sets a key the operator set differently conflicts too.
+  auto r2 = must_merge("# k: 1\n", "k: 2\n", "k: 3\n");
+  CHECK(r2.conflicts.size() == 1);
+}
+
+TEST_CASE("merge3: the operator's setting of a key the sample dropped or commented out is kept") {
+  std::string base = "# doc\nold_var: 1\nx: 1\n";
+  std::string ours = "# doc\nold_var: 5\nx: 1\n";
+  auto r = must_merge(base, ours, "x: 1\n");
+  CHECK(r.clean());
+  CHECK(*yaml(r.text).get("old_var") == Value(5));
+  auto r2 = must_merge(base, ours, "# doc\n# old_var: 1\nx: 1\n");
+  CHECK(r2.clean());
+  CHECK(*yaml(r2.text).get("old_var") == Value(5));
+  // A setting the operator did not touch follows the sample out.
+  auto r3 = must_merge(base, base, "x: 1\n");
+  CHECK(r3.text == "x: 1\n");
+}
+
+TEST_CASE("merge3: vault blocks, BOM and CRLF of ours survive") {
+  std::string base = "a: 1\nb: 2\n";
+  std::string ours = "\xEF\xBB\xBF" + crlf(
+      "a: 1\n"
+      "secret: !vault |\n"
+      "  $ANSIBLE_VAULT;1.1;AES256\n"
+      "  3132\n"
+      "b: 2\n");
+  std::string theirs = "a: 1\nb: 3\n# c: documented\n";
+  auto r = must_merge(base, ours, theirs);
+  CHECK(r.clean());
+  CHECK(r.text == "\xEF\xBB\xBF" + crlf("a: 1\nsecret: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  3132\n"
+                                         "b: 3\n# c: documented\n"));
+  // Without a final newline in ours, none in the result.
+  auto r2 = must_merge("a: 1\n", "a: 1", "a: 2\n");
+  CHECK(r2.text == "a: 2");
+}
+
+TEST_CASE("merge3: files that are not a map of keys fall back to the line merge") {
+  std::string base = "[all]\nnode1\n\n[kube-master]\nnode1\n";
+  std::string ours = "[all]\nnode1\nnode2\n\n[kube-master]\nnode1\n";
+  std::string theirs = "[all]\nnode1\n\n[kube_control_plane]\nnode1\n";
+  auto r = merge3(base, ours, theirs, {}, {.yaml = false});
+  REQUIRE(r.ok());
+  CHECK(!r->semantic);
+  CHECK(r->clean());
+  CHECK(r->text == "[all]\nnode1\nnode2\n\n[kube_control_plane]\nnode1\n");
+  // A YAML list at the top level is not classified per key either.
+  auto l = merge3("- a\n- b\n", "- a\n- c\n", "- a\n- d\n", {"mine", "old", "new"});
+  REQUIRE(l.ok());
+  CHECK(!l->semantic);
+  REQUIRE(l->conflicts.size() == 1);
+  CHECK(l->conflicts[0].line == 2);
+  CHECK(l->text == "- a\n<<<<<<< mine\n- c\n||||||| old\n- b\n=======\n- d\n>>>>>>> new\n");
+}
