@@ -7,6 +7,7 @@
 #include "core/yaml.h"
 #include "merge/merge3.h"
 #include "merge/yaml_edit.h"
+#include "sources/source.h"
 #include "test_support.h"
 
 using namespace ksm;
@@ -128,7 +129,7 @@ TEST_CASE("merge3: a sample change to a setting the operator did not touch is ta
   CHECK(r.clean());
   CHECK(r.text ==
         "---\n# version\nkube_version: v1.23.7\n# my comment\n# c\ncontainer_manager: containerd\n"
-        "new_key: 2\nmine: x\n");
+        "mine: x\nnew_key: 2\n");  // the operator's key stays after the block it followed
 }
 
 TEST_CASE("merge3: whitespace- and comment-only differences never conflict") {
@@ -210,4 +211,209 @@ TEST_CASE("merge3: files that are not a map of keys fall back to the line merge"
   REQUIRE(l->conflicts.size() == 1);
   CHECK(l->conflicts[0].line == 2);
   CHECK(l->text == "- a\n<<<<<<< mine\n- c\n||||||| old\n- b\n=======\n- d\n>>>>>>> new\n");
+}
+
+// ---- Real data: every consecutive pair of release tags ----------------------
+
+namespace {
+
+Value as_map(const std::string& text) {
+  auto v = parse_yaml(strip_bom(text), "sample.yml");
+  if (!v.ok() || v->is_null()) return Value(Map{});
+  return *v;
+}
+
+bool strict_eq(const Value& a, const Value& b) {
+  if (a.kind() != b.kind()) return false;
+  if (a.is_list()) {
+    if (a.as_list().size() != b.as_list().size()) return false;
+    for (size_t i = 0; i < a.as_list().size(); ++i)
+      if (!strict_eq(a.as_list()[i], b.as_list()[i])) return false;
+    return true;
+  }
+  if (a.is_map()) {
+    if (a.as_map().size() != b.as_map().size()) return false;
+    for (const auto& [k, v] : a.as_map()) {
+      const Value* w = b.as_map().find(k);
+      if (!w || !strict_eq(v, *w)) return false;
+    }
+    return true;
+  }
+  return a == b;
+}
+
+// The operator's customizations of one sample file, and what the merged
+// file must then hold.
+struct Customized {
+  std::string text;
+  std::vector<std::pair<std::string, Value>> settings;  // key -> value the operator set
+  std::vector<std::string> comments;                    // comment lines the operator wrote
+};
+
+Customized customize(const std::string& sample) {
+  Customized c;
+  YamlDoc d = YamlDoc::parse(sample);
+  Value parsed = as_map(sample);
+  // Documented defaults with a scalar value, not set in the file.
+  std::vector<std::pair<std::string, Value>> documented;
+  for (const auto& e : d.scan().entries) {
+    if (!e.commented || parsed.get(e.key) || e.first != e.last) continue;
+    auto v = parse_yaml(uncomment_line(d.text()[e.first]), "doc");
+    if (!v.ok() || !v->is_map()) continue;
+    const Value* x = v->get(e.key);
+    if (!x || x->is_list() || x->is_map() || x->is_null()) continue;
+    bool dup = false;
+    for (const auto& [k, _] : documented) dup = dup || k == e.key;
+    if (!dup) documented.emplace_back(e.key, *x);
+  }
+  // 1. Uncomment one default as it is documented (pin it, as seed 004 does)
+  //    and one with a changed value, the latter with a reason above it.
+  if (!documented.empty()) {
+    auto [k, v] = documented.front();
+    REQUIRE(d.insert(k, v).ok());
+    c.settings.emplace_back(k, v);
+  }
+  if (documented.size() > 1) {
+    auto [k, v] = documented.back();
+    Value changed(std::string("ksm-custom-") + k);
+    REQUIRE(d.insert(k, changed, {.after = "", .uncomment = true, .comment = "operator: changed " + k}).ok());
+    c.settings.emplace_back(k, changed);
+    c.comments.push_back("# operator: changed " + k);
+  }
+  // 2. Change a value the sample sets.
+  for (const auto& e : d.scan().entries) {
+    if (e.commented) continue;
+    const Value* v = parsed.get(e.key);
+    if (!v || v->is_list() || v->is_map()) continue;
+    bool mine = false;
+    for (const auto& [k, _] : c.settings) mine = mine || k == e.key;
+    if (mine) continue;
+    Value changed = v->is_bool() ? Value(!v->as_bool()) : Value(std::string("ksm-set-") + e.key);
+    std::string key = e.key;  // set() re-scans: `e` does not outlive it
+    REQUIRE(d.set(key, changed).ok());
+    c.settings.emplace_back(key, changed);
+    break;
+  }
+  // 3. The operator's own key with a comment, after the last live key.
+  std::string anchor;
+  for (const auto& e : d.scan().entries)
+    if (!e.commented) anchor = e.key;
+  Value own(List{Value("10.0.0.1"), Value("yes")});
+  REQUIRE(d.insert("ksm_operator_servers", own,
+                   {.after = anchor, .uncomment = true, .comment = "operator: our own servers"})
+              .ok());
+  c.settings.emplace_back("ksm_operator_servers", own);
+  c.comments.push_back("# operator: our own servers");
+  // 4. A comment of the operator's above the first entry.
+  if (!d.scan().entries.empty()) {
+    REQUIRE(d.add_comment(d.scan().entries.front().key, "operator: reviewed for our cluster").ok());
+    c.comments.push_back("# operator: reviewed for our cluster");
+  }
+  c.text = d.render();
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("merge3: real samples, every consecutive pair of tags v2.11.0..v2.31.0") {
+  KSM_REQUIRE_SHARED_DATA();
+  auto repo = GitRepo::open(ksm::test::kubespray_data());
+  REQUIRE(repo.ok());
+  auto tags = repo->tags();
+  REQUIRE(tags.ok());
+  REQUIRE(tags->size() == 57);
+  const std::string dir = "inventory/sample/group_vars";
+  int pairs = 0, files = 0, customizations = 0, expected_conflicts = 0, conflicts = 0;
+  int taken_from_sample = 0, line_merge_conflicted = 0, untouched_identical = 0;
+  for (size_t i = 0; i + 1 < tags->size(); ++i) {
+    const std::string& from = (*tags)[i].name;
+    const std::string& to = (*tags)[i + 1].name;
+    auto a = repo->at(from);
+    auto b = repo->at(to);
+    REQUIRE(a.ok());
+    REQUIRE(b.ok());
+    auto listed = (*a)->list(dir, true);
+    REQUIRE(listed.ok());
+    ++pairs;
+    for (const auto& path : *listed) {
+      if (path.size() < 4 || path.substr(path.size() - 4) != ".yml") continue;
+      std::string bpath = path;
+      if (!(*b)->exists(bpath)) {
+        size_t p = bpath.find("/k8s-cluster/");
+        if (p != std::string::npos) bpath.replace(p, 13, "/k8s_cluster/");
+      }
+      if (!(*b)->exists(bpath)) continue;
+      auto base = (*a)->read(path);
+      auto theirs = (*b)->read(bpath);
+      REQUIRE(base.ok());
+      REQUIRE(theirs.ok());
+      CAPTURE(from);
+      CAPTURE(to);
+      CAPTURE(path);
+      ++files;
+      Value va = as_map(*base), vb = as_map(*theirs);
+
+      // The operator who changed nothing gets the new sample's settings.
+      auto plain = merge3(*base, *base, *theirs);
+      REQUIRE(plain.ok());
+      CHECK(plain->semantic);
+      CHECK(plain->clean());
+      CHECK(strict_eq(as_map(plain->text), vb));
+      if (plain->text == *theirs) ++untouched_identical;
+
+      Customized c = customize(*base);
+      customizations += static_cast<int>(c.settings.size());
+      auto r = merge3(*base, c.text, *theirs);
+      REQUIRE(r.ok());
+      CHECK(r->semantic);
+      auto lm = merge_lines(*base, c.text, *theirs);
+      REQUIRE(lm.ok());
+      if (!lm->clean()) ++line_merge_conflicted;
+      for (const auto& t : r->taken) taken_from_sample += t.from == "theirs";
+
+      // What the result must hold: the new sample's settings, overridden by
+      // each customization unless the sample set that key to another value.
+      Value expected = vb;
+      std::vector<std::string> collisions;
+      for (const auto& [k, v] : c.settings) {
+        const Value* nb = vb.get(k);
+        const Value* ob = va.get(k);
+        bool sample_changed = nb && !(ob && strict_eq(*ob, *nb));
+        if (sample_changed && !strict_eq(*nb, v)) {
+          collisions.push_back(k);
+        } else {
+          expected.map_mut().set(k, v);
+        }
+      }
+      expected_conflicts += static_cast<int>(collisions.size());
+      conflicts += static_cast<int>(r->conflicts.size());
+      CHECK(r->conflicts.size() == collisions.size());
+      for (size_t q = 0; q < r->conflicts.size() && q < collisions.size(); ++q)
+        CHECK(r->conflicts[q].key == collisions[q]);
+      if (!collisions.empty()) continue;
+      CHECK(r->text.find("<<<<<<<") == std::string::npos);
+      auto merged = parse_yaml(r->text, bpath);
+      REQUIRE_MESSAGE(merged.ok(), (merged.ok() ? "" : merged.error().str()) << "\n" << r->text);
+      Value got = merged->is_null() ? Value(Map{}) : *merged;
+      std::string diff;
+      for (const auto& [k, v] : expected.as_map()) {
+        const Value* g = got.get(k);
+        if (!g || !strict_eq(*g, v))
+          diff += k + ": expected " + to_python_repr(v) + ", got " + (g ? to_python_repr(*g) : "nothing") + "\n";
+      }
+      for (const auto& [k, v] : got.as_map())
+        if (!expected.get(k)) diff += k + ": unexpected " + to_python_repr(v) + "\n";
+      CHECK_MESSAGE(diff.empty(), diff << "merged:\n" << r->text);
+      for (const auto& line : c.comments)
+        CHECK_MESSAGE(r->text.find(line + "\n") != std::string::npos, line);
+    }
+  }
+  MESSAGE("real samples: " << pairs << " tag pairs, " << files << " files, " << customizations
+                           << " customizations; conflicts " << conflicts << " (expected "
+                           << expected_conflicts << "); line merge alone conflicted in "
+                           << line_merge_conflicted << " files; " << taken_from_sample
+                           << " sample changes taken; untouched merges identical to the new sample: "
+                           << untouched_identical << "/" << files);
+  CHECK(pairs == 56);
+  CHECK(conflicts == expected_conflicts);
 }

@@ -12,15 +12,11 @@
 #include "core/yaml.h"
 #include "merge/text.h"
 #include "merge/yaml_edit.h"
+#include "sources/git.h"
 
 namespace ksm::merge {
 
 namespace {
-
-void ensure_libgit2() {
-  static const int init = git_libgit2_init();  // once per process; never shut down
-  (void)init;
-}
 
 // Owns the buffer git_merge_file fills.
 class MergeFileResult {
@@ -43,7 +39,7 @@ struct LineMerge {
 // git_merge_file on LF texts, diff3 markers with our labels.
 Result<LineMerge> git_merge(const std::string& base, const std::string& ours,
                             const std::string& theirs, const MergeLabels& labels) {
-  ensure_libgit2();
+  git::ensure_init();
   git_merge_file_input in_base = GIT_MERGE_FILE_INPUT_INIT;
   git_merge_file_input in_ours = GIT_MERGE_FILE_INPUT_INIT;
   git_merge_file_input in_theirs = GIT_MERGE_FILE_INPUT_INIT;
@@ -133,8 +129,28 @@ std::optional<Blocks> split_blocks(const Text& t, std::vector<Line> lines) {
   YamlScan scan = scan_yaml(t);
   if (!scan.ok()) return std::nullopt;
   Blocks out;
+  // The document head (through a `---` line and the header paragraph after
+  // it) is a block of its own, so header changes never move into a key's
+  // comments and the marker can never be written twice.
+  const size_t first_entry = scan.entries.empty() ? lines.size() : scan.entries.front().first;
+  size_t head = 0;
+  for (size_t i = 0; i < first_entry; ++i) {
+    const std::string& s = lines[i].text;
+    if (s.rfind("---", 0) == 0 || s.rfind("...", 0) == 0 || s.rfind("%", 0) == 0) head = i + 1;
+  }
+  for (size_t i = head; i < first_entry; ++i) {
+    if (lines[i].text.find_first_not_of(" \t\r") != std::string::npos) continue;
+    head = i + 1;
+    while (head < first_entry && lines[head].text.find_first_not_of(" \t\r") == std::string::npos) ++head;
+    break;
+  }
+  Block hb;
+  hb.id = "\nhead";
+  hb.lead.assign(lines.begin(), lines.begin() + static_cast<std::ptrdiff_t>(head));
+  out.index[hb.id] = 0;
+  out.list.push_back(std::move(hb));
   std::unordered_map<std::string, int> occ;
-  size_t pos = 0;
+  size_t pos = head;
   for (const auto& e : scan.entries) {
     Block b;
     b.key = e.key;
@@ -367,17 +383,27 @@ Result<MergeResult> merge_yaml(const Text& base, const Text& ours, const Text& t
   auto tb = split_blocks(theirs, foreign_lines(theirs));
   if (!bb || !ob || !tb) return Error("not a map of top-level keys");
 
-  // The result's order: ours', with blocks new in theirs placed after the
-  // block that precedes them in theirs.
+  // The result's order: the new sample's when the operator kept the old
+  // sample's order (sample moves are applied), else the operator's; the
+  // other side's blocks are placed after the block preceding them there.
+  auto ids = [](const Blocks& b, const Blocks& filter) {
+    std::vector<std::string> out;
+    for (const auto& x : b.list)
+      if (filter.get(x.id)) out.push_back(x.id);
+    return out;
+  };
+  bool reordered = ids(*ob, *bb) != ids(*bb, *ob);
+  const Blocks& skeleton = reordered ? *ob : *tb;
+  const Blocks& other = reordered ? *tb : *ob;
   std::vector<std::string> order;
   std::unordered_set<std::string> in_order;
-  for (const auto& b : ob->list) {
+  for (const auto& b : skeleton.list) {
     order.push_back(b.id);
     in_order.insert(b.id);
   }
   {
     std::string anchor;
-    for (const auto& b : tb->list) {
+    for (const auto& b : other.list) {
       if (!in_order.count(b.id)) {
         size_t at = 0;
         if (!anchor.empty()) {
@@ -390,7 +416,6 @@ Result<MergeResult> merge_yaml(const Text& base, const Text& ours, const Text& t
       anchor = b.id;
     }
   }
-  // The tail block stays last.
   MergeResult result;
   result.semantic = true;
   Merger m{labels, result, {}};
