@@ -16,6 +16,8 @@ enum ExitStatus { kExitClean = 0, kExitError = 1, kExitWarnings = 2, kExitBlocki
 
 void add_preflight(CLI::App& app, Action& action);
 void add_catalog(CLI::App& app, Action& action);
+void add_plan(CLI::App& app, Action& action);
+void add_explain(CLI::App& app, Action& action);
 
 
 }  // namespace ksm::cli

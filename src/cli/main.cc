@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   ksm::cli::Action action;
   ksm::cli::add_preflight(app, action);
   ksm::cli::add_catalog(app, action);
+  ksm::cli::add_plan(app, action);
+  ksm::cli::add_explain(app, action);
 
   try {
     app.parse(argc, argv);

@@ -79,7 +79,9 @@ std::string default_text(const DefaultView& d) {
     return to_python_repr(d.value);
   }
   std::string deps;
-  for (const auto& n : d.depends) deps += (deps.empty() ? "" : ", ") + n;
+  const size_t keep = 3;
+  for (size_t i = 0; i < d.depends.size() && i < keep; ++i) deps += (deps.empty() ? "" : ", ") + d.depends[i];
+  if (d.depends.size() > keep) deps += ", … (" + std::to_string(d.depends.size() - keep) + " more)";
   return deps.empty() ? "<template>" : "<template over " + deps + ">";
 }
 

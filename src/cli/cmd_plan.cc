@@ -1,0 +1,67 @@
+// `kubespray-migrate plan --from TAG --to TAG`: the tags to go through, one
+// per minor, with the Kubernetes version each hop installs and its major
+// changes (src/schema/plan.h). Offline from versions/, or from a clone's
+// tags with --kubespray.
+#include <cstdio>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "core/json.h"
+#include "core/paths.h"
+#include "schema/plan.h"
+
+namespace ksm::cli {
+
+namespace {
+
+struct PlanArgs {
+  std::string from, to;
+  std::string format = "text";
+  std::string kubespray;
+  std::vector<std::string> schemas;
+};
+
+int run_plan(const PlanArgs& a) {
+  std::vector<std::filesystem::path> extra(a.schemas.begin(), a.schemas.end());
+  auto schemas = schema::load_default_schemas(extra);
+  if (!schemas) {
+    print_error(schemas.error());
+    return kExitError;
+  }
+  auto facts = a.kubespray.empty() ? schema::ReleaseFacts::from_versions(versions_dir())
+                                   : schema::ReleaseFacts::from_clone(a.kubespray);
+  if (!facts) {
+    print_error(facts.error());
+    return kExitError;
+  }
+  auto plan = schema::make_plan(*facts, *schemas, a.from, a.to);
+  if (!plan) {
+    print_error(plan.error());
+    return kExitError;
+  }
+  if (a.format == "json")
+    std::fputs((to_json(schema::plan_json(*plan), JsonStyle{false, 2}) + "\n").c_str(), stdout);
+  else
+    std::fputs(schema::plan_text(*plan, use_colour(stdout)).c_str(), stdout);
+  return kExitClean;
+}
+
+}  // namespace
+
+void add_plan(CLI::App& app, Action& action) {
+  auto args = std::make_shared<PlanArgs>();
+  auto* cmd = app.add_subcommand("plan", "The tags to go through from one release to another, one per minor");
+  cmd->footer(
+      "Example:\n"
+      "  kubespray-migrate plan --from v2.15.1 --to v2.27.0\n"
+      "  kubespray-migrate plan --from v2.22.0 --to v2.24.1 --format json --kubespray ~/src/kubespray");
+  cmd->add_option("--from", args->from, "The tag the cluster runs now (e.g. v2.15.1)")->required();
+  cmd->add_option("--to", args->to, "The tag to reach")->required();
+  cmd->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--kubespray", args->kubespray, "A Kubespray clone: use its tags instead of versions/");
+  cmd->add_option("--schemas", args->schemas, "A folder of your own rule files, merged after ours (repeatable)");
+  cmd->callback([args, &action] { action = [args] { return run_plan(*args); }; });
+}
+
+}  // namespace ksm::cli

@@ -1,0 +1,393 @@
+// The changelog between two tags (see explain.h).
+#include "schema/explain.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/json.h"
+#include "schema/changes.h"
+
+namespace ksm::schema {
+
+namespace {
+
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+std::set<std::string> keys(const Value* m) {
+  std::set<std::string> out;
+  if (m && m->is_map())
+    for (const auto& [k, v] : m->as_map()) out.insert(k);
+  return out;
+}
+
+const Value* sample_vars(const Value& facts) {
+  const Value* s = facts.get("sample");
+  return s ? s->get("variables") : nullptr;
+}
+
+Value shown(const DefaultView& d) {
+  if (!d.present) return Value();
+  if (d.known) return d.value;
+  return Value(default_text(d));
+}
+
+std::string where_of(const DefaultView& d) {
+  return d.file.empty() ? std::string() : d.file + (d.line ? ":" + std::to_string(d.line) : "");
+}
+
+// A sample line as the operator sees it: "name: value" or "# name: value".
+std::string sample_line(const Value& v, std::string_view name) {
+  bool commented = false;
+  if (const Value* c = v.get("commented"); c && c->is_bool()) commented = c->as_bool();
+  std::string text;
+  const Value* value = v.get("value");
+  if (value) text = value->is_string() ? json_quote(value->as_string()) : to_json(*value, JsonStyle{true, 0});
+  return std::string(commented ? "# " : "") + std::string(name) + ": " + text;
+}
+
+std::string sample_file(const Value& v) {
+  const Value* f = v.get("file");
+  return f && f->is_string() ? f->as_string() : std::string();
+}
+
+std::string effect_note(Effect e) {
+  switch (e) {
+    case Effect::Ignored: return "silently ignored if still set";
+    case Effect::Error: return "Kubespray stops with an error if still set";
+    case Effect::Optional: return "still read when set (no default any more)";
+    case Effect::Internal: return "internal (not an operator setting)";
+  }
+  return "";
+}
+
+bool path_under(const std::string& path, const std::string& dir) {
+  return path == dir || path.rfind(dir + "/", 0) == 0;
+}
+
+}  // namespace
+
+size_t Explanation::count(std::string_view kind) const {
+  return static_cast<size_t>(std::count_if(changes.begin(), changes.end(),
+                                           [&](const Change& c) { return c.kind == kind; }));
+}
+
+Result<Explanation> explain(ReleaseFacts& facts, const Schemas& schemas, std::string_view from,
+                            std::string_view to, const InventoryFacts* inv) {
+  const TagRef* a = facts.find(from);
+  if (!a) return facts.unknown_tag(from);
+  const TagRef* b = facts.find(to);
+  if (!b) return facts.unknown_tag(to);
+  if (!(a->version < b->version))
+    return Error(std::string(to) + " is not after " + std::string(from) + ": explain FROM TO lists what changes going up");
+  auto fa = facts.facts(a->name);
+  if (!fa) return fa.error();
+  auto fb = facts.facts(b->name);
+  if (!fb) return fb.error();
+  const Version& va = a->version;
+  const Version& vb = b->version;
+
+  Explanation e;
+  e.from = a->name;
+  e.to = b->name;
+  e.origin = facts.origin();
+  if (inv) e.inventory = inv->path;
+  auto sets = [&](const std::string& name) { return inv && inv->variables.count(name); };
+  auto inv_where = [&](const std::string& name) {
+    auto it = inv->variables.find(name);
+    return it == inv->variables.end() ? std::string() : it->second.str();
+  };
+
+  HopRules rules = schemas.for_hop(va, vb);
+
+  // groups, files, layout
+  for (auto* g : rules.group_renames) {
+    if (inv && !inv->groups.count(g->from)) continue;
+    e.changes.push_back(Change{"group_renamed", "", "", Value(g->from), Value(g->to), false, g->reason, g->source});
+  }
+  for (auto* m : rules.file_moves) {
+    if (inv) {
+      bool has = std::any_of(inv->files.begin(), inv->files.end(),
+                             [&](const std::string& f) { return m->dir ? path_under(f, m->from) : f == m->from; });
+      if (!has) continue;
+    }
+    std::string note = m->reason + (m->hint.empty() ? "" : " " + m->hint);
+    e.changes.push_back(Change{"file_moved", "", m->from, Value(m->from), m->to.empty() ? Value() : Value(m->to),
+                               false, note, m->source});
+  }
+  for (auto* l : rules.layout_changes) {
+    if (inv && inv->hosts_layout != l->from_layout) continue;
+    e.changes.push_back(Change{"layout_changed", "", l->hosts_file, Value(l->from_layout), Value(l->to_layout), false,
+                               l->reason + " " + join(l->details, " "), l->source});
+  }
+
+  // variables that go away: vanished from the facts, or named by a rule of the hop
+  std::set<std::string> da = keys(fa->get("defaults")), db = keys(fb->get("defaults"));
+  std::set<std::string> sa = keys(sample_vars(*fa)), sb = keys(sample_vars(*fb));
+  std::set<std::string> candidates;
+  for (const auto& n : da)
+    if (!db.count(n)) candidates.insert(n);
+  for (const auto& n : sa)
+    if (!sb.count(n) && !db.count(n)) candidates.insert(n);
+  for (auto* r : rules.variable_renames) candidates.insert(r->from);
+  for (auto* r : rules.restructures) candidates.insert(r->from.begin(), r->from.end());
+  for (auto* r : rules.removals) candidates.insert(r->variable);
+  std::set<std::string> handled;
+  for (const auto& name : candidates) {
+    bool in_a = da.count(name) || sa.count(name);
+    if (!in_a && !sets(name)) continue;
+    if (inv && !sets(name)) continue;
+    // prefer a rule of this hop, else the latest earlier one
+    std::optional<Classification> c;
+    for (auto* r : rules.variable_renames)
+      if (r->from == name) c = Classification{Classification::Kind::Renamed, r, nullptr, nullptr};
+    if (!c)
+      for (auto* r : rules.restructures)
+        if (std::find(r->from.begin(), r->from.end(), name) != r->from.end())
+          c = Classification{Classification::Kind::Restructured, nullptr, r, nullptr};
+    if (!c)
+      for (auto* r : rules.removals)
+        if (r->variable == name) c = Classification{Classification::Kind::Removed, nullptr, nullptr, r};
+    bool vanished = !db.count(name) && !sb.count(name);
+    if (!c && vanished) c = schemas.classify(name, vb);
+    if (!c && !vanished) continue;  // still there, no rule: not a removal
+    DefaultView old = default_at(*fa, name);
+    Change ch;
+    ch.variable = name;
+    ch.file = inv ? inv_where(name) : where_of(old);
+    if (ch.file.empty() && sa.count(name)) ch.file = sample_file(*sample_vars(*fa)->get(name));
+    ch.old_value = shown(old);
+    ch.sticky = schemas.is_sticky(name);
+    if (!c) {
+      ch.kind = "removed";
+      ch.note = "not classified in schemas/ (no rename, restructure or removal rule)";
+    } else if (c->kind == Classification::Kind::Renamed) {
+      ch.kind = "renamed";
+      ch.old_value = Value(name);
+      ch.new_value = Value(c->rename->to);
+      ch.note = c->rename->reason + " Old name: " + effect_note(c->rename->effect) + ".";
+      ch.source = c->rename->source;
+    } else if (c->kind == Classification::Kind::Restructured) {
+      ch.kind = "restructured";
+      ch.new_value = Value(join(c->restructure->to, ", "));
+      std::string how;
+      for (const auto& m : c->restructure->mapping) {
+        std::string head = m.from.substr(0, m.from.find_first_of(".[{"));
+        if (head != name) continue;
+        std::string one = m.from + " -> " + (m.to.empty() ? "(dropped)" : m.to);
+        if (!m.value.empty()) one += " = " + m.value;
+        if (!m.when.empty()) one += " when " + m.when;
+        if (!m.scope.empty()) one += " in " + m.scope;
+        if (!m.note.empty()) one += " (" + m.note + ")";
+        how += (how.empty() ? "" : "; ") + one;
+      }
+      ch.note = "[" + c->restructure->id + "] " + how + (how.empty() ? "" : ". ") + c->restructure->reason;
+      ch.source = c->restructure->source;
+    } else {
+      ch.kind = "removed";
+      std::string en = effect_note(c->removal->effect);
+      if (!en.empty()) en[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(en[0])));
+      ch.note = c->removal->reason + " " + en + "." +
+                (c->removal->replacement.empty() ? "" : " Instead: " + c->removal->replacement + ".");
+      ch.source = c->removal->source;
+    }
+    handled.insert(name);
+    e.changes.push_back(std::move(ch));
+  }
+
+  // defaults added and changed
+  std::map<std::string, std::string> renamed_to;
+  for (auto* r : rules.variable_renames) renamed_to[r->to] = r->from;
+  for (const auto& name : db) {
+    if (handled.count(name)) continue;
+    const Sticky* st = schemas.sticky_rule(name);
+    DefaultView nb = effective_default(*fb, vb, name, st);
+    DefaultView oa = effective_default(*fa, va, name, st);
+    if (!oa.present) {
+      if (inv) continue;
+      Change ch{"added", name, where_of(nb), Value(), shown(nb), st != nullptr, "", ""};
+      if (renamed_to.count(name)) ch.note = "new name of " + renamed_to[name];
+      e.changes.push_back(std::move(ch));
+      continue;
+    }
+    if (nb.checksums || oa.checksums) continue;  // checksum tables: see plan's kube_versions
+    auto differ = defaults_differ(oa, nb);
+    if (differ && !*differ) continue;
+    if (!differ && !oa.known && !nb.known && oa.depends == nb.depends) continue;
+    if (inv && (!st || sets(name))) continue;
+    Change ch{"default_changed", name, where_of(nb), shown(oa), shown(nb), st != nullptr, "", ""};
+    if (!differ) ch.note = "a template on one side: the effective value may or may not change. ";
+    if (oa.implicit) ch.note += "Before " + b->name + " the variable had no default; the effective value came from templates (" + oa.source + "). ";
+    if (st) {
+      ch.source = st->source;
+      if (oa.known)
+        ch.note += "Sticky: upgrade pins " + default_text(oa) + " unless the inventory sets " + name + ". " + st->reason;
+      else
+        ch.note += "Sticky: set " + name + " to the value the cluster runs (the old default is a template). " + st->reason;
+      if (!st->when.empty()) ch.note += " (relevant when " + st->when + ")";
+    }
+    e.changes.push_back(std::move(ch));
+  }
+
+  // sample lines
+  if (!inv) {
+    const Value* va_s = sample_vars(*fa);
+    const Value* vb_s = sample_vars(*fb);
+    auto moved_by_rule = [&](const std::string& fa_file, const std::string& fb_file) {
+      for (auto* m : rules.file_moves) {
+        if (m->to.empty()) continue;
+        if (m->dir ? (path_under(fa_file, m->from) && fb_file == m->to + fa_file.substr(m->from.size()))
+                   : (fa_file == m->from && fb_file == m->to))
+          return true;
+      }
+      return false;
+    };
+    for (const auto& name : sb) {
+      const Value& nvar = *vb_s->get(name);
+      if (!sa.count(name)) {
+        e.changes.push_back(Change{"sample_changed", name, sample_file(nvar), Value(), Value(sample_line(nvar, name)),
+                                   schemas.is_sticky(name), "new in the sample", ""});
+        continue;
+      }
+      const Value& ovar = *va_s->get(name);
+      std::string ol = sample_line(ovar, name), nl = sample_line(nvar, name);
+      std::string of = sample_file(ovar), nf = sample_file(nvar);
+      bool file_changed = of != nf && !moved_by_rule(of, nf);
+      if (ol == nl && !file_changed) continue;
+      std::string note;
+      if (file_changed) note = "moved from " + of;
+      e.changes.push_back(Change{"sample_changed", name, nf, Value(ol), Value(nl), schemas.is_sticky(name), note, ""});
+    }
+    for (const auto& name : sa) {
+      if (sb.count(name) || handled.count(name)) continue;
+      const Value& ovar = *va_s->get(name);
+      e.changes.push_back(Change{"sample_changed", name, sample_file(ovar), Value(sample_line(ovar, name)), Value(),
+                                 schemas.is_sticky(name), "no longer in the sample", ""});
+    }
+  }
+
+  for (auto* adv : rules.advisories)
+    e.changes.push_back(Change{"advisory", "", "", Value(), Value(severity_name(adv->severity)), false,
+                               "[" + adv->id + "] when " + adv->condition + ": " + adv->message, adv->source});
+  return e;
+}
+
+namespace {
+
+const std::vector<std::pair<std::string, std::string>>& sections() {
+  static const std::vector<std::pair<std::string, std::string>> s = {
+      {"advisory", "Advisories"},
+      {"group_renamed", "Groups renamed"},
+      {"file_moved", "Files and folders moved"},
+      {"layout_changed", "Hosts file layout"},
+      {"renamed", "Variables renamed"},
+      {"restructured", "Variables restructured"},
+      {"removed", "Variables removed"},
+      {"default_changed", "Defaults changed"},
+      {"added", "Variables added"},
+      {"sample_changed", "Sample lines changed"},
+  };
+  return s;
+}
+
+std::string val(const Value& v) {
+  if (v.is_null()) return "-";
+  if (v.is_string()) return v.as_string();
+  return to_json(v, JsonStyle{true, 0});
+}
+
+}  // namespace
+
+std::string explain_text(const Explanation& e, bool colour) {
+  auto paint = [&](const char* ansi, const std::string& s) {
+    return colour ? std::string("\033[") + ansi + "m" + s + "\033[0m" : s;
+  };
+  std::string out = paint("1", "Changes " + e.from + " -> " + e.to) +
+                    (e.inventory.empty() ? "" : " touching " + e.inventory) + " (" + e.origin + "): " +
+                    std::to_string(e.changes.size()) + "\n";
+  for (const auto& [kind, title] : sections()) {
+    size_t n = e.count(kind);
+    if (!n) continue;
+    out += "\n" + paint("1", title + " (" + std::to_string(n) + ")") + "\n";
+    for (const auto& c : e.changes) {
+      if (c.kind != kind) continue;
+      std::string line = "  ";
+      if (kind == "advisory") {
+        line += paint(c.new_value == Value("error") ? "1;31" : "1;33", val(c.new_value)) + " " + c.note;
+      } else if (kind == "group_renamed" || kind == "file_moved" || kind == "layout_changed") {
+        line += val(c.old_value) + " -> " + (c.new_value.is_null() ? "(dropped from the sample)" : val(c.new_value));
+        if (!c.note.empty()) line += "\n      " + c.note;
+      } else if (kind == "sample_changed") {
+        line += c.file + ": " + (c.old_value.is_null() ? "" : val(c.old_value) + "  =>  ") +
+                (c.new_value.is_null() ? "(removed)" : val(c.new_value));
+        if (!c.note.empty()) line += "  (" + c.note + ")";
+      } else {
+        line += paint("1", c.variable) + (c.sticky ? paint("35", " [sticky]") : "");
+        if (kind == "added")
+          line += " = " + val(c.new_value);
+        else if (kind == "removed")
+          line += c.old_value.is_null() ? "" : " (was " + val(c.old_value) + ")";
+        else if (kind == "renamed")
+          line += " -> " + val(c.new_value);
+        else if (kind == "restructured")
+          line += " -> " + val(c.new_value) + (c.old_value.is_null() ? "" : " (was " + val(c.old_value) + ")");
+        else
+          line += ": " + val(c.old_value) + " -> " + val(c.new_value);
+        if (!c.file.empty()) line += "  " + paint("2", c.file);
+        if (!c.note.empty()) line += "\n      " + c.note;
+      }
+      out += line + "\n";
+    }
+  }
+  if (e.changes.empty()) out += "  nothing\n";
+  return out;
+}
+
+std::string explain_markdown(const Explanation& e) {
+  auto cell = [](std::string s) {
+    std::string o;
+    for (char ch : s) {
+      if (ch == '|') o += "\\|";
+      else if (ch == '\n') o += "<br>";
+      else o += ch;
+    }
+    return o;
+  };
+  std::string out = "# Kubespray " + e.from + " → " + e.to + "\n\n";
+  if (!e.inventory.empty()) out += "Only what touches `" + e.inventory + "`.\n\n";
+  for (const auto& [kind, title] : sections()) {
+    size_t n = e.count(kind);
+    if (!n) continue;
+    out += "## " + title + " (" + std::to_string(n) + ")\n\n| variable | file | old | new | note |\n|---|---|---|---|---|\n";
+    for (const auto& c : e.changes) {
+      if (c.kind != kind) continue;
+      out += "| " + cell(c.variable.empty() ? "" : "`" + c.variable + "`" + (c.sticky ? " (sticky)" : "")) + " | " +
+             cell(c.file) + " | " + cell(c.old_value.is_null() ? "" : "`" + val(c.old_value) + "`") + " | " +
+             cell(c.new_value.is_null() ? "" : "`" + val(c.new_value) + "`") + " | " + cell(c.note) +
+             (c.source.empty() ? "" : cell(" (" + c.source + ")")) + " |\n";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+Value explain_json(const Explanation& e) {
+  List changes;
+  for (const auto& c : e.changes)
+    changes.push_back(Value(Map{{"kind", Value(c.kind)},
+                                {"variable", c.variable.empty() ? Value() : Value(c.variable)},
+                                {"file", c.file.empty() ? Value() : Value(c.file)},
+                                {"old", c.old_value},
+                                {"new", c.new_value},
+                                {"sticky", Value(c.sticky)},
+                                {"note", c.note.empty() ? Value() : Value(c.note)},
+                                {"source", c.source.empty() ? Value() : Value(c.source)}}));
+  Map m{{"from", Value(e.from)}, {"to", Value(e.to)}, {"changes", Value(std::move(changes))}};
+  if (!e.inventory.empty()) m.set("inventory", Value(e.inventory));
+  return Value(std::move(m));
+}
+
+}  // namespace ksm::schema
