@@ -18,6 +18,7 @@ void add_preflight(CLI::App& app, Action& action);
 void add_catalog(CLI::App& app, Action& action);
 void add_plan(CLI::App& app, Action& action);
 void add_explain(CLI::App& app, Action& action);
+void add_inventory(CLI::App& app, Action& action);
 
 
 }  // namespace ksm::cli

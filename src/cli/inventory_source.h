@@ -1,0 +1,15 @@
+// The inventory sources a command works on: the -i values, else what Ansible
+// would use (ANSIBLE_INVENTORY, ansible.cfg). Shared by inventory/convert
+// (and any command taking -i).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace ksm::cli {
+
+Result<std::vector<std::string>> inventory_sources(const std::vector<std::string>& given);
+
+}  // namespace ksm::cli

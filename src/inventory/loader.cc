@@ -1,0 +1,349 @@
+// Sources, folders, plugin choice and group_vars/host_vars (see loader.h).
+#include "inventory/loader.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ini.h>
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+#include <unordered_set>
+#include <yaml-cpp/yaml.h>
+
+#include "core/fs.h"
+#include "core/json.h"
+#include "core/yaml.h"
+#include "inventory/hostpattern.h"
+#include "inventory/ini.h"
+#include "inventory/yaml.h"
+
+namespace ksm::inventory {
+
+namespace {
+
+bool ends_with(const std::string& s, std::string_view suf) {
+  return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
+}
+
+// manager.py IGNORED: hidden files, group_vars/host_vars/vars_plugins, and
+// INVENTORY_IGNORE_EXTS (REJECT_EXTS + .orig .ini .cfg .retry).
+bool ignored_in_folder(const std::string& name) {
+  if (name.empty() || name[0] == '.') return true;
+  if (name == "host_vars" || name == "group_vars" || name == "vars_plugins") return true;
+  for (const char* ext : {".pyc", ".pyo", ".swp", ".bak", "~", ".rpm", ".md", ".txt", ".rst",
+                          ".orig", ".ini", ".cfg", ".retry"})
+    if (ends_with(name, ext)) return true;
+  return false;
+}
+
+// os.path.splitext's extension (a leading dot does not start one).
+std::string extension(const std::string& name) {
+  size_t dot = name.rfind('.');
+  if (dot == std::string::npos) return "";
+  size_t start = name.find_first_not_of('.');
+  if (start == std::string::npos || dot < start) return "";
+  return name.substr(dot);
+}
+
+bool is_yaml_ext(const std::string& ext) { return ext == ".yaml" || ext == ".yml" || ext == ".json"; }
+
+bool vault_file(std::string_view text) {
+  text = strip_bom(text);
+  return text.substr(0, 14) == "$ANSIBLE_VAULT";
+}
+
+Error io_error(const std::string& what, const fs::path& p, const std::error_code& ec) {
+  return Error(what + ": " + ec.message(), Location{p.string(), 0, 0});
+}
+
+Status load_source(Inventory& inv, const fs::path& path, bool top) {
+  std::error_code ec;
+  auto st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) {
+    return Error(top ? "no such inventory file or folder" : "cannot read", Location{path.string(), 0, 0});
+  }
+  if (fs::is_directory(st)) {
+    std::vector<std::string> names;
+    fs::directory_iterator it(path, ec);
+    if (ec) return io_error("cannot list inventory folder", path, ec);
+    for (const auto& e : it) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    for (const auto& n : names) {
+      if (ignored_in_folder(n)) continue;
+      if (auto s = load_source(inv, path / n, false); !s) return s;
+    }
+    return {};
+  }
+  return load_hosts_file(inv, path);
+}
+
+Status check_hosts(const Inventory& inv, const std::vector<std::string>& sources) {
+  if (!inv.hosts().empty()) return {};
+  std::string where = sources.size() == 1 ? sources[0] : "";
+  std::string what = inv.files.empty() ? "no inventory file found (folders skip *.ini, *.cfg, "
+                                         "*.txt, *.md and hidden files, as Ansible does)"
+                                       : "the inventory has no hosts";
+  return Error(what, Location{where, 0, 0});
+}
+
+void load_vars_dirs(Inventory& inv, std::vector<std::pair<size_t, size_t>>& group_files,
+                    std::vector<std::pair<size_t, size_t>>& host_files, Status& status) {
+  for (size_t d = 0; d < inv.vars_dirs.size(); ++d) {
+    const fs::path& dir = inv.vars_dirs[d];
+    for (const char* sub : {"group_vars", "host_vars"}) {
+      bool groups = sub[0] == 'g';
+      fs::path base = dir / sub;
+      std::error_code ec;
+      if (!fs::exists(base, ec)) continue;
+      if (!fs::is_directory(base, ec)) {
+        inv.warnings.push_back(Error(std::string("Found ") + sub + " that is not a directory, skipping",
+                                     Location{base.string(), 0, 0}));
+        continue;
+      }
+      // One listing; entries that name no group/host are reported, not read.
+      std::unordered_set<std::string> used;
+      size_t count = groups ? inv.groups().size() : inv.hosts().size();
+      for (size_t i = 0; i < count; ++i) {
+        const std::string& name = groups ? inv.groups()[i].name : inv.hosts()[i].name;
+        if (!name.empty() && name[0] == '/') continue;
+        for (const auto& f : find_vars_files(base, name)) {
+          auto rel = f.lexically_relative(base);
+          used.insert(rel.begin()->string());
+          auto vf = load_vars_file(f);
+          if (!vf) {
+            status = vf.error();
+            return;
+          }
+          if (vf->vault_encrypted)
+            inv.warnings.push_back(Error("vault-encrypted file: its variables are not read (no vault password)",
+                                         Location{f.string(), 0, 0}));
+          vf->entity = name;
+          vf->for_group = groups;
+          vf->vars_dir = d;
+          inv.vars_files.push_back(std::move(*vf));
+          (groups ? group_files : host_files).emplace_back(i, inv.vars_files.size() - 1);
+        }
+      }
+      std::vector<std::string> names;
+      for (const auto& e : fs::directory_iterator(base, ec)) names.push_back(e.path().filename().string());
+      std::sort(names.begin(), names.end());
+      for (const auto& n : names)
+        if (!used.count(n) && n[0] != '.' && !ends_with(n, "~"))
+          inv.unused_vars_entries.push_back((base / n).string());
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<fs::path> find_vars_files(const fs::path& dir, const std::string& name) {
+  std::vector<fs::path> found;
+  std::function<void(const fs::path&)> walk = [&](const fs::path& d) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(d, ec)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    for (const auto& n : names) {
+      if (n[0] == '.' || ends_with(n, "~")) continue;
+      fs::path p = d / n;
+      std::string ext = extension(n);
+      if (fs::is_directory(p, ec) && ext.empty()) walk(p);
+      else if (fs::is_regular_file(p, ec) && (ext.empty() || is_yaml_ext(ext))) found.push_back(p);
+    }
+  };
+  for (const char* ext : {"", ".yml", ".yaml", ".json"}) {
+    fs::path p = dir / (name + ext);
+    std::error_code ec;
+    if (!fs::exists(p, ec)) continue;
+    if (fs::is_directory(p, ec)) walk(p);
+    else found.push_back(p);
+    break;
+  }
+  return found;
+}
+
+Result<VarsFile> load_vars_file(const fs::path& path) {
+  VarsFile vf;
+  vf.path = path.string();
+  auto text = read_file(path);
+  if (!text) return text.error();
+  vf.text = std::move(*text);
+  if (vault_file(vf.text)) {
+    vf.vault_encrypted = true;
+    return vf;
+  }
+  std::string_view body = strip_bom(vf.text);
+  size_t first = body.find_first_not_of(" \t\r\n");
+  std::vector<Error> warnings;
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(body));
+  } catch (const YAML::Exception& e) {
+    // DataLoader tries JSON first; JSON that yaml-cpp rejects is still fine.
+    if (first != std::string_view::npos && (body[first] == '{' || body[first] == '[')) {
+      auto j = parse_json(body, vf.path);
+      if (j) {
+        vf.data = std::move(*j);
+        if (!vf.data.is_map())
+          return Error("failed to combine variables, expected dicts but got a " +
+                       std::string(kind_name(vf.data.kind())), Location{vf.path, 1, 1});
+        return vf;
+      }
+    }
+    return Error("invalid YAML: " + e.msg, Location{vf.path, e.mark.line + 1, e.mark.column + 1});
+  }
+  if (first != std::string_view::npos && body[first] == '{') {
+    if (auto j = parse_json(body, vf.path)) vf.data = std::move(*j);
+  }
+  if (vf.data.is_null()) {
+    auto v = yaml_node_to_value(root, vf.path, &warnings);
+    if (!v) return v.error();
+    vf.data = std::move(*v);
+  }
+  bool empty = vf.data.is_null() || (vf.data.is_map() && vf.data.as_map().empty()) ||
+               (vf.data.is_list() && vf.data.as_list().empty()) ||
+               (vf.data.is_string() && vf.data.as_string().empty()) ||
+               (vf.data.is_bool() && !vf.data.as_bool());
+  if (empty) {
+    vf.data = Value();
+    return vf;
+  }
+  if (!vf.data.is_map())
+    return Error("failed to combine variables, expected dicts but got a " +
+                     std::string(kind_name(vf.data.kind())),
+                 Location{vf.path, 1, 1});
+  if (root.IsMap()) {
+    for (const auto& kv : root) {
+      auto m = kv.first.Mark();
+      std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+      if (!vf.where.count(key) || true) vf.where[key] = Location{vf.path, m.line + 1, m.column + 1};
+    }
+  }
+  return vf;
+}
+
+Status load_hosts_file(Inventory& inv, const fs::path& path) {
+  std::string p = path.string();
+  auto text = read_file(path);
+  if (!text) return text.error();
+  if (vault_file(*text))
+    return Error("vault-encrypted inventory file: it cannot be read without the vault password",
+                 Location{p, 1, 1});
+  std::string ext = extension(path.filename().string());
+  if (ext == ".toml")
+    return Error("unsupported inventory file type '.toml' (expected INI, or YAML/JSON: .yaml, .yml, .json)",
+                 Location{p, 0, 0});
+  if (text->find('\0') != std::string::npos)
+    return Error("unsupported inventory file type: binary content (expected INI, or YAML/JSON)",
+                 Location{p, 0, 0});
+  if (ext.empty() || is_yaml_ext(ext)) {
+    bool not_yaml = false;
+    Status st = parse_yaml_inventory(inv, p, *text, &not_yaml);
+    if (st || !not_yaml) return st;
+    // Ansible's plugin chain: the ini plugin takes any file yaml rejected.
+    Status ini = parse_ini(inv, p, std::move(*text));
+    if (ini) return ini;
+    return is_yaml_ext(ext) ? st : ini;
+  }
+  return parse_ini(inv, p, std::move(*text));
+}
+
+Result<Inventory> load_inventory(const std::vector<std::string>& sources) {
+  Inventory inv;
+  inv.sources = sources;
+  for (const auto& src : sources) {
+    std::error_code ec;
+    if (src.find(',') != std::string::npos && !fs::exists(src, ec)) {
+      // host_list plugin: "host1,host2:2222"
+      size_t s = 0;
+      while (s <= src.size()) {
+        size_t c = src.find(',', s);
+        std::string h(py_strip(std::string_view(src).substr(s, c == std::string::npos ? std::string::npos : c - s)));
+        if (!h.empty()) {
+          auto hp = expand_host_pattern(h);
+          std::optional<int> port;
+          std::string name = h;
+          if (hp && hp->hosts.size() == 1) {
+            name = hp->hosts[0];
+            port = hp->port;
+          }
+          inv.add_host(name, Inventory::kUngrouped, port);
+        }
+        if (c == std::string::npos) break;
+        s = c + 1;
+      }
+      continue;
+    }
+    fs::path p(src);
+    if (auto st = load_source(inv, p, true); !st) return st.error();
+    inv.vars_dirs.push_back(fs::is_directory(p, ec) ? p : p.parent_path().empty() ? fs::path(".") : p.parent_path());
+  }
+  inv.reconcile();
+  if (auto st = check_hosts(inv, sources); !st) return st.error();
+
+  std::vector<std::pair<size_t, size_t>> gf, hf;
+  Status status;
+  load_vars_dirs(inv, gf, hf, status);
+  if (!status) return status.error();
+  // Attach in load order (all sources' files for a group, in source order).
+  for (auto [g, f] : gf) inv.group_at(g).group_vars_files.push_back(f);
+  for (auto [h, f] : hf) inv.host_at(h).host_vars_files.push_back(f);
+  return inv;
+}
+
+Result<DefaultSources> default_sources() {
+  auto split = [](const std::string& v, const fs::path& base) {
+    std::vector<std::string> out;
+    size_t s = 0;
+    while (s <= v.size()) {
+      size_t c = v.find(',', s);
+      std::string part(py_strip(std::string_view(v).substr(s, c == std::string::npos ? std::string::npos : c - s)));
+      if (!part.empty()) {
+        if (part[0] == '~') {
+          const char* home = std::getenv("HOME");
+          if (home) part = std::string(home) + part.substr(1);
+        }
+        fs::path pp(part);
+        if (pp.is_relative() && !base.empty()) pp = base / pp;
+        out.push_back(pp.lexically_normal().string());
+      }
+      if (c == std::string::npos) break;
+      s = c + 1;
+    }
+    return out;
+  };
+  if (const char* env = std::getenv("ANSIBLE_INVENTORY"); env && *env)
+    return DefaultSources{split(env, {}), "ANSIBLE_INVENTORY"};
+
+  std::vector<fs::path> candidates;
+  std::error_code ec;
+  if (const char* cfg = std::getenv("ANSIBLE_CONFIG"); cfg && *cfg) {
+    fs::path p(cfg);
+    if (fs::is_directory(p, ec)) p /= "ansible.cfg";
+    candidates.push_back(p);
+  }
+  struct stat cwd_st {};
+  if (::stat(".", &cwd_st) == 0 && !(cwd_st.st_mode & S_IWOTH))
+    candidates.push_back(fs::current_path(ec) / "ansible.cfg");
+  if (const char* home = std::getenv("HOME"); home && *home) candidates.push_back(fs::path(home) / ".ansible.cfg");
+  candidates.push_back("/etc/ansible/ansible.cfg");
+  for (const auto& c : candidates) {
+    if (!fs::is_regular_file(c, ec)) continue;
+    // inih's C API (the library CMake links); last `inventory` in [defaults] wins.
+    std::string inv;
+    auto handler = [](void* user, const char* section, const char* name, const char* value) -> int {
+      if (std::string_view(section) == "defaults" && std::string_view(name) == "inventory")
+        *static_cast<std::string*>(user) = value;
+      return 1;
+    };
+    int rc = ini_parse(c.string().c_str(), handler, &inv);
+    if (rc < 0) return Error("cannot read Ansible configuration", Location{c.string(), 0, 0});
+    if (rc > 0) return Error("invalid ansible.cfg", Location{c.string(), rc, 0});
+    if (inv.empty()) break;  // this is the file Ansible reads; it sets no inventory
+    return DefaultSources{split(inv, c.parent_path()), c.string()};
+  }
+  return DefaultSources{{"/etc/ansible/hosts"}, "Ansible's default"};
+}
+
+}  // namespace ksm::inventory

@@ -1,0 +1,22 @@
+// What `ansible-inventory` prints: --list (groups with hosts and children,
+// `_meta.hostvars`), --host NAME (one host's variables) and --graph [GROUP]
+// (with --vars), built from the model with cli/inventory.py's rules
+// (empty groups left out of --list, `all` lists no hosts, internal
+// variables removed).
+#pragma once
+
+#include <string>
+
+#include "core/value.h"
+#include "inventory/model.h"
+
+namespace ksm::inventory {
+
+// The --list document (print with to_json: sorted keys, indent 4).
+Value list_document(const Inventory& inv);
+// The --host document: the host's merged variables.
+Value host_document(const Inventory& inv, size_t host);
+// The --graph text (no trailing newline), from `group`.
+std::string graph(const Inventory& inv, size_t group, bool show_vars);
+
+}  // namespace ksm::inventory
