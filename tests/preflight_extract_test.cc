@@ -181,7 +181,7 @@ MemoryTree mini_tree() {
 
 }  // namespace
 
-TEST_CASE("extract: follows imports, roles, dependencies, includes and blocks") {
+TEST_CASE("preflight extract: follows imports, roles, dependencies, includes and blocks") {
   MemoryTree tree = mini_tree();
   auto x = ksm::preflight::extract_assertions(tree);
   REQUIRE(x.ok());
@@ -269,7 +269,7 @@ TEST_CASE("extract: follows imports, roles, dependencies, includes and blocks") 
   CHECK(x->warnings.empty());
 }
 
-TEST_CASE("extract: a role listed twice in a play runs once") {
+TEST_CASE("preflight extract: a role listed twice in a play runs once") {
   MemoryTree tree(Files{
       {"site.yml", R"Y(- hosts: all
   roles:
@@ -290,7 +290,7 @@ TEST_CASE("extract: a role listed twice in a play runs once") {
   CHECK(x->assertions[0].reaches.size() == 3);
 }
 
-TEST_CASE("extract: a resolver lets templated includes be followed") {
+TEST_CASE("preflight extract: a resolver lets templated includes be followed") {
   MemoryTree tree(Files{
       {"site.yml",
        "- hosts: all\n  tasks:\n    - include_role:\n        name: \"net/{{ plugin }}\"\n"},
@@ -316,7 +316,7 @@ TEST_CASE("extract: a resolver lets templated includes be followed") {
   CHECK(resolved->not_followed.empty());
 }
 
-TEST_CASE("extract: errors and odd input") {
+TEST_CASE("preflight extract: errors and odd input") {
   MemoryTree empty(Files{});
   auto none = ksm::preflight::extract_assertions(empty);
   REQUIRE_FALSE(none.ok());
@@ -339,7 +339,7 @@ TEST_CASE("extract: errors and odd input") {
   CHECK(p->not_followed[0].reason == "no role missing in the tree");
 }
 
-TEST_CASE("extract: JSON form") {
+TEST_CASE("preflight extract: JSON form") {
   MemoryTree tree = mini_tree();
   auto x = ksm::preflight::extract_assertions(tree);
   REQUIRE(x.ok());
@@ -381,7 +381,7 @@ ksm::Result<Extraction> extract_at(const std::string& tag) {
 
 }  // namespace
 
-TEST_CASE("extract: reachable assertions of upgrade-cluster.yml per Kubespray tag") {
+TEST_CASE("preflight extract: reachable assertions of upgrade-cluster.yml per Kubespray tag") {
   KSM_REQUIRE_KUBESPRAY_CLONE();
   // Regression values of this walk. Cross-checked once against an independent
   // scan of every assert/fail task in roles/**/tasks and playbooks (PyYAML):
@@ -415,7 +415,7 @@ TEST_CASE("extract: reachable assertions of upgrade-cluster.yml per Kubespray ta
   }
 }
 
-TEST_CASE("extract: calico 'Check if inventory match current cluster configuration' at v2.19.0") {
+TEST_CASE("preflight extract: calico 'Check if inventory match current cluster configuration' at v2.19.0") {
   KSM_REQUIRE_KUBESPRAY_CLONE();
   auto x = extract_at("v2.19.0");
   REQUIRE(x.ok());
@@ -450,7 +450,7 @@ TEST_CASE("extract: calico 'Check if inventory match current cluster configurati
   CHECK(prepare);
 }
 
-TEST_CASE("extract: validate_inventory checks of newer tags") {
+TEST_CASE("preflight extract: validate_inventory checks of newer tags") {
   KSM_REQUIRE_KUBESPRAY_CLONE();
   // v2.28 moved the inventory-only checks out of kubernetes/preinstall into
   // a validate_inventory role run by boilerplate.yml on hosts: all.
@@ -479,7 +479,7 @@ TEST_CASE("extract: validate_inventory checks of newer tags") {
   }
 }
 
-TEST_CASE("extract: templated includes are reported as not followed") {
+TEST_CASE("preflight extract: templated includes are reported as not followed") {
   KSM_REQUIRE_KUBESPRAY_CLONE();
   auto x = extract_at("v2.31.0");
   REQUIRE(x.ok());
