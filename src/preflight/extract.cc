@@ -596,8 +596,17 @@ class Walker {
       return;
     }
     auto key = action_key(task);
+    if (auto reg = task["register"]; reg && reg.IsScalar())
+      x_.runtime_vars.emplace(reg.Scalar(), where);
     if (!key) return;
     const std::string& k = *key;
+    if (is_one_of(k, {"set_fact"})) {
+      Value args = args_of(file, task, k);
+      if (args.is_map())
+        for (const auto& [name, v] : args.as_map())
+          if (name != "cacheable" && name != "_raw_params") x_.runtime_vars.emplace(name, where);
+      return;
+    }
     if (is_one_of(k, {"assert", "fail"})) {
       record(file, task, k, outer);
       return;
@@ -721,6 +730,13 @@ class Walker {
       a.any_errors_fatal =
           task["any_errors_fatal"] ? val(task["any_errors_fatal"], file) : c.r.any_errors_fatal;
       a.loop = loop_of(file, task);
+      for (const auto& kv : task) {
+        std::string lk = kv.first.Scalar();
+        if (lk == "loop" || lk.rfind("with_", 0) == 0) {
+          a.loop_keyword = lk;
+          a.loop_items = val(kv.second, file);
+        }
+      }
       index_.emplace(id, x_.assertions.size());
       x_.assertions.push_back(std::move(a));
       it = index_.find(id);

@@ -60,7 +60,9 @@ struct Assertion {
   Value any_errors_fatal = Value::undefined();
   Value delegate_to = Value::undefined();
   Value vars = Value::map();        // the task's vars:
-  std::optional<std::string> loop;  // loop / with_* of the task itself
+  std::optional<std::string> loop;  // loop / with_* of the task itself, for display
+  std::string loop_keyword;         // "loop", "with_items", ... ("" = none)
+  Value loop_items = Value::undefined();  // its value as written
   std::vector<std::string> tags;    // the task's own tags
   std::vector<Reach> reaches;       // at least one
 
@@ -86,6 +88,9 @@ struct Extraction {
   std::vector<NotFollowed> not_followed;
   std::vector<Error> warnings;     // unreadable or odd files, skipped parts
   std::vector<std::string> files;  // files read, in order
+  // Variables reachable tasks set at run time (`register:`, `set_fact:`),
+  // where first seen: before the run their values are not known.
+  std::map<std::string, Location> runtime_vars;
   size_t plays = 0;
 
   size_t count(TaskModule m) const;
