@@ -84,6 +84,7 @@ struct HostOutcome {
   std::vector<std::string> failed;    // `that` items (or conditions, for fail) that decided it
   bool ignored = false;               // ignore_errors holds: the run goes on
   const Reach* reach = nullptr;       // the reach that decided it
+  Value item = Value::undefined();    // the loop item that decided it, if any
 };
 
 struct AssertionOutcome {
