@@ -163,6 +163,15 @@ TEST_CASE("explain: v2.26.0 -> v2.27.0 inventory layout") {
       CHECK(c.note.find("k8s_cluster is built at run time") != std::string::npos);
     }
   CHECK(find(*e, "restructured", "kube_master_cpu_reserved"));
+  // the dropped patches/ files are explained by rules, not listed as unexplained removals
+  CHECK(e->count("file_moved") == 2);
+  CHECK(e->count("sample_file_removed") == 0);
+  auto e1 = explain(fx->facts, fx->schemas, "v2.27.0", "v2.27.1");
+  REQUIRE(e1);
+  bool added = false;
+  for (const auto& c : e1->changes)
+    if (c.kind == "sample_file_added" && c.file == "group_vars/k8s_cluster/kube_control_plane.yml") added = true;
+  CHECK(added);
 }
 
 TEST_CASE("explain: JSON shape, unknown tags, inventory filter") {

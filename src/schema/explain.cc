@@ -124,6 +124,35 @@ Result<Explanation> explain(ReleaseFacts& facts, const Schemas& schemas, std::st
                                l->reason + " " + join(l->details, " "), l->source});
   }
 
+  // sample files added or dropped that no rule explains (mechanical, from versions/)
+  if (!inv) {
+    auto files_of = [](const Value& f) {
+      std::set<std::string> out;
+      const Value* s = f.get("sample");
+      const Value* l = s ? s->get("files") : nullptr;
+      if (l && l->is_list())
+        for (const auto& x : l->as_list())
+          if (x.is_string()) out.insert(x.as_string());
+      return out;
+    };
+    std::set<std::string> fa_files = files_of(*fa), fb_files = files_of(*fb);
+    auto covered = [&](const std::string& f, bool old_side) {
+      for (auto* m : rules.file_moves) {
+        const std::string& p = old_side ? m->from : m->to;
+        if (p.empty()) continue;
+        if (m->dir ? path_under(f, p) : f == p) return true;
+      }
+      return false;
+    };
+    for (const auto& f : fb_files)
+      if (!fa_files.count(f) && !covered(f, false))
+        e.changes.push_back(Change{"sample_file_added", "", f, Value(), Value(f), false, "new in inventory/sample", ""});
+    for (const auto& f : fa_files)
+      if (!fb_files.count(f) && !covered(f, true))
+        e.changes.push_back(Change{"sample_file_removed", "", f, Value(f), Value(), false,
+                                   "no longer in inventory/sample (no rule in schemas/ says where it went)", ""});
+  }
+
   // variables that go away: vanished from the facts, or named by a rule of the hop
   std::set<std::string> da = keys(fa->get("defaults")), db = keys(fb->get("defaults"));
   std::set<std::string> sa = keys(sample_vars(*fa)), sb = keys(sample_vars(*fb));
@@ -283,6 +312,8 @@ const std::vector<std::pair<std::string, std::string>>& sections() {
       {"group_renamed", "Groups renamed"},
       {"file_moved", "Files and folders moved"},
       {"layout_changed", "Hosts file layout"},
+      {"sample_file_added", "Sample files added"},
+      {"sample_file_removed", "Sample files removed"},
       {"renamed", "Variables renamed"},
       {"restructured", "Variables restructured"},
       {"removed", "Variables removed"},
@@ -317,6 +348,8 @@ std::string explain_text(const Explanation& e, bool colour) {
       std::string line = "  ";
       if (kind == "advisory") {
         line += paint(c.new_value == Value("error") ? "1;31" : "1;33", val(c.new_value)) + " " + c.note;
+      } else if (kind == "sample_file_added" || kind == "sample_file_removed") {
+        line += c.file;
       } else if (kind == "group_renamed" || kind == "file_moved" || kind == "layout_changed") {
         line += val(c.old_value) + " -> " + (c.new_value.is_null() ? "(dropped from the sample)" : val(c.new_value));
         if (!c.note.empty()) line += "\n      " + c.note;

@@ -33,7 +33,8 @@ struct InventoryFacts {
 
 struct Change {
   std::string kind;      // renamed restructured removed added default_changed sample_changed
-                         // group_renamed file_moved layout_changed advisory
+                         // group_renamed file_moved layout_changed sample_file_added
+                         // sample_file_removed advisory
   std::string variable;  // empty when not about a variable
   std::string file;
   Value old_value = Value();  // null when none
