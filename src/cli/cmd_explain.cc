@@ -1,12 +1,15 @@
 // `kubespray-migrate explain FROM TO`: the variable-level changelog between
-// two tags (src/schema/explain.h); with -i, only what touches an inventory.
+// two tags (src/schema/explain.h); with -i, only what touches an inventory
+// (loaded by src/inventory as ansible-inventory would).
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "core/json.h"
 #include "core/paths.h"
+#include "inventory/loader.h"
 #include "schema/explain.h"
 
 namespace ksm::cli {
@@ -21,6 +24,46 @@ struct ExplainArgs {
   std::vector<std::string> schemas;
 };
 
+// What explain needs from the operator's inventory: every variable it sets
+// (hosts files, group_vars, host_vars), its groups, its files relative to
+// the inventory folder, and whether its hosts file is YAML (the builder's
+// hosts.yaml) or INI.
+Result<schema::InventoryFacts> inventory_facts(const std::string& path) {
+  auto inv = inventory::load_inventory({path});
+  if (!inv) return inv.error();
+  schema::InventoryFacts f;
+  f.path = path;
+  auto note = [&](const std::string& name, const Location& where) { f.variables.emplace(name, where); };
+  for (const auto& g : inv->groups()) {
+    f.groups.insert(g.name);
+    for (const auto& [k, v] : g.vars) {
+      auto it = g.var_where.find(k);
+      note(k, it == g.var_where.end() ? Location{} : it->second);
+    }
+  }
+  for (const auto& h : inv->hosts())
+    for (const auto& [k, v] : h.vars) {
+      auto it = h.var_where.find(k);
+      note(k, it == h.var_where.end() ? Location{} : it->second);
+    }
+  for (const auto& vf : inv->vars_files) {
+    if (vf.data.is_map())
+      for (const auto& [k, v] : vf.data.as_map()) {
+        auto it = vf.where.find(k);
+        note(k, it == vf.where.end() ? Location{vf.path} : it->second);
+      }
+    if (vf.vars_dir < inv->vars_dirs.size()) {
+      std::error_code ec;
+      auto rel = std::filesystem::relative(vf.path, inv->vars_dirs[vf.vars_dir], ec);
+      if (!ec) f.files.insert(rel.generic_string());
+    }
+  }
+  bool yaml = false, ini = false;
+  for (const auto& file : inv->files) (file.format == inventory::Format::Yaml ? yaml : ini) = true;
+  f.hosts_layout = yaml ? "builder-hosts-yaml" : ini ? "inventory-ini" : "";
+  return f;
+}
+
 int run_explain(const ExplainArgs& a) {
   std::vector<std::filesystem::path> extra(a.schemas.begin(), a.schemas.end());
   auto schemas = schema::load_default_schemas(extra);
@@ -34,7 +77,16 @@ int run_explain(const ExplainArgs& a) {
     print_error(facts.error());
     return kExitError;
   }
-  auto e = schema::explain(*facts, *schemas, a.from, a.to, nullptr);
+  std::optional<schema::InventoryFacts> inv;
+  if (!a.inventory.empty()) {
+    auto f = inventory_facts(a.inventory);
+    if (!f) {
+      print_error(f.error());
+      return kExitError;
+    }
+    inv = std::move(*f);
+  }
+  auto e = schema::explain(*facts, *schemas, a.from, a.to, inv ? &*inv : nullptr);
   if (!e) {
     print_error(e.error());
     return kExitError;
@@ -56,9 +108,13 @@ void add_explain(CLI::App& app, Action& action) {
   cmd->footer(
       "Example:\n"
       "  kubespray-migrate explain v2.18.2 v2.19.0\n"
-      "  kubespray-migrate explain v2.21.0 v2.22.0 --format markdown");
+      "  kubespray-migrate explain v2.21.0 v2.22.0 --format markdown\n"
+      "  kubespray-migrate explain v2.15.1 v2.16.0 -i inventory/mycluster");
   cmd->add_option("FROM", args->from, "The older tag")->required();
   cmd->add_option("TO", args->to, "The newer tag")->required();
+  cmd->add_option("-i,--inventory", args->inventory,
+                  "Only what touches this inventory: the old variables it sets, the sticky defaults it relies on "
+                  "(what upgrade pins), its groups, files and hosts-file layout");
   cmd->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"text", "markdown", "json"}));
   cmd->add_option("--kubespray", args->kubespray, "A Kubespray clone: read the tags' trees instead of versions/");
   cmd->add_option("--schemas", args->schemas, "A folder of your own rule files, merged after ours (repeatable)");
