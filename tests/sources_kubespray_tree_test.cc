@@ -41,7 +41,9 @@ TEST_CASE("kubespray_tree: every file of inventory/sample at all 57 tags, read a
       }
     }
   }
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   MESSAGE("read " << files << " sample files (" << yaml_files << " YAML, " << bytes << " bytes) of "
                   << tags->size() << " tags in " << ms << " ms");
   CHECK(yaml_files > 57 * 10);
@@ -59,9 +61,10 @@ TEST_CASE("kubespray_tree: the tree of v2.18.0") {
   const Sample& s = t->sample();
   CHECK(s.root == "inventory/sample");
   CHECK(s.hosts_file == "inventory.ini");
-  CHECK(s.groups == std::vector<std::string>{"all", "kube_control_plane", "etcd", "kube_node", "calico_rr",
-                                             "k8s_cluster"});
-  CHECK(std::find(s.files.begin(), s.files.end(), "group_vars/k8s_cluster/k8s-cluster.yml") != s.files.end());
+  CHECK(s.groups == std::vector<std::string>{"all", "kube_control_plane", "etcd", "kube_node",
+                                             "calico_rr", "k8s_cluster"});
+  CHECK(std::find(s.files.begin(), s.files.end(), "group_vars/k8s_cluster/k8s-cluster.yml") !=
+        s.files.end());
   CHECK(s.var_files.size() + 1 == s.files.size());  // all but inventory.ini
 
   const Role* kd = t->kubespray_defaults();
@@ -82,7 +85,8 @@ TEST_CASE("kubespray_tree: the tree of v2.18.0") {
   REQUIRE(docker);
   bool has_os_vars = false;
   for (const auto& f : docker->files)
-    if (f.layer == Layer::Vars && !f.auto_loaded && f.file.path.ends_with("/ubuntu.yml")) has_os_vars = true;
+    if (f.layer == Layer::Vars && !f.auto_loaded && f.file.path.ends_with("/ubuntu.yml"))
+      has_os_vars = true;
   CHECK(has_os_vars);
   CHECK(t->find_role("kubernetes-apps/metallb"));
   const Role* dl = t->find_role("download");
@@ -204,12 +208,14 @@ TEST_CASE("kubespray_tree: vars file errors and duplicates") {
 }
 
 TEST_CASE("kubespray_tree: hosts file groups, INI and YAML") {
-  CHECK(hosts_file_groups("inventory.ini",
-                          "[all]\nnode1 ansible_host=1.2.3.4\n[kube-master]\nnode1\n[k8s-cluster:children]\n"
-                          "kube-master\nkube-node # c\n[k8s-cluster:vars]\nx=1\n") ==
+  CHECK(hosts_file_groups(
+            "inventory.ini",
+            "[all]\nnode1 ansible_host=1.2.3.4\n[kube-master]\nnode1\n[k8s-cluster:children]\n"
+            "kube-master\nkube-node # c\n[k8s-cluster:vars]\nx=1\n") ==
         std::vector<std::string>{"all", "kube-master", "k8s-cluster", "kube-node"});
   CHECK(hosts_file_groups("hosts.yaml",
-                          "all:\n  hosts: {node1: {}}\n  children:\n    kube_control_plane:\n      hosts: {node1: {}}\n"
+                          "all:\n  hosts: {node1: {}}\n  children:\n    kube_control_plane:\n      "
+                          "hosts: {node1: {}}\n"
                           "    k8s_cluster:\n      children:\n        kube_node: {}\n") ==
         std::vector<std::string>{"all", "kube_control_plane", "k8s_cluster", "kube_node"});
 }

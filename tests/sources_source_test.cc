@@ -16,7 +16,8 @@ using namespace ksm;
 namespace {
 
 std::filesystem::path fresh_tmp(const std::string& name) {
-  auto p = std::filesystem::temp_directory_path() / ("ksm-" + name + "-" + std::to_string(::getpid()));
+  auto p =
+      std::filesystem::temp_directory_path() / ("ksm-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(p);
   std::filesystem::create_directories(p);
   return p;
@@ -119,7 +120,8 @@ TEST_CASE("source: GitSource reads, lists and refuses paths outside the tree") {
   REQUIRE(all);
   CHECK(all->size() > 10);
   CHECK(std::is_sorted(all->begin(), all->end()));
-  CHECK(std::find(all->begin(), all->end(), "inventory/sample/group_vars/k8s_cluster/addons.yml") != all->end());
+  CHECK(std::find(all->begin(), all->end(), "inventory/sample/group_vars/k8s_cluster/addons.yml") !=
+        all->end());
   auto dirs = s.list_dirs("inventory/sample/group_vars");
   REQUIRE(dirs);
   CHECK(*dirs == std::vector<std::string>{"inventory/sample/group_vars/all",
@@ -127,7 +129,8 @@ TEST_CASE("source: GitSource reads, lists and refuses paths outside the tree") {
 
   auto missing = s.read("inventory/sample/nope.yml");
   REQUIRE(!missing);
-  CHECK(missing.error().message == "kubespray-data.git@v2.16.0: no such file: inventory/sample/nope.yml");
+  CHECK(missing.error().message ==
+        "kubespray-data.git@v2.16.0: no such file: inventory/sample/nope.yml");
   auto folder = s.read("inventory/sample");
   REQUIRE(!folder);
   CHECK(folder.error().message.find("is a folder") != std::string::npos);
@@ -208,10 +211,11 @@ TEST_CASE("source: not a repository, not a Kubespray clone") {
   git::Repository owned(raw);
   auto empty = open_kubespray(tmp / "empty");
   REQUIRE(!empty);
-  CHECK(empty.error().message ==
-        (tmp / "empty").string() +
-            ": not a Kubespray clone (no roles/kubespray-defaults and no inventory/sample at HEAD or "
-            "at any release tag)");
+  CHECK(
+      empty.error().message ==
+      (tmp / "empty").string() +
+          ": not a Kubespray clone (no roles/kubespray-defaults and no inventory/sample at HEAD or "
+          "at any release tag)");
   std::filesystem::remove_all(tmp);
 }
 
@@ -254,4 +258,34 @@ TEST_CASE("source: a symlinked file reads as its target, like a checkout") {
   REQUIRE(target);
   CHECK(*link == *target);
   CHECK(link->find("crio_") != std::string::npos);
+}
+
+TEST_CASE("source: a clone with a work tree, opened from a subfolder") {
+  KSM_REQUIRE_SHARED_DATA();
+  git::ensure_init();
+  auto tmp = fresh_tmp("worktree-clone");
+  auto dest = tmp / "kubespray";
+  git_repository* raw = nullptr;
+  git_clone_options opts = GIT_CLONE_OPTIONS_INIT;
+  opts.checkout_branch = "master";
+  REQUIRE(git_clone(&raw, test::kubespray_data().c_str(), dest.c_str(), &opts) == 0);
+  git::Repository owned(raw);
+
+  auto repo = open_kubespray(dest / "inventory" / "sample");  // found by walking up
+  REQUIRE_MESSAGE(repo, (repo ? "" : repo.error().str()));
+  CHECK(!repo->is_bare());
+  CHECK(std::filesystem::equivalent(repo->work_dir(), dest));
+  auto head = repo->at("HEAD");
+  REQUIRE(head);
+  auto v231 = repo->resolve("v2.31.0");
+  REQUIRE(v231);
+  CHECK((*head)->commit_id() == v231->commit_id);
+  // The checkout and the object database agree, file for file.
+  DirSource dir(dest);
+  auto a = (*head)->list("", true), b = dir.list("", true);
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(*a == *b);
+  for (const auto& f : *a) CHECK_MESSAGE(*(*head)->read(f) == *dir.read(f), f);
+  std::filesystem::remove_all(tmp);
 }

@@ -21,8 +21,8 @@ TEST_CASE("version: parses vX.Y.Z and X.Y.Z, refuses the rest") {
   auto k = Version::parse("1.32.5");
   REQUIRE(k);
   CHECK(k->str() == "v1.32.5");
-  for (const char* bad : {"", "v", "v2.18", "2.18.0.1", "release-2.18", "v2.18.x", "v02.1.0", "v2..0",
-                          "V2.18.0", "v2.18.0-", "2.18.0 "})
+  for (const char* bad : {"", "v", "v2.18", "2.18.0.1", "release-2.18", "v2.18.x", "v02.1.0",
+                          "v2..0", "V2.18.0", "v2.18.0-", "2.18.0 "})
     CHECK_MESSAGE(!Version::parse(bad), bad);
   auto rc = Version::parse("v1.23.0-rc.1");
   REQUIRE(rc);
@@ -44,8 +44,10 @@ TEST_CASE("version: order is numeric, pre-releases before their release") {
   CHECK(!P("v2.24.2").same_minor(P("v2.25.2")));
 
   std::vector<std::string> s = {"v2.12.10", "v2.9.1", "junk", "v2.12.9", "1.2.3", "v2.12.9-rc.1"};
-  std::sort(s.begin(), s.end(), [](const std::string& a, const std::string& b) { return version_less(a, b); });
-  CHECK(s == std::vector<std::string>{"1.2.3", "v2.9.1", "v2.12.9-rc.1", "v2.12.9", "v2.12.10", "junk"});
+  std::sort(s.begin(), s.end(),
+            [](const std::string& a, const std::string& b) { return version_less(a, b); });
+  CHECK(s ==
+        std::vector<std::string>{"1.2.3", "v2.9.1", "v2.12.9-rc.1", "v2.12.9", "v2.12.10", "junk"});
 }
 
 TEST_CASE("version: v prefix normalisation") {

@@ -27,8 +27,7 @@ Error last_error(const std::string& what, int code) {
 Result<SharedRepository> open_repository(const std::filesystem::path& path) {
   ensure_init();
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec))
-    return Error("no such folder: " + path.string());
+  if (!std::filesystem::exists(path, ec)) return Error("no such folder: " + path.string());
   git_repository* raw = nullptr;
   int rc = git_repository_open_ext(&raw, path.c_str(), 0, nullptr);
   if (rc < 0) {
@@ -64,7 +63,8 @@ Result<Commit> lookup_commit(git_repository* repo, const git_oid& id) {
 Result<Tree> commit_tree(const git_commit* commit) {
   git_tree* raw = nullptr;
   int rc = git_commit_tree(&raw, commit);
-  if (rc < 0) return last_error("reading the tree of commit " + oid_hex(*git_commit_id(commit)), rc);
+  if (rc < 0)
+    return last_error("reading the tree of commit " + oid_hex(*git_commit_id(commit)), rc);
   return Tree(raw);
 }
 

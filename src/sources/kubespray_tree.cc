@@ -92,7 +92,9 @@ std::vector<std::string_view> split_lines(std::string_view text) {
 
 }  // namespace
 
-const char* layer_name(Layer l) { return l == Layer::Defaults ? "defaults" : "vars"; }
+const char* layer_name(Layer l) {
+  return l == Layer::Defaults ? "defaults" : "vars";
+}
 
 const VarDef* VarFile::find(std::string_view name) const {
   for (const auto& v : vars)
@@ -128,7 +130,8 @@ Result<VarFile> parse_var_file(std::string path, std::string text) {
       auto v = yaml_node_to_value(kv.second, f.path, &f.warnings);
       if (!v) return v.error();
       std::string name = k.Scalar();
-      auto dup = std::find_if(f.vars.begin(), f.vars.end(), [&](const VarDef& d) { return d.name == name; });
+      auto dup = std::find_if(f.vars.begin(), f.vars.end(),
+                              [&](const VarDef& d) { return d.name == name; });
       if (dup != f.vars.end()) {
         f.warnings.push_back(Error("duplicate variable '" + name + "' (first at line " +
                                        std::to_string(dup->line) + "); the last one wins",
@@ -161,7 +164,8 @@ bool Role::is_kubespray_defaults() const {
 
 std::vector<SampleVar> scan_sample_variables(const VarFile& f) {
   std::vector<SampleVar> out;
-  for (const auto& v : f.vars) out.push_back(SampleVar{v.name, f.path, v.line, false, v.value, true});
+  for (const auto& v : f.vars)
+    out.push_back(SampleVar{v.name, f.path, v.line, false, v.value, true});
 
   static const std::regex re_key("^# ?([a-z_][a-zA-Z0-9_]*):(?:[ \t]+(.*))?$");
   static const std::regex re_next_key("^[a-z_][a-zA-Z0-9_]*:([ \t]|$)");
@@ -270,8 +274,8 @@ Result<KubesprayTree> KubesprayTree::load(const Source& src) {
     auto files = src.list("roles", true);
     if (!files) return files.error();
     std::set<std::string> role_paths;
-    static const std::set<std::string> not_role_parts = {"tasks", "templates", "files", "handlers",
-                                                          "meta", "library", "molecule", "tests"};
+    static const std::set<std::string> not_role_parts = {
+        "tasks", "templates", "files", "handlers", "meta", "library", "molecule", "tests"};
     for (const auto& p : *files) {
       // roles/<a>/<b>/.../(defaults|vars)/...
       std::vector<std::string> parts;
@@ -328,8 +332,8 @@ Result<KubesprayTree> KubesprayTree::load(const Source& src) {
     std::vector<std::string> top;
     for (const auto& f : s.files)
       if (f.find('/') == std::string::npos) top.push_back(f);
-    for (const char* cand : {"inventory.ini", "hosts.ini", "hosts.yaml", "hosts.yml", "inventory.yaml",
-                             "inventory.yml", "hosts"}) {
+    for (const char* cand : {"inventory.ini", "hosts.ini", "hosts.yaml", "hosts.yml",
+                             "inventory.yaml", "inventory.yml", "hosts"}) {
       if (std::find(top.begin(), top.end(), cand) != top.end()) {
         s.hosts_file = cand;
         break;
@@ -348,7 +352,8 @@ Result<KubesprayTree> KubesprayTree::load(const Source& src) {
       s.groups = hosts_file_groups(s.hosts_file, s.hosts_text);
     }
     for (const auto& f : s.files) {
-      if (!(f.starts_with("group_vars/") || f.starts_with("host_vars/")) || !vars_extension(f)) continue;
+      if (!(f.starts_with("group_vars/") || f.starts_with("host_vars/")) || !vars_extension(f))
+        continue;
       auto vf = load_var_file(src, s.root + "/" + f);
       if (!vf) return vf.error().context(src.label());
       s.var_files.push_back(std::move(*vf));

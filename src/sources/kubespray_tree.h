@@ -36,9 +36,9 @@ struct VarDef {
 
 // A YAML variables file (role defaults/vars, sample group_vars).
 struct VarFile {
-  std::string path;           // root-relative
-  std::string text;           // raw content
-  std::vector<VarDef> vars;   // top-level keys in file order (a duplicate keeps the last value)
+  std::string path;          // root-relative
+  std::string text;          // raw content
+  std::vector<VarDef> vars;  // top-level keys in file order (a duplicate keeps the last value)
   std::vector<Error> warnings;
 
   const VarDef* find(std::string_view name) const;
@@ -60,8 +60,8 @@ struct RoleFile {
 };
 
 struct Role {
-  std::string name;  // "container-engine/docker"
-  std::string path;  // "roles/container-engine/docker"
+  std::string name;             // "container-engine/docker"
+  std::string path;             // "roles/container-engine/docker"
   std::vector<RoleFile> files;  // defaults then vars; each in Ansible's load order
 
   bool is_kubespray_defaults() const;
@@ -74,17 +74,17 @@ struct SampleVar {
   std::string file;  // root-relative path
   int line = 0;
   bool commented = false;
-  Value value;          // typed literal; for a commented line whose text is not valid YAML, the raw text
-  bool parsed = true;   // false when `value` is raw text
+  Value value;  // typed literal; for a commented line whose text is not valid YAML, the raw text
+  bool parsed = true;  // false when `value` is raw text
 };
 
 struct Sample {
-  std::string root;                     // "inventory/sample"
-  std::vector<std::string> files;       // relative to root, sorted
-  std::string hosts_file;               // relative to root ("inventory.ini"); empty when none
-  std::string hosts_text;               // its raw text
-  std::vector<std::string> groups;      // group names of the hosts file, first appearance order
-  std::vector<VarFile> var_files;       // group_vars/** and host_vars/** YAML files
+  std::string root;                 // "inventory/sample"
+  std::vector<std::string> files;   // relative to root, sorted
+  std::string hosts_file;           // relative to root ("inventory.ini"); empty when none
+  std::string hosts_text;           // its raw text
+  std::vector<std::string> groups;  // group names of the hosts file, first appearance order
+  std::vector<VarFile> var_files;   // group_vars/** and host_vars/** YAML files
 };
 
 // Variables of one sample vars file: its set keys and its commented

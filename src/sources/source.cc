@@ -39,8 +39,8 @@ Result<std::string> normalize_source_path(std::string_view path) {
   size_t start = 0;
   while (start <= path.size()) {
     size_t slash = path.find('/', start);
-    std::string_view part =
-        path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    std::string_view part = path.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (part == "..")
       return Error("path '" + std::string(path) + "' leaves the tree ('..' is not allowed)");
     if (!part.empty() && part != ".") {
@@ -63,7 +63,8 @@ Result<std::string> DirSource::read(std::string_view path) const {
   if (p->empty()) return Error(label() + ": cannot read the root folder as a file");
   std::error_code ec;
   auto full = root_ / *p;
-  if (std::filesystem::is_directory(full, ec)) return Error(label() + ": " + *p + " is a folder, not a file");
+  if (std::filesystem::is_directory(full, ec))
+    return Error(label() + ": " + *p + " is a folder, not a file");
   if (!std::filesystem::exists(full, ec)) return Error(label() + ": no such file: " + *p);
   return read_file(full);
 }
@@ -85,7 +86,8 @@ Result<std::vector<std::string>> DirSource::list(std::string_view dir, bool recu
   if (!d) return d.error().context(label());
   std::error_code ec;
   auto base = root_ / *d;
-  if (!std::filesystem::is_directory(base, ec)) return Error(label() + ": no such folder: " + (d->empty() ? "." : *d));
+  if (!std::filesystem::is_directory(base, ec))
+    return Error(label() + ": no such folder: " + (d->empty() ? "." : *d));
   std::vector<std::string> out;
   if (recursive) {
     std::filesystem::recursive_directory_iterator it(base, ec), end;
@@ -114,7 +116,8 @@ Result<std::vector<std::string>> DirSource::list_dirs(std::string_view dir) cons
   if (!d) return d.error().context(label());
   std::error_code ec;
   auto base = root_ / *d;
-  if (!std::filesystem::is_directory(base, ec)) return Error(label() + ": no such folder: " + (d->empty() ? "." : *d));
+  if (!std::filesystem::is_directory(base, ec))
+    return Error(label() + ": no such folder: " + (d->empty() ? "." : *d));
   std::vector<std::string> out;
   std::filesystem::directory_iterator it(base, ec), end;
   for (; !ec && it != end; it.increment(ec))
@@ -127,21 +130,27 @@ Result<std::vector<std::string>> DirSource::list_dirs(std::string_view dir) cons
 
 // ---------------------------------------------------------------- GitSource
 
-GitSource::GitSource(git::SharedRepository repo, git::Tree tree, std::string commit_id, std::string label)
-    : repo_(std::move(repo)), root_(std::move(tree)), commit_id_(std::move(commit_id)), label_(std::move(label)) {}
+GitSource::GitSource(git::SharedRepository repo, git::Tree tree, std::string commit_id,
+                     std::string label)
+    : repo_(std::move(repo)),
+      root_(std::move(tree)),
+      commit_id_(std::move(commit_id)),
+      label_(std::move(label)) {}
 
 Result<git::Tree> GitSource::subtree(const std::string& dir) const {
   if (dir.empty()) return git::lookup_tree(repo_.get(), *git_tree_id(root_.get()));
   auto e = git::entry_bypath(root_.get(), dir);
   if (!e) return Error(label_ + ": no such folder: " + dir);
-  if (git_tree_entry_type(e->get()) != GIT_OBJECT_TREE) return Error(label_ + ": " + dir + " is a file, not a folder");
+  if (git_tree_entry_type(e->get()) != GIT_OBJECT_TREE)
+    return Error(label_ + ": " + dir + " is a file, not a folder");
   return git::lookup_tree(repo_.get(), *git_tree_entry_id(e->get()));
 }
 
 namespace {
 // The root-relative path a symlink at `link` pointing to `target` names.
 Result<std::string> resolve_link(const std::string& link, const std::string& target) {
-  if (!target.empty() && target[0] == '/') return Error("symlink " + link + " points outside the tree: " + target);
+  if (!target.empty() && target[0] == '/')
+    return Error("symlink " + link + " points outside the tree: " + target);
   std::vector<std::string> parts;
   auto slash = link.rfind('/');
   std::string joined = (slash == std::string::npos ? "" : link.substr(0, slash + 1)) + target;
@@ -172,7 +181,8 @@ Result<std::string> GitSource::read(std::string_view path) const {
   for (int hops = 0; hops < 16; ++hops) {
     auto e = git::entry_bypath(root_.get(), cur);
     if (!e)
-      return Error(label_ + ": no such file: " + *p + (cur != *p ? " (symlink to " + cur + ")" : ""));
+      return Error(label_ + ": no such file: " + *p +
+                   (cur != *p ? " (symlink to " + cur + ")" : ""));
     if (git_tree_entry_type(e->get()) != GIT_OBJECT_BLOB)
       return Error(label_ + ": " + cur + " is a folder, not a file");
     auto blob = git::lookup_blob(repo_.get(), *git_tree_entry_id(e->get()));
@@ -230,7 +240,8 @@ Result<std::vector<std::string>> GitSource::list(std::string_view dir, bool recu
     size_t n = git_tree_entrycount(tree->get());
     for (size_t i = 0; i < n; ++i) {
       const git_tree_entry* e = git_tree_entry_byindex(tree->get(), i);
-      if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) out.push_back(join(*d, git_tree_entry_name(e)));
+      if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+        out.push_back(join(*d, git_tree_entry_name(e)));
     }
   }
   std::sort(out.begin(), out.end());
@@ -263,14 +274,18 @@ Result<GitRepo> GitRepo::open(const std::filesystem::path& path) {
   return GitRepo(std::move(*r), name);
 }
 
-std::filesystem::path GitRepo::git_dir() const { return git_repository_path(repo_.get()); }
+std::filesystem::path GitRepo::git_dir() const {
+  return git_repository_path(repo_.get());
+}
 
 std::filesystem::path GitRepo::work_dir() const {
   const char* w = git_repository_workdir(repo_.get());
   return w ? std::filesystem::path(w) : std::filesystem::path();
 }
 
-bool GitRepo::is_bare() const { return git_repository_is_bare(repo_.get()) == 1; }
+bool GitRepo::is_bare() const {
+  return git_repository_is_bare(repo_.get()) == 1;
+}
 
 namespace {
 struct TagCollect {
@@ -301,13 +316,13 @@ Result<std::vector<ReleaseTag>> GitRepo::tags() const {
       return git::last_error(name_ + ": reading tag " + n);
     git::Object obj(raw);
     git_object* peeled = nullptr;
-    if (git_object_peel(&peeled, obj.get(), GIT_OBJECT_COMMIT) < 0) continue;  // a tag of a tree or blob
+    if (git_object_peel(&peeled, obj.get(), GIT_OBJECT_COMMIT) < 0)
+      continue;  // a tag of a tree or blob
     git::Object c(peeled);
     out.push_back(ReleaseTag{n, *v, git::oid_hex(*git_object_id(c.get()))});
   }
-  std::sort(out.begin(), out.end(), [](const ReleaseTag& a, const ReleaseTag& b) {
-    return a.version < b.version;
-  });
+  std::sort(out.begin(), out.end(),
+            [](const ReleaseTag& a, const ReleaseTag& b) { return a.version < b.version; });
   return out;
 }
 
@@ -349,7 +364,8 @@ Result<std::optional<std::string>> GitRepo::nearest_tag(std::string_view rev) co
   while (!queue.empty() && budget-- > 0) {
     std::string id = queue.front();
     queue.pop_front();
-    if (auto it = by_commit.find(id); it != by_commit.end()) return std::optional<std::string>(it->second);
+    if (auto it = by_commit.find(id); it != by_commit.end())
+      return std::optional<std::string>(it->second);
     git_oid oid;
     git_oid_fromstr(&oid, id.c_str());
     auto c = git::lookup_commit(repo_.get(), oid);
@@ -382,9 +398,10 @@ Result<GitRepo> open_kubespray(const std::filesystem::path& path) {
       if (src && looks_like_kubespray(**src)) return repo;
     }
   }
-  return Error(path.string() +
-               ": not a Kubespray clone (no roles/kubespray-defaults and no inventory/sample at HEAD "
-               "or at any release tag)");
+  return Error(
+      path.string() +
+      ": not a Kubespray clone (no roles/kubespray-defaults and no inventory/sample at HEAD "
+      "or at any release tag)");
 }
 
 Result<std::filesystem::path> kubespray_path(const std::optional<std::string>& explicit_path) {

@@ -88,12 +88,12 @@ class GitSource : public Source {
 
 // A resolved revision.
 struct Revision {
-  std::string spec;       // what was asked for: "v2.18.0", "master", "3f2a..."
-  std::string commit_id;  // 40 hex digits
-  int64_t time = 0;       // committer time, seconds since the epoch
-  int offset_minutes = 0; // committer time zone
-  std::string date;       // committer date in UTC, "YYYY-MM-DD"
-  std::string summary;    // first line of the message
+  std::string spec;        // what was asked for: "v2.18.0", "master", "3f2a..."
+  std::string commit_id;   // 40 hex digits
+  int64_t time = 0;        // committer time, seconds since the epoch
+  int offset_minutes = 0;  // committer time zone
+  std::string date;        // committer date in UTC, "YYYY-MM-DD"
+  std::string summary;     // first line of the message
 };
 
 // A release tag vX.Y.Z (annotated or lightweight).
@@ -129,7 +129,8 @@ class GitRepo {
   git_repository* raw() const { return repo_.get(); }
 
  private:
-  GitRepo(git::SharedRepository r, std::string name) : repo_(std::move(r)), name_(std::move(name)) {}
+  GitRepo(git::SharedRepository r, std::string name)
+      : repo_(std::move(r)), name_(std::move(name)) {}
   git::SharedRepository repo_;
   std::string name_;
 };

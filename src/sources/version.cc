@@ -21,7 +21,8 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   size_t start = 0;
   while (true) {
     size_t p = s.find(sep, start);
-    out.push_back(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
+    out.push_back(
+        s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
     if (p == std::string_view::npos) break;
     start = p + 1;
   }
@@ -64,12 +65,14 @@ std::optional<Version> Version::parse(std::string_view s) {
     s = s.substr(0, dash);
     if (pre.empty()) return std::nullopt;
     for (char c : pre)
-      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-')) return std::nullopt;
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-'))
+        return std::nullopt;
   }
   auto parts = split(s, '.');
   if (parts.size() != 3) return std::nullopt;
   Version v;
-  if (!parse_num(parts[0], v.major) || !parse_num(parts[1], v.minor) || !parse_num(parts[2], v.patch))
+  if (!parse_num(parts[0], v.major) || !parse_num(parts[1], v.minor) ||
+      !parse_num(parts[2], v.patch))
     return std::nullopt;
   v.pre = std::string(pre);
   return v;
