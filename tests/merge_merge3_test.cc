@@ -4,6 +4,13 @@
 // operator's customizations applied to each vars file.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "core/fs.h"
 #include "core/yaml.h"
 #include "merge/merge3.h"
 #include "merge/yaml_edit.h"
@@ -250,7 +257,29 @@ struct Customized {
   std::vector<std::string> comments;                    // comment lines the operator wrote
 };
 
-Customized customize(const std::string& sample) {
+// Resolves every conflict of a merged text by taking the operator's side.
+std::string take_ours(const std::string& text) {
+  std::string out;
+  int state = 0;  // 0 outside, 1 ours, 2 base, 3 theirs
+  for (const auto& line : split_lines(text)) {
+    if (line.rfind("<<<<<<< ", 0) == 0) {
+      state = 1;
+    } else if (state && line.rfind("||||||| ", 0) == 0) {
+      state = 2;
+    } else if (state && line == "=======") {
+      state = 3;
+    } else if (state && line.rfind(">>>>>>> ", 0) == 0) {
+      state = 0;
+    } else if (state == 0 || state == 1) {
+      out += line + "\n";
+    }
+  }
+  return out;
+}
+
+// `next`: the sample at the new tag; when given, the operator also sets one
+// key the new sample changes to a third value (a real conflict).
+Customized customize(const std::string& sample, const std::string* next = nullptr) {
   Customized c;
   YamlDoc d = YamlDoc::parse(sample);
   Value parsed = as_map(sample);
@@ -294,7 +323,25 @@ Customized customize(const std::string& sample) {
     c.settings.emplace_back(key, changed);
     break;
   }
-  // 3. The operator's own key with a comment, after the last live key.
+  // 3. A key the new sample changes, set by the operator to a third value.
+  if (next) {
+    Value nv = as_map(*next);
+    for (const auto& e : d.scan().entries) {
+      if (e.commented) continue;
+      const Value* was = parsed.get(e.key);
+      const Value* now = nv.get(e.key);
+      if (!was || !now || strict_eq(*was, *now) || was->is_list() || was->is_map()) continue;
+      bool mine = false;
+      for (const auto& [k, _] : c.settings) mine = mine || k == e.key;
+      if (mine) continue;
+      std::string key = e.key;
+      Value changed(std::string("ksm-collide-") + key);
+      REQUIRE(d.set(key, changed).ok());
+      c.settings.emplace_back(key, changed);
+      break;
+    }
+  }
+  // 4. The operator's own key with a comment, after the last live key.
   std::string anchor;
   for (const auto& e : d.scan().entries)
     if (!e.commented) anchor = e.key;
@@ -304,7 +351,7 @@ Customized customize(const std::string& sample) {
               .ok());
   c.settings.emplace_back("ksm_operator_servers", own);
   c.comments.push_back("# operator: our own servers");
-  // 4. A comment of the operator's above the first entry.
+  // 5. A comment of the operator's above the first entry.
   if (!d.scan().entries.empty()) {
     REQUIRE(d.add_comment(d.scan().entries.front().key, "operator: reviewed for our cluster").ok());
     c.comments.push_back("# operator: reviewed for our cluster");
@@ -361,11 +408,15 @@ TEST_CASE("merge3: real samples, every consecutive pair of tags v2.11.0..v2.31.0
       CHECK(strict_eq(as_map(plain->text), vb));
       if (plain->text == *theirs) ++untouched_identical;
 
-      Customized c = customize(*base);
+      Customized c = customize(*base, &*theirs);
       customizations += static_cast<int>(c.settings.size());
       auto r = merge3(*base, c.text, *theirs);
       REQUIRE(r.ok());
       CHECK(r->semantic);
+      // The same operator file with a BOM and CRLF endings: same merge, in its style.
+      auto rc = merge3(*base, "\xEF\xBB\xBF" + crlf(c.text), *theirs);
+      REQUIRE(rc.ok());
+      CHECK(rc->text == "\xEF\xBB\xBF" + crlf(r->text));
       auto lm = merge_lines(*base, c.text, *theirs);
       REQUIRE(lm.ok());
       if (!lm->clean()) ++line_merge_conflicted;
@@ -390,9 +441,21 @@ TEST_CASE("merge3: real samples, every consecutive pair of tags v2.11.0..v2.31.0
       CHECK(r->conflicts.size() == collisions.size());
       for (size_t q = 0; q < r->conflicts.size() && q < collisions.size(); ++q)
         CHECK(r->conflicts[q].key == collisions[q]);
-      if (!collisions.empty()) continue;
-      CHECK(r->text.find("<<<<<<<") == std::string::npos);
-      auto merged = parse_yaml(r->text, bpath);
+      std::string resolved = r->text;
+      if (!collisions.empty()) {
+        // Taking the operator's side of each conflict gives their values.
+        resolved = take_ours(r->text);
+        for (const auto& k : collisions) expected.map_mut().set(k, *[&] {
+          for (const auto& [ck, cv] : c.settings)
+            if (ck == k) return &cv;
+          return static_cast<const Value*>(nullptr);
+        }());
+        for (const auto& conflict : r->conflicts)
+          CHECK(split_lines(r->text)[static_cast<size_t>(conflict.line - 1)] == "<<<<<<< ours");
+      } else {
+        CHECK(r->text.find("<<<<<<<") == std::string::npos);
+      }
+      auto merged = parse_yaml(resolved, bpath);
       REQUIRE_MESSAGE(merged.ok(), (merged.ok() ? "" : merged.error().str()) << "\n" << r->text);
       Value got = merged->is_null() ? Value(Map{}) : *merged;
       std::string diff;
@@ -403,9 +466,9 @@ TEST_CASE("merge3: real samples, every consecutive pair of tags v2.11.0..v2.31.0
       }
       for (const auto& [k, v] : got.as_map())
         if (!expected.get(k)) diff += k + ": unexpected " + to_python_repr(v) + "\n";
-      CHECK_MESSAGE(diff.empty(), diff << "merged:\n" << r->text);
+      CHECK_MESSAGE(diff.empty(), diff << "merged:\n" << resolved);
       for (const auto& line : c.comments)
-        CHECK_MESSAGE(r->text.find(line + "\n") != std::string::npos, line);
+        CHECK_MESSAGE(resolved.find(line + "\n") != std::string::npos, line);
     }
   }
   MESSAGE("real samples: " << pairs << " tag pairs, " << files << " files, " << customizations
@@ -416,4 +479,85 @@ TEST_CASE("merge3: real samples, every consecutive pair of tags v2.11.0..v2.31.0
                            << untouched_identical << "/" << files);
   CHECK(pairs == 56);
   CHECK(conflicts == expected_conflicts);
+}
+
+// Micro-benchmark (skipped unless asked: bench/merge.sh runs it with
+// --no-skip): merge every vars file of all 56 tag pairs with the
+// customizations above, in process. With KSM_BENCH_OUT set, the triples are
+// written there (NNNN.base / .ours / .theirs) so bench/merge.sh can time
+// `git merge-file` on the same inputs.
+TEST_CASE("merge3 bench: all sample vars files of all tag pairs" * doctest::skip()) {
+  KSM_REQUIRE_SHARED_DATA();
+  auto repo = GitRepo::open(ksm::test::kubespray_data());
+  REQUIRE(repo.ok());
+  auto tags = repo->tags();
+  REQUIRE(tags.ok());
+  struct Triple {
+    std::string base, ours, theirs;
+  };
+  std::vector<Triple> triples;
+  const std::string dir = "inventory/sample/group_vars";
+  for (size_t i = 0; i + 1 < tags->size(); ++i) {
+    auto a = repo->at((*tags)[i].name);
+    auto b = repo->at((*tags)[i + 1].name);
+    REQUIRE(a.ok());
+    REQUIRE(b.ok());
+    auto listed = (*a)->list(dir, true);
+    REQUIRE(listed.ok());
+    for (const auto& path : *listed) {
+      if (path.size() < 4 || path.substr(path.size() - 4) != ".yml") continue;
+      std::string bpath = path;
+      if (!(*b)->exists(bpath)) {
+        size_t p = bpath.find("/k8s-cluster/");
+        if (p != std::string::npos) bpath.replace(p, 13, "/k8s_cluster/");
+      }
+      if (!(*b)->exists(bpath)) continue;
+      auto base = (*a)->read(path);
+      auto theirs = (*b)->read(bpath);
+      REQUIRE(base.ok());
+      REQUIRE(theirs.ok());
+      triples.push_back({*base, customize(*base, &*theirs).text, *theirs});
+    }
+  }
+  if (const char* out = std::getenv("KSM_BENCH_OUT"); out && *out) {
+    for (size_t i = 0; i < triples.size(); ++i) {
+      char name[32];
+      std::snprintf(name, sizeof name, "%04zu", i);
+      std::filesystem::path p = std::filesystem::path(out) / name;
+      REQUIRE(write_file_atomic(p.string() + ".base", triples[i].base).ok());
+      REQUIRE(write_file_atomic(p.string() + ".ours", triples[i].ours).ok());
+      REQUIRE(write_file_atomic(p.string() + ".theirs", triples[i].theirs).ok());
+    }
+  }
+  int rounds = 5;
+  if (const char* r = std::getenv("KSM_BENCH_ROUNDS"); r && *r) rounds = std::max(1, std::atoi(r));
+  auto time = [&](auto&& fn) {
+    double best = 1e18;
+    for (int k = 0; k < rounds; ++k) {
+      auto t0 = std::chrono::steady_clock::now();
+      for (const auto& t : triples) fn(t);
+      best = std::min(best, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    return best;
+  };
+  size_t conflicts = 0;
+  double semantic = time([&](const Triple& t) {
+    auto r = merge3(t.base, t.ours, t.theirs);
+    REQUIRE(r.ok());
+    conflicts += r->conflicts.size();
+  });
+  size_t line_conflicted = 0;
+  double lines = time([&](const Triple& t) {
+    auto r = merge_lines(t.base, t.ours, t.theirs);
+    REQUIRE(r.ok());
+    line_conflicted += !r->clean();
+  });
+  MESSAGE("bench: " << triples.size() << " merges; merge3 (per key) " << semantic
+                    << " ms, merge_lines (git_merge_file) " << lines << " ms (best of " << rounds
+                    << "); per merge " << semantic * 1000 / static_cast<double>(triples.size())
+                    << " us; conflicts left by merge3: " << conflicts / static_cast<size_t>(rounds)
+                    << "; files the line merge alone conflicted: "
+                    << line_conflicted / static_cast<size_t>(rounds));
+  CHECK(conflicts > 0);  // the customizations collide with the sample somewhere
+  CHECK(line_conflicted > conflicts);
 }

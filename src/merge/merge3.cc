@@ -321,17 +321,17 @@ struct Merger {
     int line = static_cast<int>(out.size()) + 1;
     std::string nb = norm(be), no = norm(oe), nt = norm(te);
     if (nt == nb || no == nt) return append(oe);
-    Setting sb = setting_of(b), so = setting_of(o), st = setting_of(t);
     if (no == nb) {
       append(te);
       if (!te || te->empty()) {
         note(key, "theirs", "removed from the sample", line);
       } else {
-        note(key, "theirs", st.kind == SK::Live ? "sample's setting taken" : "sample's documentation taken",
-             line);
+        note(key, "theirs",
+             t && !t->commented ? "sample's setting taken" : "sample's documentation taken", line);
       }
       return;
     }
+    Setting sb = setting_of(b), so = setting_of(o), st = setting_of(t);
     // Both sides changed the entry's text.
     if (same_setting(so, st)) return append(oe);
     if (same_setting(so, sb)) {

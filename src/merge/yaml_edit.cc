@@ -142,14 +142,26 @@ bool parse_key_line(std::string_view s, YamlEntry& e, ValueState& st) {
   return true;
 }
 
+// Skips node properties: `!tag` and `&anchor` tokens with the blanks after them.
+std::string_view skip_props(std::string_view v) {
+  while (!v.empty() && (v[0] == '!' || v[0] == '&')) {
+    size_t e = 0;
+    while (e < v.size() && !is_space(v[e])) ++e;
+    while (e < v.size() && is_space(v[e])) ++e;
+    v.remove_prefix(e);
+  }
+  return v;
+}
+
+// `|`, `>-`, `!vault |`, `&a |2` ...
 bool block_scalar_indicator(std::string_view v) {
-  static const std::regex re(R"(^((![^\s]*|&[^\s]+)\s+)*[|>][0-9+-]*$)");
-  return std::regex_match(v.begin(), v.end(), re);
+  v = skip_props(v);
+  if (v.empty() || (v[0] != '|' && v[0] != '>')) return false;
+  for (char c : v.substr(1))
+    if (!(c == '+' || c == '-' || (c >= '0' && c <= '9'))) return false;
+  return true;
 }
-bool only_props(std::string_view v) {
-  static const std::regex re(R"(^((![^\s]*|&[^\s]+)\s*)*$)");
-  return std::regex_match(v.begin(), v.end(), re);
-}
+bool only_props(std::string_view v) { return skip_props(v).empty(); }
 
 std::string strip_hash(std::string_view line) {
   if (line.empty() || line[0] != '#') return std::string(line);
@@ -205,10 +217,8 @@ YamlScan scan_yaml(const std::vector<std::string>& L) {
       std::string body = strip_hash(s);
       size_t colon = body.find(':');
       std::string rest = body.substr(colon + 1);
-      bool empty_value = is_blank(rest) || only_props(std::string_view(rest).substr(
-                                               rest.find_first_not_of(" \t") == std::string::npos
-                                                   ? rest.size()
-                                                   : rest.find_first_not_of(" \t")));
+      size_t rb = rest.find_first_not_of(" \t");
+      bool empty_value = rb == std::string::npos || only_props(std::string_view(rest).substr(rb));
       size_t j = i + 1;
       while (j < n && is_col0_comment(L[j]) && !commented_key(L[j])) {
         std::string c = strip_hash(L[j]);
