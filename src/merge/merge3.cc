@@ -68,8 +68,6 @@ Result<LineMerge> git_merge(const std::string& base, const std::string& ours,
 // Gives every line an ending in ours' style; the last one follows ours'
 // final newline.
 std::string render_lines(std::vector<Line>& lines, const Text& ours) {
-  Text t;
-  t.set_bom(ours.bom());
   std::string out = ours.bom() ? "\xEF\xBB\xBF" : "";
   for (size_t i = 0; i < lines.size(); ++i) {
     Line& l = lines[i];
@@ -438,7 +436,8 @@ Result<MergeResult> merge_lines(std::string_view base, std::string_view ours,
   if (!m) return m.error();
   std::vector<Line> lines;
   for (auto& s : split_lines(m->text)) lines.push_back(Line{s, ""});
-  // Lines identical to ours' keep their own endings when the file mixes them.
+  // Every line takes ours' dominant ending (the line merge does not carry
+  // per-line endings; the per-key merge does).
   MergeResult r;
   count_markers(lines, r);
   r.text = render_lines(lines, o);

@@ -235,11 +235,7 @@ YamlScan scan_yaml(const std::vector<std::string>& L) {
     YamlEntry e;
     ValueState st;
     if (!parse_key_line(s, e, st)) {
-      if (is_indented(s) || is_seq_item(s)) {
-        out.unclassified.push_back(i);  // content outside any key
-      } else {
-        out.unclassified.push_back(i);
-      }
+      out.unclassified.push_back(i);  // content outside any key (a list, `? key`, ...)
       ++i;
       continue;
     }
@@ -375,7 +371,6 @@ std::string render_float(double d) {
 // A multi-line string a literal block can carry exactly.
 bool literal_ok(const std::string& s) {
   if (s.find('\n') == std::string::npos) return false;
-  if (!printable(std::string(s)) && s.find_first_of("\r") != std::string::npos) return false;
   for (unsigned char c : s)
     if ((c < 0x20 && c != '\n') || c == 0x7f) return false;
   auto lines = split_lines(s);
