@@ -1,0 +1,160 @@
+// Tests of src/inventory/loader: sources, folders, plugin choice,
+// group_vars/host_vars discovery, ansible.cfg lookup, bad input.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "inventory/loader.h"
+#include "test_support.h"
+
+using namespace ksm;
+using namespace ksm::inventory;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() / ("ksm-inv-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  static int& counter() {
+    static int c = 0;
+    return c;
+  }
+  void write(const std::string& rel, const std::string& text) const {
+    fs::create_directories((path / rel).parent_path());
+    std::ofstream(path / rel, std::ios::binary) << text;
+  }
+};
+
+fs::path inventories() { return ksm::test::testdata() / "inventories"; }
+
+}  // namespace
+
+TEST_CASE("loader: builder-style hosts.yaml with group_vars and host_vars") {
+  auto inv = load_inventory({(inventories() / "builder-yaml" / "hosts.yaml").string()});
+  REQUIRE(inv);
+  CHECK(inv->hosts().size() == 4);
+  CHECK(inv->files.size() == 1);
+  CHECK(inv->files[0].format == Format::Yaml);
+  const Group* k8s = inv->group("k8s_cluster");
+  REQUIRE(k8s);
+  CHECK(k8s->group_vars_files.size() == 2);  // k8s-cluster.yml, k8s-net-calico.yml (sorted)
+  CHECK(inv->vars_files[k8s->group_vars_files[0]].path.find("k8s-cluster.yml") != std::string::npos);
+  CHECK(inv->host("node1")->host_vars_files.size() == 1);
+  CHECK(inv->group("etcd")->group_vars_files.size() == 1);
+}
+
+TEST_CASE("loader: a folder of hosts files skips *.ini and *.md; vars files by Ansible's rules") {
+  auto inv = load_inventory({(inventories() / "folder").string()});
+  REQUIRE(inv);
+  CHECK(inv->files.size() == 3);
+  CHECK(inv->files[1].format == Format::Ini);  // 02-workers: no extension, INI content
+  CHECK(!inv->group("should_not_appear"));
+  CHECK(inv->group("kube_node")->priority == 10);
+  CHECK(inv->group("all")->group_vars_files.size() == 1);  // all.json
+}
+
+TEST_CASE("loader: vars folders, sorted, recursive, hidden and foreign files skipped") {
+  auto dir = inventories() / "vars-folders";
+  auto files = find_vars_files(dir / "group_vars", "all");
+  std::vector<std::string> names;
+  for (const auto& f : files) names.push_back(f.lexically_relative(dir / "group_vars").string());
+  CHECK(names == std::vector<std::string>{"all/00-base.yml", "all/10-override.yaml", "all/empty.yml",
+                                          "all/nested/zz.yml"});
+  auto inv = load_inventory({(dir / "hosts.yaml").string()});
+  REQUIRE(inv);
+  // group_vars/k8s-cluster names no group of this inventory: reported, not read
+  bool stale = false;
+  for (const auto& u : inv->unused_vars_entries)
+    if (u.find("k8s-cluster") != std::string::npos) stale = true;
+  CHECK(stale);
+}
+
+TEST_CASE("loader: a file named plainly is YAML first, then INI") {
+  TempDir t;
+  t.write("hosts", "[g]\nh1\n");
+  auto inv = load_inventory({(t.path / "hosts").string()});
+  REQUIRE(inv);
+  CHECK(inv->files[0].format == Format::Ini);
+  t.write("h2", "g:\n  hosts:\n    h2:\n");
+  inv = load_inventory({(t.path / "h2").string()});
+  REQUIRE(inv);
+  CHECK(inv->files[0].format == Format::Yaml);
+}
+
+TEST_CASE("loader: vars files: JSON, empty files, non-mapping content, whole-file vault") {
+  TempDir t;
+  t.write("hosts.yml", "g:\n  hosts:\n    h:\n");
+  t.write("group_vars/g.json", "{\"n\": 1e3}");
+  t.write("host_vars/h/a.yml", "");
+  t.write("host_vars/h/b.yml", "$ANSIBLE_VAULT;1.1;AES256\n3132\n");
+  auto inv = load_inventory({(t.path / "hosts.yml").string()});
+  REQUIRE(inv);
+  const auto& gv = inv->vars_files[inv->group("g")->group_vars_files[0]];
+  CHECK(gv.data.get("n")->is_float());  // JSON typing, not YAML 1.1's string
+  const Host* h = inv->host("h");
+  REQUIRE(h->host_vars_files.size() == 2);
+  CHECK(inv->vars_files[h->host_vars_files[0]].data.is_null());
+  CHECK(inv->vars_files[h->host_vars_files[1]].vault_encrypted);
+  CHECK(!inv->warnings.empty());
+  t.write("group_vars/g.json", "[1, 2]");
+  auto bad = load_inventory({(t.path / "hosts.yml").string()});
+  REQUIRE(!bad);
+  CHECK(bad.error().message.find("expected dicts") != std::string::npos);
+}
+
+TEST_CASE("loader: bad input is an error with a location") {
+  TempDir t;
+  auto missing = load_inventory({(t.path / "nope.ini").string()});
+  REQUIRE(!missing);
+  CHECK(missing.error().where.file.find("nope.ini") != std::string::npos);
+  t.write("bad.yaml", "all:\n  hosts:\n    a: [\n");
+  auto bad = load_inventory({(t.path / "bad.yaml").string()});
+  REQUIRE(!bad);
+  CHECK(bad.error().where.line == 4);
+  t.write("bad.ini", "[g]\nh x\n");
+  bad = load_inventory({(t.path / "bad.ini").string()});
+  REQUIRE(!bad);
+  CHECK(bad.error().where.str() == (t.path / "bad.ini").string() + ":2:3");
+  t.write("empty.ini", "# nothing\n[g]\n");
+  bad = load_inventory({(t.path / "empty.ini").string()});
+  REQUIRE(!bad);
+  CHECK(bad.error().message.find("no hosts") != std::string::npos);
+  t.write("x.toml", "[all]\n");
+  bad = load_inventory({(t.path / "x.toml").string()});
+  REQUIRE(!bad);
+  CHECK(bad.error().message.find("unsupported") != std::string::npos);
+  t.write("group_vars/g.yml", "a: [\n");
+  t.write("ok.ini", "[g]\nh\n");
+  bad = load_inventory({(t.path / "ok.ini").string()});
+  REQUIRE(!bad);
+  CHECK(bad.error().where.file.find("g.yml") != std::string::npos);
+}
+
+TEST_CASE("loader: default sources from ANSIBLE_INVENTORY and ansible.cfg") {
+  TempDir t;
+  t.write("cfg/ansible.cfg", "[defaults]\ninventory = inventory/mycluster/hosts.yaml, /abs/x ; comment\n");
+  const char* old_inv = std::getenv("ANSIBLE_INVENTORY");
+  const char* old_cfg = std::getenv("ANSIBLE_CONFIG");
+  std::string save_inv = old_inv ? old_inv : "", save_cfg = old_cfg ? old_cfg : "";
+  ::unsetenv("ANSIBLE_INVENTORY");
+  ::setenv("ANSIBLE_CONFIG", (t.path / "cfg").c_str(), 1);
+  auto d = default_sources();
+  REQUIRE(d);
+  CHECK(d->sources == std::vector<std::string>{(t.path / "cfg/inventory/mycluster/hosts.yaml").string(), "/abs/x"});
+  CHECK(d->origin.find("ansible.cfg") != std::string::npos);
+  ::setenv("ANSIBLE_INVENTORY", "a.ini,b.yaml", 1);
+  d = default_sources();
+  REQUIRE(d);
+  CHECK(d->sources == std::vector<std::string>{"a.ini", "b.yaml"});
+  if (old_inv) ::setenv("ANSIBLE_INVENTORY", save_inv.c_str(), 1);
+  else ::unsetenv("ANSIBLE_INVENTORY");
+  if (old_cfg) ::setenv("ANSIBLE_CONFIG", save_cfg.c_str(), 1);
+  else ::unsetenv("ANSIBLE_CONFIG");
+}

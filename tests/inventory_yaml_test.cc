@@ -1,0 +1,121 @@
+// Tests of src/inventory/yaml: the YAML hosts-file reader (structure, null
+// entries, hosts in several groups, vault values, key positions, errors).
+#include <doctest/doctest.h>
+
+#include "inventory/yaml.h"
+
+using namespace ksm;
+using namespace ksm::inventory;
+
+namespace {
+
+Inventory parse_ok(const std::string& text) {
+  Inventory inv;
+  auto st = parse_yaml_inventory(inv, "h.yaml", text);
+  if (!st) FAIL(st.error().str());
+  inv.reconcile();
+  return inv;
+}
+
+}  // namespace
+
+TEST_CASE("yaml: builder-style hosts.yaml") {
+  auto inv = parse_ok(R"(all:
+  hosts:
+    node1:
+      ansible_host: 10.1.1.11
+      ip: 10.1.1.11
+    node2:
+  children:
+    kube_control_plane:
+      hosts:
+        node1:
+    kube_node:
+      hosts:
+        node1:
+        node2:
+    k8s_cluster:
+      children:
+        kube_control_plane:
+        kube_node:
+    calico_rr:
+      hosts: {}
+)");
+  CHECK(inv.hosts().size() == 2);
+  CHECK(inv.host("node1")->groups.size() == 3);  // all, kube_control_plane, kube_node
+  CHECK(inv.group("calico_rr")->hosts.empty());
+  CHECK(inv.group("kube_node")->depth == 2);
+  // hosts listed under `all` are members of all only, not ungrouped when in another group
+  CHECK(inv.groups()[Inventory::kUngrouped].hosts.empty());
+  const auto& keys = inv.files[0].yaml_keys;
+  auto find = [&](const std::string& path) -> const YamlKey* {
+    for (const auto& k : keys)
+      if (k.path == path) return &k;
+    return nullptr;
+  };
+  REQUIRE(find("all/hosts/node1/ip"));
+  CHECK(find("all/hosts/node1/ip")->line == 5);
+  CHECK(find("all/hosts/node1/ip")->column == 7);
+  REQUIRE(find("all/children/k8s_cluster/children/kube_node"));
+  CHECK(find("all/children/k8s_cluster/children/kube_node")->line == 18);
+  CHECK(inv.host("node1")->var_where.at("ip").str() == "h.yaml:5:7");
+}
+
+TEST_CASE("yaml: null sections, string sections, top-level groups, ports and ranges") {
+  auto inv = parse_ok(R"(
+etcd:
+  hosts: e1
+workers:
+  hosts:
+    "w[1:2]:2200":
+      zone: a
+empty_group:
+all:
+  vars:
+    ansible_user: ops
+  children:
+)");
+  CHECK(inv.group("etcd")->hosts.size() == 1);
+  CHECK(inv.host("w2")->vars.find("ansible_port")->as_int() == 2200);
+  CHECK(*inv.host("w2")->vars.find("zone") == Value("a"));
+  REQUIRE(inv.group("empty_group"));
+  CHECK(*inv.group("all")->vars.find("ansible_user") == Value("ops"));
+}
+
+TEST_CASE("yaml: vault scalars stay opaque and byte-exact") {
+  auto inv = parse_ok("all:\n  hosts:\n    h:\n      secret: !vault |\n        $ANSIBLE_VAULT;1.1;AES256\n        3132\n");
+  const Value* s = inv.host("h")->vars.find("secret");
+  REQUIRE(s);
+  CHECK(s->is_vault());
+  CHECK(s->vault_text() == "$ANSIBLE_VAULT;1.1;AES256\n3132\n");
+}
+
+TEST_CASE("yaml: duplicate host keys keep the first place and the last value") {
+  auto inv = parse_ok("g:\n  hosts:\n    a: {x: 1}\n    b:\n    a: {x: 2}\n");
+  CHECK(inv.hosts()[0].name == "a");
+  CHECK(inv.host("a")->vars.find("x")->as_int() == 2);
+  CHECK(!inv.warnings.empty());
+}
+
+TEST_CASE("yaml: not an inventory (caller may try INI) versus a broken one") {
+  for (const char* text : {"", "just a string\n", "- a\n- b\n", "[g]\nh\n", "a: [\n"}) {
+    Inventory inv;
+    bool not_yaml = false;
+    CAPTURE(text);
+    CHECK(!parse_yaml_inventory(inv, "h.yaml", text, &not_yaml));
+    CHECK(not_yaml);
+    CHECK(inv.groups().size() == 2);  // untouched: all, ungrouped
+  }
+  Inventory inv;
+  bool not_yaml = true;
+  auto st = parse_yaml_inventory(inv, "h.yaml", "g:\n  hosts:\n    h: not-a-dict\n", &not_yaml);
+  CHECK(!st);
+  CHECK(!not_yaml);
+  CHECK(st.error().where.str() == "h.yaml:3:8");
+  st = parse_yaml_inventory(inv, "h.yaml", "g:\n  hosts:\n    123:\n", &not_yaml);
+  CHECK(st.error().message.find("must be a string") != std::string::npos);
+  st = parse_yaml_inventory(inv, "h.yaml", "g:\n  hosts: [a, b]\n", &not_yaml);
+  CHECK(st.error().message.find("requires a dictionary") != std::string::npos);
+  st = parse_yaml_inventory(inv, "h.yaml", "a: [\n", &not_yaml);
+  CHECK(st.error().where.line >= 1);
+}
