@@ -1,0 +1,1327 @@
+// Jinja's built-in filters and Ansible's (ansible-core 2.14 and the
+// ansible.utils ipaddr family, see ipaddr.cc), written after their Python
+// sources so edge cases agree: `unique` is case-insensitive by default,
+// `bool` maps None to None, `int` falls back to 0, `union` keeps order for
+// lists, `combine` merges like Ansible's merge_hash. Filters whose result
+// cannot be known here (random, hashes with salts, to_yaml's layout) give
+// Unknown with a reason.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "core/json.h"
+#include "core/yaml.h"
+#include "jinja/internal.h"
+
+namespace ksm::jinja {
+
+std::string short_name(const std::string& name) {
+  static const char* prefixes[] = {"ansible.builtin.", "ansible.utils.", "ansible.netcommon.",
+                                   "community.general.", "ansible.legacy."};
+  for (const char* p : prefixes) {
+    size_t n = std::strlen(p);
+    if (name.compare(0, n, p) == 0) return name.substr(n);
+  }
+  return name;
+}
+
+namespace {
+
+// ---- Python json.dumps ----
+void json_str(std::string& out, const std::string& s, bool html = false) {
+  out += '"';
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        default:
+          if (c < 0x20 || (html && (c == '<' || c == '>' || c == '&' || c == '\'')))
+            out += fmt::format("\\u{:04x}", c);
+          else
+            out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    // decode UTF-8, emit \uXXXX (ensure_ascii)
+    uint32_t cp = 0;
+    size_t n = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    cp = n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : n == 4 ? (c & 0x07) : c;
+    for (size_t k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
+    i += n;
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      out += fmt::format("\\u{:04x}\\u{:04x}", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+    } else {
+      out += fmt::format("\\u{:04x}", cp);
+    }
+  }
+  out += '"';
+}
+
+std::string py_float_repr(double d) { return to_python_str(Value(d)); }
+
+void json_dump(std::string& out, const Value& v, int indent, bool sort_keys, int depth,
+               const std::string& item_sep, const std::string& key_sep, bool html) {
+  auto nl = [&](int d) {
+    if (indent < 0) return;
+    out += '\n';
+    out.append(static_cast<size_t>(indent * d), ' ');
+  };
+  switch (v.kind()) {
+    case Kind::Null: out += "null"; return;
+    case Kind::Bool: out += v.as_bool() ? "true" : "false"; return;
+    case Kind::Int: out += std::to_string(v.as_int()); return;
+    case Kind::Float: {
+      double d = v.as_float();
+      if (std::isnan(d)) out += "NaN";
+      else if (std::isinf(d)) out += d > 0 ? "Infinity" : "-Infinity";
+      else out += py_float_repr(d);
+      return;
+    }
+    case Kind::String: json_str(out, v.as_string(), html); return;
+    case Kind::List: {
+      const List& l = v.as_list();
+      if (l.empty()) { out += "[]"; return; }
+      out += '[';
+      for (size_t i = 0; i < l.size(); ++i) {
+        if (i) out += item_sep;
+        nl(depth + 1);
+        json_dump(out, l[i], indent, sort_keys, depth + 1, item_sep, key_sep, html);
+      }
+      nl(depth);
+      out += ']';
+      return;
+    }
+    case Kind::Map: {
+      const Map& m = v.as_map();
+      if (m.empty()) { out += "{}"; return; }
+      std::vector<const Map::Entry*> es;
+      for (const auto& e : m) es.push_back(&e);
+      if (sort_keys)
+        std::stable_sort(es.begin(), es.end(), [](auto* a, auto* b) { return a->first < b->first; });
+      out += '{';
+      for (size_t i = 0; i < es.size(); ++i) {
+        if (i) out += item_sep;
+        nl(depth + 1);
+        json_str(out, es[i]->first, html);
+        out += key_sep;
+        json_dump(out, es[i]->second, indent, sort_keys, depth + 1, item_sep, key_sep, html);
+      }
+      nl(depth);
+      out += '}';
+      return;
+    }
+    case Kind::Undefined: undefined_abort("value");
+    default: abort_unknown(opaque_reason(v));
+  }
+}
+
+// ---- helpers ----
+// Python iteration: list items, dict keys, string characters.
+List iterate(const Value& v, const char* what) {
+  if (v.is_list()) return v.as_list();
+  if (v.is_map()) {
+    List l;
+    for (const auto& [k, e] : v.as_map()) l.push_back(Value(k));
+    return l;
+  }
+  if (v.is_string()) {
+    List l;
+    for (auto& c : utf8_chars(v.as_string())) l.push_back(Value(c));
+    return l;
+  }
+  if (v.is_undefined()) undefined_abort("value");
+  abort_unknown(fmt::format("TypeError: '{}' object is not iterable ({})", py_type(v), what));
+}
+
+std::string lower_ascii(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+std::string upper_ascii(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+bool has_non_ascii(const std::string& s) {
+  for (unsigned char c : s)
+    if (c >= 0x80) return true;
+  return false;
+}
+
+// Jinja's ignore_case postprocess for sort/unique/min/max.
+Value ignore_case(const Value& v) {
+  if (v.is_string()) return Value(lower_ascii(v.as_string()));
+  return v;
+}
+
+// Jinja's make_attrgetter: "a.b.0" walks getitem with integer parts.
+Value get_attr_path(Evaluator& ev, const Value& item, const Value& attribute) {
+  if (attribute.is_int()) {
+    if (item.is_list()) {
+      int64_t i = attribute.as_int();
+      const List& l = item.as_list();
+      if (i < 0) i += static_cast<int64_t>(l.size());
+      if (i < 0 || i >= static_cast<int64_t>(l.size())) return Value::undefined();
+      return l[i];
+    }
+    return Value::undefined();
+  }
+  if (!attribute.is_string()) abort_unknown("attribute must be a string");
+  const std::string& path = attribute.as_string();
+  Value cur = item;
+  size_t pos = 0;
+  while (true) {
+    size_t dot = path.find('.', pos);
+    std::string part = path.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
+    if (cur.is_unknown()) return cur;
+    auto idx = parse_py_int(part);
+    bool digits = !part.empty() && std::all_of(part.begin(), part.end(), ::isdigit);
+    if (digits && idx && cur.is_list()) {
+      const List& l = cur.as_list();
+      cur = *idx < static_cast<int64_t>(l.size()) ? l[*idx] : Value::undefined();
+    } else if (cur.is_map()) {
+      const Value* v = cur.as_map().find(part);
+      cur = v ? *v : Value::undefined();
+    } else {
+      cur = ev.attribute(cur, part);
+    }
+    if (dot == std::string::npos) break;
+    pos = dot + 1;
+  }
+  return cur;
+}
+
+const Value* first_unknown_arg(const CallArgs& a) {
+  for (const auto& v : a.pos)
+    if (v.is_unknown()) return &v;
+  for (const auto& [k, v] : a.kw)
+    if (v.is_unknown()) return &v;
+  return nullptr;
+}
+
+bool arg_bool(const CallArgs& a, size_t i, const char* kw, bool dflt) {
+  const Value* v = a.get(i, kw);
+  if (!v) return dflt;
+  auto t = truthy(*v);
+  if (!t) abort_unknown(opaque_reason(*v));
+  return *t;
+}
+
+std::string arg_str(const CallArgs& a, size_t i, const char* kw, const std::string& dflt) {
+  const Value* v = a.get(i, kw);
+  if (!v) return dflt;
+  return py_str(*v);
+}
+
+// Ansible's merge_hash (ansible.utils.vars).
+Value merge_hash(const Value& x, const Value& y, bool recursive, const std::string& list_merge) {
+  if (!x.is_map() || !y.is_map())
+    abort_unknown(fmt::format("AnsibleError: failed to combine variables, expected dicts but got a '{}' and a '{}'",
+                              py_type(x), py_type(y)));
+  if (x.as_map().empty() || x == y) return y;
+  Map out = x.as_map();
+  if (!recursive && list_merge == "replace") {
+    for (const auto& [k, v] : y.as_map()) out.set(k, v);
+    return Value(std::move(out));
+  }
+  for (const auto& [k, yv] : y.as_map()) {
+    Value* xv = out.find(k);
+    if (!xv) {
+      out.set(k, yv);
+      continue;
+    }
+    if (xv->is_map() && yv.is_map()) {
+      *xv = recursive ? merge_hash(*xv, yv, recursive, list_merge) : yv;
+      continue;
+    }
+    if (xv->is_list() && yv.is_list()) {
+      const List& a = xv->as_list();
+      const List& b = yv.as_list();
+      List r;
+      if (list_merge == "replace") r = b;
+      else if (list_merge == "keep") r = a;
+      else if (list_merge == "append") { r = a; r.insert(r.end(), b.begin(), b.end()); }
+      else if (list_merge == "prepend") { r = b; r.insert(r.end(), a.begin(), a.end()); }
+      else if (list_merge == "append_rp") {
+        for (const auto& z : a) if (std::find(b.begin(), b.end(), z) == b.end()) r.push_back(z);
+        r.insert(r.end(), b.begin(), b.end());
+      } else if (list_merge == "prepend_rp") {
+        r = b;
+        for (const auto& z : a) if (std::find(b.begin(), b.end(), z) == b.end()) r.push_back(z);
+      } else {
+        abort_unknown("AnsibleFilterError: combine: invalid list_merge '" + list_merge + "'");
+      }
+      *xv = Value(std::move(r));
+      continue;
+    }
+    *xv = yv;
+  }
+  return Value(std::move(out));
+}
+
+List flatten(const List& l, std::optional<int64_t> levels, bool skip_nulls) {
+  List ret;
+  for (const auto& e : l) {
+    if (skip_nulls && (e.is_null() || (e.is_string() && (e.as_string() == "None" || e.as_string() == "null"))))
+      continue;
+    if (e.is_list()) {
+      if (!levels) {
+        List sub = flatten(e.as_list(), std::nullopt, skip_nulls);
+        ret.insert(ret.end(), sub.begin(), sub.end());
+      } else if (*levels >= 1) {
+        List sub = flatten(e.as_list(), *levels - 1, skip_nulls);
+        ret.insert(ret.end(), sub.begin(), sub.end());
+      } else {
+        ret.push_back(e);
+      }
+    } else {
+      ret.push_back(e);
+    }
+  }
+  return ret;
+}
+
+// Jinja/Ansible unique: first occurrence wins, case-insensitive by default.
+List unique_list(const List& l, bool case_sensitive, const Value* attribute, Evaluator& ev) {
+  List out;
+  List keys;
+  for (const auto& x : l) {
+    Value k = attribute ? get_attr_path(ev, x, *attribute) : x;
+    if (!case_sensitive) k = ignore_case(k);
+    bool seen = false;
+    for (const auto& y : keys)
+      if (y == k) { seen = true; break; }
+    ev.step(keys.size() / 16 + 1);
+    if (!seen) {
+      keys.push_back(k);
+      out.push_back(x);
+    }
+  }
+  return out;
+}
+
+const char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string b64encode(const std::string& in) {
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    uint32_t n = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+                 static_cast<unsigned char>(in[i + 2]);
+    out += kB64[(n >> 18) & 63];
+    out += kB64[(n >> 12) & 63];
+    out += kB64[(n >> 6) & 63];
+    out += kB64[n & 63];
+  }
+  if (i + 1 == in.size()) {
+    uint32_t n = static_cast<unsigned char>(in[i]) << 16;
+    out += kB64[(n >> 18) & 63];
+    out += kB64[(n >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == in.size()) {
+    uint32_t n = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
+    out += kB64[(n >> 18) & 63];
+    out += kB64[(n >> 12) & 63];
+    out += kB64[(n >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+// Python's base64.b64decode (non-alphabet characters are discarded, padding required).
+std::optional<std::string> b64decode(const std::string& in) {
+  std::string clean;
+  for (char c : in) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=') clean += c;
+  }
+  size_t eq = clean.find('=');
+  std::string body = eq == std::string::npos ? clean : clean.substr(0, eq);
+  if (body.size() % 4 == 1) return std::nullopt;
+  if ((body.size() + (clean.size() - body.size())) % 4 != 0) return std::nullopt;
+  std::string out;
+  uint32_t buf = 0;
+  int bits = 0;
+  for (char c : body) {
+    const char* p = std::strchr(kB64, c);
+    if (!p) return std::nullopt;
+    buf = (buf << 6) | static_cast<uint32_t>(p - kB64);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((buf >> bits) & 0xFF);
+    }
+  }
+  return out;
+}
+
+bool valid_utf8(const std::string& s) {
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = s[i];
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (!n || i + n > s.size()) return false;
+    for (size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string shlex_quote(const std::string& s) {
+  if (s.empty()) return "''";
+  bool safe = true;
+  for (unsigned char c : s)
+    if (!(std::isalnum(c) || std::strchr("@%+=:,./-_", c))) { safe = false; break; }
+  if (safe) return s;
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += "'\"'\"'";
+    else out += c;
+  }
+  return out + "'";
+}
+
+std::string py_capitalize(const std::string& s) {
+  if (s.empty()) return s;
+  std::string r = lower_ascii(s);
+  r[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(r[0])));
+  return r;
+}
+
+std::string py_title(const std::string& s) {
+  // Jinja do_title: capitalize words split on spaces, brackets, braces, hyphens
+  std::string r;
+  bool start = true;
+  for (char c : s) {
+    if (start && std::isalpha(static_cast<unsigned char>(c))) {
+      r += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      start = false;
+    } else {
+      r += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (!std::isalnum(static_cast<unsigned char>(c)) && std::strchr(" \t\n\r-({[<", c)) start = true;
+      else if (std::isalpha(static_cast<unsigned char>(c))) start = false;
+    }
+  }
+  return r;
+}
+
+// Python's `x in container` for the set filters (lists by equality).
+bool list_contains(const List& l, const Value& x) {
+  for (const auto& e : l)
+    if (e == x) return true;
+  return false;
+}
+
+}  // namespace
+
+std::string python_json_dumps(const Value& v, int indent, bool sort_keys, bool html) {
+  std::string out;
+  if (indent >= 0) json_dump(out, v, indent, sort_keys, 0, ",", ": ", html);
+  else json_dump(out, v, -1, sort_keys, 0, ", ", ": ", html);
+  return out;
+}
+
+bool apply_filter(Evaluator& ev, const std::string& full, const Value& in, const CallArgs& a, Value& out) {
+  const std::string name = short_name(full);
+
+  // ---- filters that look at undefined/unknown inputs themselves ----
+  if (name == "default" || name == "d") {
+    const Value* dv = a.get(0, "default_value");
+    Value dflt = dv ? *dv : Value("");
+    bool boolean = false;
+    if (const Value* b = a.get(1, "boolean")) {
+      auto t = truthy(*b);
+      if (!t) { out = *b; return true; }
+      boolean = *t;
+    }
+    if (in.is_unknown()) { out = in; return true; }
+    if (in.is_undefined()) { out = dflt; return true; }
+    if (boolean) {
+      auto t = truthy(in);
+      if (!t) { out = Value::unknown(opaque_reason(in)); return true; }
+      out = *t ? in : dflt;
+      return true;
+    }
+    out = in;
+    return true;
+  }
+  if (name == "mandatory") {
+    if (in.is_undefined()) {
+      const Value* msg = a.get(0, "msg");
+      if (msg && msg->is_string()) abort_unknown("mandatory: " + msg->as_string());
+      undefined_abort("mandatory value");
+    }
+    out = in;
+    return true;
+  }
+  if (name == "type_debug") {
+    if (in.is_unknown()) { out = in; return true; }
+    switch (in.kind()) {
+      case Kind::Undefined: out = Value("AnsibleUndefined"); return true;
+      case Kind::Null: out = Value("NoneType"); return true;
+      case Kind::Bool: out = Value("bool"); return true;
+      case Kind::Int: out = Value("int"); return true;
+      case Kind::Float: out = Value("float"); return true;
+      default:
+        out = Value::unknown(fmt::format(
+            "type_debug of a {} depends on where it came from (e.g. str vs AnsibleUnicode)", py_type(in)));
+        return true;
+    }
+  }
+  static const char* unknowable[] = {"random", "shuffle", "password_hash", "to_uuid", "strftime",
+                                     "to_datetime", "fileglob", "expanduser", "realpath", "vault",
+                                     "unvault", "pprint", "to_yaml", "to_nice_yaml", "from_yaml_all",
+                                     "json_query", "comment", "human_readable", "human_to_bytes",
+                                     "urlsplit", "win_basename", "win_dirname", "win_splitdrive",
+                                     "subelements", "groupby", "xmlattr", "urlize", "wordwrap"};
+  for (const char* u : unknowable) {
+    if (name == u) {
+      if (in.is_undefined() && name != "random") undefined_abort("value");
+      out = Value::unknown(fmt::format("filter '{}' is not evaluated here", name));
+      return true;
+    }
+  }
+  if (name == "hash" || name == "checksum" || name == "md5" || name == "sha1") {
+    out = Value::unknown(fmt::format("filter '{}' is not evaluated here", name));
+    return true;
+  }
+
+  // ---- propagate unknowns, reject undefined ----
+  if (in.is_unknown()) { out = in; return true; }
+  if (const Value* u = first_unknown_arg(a)) { out = *u; return true; }
+  if (in.is_vault()) { out = Value::unknown(opaque_reason(in)); return true; }
+  if (in.is_undefined()) undefined_abort("value");
+  for (const auto& v : a.pos)
+    if (v.is_undefined() && name != "map" && name != "select" && name != "reject")
+      undefined_abort("filter argument");
+
+  auto concrete = [&](const Value& v) -> bool {
+    if (const Value* u = find_unknown(v)) {
+      out = Value::unknown(opaque_reason(*u));
+      return false;
+    }
+    return true;
+  };
+  auto str_of = [&](const Value& v) { return py_str(v); };
+
+  if (is_ip_filter(name)) {
+    if (!concrete(in)) return true;
+    return apply_ip_filter(name, in, a, out);
+  }
+
+  // ---- type conversion ----
+  if (name == "bool") {
+    if (in.is_null() || in.is_bool()) { out = in; return true; }
+    if (in.is_string()) {
+      std::string s = lower_ascii(in.as_string());
+      out = Value(s == "yes" || s == "on" || s == "1" || s == "true");
+      return true;
+    }
+    out = Value((in.is_int() || in.is_float()) && in.as_number() == 1);
+    return true;
+  }
+  if (name == "int") {
+    int64_t dflt = 0;
+    const Value* dv = a.get(0, "default");
+    int base = 10;
+    if (const Value* b = a.get(1, "base")) {
+      if (!b->is_int()) abort_unknown("int: base must be an integer");
+      base = static_cast<int>(b->as_int());
+    }
+    if (in.is_int()) { out = in; return true; }
+    if (in.is_bool()) { out = Value(static_cast<int64_t>(in.as_bool())); return true; }
+    if (in.is_float()) {
+      double d = in.as_float();
+      if (std::isnan(d) || std::isinf(d)) { out = dv ? *dv : Value(dflt); return true; }
+      out = Value(static_cast<int64_t>(std::trunc(d)));
+      return true;
+    }
+    if (in.is_string()) {
+      if (auto n = parse_py_int(in.as_string(), base)) { out = Value(*n); return true; }
+      if (auto f = parse_py_float(in.as_string()); f && std::isfinite(*f)) {
+        out = Value(static_cast<int64_t>(std::trunc(*f)));
+        return true;
+      }
+    }
+    out = dv ? *dv : Value(dflt);
+    return true;
+  }
+  if (name == "float") {
+    const Value* dv = a.get(0, "default");
+    if (in.is_float()) { out = in; return true; }
+    if (in.is_int() || in.is_bool()) { out = Value(in.is_bool() ? (in.as_bool() ? 1.0 : 0.0) : static_cast<double>(in.as_int())); return true; }
+    if (in.is_string())
+      if (auto f = parse_py_float(in.as_string())) { out = Value(*f); return true; }
+    out = dv ? *dv : Value(0.0);
+    return true;
+  }
+  if (name == "string") {
+    if (!concrete(in)) return true;
+    out = Value(str_of(in));
+    return true;
+  }
+  if (name == "list") {
+    if (!concrete(in) && !in.is_list()) return true;
+    out = Value(iterate(in, "list"));
+    return true;
+  }
+
+  // ---- strings ----
+  if (name == "lower" || name == "upper" || name == "capitalize" || name == "title") {
+    if (!concrete(in)) return true;
+    std::string s = str_of(in);
+    if (has_non_ascii(s)) {
+      out = Value::unknown("case conversion of non-ASCII text is not supported");
+      return true;
+    }
+    out = Value(name == "lower" ? lower_ascii(s) : name == "upper" ? upper_ascii(s)
+                : name == "capitalize" ? py_capitalize(s) : py_title(s));
+    return true;
+  }
+  if (name == "trim") {
+    if (!concrete(in)) return true;
+    std::string s = str_of(in);
+    const Value* cv = a.get(0, "chars");
+    auto strip_it = [&](char c) {
+      if (cv && !cv->is_null()) return py_str(*cv).find(c) != std::string::npos;
+      return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    };
+    size_t b = 0, e = s.size();
+    while (b < e && strip_it(s[b])) ++b;
+    while (e > b && strip_it(s[e - 1])) --e;
+    out = Value(s.substr(b, e - b));
+    return true;
+  }
+  if (name == "replace") {
+    if (!concrete(in)) return true;
+    std::string s = str_of(in);
+    if (a.pos.size() < 2 && !a.get(1, "new")) abort_unknown("TypeError: replace() missing arguments");
+    std::string from = py_str(*a.get(0, "old")), to = py_str(*a.get(1, "new"));
+    const Value* cnt = a.get(2, "count");
+    int64_t count = cnt && cnt->is_int() ? cnt->as_int() : -1;
+    std::string r;
+    size_t pos = 0;
+    int64_t n = 0;
+    if (from.empty()) {
+      auto chars = utf8_chars(s);
+      for (const auto& c : chars) {
+        if (count < 0 || n < count) { r += to; ++n; }
+        r += c;
+      }
+      if (count < 0 || n < count) r += to;
+      out = Value(r);
+      return true;
+    }
+    while (true) {
+      size_t k = s.find(from, pos);
+      if (k == std::string::npos || (count >= 0 && n >= count)) break;
+      r.append(s, pos, k - pos);
+      r += to;
+      pos = k + from.size();
+      ++n;
+    }
+    r.append(s, pos);
+    out = Value(r);
+    return true;
+  }
+  if (name == "split") {
+    if (!in.is_string())
+      abort_unknown(fmt::format("TypeError: descriptor 'split' for 'str' objects doesn't apply to a '{}' object", py_type(in)));
+    CallArgs m = a;
+    // reuse str.split through the evaluator's method dispatch
+    out = ev.call_filter("__str_split__", in, m);
+    return true;
+  }
+  if (name == "format") {
+    if (!concrete(in)) return true;
+    std::string f = str_of(in);
+    if (!a.kw.empty()) {
+      Map m;
+      for (const auto& [k, v] : a.kw) m.set(k, v);
+      out = py_percent_format(f, Value(std::move(m)));
+    } else {
+      out = py_percent_format(f, Value(List(a.pos)));
+    }
+    return true;
+  }
+  if (name == "regex_replace") {
+    if (!concrete(in)) return true;
+    std::string s = str_of(in);
+    std::string pat = arg_str(a, 0, "pattern", "");
+    std::string repl = arg_str(a, 1, "replacement", "");
+    bool ic = arg_bool(a, 2, "ignorecase", false), ml = arg_bool(a, 3, "multiline", false);
+    auto re = compile_regex(pat, ic, ml);
+    out = Value(regex_sub(*re, s, repl));
+    return true;
+  }
+  if (name == "regex_search") {
+    if (!concrete(in)) return true;
+    std::string s = str_of(in);
+    std::string pat = arg_str(a, 0, "regex", "");
+    std::vector<std::string> groups;
+    for (size_t i = 1; i < a.pos.size(); ++i) {
+      std::string g = py_str(a.pos[i]);
+      if (g.rfind("\\g<", 0) == 0 && g.back() == '>') groups.push_back(g.substr(3, g.size() - 4));
+      else if (g.size() > 1 && g[0] == '\\' && std::isdigit(static_cast<unsigned char>(g[1]))) groups.push_back(g.substr(1));
+      else abort_unknown("AnsibleFilterError: Unknown argument");
+    }
+    bool ic = false, ml = false;
+    for (const auto& [k, v] : a.kw) {
+      if (k == "ignorecase") ic = truthy(v).value_or(false);
+      if (k == "multiline") ml = truthy(v).value_or(false);
+    }
+    auto re = compile_regex(pat, ic, ml);
+    ReMatch m = regex_exec(*re, s, ReMode::Search);
+    if (!m.ok) { out = Value(nullptr); return true; }
+    if (groups.empty()) { out = Value(*m.groups[0]); return true; }
+    List l;
+    for (const auto& g : groups) {
+      int idx = -1;
+      for (const auto& [n, i] : m.names) if (n == g) idx = i;
+      if (idx < 0) {
+        auto n = parse_py_int(g);
+        if (!n || *n >= static_cast<int64_t>(m.groups.size())) abort_unknown("IndexError: no such group");
+        idx = static_cast<int>(*n);
+      }
+      l.push_back(m.groups[idx] ? Value(*m.groups[idx]) : Value(nullptr));
+    }
+    out = Value(std::move(l));
+    return true;
+  }
+  if (name == "regex_findall") {
+    if (!concrete(in)) return true;
+    std::string s = str_of(in);
+    std::string pat = arg_str(a, 0, "regex", "");
+    bool ml = arg_bool(a, 1, "multiline", false), ic = arg_bool(a, 2, "ignorecase", false);
+    auto re = compile_regex(pat, ic, ml);
+    List l;
+    for (const auto& m : regex_findall(*re, s)) {
+      if (m.groups.size() == 1) l.push_back(Value(*m.groups[0]));
+      else if (m.groups.size() == 2) l.push_back(Value(m.groups[1].value_or("")));
+      else {
+        List t;
+        for (size_t g = 1; g < m.groups.size(); ++g) t.push_back(Value(m.groups[g].value_or("")));
+        l.push_back(Value(std::move(t)));
+      }
+    }
+    out = Value(std::move(l));
+    return true;
+  }
+  if (name == "regex_escape") {
+    std::string s = str_of(in);
+    std::string re_type = arg_str(a, 0, "re_type", "python");
+    if (re_type != "python") { out = Value::unknown("regex_escape re_type " + re_type); return true; }
+    std::string r;
+    for (char c : s) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80)) r += '\\';
+      r += c;
+    }
+    out = Value(r);
+    return true;
+  }
+  if (name == "basename" || name == "dirname") {
+    std::string p = str_of(in);
+    size_t k = p.rfind('/');
+    if (name == "basename") { out = Value(k == std::string::npos ? p : p.substr(k + 1)); return true; }
+    std::string head = k == std::string::npos ? "" : p.substr(0, k + 1);
+    // os.path.dirname strips trailing slashes unless head is all slashes
+    if (!head.empty() && head.find_first_not_of('/') != std::string::npos)
+      while (!head.empty() && head.back() == '/') head.pop_back();
+    out = Value(head);
+    return true;
+  }
+  if (name == "splitext") {
+    std::string p = str_of(in);
+    size_t slash = p.rfind('/');
+    size_t dot = p.rfind('.');
+    size_t base = slash == std::string::npos ? 0 : slash + 1;
+    // leading dots of the basename don't start an extension
+    size_t first_non_dot = p.find_first_not_of('.', base);
+    if (dot == std::string::npos || dot < base || first_non_dot == std::string::npos || dot < first_non_dot)
+      out = Value(List{Value(p), Value("")});
+    else
+      out = Value(List{Value(p.substr(0, dot)), Value(p.substr(dot))});
+    return true;
+  }
+  if (name == "path_join") {
+    List parts;
+    if (in.is_string()) parts.push_back(in);
+    else if (in.is_list()) parts = in.as_list();
+    else abort_unknown("AnsibleFilterTypeError: |path_join expects string or sequence");
+    std::string r;
+    for (const auto& p : parts) {
+      std::string s = py_str(p);
+      if (!s.empty() && s[0] == '/') r = s;
+      else if (r.empty() || r.back() == '/') r += s;
+      else r += "/" + s;
+    }
+    out = Value(r);
+    return true;
+  }
+  if (name == "quote") {
+    out = Value(shlex_quote(in.is_null() ? "" : str_of(in)));
+    return true;
+  }
+  if (name == "b64encode") {
+    out = Value(b64encode(str_of(in)));
+    return true;
+  }
+  if (name == "b64decode") {
+    auto d = b64decode(str_of(in));
+    if (!d) abort_unknown("binascii.Error: Incorrect padding");
+    if (!valid_utf8(*d)) { out = Value::unknown("b64decode: result is not UTF-8 text"); return true; }
+    out = Value(*d);
+    return true;
+  }
+  if (name == "indent") {
+    std::string s = str_of(in);
+    const Value* w = a.get(0, "width");
+    std::string pad = w ? (w->is_string() ? w->as_string() : std::string(static_cast<size_t>(w->is_int() ? w->as_int() : 4), ' ')) : "    ";
+    bool first = arg_bool(a, 1, "first", false), blank = arg_bool(a, 2, "blank", false);
+    std::string r;
+    std::vector<std::string> lines;
+    size_t pos = 0;
+    while (true) {
+      size_t k = s.find('\n', pos);
+      lines.push_back(s.substr(pos, k == std::string::npos ? std::string::npos : k - pos));
+      if (k == std::string::npos) break;
+      pos = k + 1;
+    }
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (i) r += "\n";
+      bool do_pad = (i == 0) ? first : (blank || !lines[i].empty());
+      if (i == 0 && first && !blank && lines[i].empty()) do_pad = true;
+      r += (do_pad ? pad : "") + lines[i];
+    }
+    out = Value(r);
+    return true;
+  }
+  if (name == "center" || name == "truncate" || name == "wordcount" || name == "striptags" ||
+      name == "urlencode" || name == "escape" || name == "e" || name == "forceescape" ||
+      name == "filesizeformat") {
+    out = Value::unknown(fmt::format("filter '{}' is not supported", name));
+    return true;
+  }
+  if (name == "safe") { out = in; return true; }
+
+  // ---- JSON / YAML ----
+  if (name == "to_json" || name == "to_nice_json" || name == "tojson") {
+    if (!concrete(in)) return true;
+    int indent = -1;
+    bool sort = false;
+    if (name == "to_nice_json") { indent = 4; sort = true; }
+    if (name == "tojson") sort = true;
+    if (const Value* i = a.get(name == "to_nice_json" ? 0 : 99, "indent"); i && i->is_int()) indent = static_cast<int>(i->as_int());
+    if (const Value* s = a.get(name == "to_nice_json" ? 1 : 99, "sort_keys")) sort = truthy(*s).value_or(false);
+    out = Value(python_json_dumps(in, indent, sort, name == "tojson"));
+    return true;
+  }
+  if (name == "from_json") {
+    if (!in.is_string()) abort_unknown(fmt::format("TypeError: the JSON object must be str, not {}", py_type(in)));
+    auto r = parse_json(in.as_string());
+    if (!r) abort_unknown("JSONDecodeError: " + r.error().message);
+    out = *r;
+    return true;
+  }
+  if (name == "from_yaml") {
+    if (!in.is_string()) { out = in; return true; }
+    auto r = parse_yaml(in.as_string(), "<from_yaml>");
+    if (!r) abort_unknown("YAML error: " + r.error().message);
+    out = *r;
+    return true;
+  }
+
+  // ---- sequences ----
+  if (name == "length" || name == "count") {
+    if (in.is_string()) out = Value(static_cast<int64_t>(utf8_len(in.as_string())));
+    else if (in.is_list()) out = Value(static_cast<int64_t>(in.as_list().size()));
+    else if (in.is_map()) out = Value(static_cast<int64_t>(in.as_map().size()));
+    else abort_unknown(fmt::format("TypeError: object of type '{}' has no len()", py_type(in)));
+    return true;
+  }
+  if (name == "first" || name == "last") {
+    List l;
+    if (in.is_list()) {
+      if (in.as_list().empty()) { out = Value::undefined(); return true; }
+      out = name == "first" ? in.as_list().front() : in.as_list().back();
+      return true;
+    }
+    if (name == "last" && in.is_map()) abort_unknown("TypeError: 'dict' object is not reversible");
+    l = iterate(in, name.c_str());
+    if (l.empty()) { out = Value::undefined(); return true; }
+    out = name == "first" ? l.front() : l.back();
+    return true;
+  }
+  if (name == "join") {
+    List l = iterate(in, "join");
+    const Value* attr = a.get(1, "attribute");
+    std::string sep = a.get(0, "d") ? py_str(*a.get(0, "d")) : "";
+    std::string r;
+    for (size_t i = 0; i < l.size(); ++i) {
+      Value item = attr ? get_attr_path(ev, l[i], *attr) : l[i];
+      if (item.is_unknown() || item.is_vault()) { out = Value::unknown(opaque_reason(item)); return true; }
+      if (const Value* u = find_unknown(item)) { out = Value::unknown(opaque_reason(*u)); return true; }
+      if (i) r += sep;
+      r += py_str(item);
+      if (r.size() > limits().max_output) abort_unknown("evaluation limit (output size) exceeded");
+    }
+    out = Value(r);
+    return true;
+  }
+  if (name == "reverse") {
+    if (in.is_string()) {
+      auto chars = utf8_chars(in.as_string());
+      std::string r;
+      for (auto it = chars.rbegin(); it != chars.rend(); ++it) r += *it;
+      out = Value(r);
+      return true;
+    }
+    List l = iterate(in, "reverse");
+    std::reverse(l.begin(), l.end());
+    out = Value(std::move(l));
+    return true;
+  }
+  if (name == "unique") {
+    if (!concrete(in)) return true;
+    bool cs = arg_bool(a, 0, "case_sensitive", false);
+    const Value* attr = a.get(1, "attribute");
+    out = Value(unique_list(iterate(in, "unique"), cs, attr, ev));
+    return true;
+  }
+  if (name == "union" || name == "intersect" || name == "difference" || name == "symmetric_difference") {
+    const Value* bp = a.get(0, "b");
+    if (!bp) abort_unknown(fmt::format("TypeError: {}() missing argument", name));
+    const Value& b = *bp;
+    if (!concrete(in) || !concrete(b)) return true;
+    if (in.is_string() && b.is_string()) {
+      out = Value::unknown(name + " of two strings gives a set (order not reproducible)");
+      return true;
+    }
+    List x = iterate(in, name.c_str()), y = iterate(b, name.c_str());
+    ev.step(x.size() * (y.size() / 8 + 1));
+    List r;
+    if (name == "union") {
+      List all = x;
+      all.insert(all.end(), y.begin(), y.end());
+      r = unique_list(all, true, nullptr, ev);
+    } else if (name == "intersect") {
+      for (const auto& e : x) if (list_contains(y, e)) r.push_back(e);
+      r = unique_list(r, true, nullptr, ev);
+    } else if (name == "difference") {
+      for (const auto& e : x) if (!list_contains(y, e)) r.push_back(e);
+      r = unique_list(r, true, nullptr, ev);
+    } else {
+      List all = x;
+      all.insert(all.end(), y.begin(), y.end());
+      List isect;
+      for (const auto& e : x) if (list_contains(y, e)) isect.push_back(e);
+      for (const auto& e : unique_list(all, true, nullptr, ev)) if (!list_contains(isect, e)) r.push_back(e);
+    }
+    out = Value(std::move(r));
+    return true;
+  }
+  if (name == "flatten") {
+    if (!in.is_list()) abort_unknown("flatten expects a list");
+    std::optional<int64_t> levels;
+    if (const Value* lv = a.get(0, "levels"); lv && !lv->is_null()) {
+      if (!lv->is_int()) abort_unknown("flatten: levels must be an int");
+      levels = lv->as_int();
+    }
+    bool skip = arg_bool(a, 1, "skip_nulls", true);
+    out = Value(flatten(in.as_list(), levels, skip));
+    return true;
+  }
+  if (name == "sort") {
+    if (!concrete(in)) return true;
+    bool rev = arg_bool(a, 0, "reverse", false), cs = arg_bool(a, 1, "case_sensitive", false);
+    const Value* attr = a.get(2, "attribute");
+    List l = iterate(in, "sort");
+    std::vector<std::pair<Value, size_t>> keyed;
+    for (size_t i = 0; i < l.size(); ++i) {
+      Value k = attr ? get_attr_path(ev, l[i], *attr) : l[i];
+      if (k.is_undefined()) undefined_abort("sort attribute");
+      keyed.emplace_back(cs ? k : ignore_case(k), i);
+    }
+    ev.step(l.size() * 4);
+    std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& p, const auto& q) {
+      return rev ? py_less(q.first, p.first) : py_less(p.first, q.first);
+    });
+    List r;
+    for (const auto& [k, i] : keyed) r.push_back(l[i]);
+    out = Value(std::move(r));
+    return true;
+  }
+  if (name == "dictsort") {
+    if (!in.is_map()) abort_unknown("dictsort expects a dict");
+    if (!concrete(in)) return true;
+    bool cs = arg_bool(a, 0, "case_sensitive", false);
+    std::string by = arg_str(a, 1, "by", "key");
+    bool rev = arg_bool(a, 2, "reverse", false);
+    List items;
+    for (const auto& [k, v] : in.as_map()) items.push_back(Value(List{Value(k), v}));
+    std::stable_sort(items.begin(), items.end(), [&](const Value& p, const Value& q) {
+      const Value& x = p.as_list()[by == "value" ? 1 : 0];
+      const Value& y = q.as_list()[by == "value" ? 1 : 0];
+      Value kx = cs ? x : ignore_case(x), ky = cs ? y : ignore_case(y);
+      return rev ? py_less(ky, kx) : py_less(kx, ky);
+    });
+    out = Value(std::move(items));
+    return true;
+  }
+  if (name == "min" || name == "max") {
+    if (!concrete(in)) return true;
+    bool cs = arg_bool(a, 0, "case_sensitive", false);
+    const Value* attr = a.get(1, "attribute");
+    List l = iterate(in, name.c_str());
+    if (l.empty()) { out = Value::undefined(); return true; }
+    size_t best = 0;
+    Value bk;
+    for (size_t i = 0; i < l.size(); ++i) {
+      Value k = attr ? get_attr_path(ev, l[i], *attr) : l[i];
+      if (!cs) k = ignore_case(k);
+      if (i == 0) { bk = k; continue; }
+      bool better = name == "min" ? py_less(k, bk) : py_less(bk, k);
+      if (better) { best = i; bk = k; }
+    }
+    out = l[best];
+    return true;
+  }
+  if (name == "sum") {
+    if (!concrete(in)) return true;
+    const Value* attr = a.get(0, "attribute");
+    Value acc = a.get(1, "start") ? *a.get(1, "start") : Value(static_cast<int64_t>(0));
+    for (const auto& e : iterate(in, "sum")) {
+      Value v = attr ? get_attr_path(ev, e, *attr) : e;
+      if (v.is_undefined()) undefined_abort("sum item");
+      if ((acc.is_int() || acc.is_bool()) && (v.is_int() || v.is_bool())) {
+        int64_t r;
+        int64_t x = acc.is_bool() ? acc.as_bool() : acc.as_int();
+        int64_t y = v.is_bool() ? v.as_bool() : v.as_int();
+        if (__builtin_add_overflow(x, y, &r)) { out = Value::unknown("integer overflow"); return true; }
+        acc = Value(r);
+      } else if ((acc.is_number() || acc.is_bool()) && (v.is_number() || v.is_bool())) {
+        acc = Value((acc.is_bool() ? acc.as_bool() : acc.as_number()) + (v.is_bool() ? v.as_bool() : v.as_number()));
+      } else if (acc.is_list() && v.is_list()) {
+        List l = acc.as_list();
+        l.insert(l.end(), v.as_list().begin(), v.as_list().end());
+        acc = Value(std::move(l));
+      } else {
+        abort_unknown(fmt::format("TypeError: unsupported operand type(s) for +: '{}' and '{}'", py_type(acc), py_type(v)));
+      }
+    }
+    out = acc;
+    return true;
+  }
+  if (name == "abs") {
+    if (in.is_int()) out = Value(in.as_int() < 0 ? -in.as_int() : in.as_int());
+    else if (in.is_bool()) out = Value(static_cast<int64_t>(in.as_bool()));
+    else if (in.is_float()) out = Value(std::fabs(in.as_float()));
+    else abort_unknown(fmt::format("TypeError: bad operand type for abs(): '{}'", py_type(in)));
+    return true;
+  }
+  if (name == "round") {
+    int64_t prec = 0;
+    if (const Value* p = a.get(0, "precision")) prec = p->is_int() ? p->as_int() : 0;
+    std::string method = arg_str(a, 1, "method", "common");
+    if (!in.is_number() && !in.is_bool()) abort_unknown(fmt::format("TypeError: type {} doesn't define __round__", py_type(in)));
+    double v = in.is_bool() ? in.as_bool() : in.as_number();
+    double m = std::pow(10.0, static_cast<double>(prec));
+    if (method == "common") {
+      if (in.is_int() || in.is_bool()) {
+        if (prec >= 0) { out = Value(static_cast<int64_t>(v)); return true; }
+      }
+      // Python round(): half to even on the decimal representation; close enough via nearbyint
+      double r = std::nearbyint(v * m) / m;
+      if (std::fabs(v * m - std::trunc(v * m)) != 0.5) r = std::round(v * m) / m;
+      out = Value(r);
+    } else if (method == "ceil") {
+      out = Value(std::ceil(v * m) / m);
+    } else if (method == "floor") {
+      out = Value(std::floor(v * m) / m);
+    } else {
+      abort_unknown("FilterArgumentError: method must be common, ceil or floor");
+    }
+    return true;
+  }
+  if (name == "batch" || name == "slice") {
+    out = Value::unknown(fmt::format("filter '{}' is not supported", name));
+    return true;
+  }
+  if (name == "zip" || name == "zip_longest") {
+    std::vector<List> lists{iterate(in, "zip")};
+    for (const auto& v : a.pos) lists.push_back(iterate(v, "zip"));
+    size_t n = lists[0].size();
+    for (const auto& l : lists) n = name == "zip" ? std::min(n, l.size()) : std::max(n, l.size());
+    Value fill = a.get(99, "fillvalue") ? *a.get(99, "fillvalue") : Value(nullptr);
+    List r;
+    for (size_t i = 0; i < n; ++i) {
+      List t;
+      for (const auto& l : lists) t.push_back(i < l.size() ? l[i] : fill);
+      r.push_back(Value(std::move(t)));
+    }
+    out = Value(std::move(r));
+    return true;
+  }
+  if (name == "product") {
+    std::vector<List> lists{iterate(in, "product")};
+    for (const auto& v : a.pos) lists.push_back(iterate(v, "product"));
+    List r{Value(List{})};
+    for (const auto& l : lists) {
+      List next;
+      for (const auto& prefix : r)
+        for (const auto& e : l) {
+          List t = prefix.as_list();
+          t.push_back(e);
+          next.push_back(Value(std::move(t)));
+          ev.step();
+        }
+      r = std::move(next);
+    }
+    out = Value(std::move(r));
+    return true;
+  }
+  if (name == "items") {
+    if (!in.is_map()) abort_unknown("items expects a mapping");
+    List r;
+    for (const auto& [k, v] : in.as_map()) r.push_back(Value(List{Value(k), v}));
+    out = Value(std::move(r));
+    return true;
+  }
+  if (name == "dict2items") {
+    if (!in.is_map())
+      abort_unknown(fmt::format("AnsibleFilterTypeError: dict2items requires a dictionary, got {} instead.", py_type(in)));
+    std::string kn = arg_str(a, 0, "key_name", "key"), vn = arg_str(a, 1, "value_name", "value");
+    List r;
+    for (const auto& [k, v] : in.as_map()) {
+      Map m;
+      m.set(kn, Value(k));
+      m.set(vn, v);
+      r.push_back(Value(std::move(m)));
+    }
+    out = Value(std::move(r));
+    return true;
+  }
+  if (name == "items2dict") {
+    if (!in.is_list())
+      abort_unknown(fmt::format("AnsibleFilterTypeError: items2dict requires a list, got {} instead.", py_type(in)));
+    std::string kn = arg_str(a, 0, "key_name", "key"), vn = arg_str(a, 1, "value_name", "value");
+    Map m;
+    for (const auto& e : in.as_list()) {
+      if (e.is_unknown()) { out = e; return true; }
+      if (!e.is_map()) abort_unknown("AnsibleFilterTypeError: items2dict requires a list of dictionaries");
+      const Value* k = e.as_map().find(kn);
+      const Value* v = e.as_map().find(vn);
+      if (!k || !v) abort_unknown(fmt::format("AnsibleFilterTypeError: items2dict requires each dictionary in the list to contain the keys '{}' and '{}'", kn, vn));
+      if (k->is_unknown()) { out = *k; return true; }
+      if (!k->is_string()) { out = Value::unknown("items2dict with non-string keys is not supported"); return true; }
+      m.set(k->as_string(), *v);
+    }
+    out = Value(std::move(m));
+    return true;
+  }
+  if (name == "combine") {
+    bool recursive = false;
+    std::string list_merge = "replace";
+    for (const auto& [k, v] : a.kw) {
+      if (k == "recursive") recursive = truthy(v).value_or(false);
+      else if (k == "list_merge") list_merge = py_str(v);
+      else abort_unknown("AnsibleFilterError: 'recursive' and 'list_merge' are the only valid keyword arguments");
+    }
+    List terms{in};
+    terms.insert(terms.end(), a.pos.begin(), a.pos.end());
+    List dicts = flatten(terms, 1, false);
+    for (const auto& d : dicts) {
+      if (d.is_undefined()) undefined_abort("combine argument");
+      if (d.is_unknown()) { out = d; return true; }
+    }
+    if (dicts.empty()) { out = Value(Map{}); return true; }
+    if (dicts.size() == 1) { out = dicts[0]; return true; }
+    Value result = dicts.back();
+    for (size_t i = dicts.size() - 1; i-- > 0;) result = merge_hash(dicts[i], result, recursive, list_merge);
+    out = result;
+    return true;
+  }
+  if (name == "ternary") {
+    if (a.pos.size() < 2) abort_unknown("TypeError: ternary() missing arguments");
+    const Value* none_val = a.get(2, "none_val");
+    if (in.is_null() && none_val && !none_val->is_null()) { out = *none_val; return true; }
+    auto t = truthy(in);
+    if (!t) { out = Value::unknown(opaque_reason(in)); return true; }
+    out = *t ? a.pos[0] : a.pos[1];
+    return true;
+  }
+  if (name == "extract") {
+    const Value* container = a.get(0, "container");
+    if (!container) abort_unknown("TypeError: extract() missing container");
+    List keys{in};
+    if (const Value* mk = a.get(1, "morekeys"); mk && !mk->is_null()) {
+      if (mk->is_list()) keys.insert(keys.end(), mk->as_list().begin(), mk->as_list().end());
+      else keys.push_back(*mk);
+    }
+    Value cur = *container;
+    for (const auto& k : keys) {
+      if (cur.is_unknown()) break;
+      if (cur.is_undefined()) break;
+      if (cur.is_map() && k.is_string()) {
+        const Value* v = cur.as_map().find(k.as_string());
+        cur = v ? *v : Value::undefined();
+      } else if (cur.is_list() && k.is_int()) {
+        int64_t i = k.as_int();
+        const List& l = cur.as_list();
+        if (i < 0) i += static_cast<int64_t>(l.size());
+        cur = (i >= 0 && i < static_cast<int64_t>(l.size())) ? l[i] : Value::undefined();
+      } else if (k.is_string()) {
+        cur = ev.attribute(cur, k.as_string());
+      } else {
+        cur = Value::undefined();
+      }
+    }
+    out = cur;
+    return true;
+  }
+
+  // ---- higher-order: map / select / reject / selectattr / rejectattr ----
+  if (name == "map") {
+    List l = iterate(in, "map");
+    List r;
+    const Value* attr = nullptr;
+    for (const auto& [k, v] : a.kw)
+      if (k == "attribute") attr = &v;
+    if (attr) {
+      const Value* dflt = nullptr;
+      for (const auto& [k, v] : a.kw)
+        if (k == "default") dflt = &v;
+      for (const auto& e : l) {
+        Value v = get_attr_path(ev, e, *attr);
+        if (v.is_undefined() && dflt) v = *dflt;
+        r.push_back(v);
+      }
+      out = Value(std::move(r));
+      return true;
+    }
+    if (a.pos.empty()) { out = Value(std::move(l)); return true; }
+    if (!a.pos[0].is_string()) abort_unknown("map: filter name must be a string");
+    std::string f = a.pos[0].as_string();
+    CallArgs rest;
+    rest.pos.assign(a.pos.begin() + 1, a.pos.end());
+    rest.kw = a.kw;
+    for (const auto& e : l) r.push_back(ev.call_filter(f, e, rest));
+    out = Value(std::move(r));
+    return true;
+  }
+  if (name == "select" || name == "reject" || name == "selectattr" || name == "rejectattr") {
+    bool attr_mode = name == "selectattr" || name == "rejectattr";
+    bool keep_if = name == "select" || name == "selectattr";
+    List l = iterate(in, name.c_str());
+    size_t off = 0;
+    const Value* attr = nullptr;
+    if (attr_mode) {
+      if (a.pos.empty()) abort_unknown(name + ": missing attribute");
+      attr = &a.pos[0];
+      off = 1;
+    }
+    std::string test;
+    if (a.pos.size() > off) {
+      if (!a.pos[off].is_string()) abort_unknown(name + ": test name must be a string");
+      test = a.pos[off].as_string();
+    }
+    CallArgs rest;
+    if (a.pos.size() > off + 1) rest.pos.assign(a.pos.begin() + off + 1, a.pos.end());
+    rest.kw = a.kw;
+    List r;
+    for (const auto& e : l) {
+      Value subject = attr ? get_attr_path(ev, e, *attr) : e;
+      bool t;
+      if (test.empty()) {
+        if (subject.is_undefined()) undefined_abort("selected value");
+        auto tr = truthy(subject);
+        if (!tr) { out = Value::unknown(opaque_reason(subject)); return true; }
+        t = *tr;
+      } else {
+        Value res = ev.call_test(test, subject, rest);
+        if (res.is_unknown()) { out = res; return true; }
+        auto tr = truthy(res);
+        if (!tr) { out = Value::unknown(opaque_reason(res)); return true; }
+        t = *tr;
+      }
+      if (t == keep_if) r.push_back(e);
+    }
+    out = Value(std::move(r));
+    return true;
+  }
+
+  // ---- math ----
+  if (name == "log" || name == "pow" || name == "root") {
+    if (!in.is_number()) abort_unknown(name + ": a number is required");
+    double x = in.as_number();
+    if (name == "pow") {
+      const Value* y = a.get(0, "y");
+      if (!y || !y->is_number()) abort_unknown("pow: a number is required");
+      out = Value(std::pow(x, y->as_number()));
+    } else if (name == "log") {
+      const Value* b = a.get(0, "base");
+      if (x <= 0) abort_unknown("ValueError: math domain error");
+      out = Value(b ? std::log(x) / std::log(b->as_number()) : std::log(x));
+    } else {
+      const Value* b = a.get(0, "base");
+      double base = b ? b->as_number() : 2;
+      out = Value(base == 2 ? std::sqrt(x) : std::pow(x, 1.0 / base));
+    }
+    return true;
+  }
+
+  if (name == "__str_split__") {
+    // str.split(sep=None, maxsplit=-1) for the `split` filter
+    const std::string& s = in.as_string();
+    const Value* sepv = a.get(0, "sep");
+    const Value* mv = a.get(1, "maxsplit");
+    int64_t maxsplit = mv && mv->is_int() ? mv->as_int() : -1;
+    List r;
+    if (!sepv || sepv->is_null()) {
+      size_t i = 0;
+      auto sp = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+      while (i < s.size()) {
+        while (i < s.size() && sp(s[i])) ++i;
+        if (i >= s.size()) break;
+        if (maxsplit >= 0 && static_cast<int64_t>(r.size()) == maxsplit) {
+          size_t e = s.size();
+          while (e > i && sp(s[e - 1])) --e;
+          r.push_back(Value(s.substr(i, e - i)));
+          break;
+        }
+        size_t j = i;
+        while (j < s.size() && !sp(s[j])) ++j;
+        r.push_back(Value(s.substr(i, j - i)));
+        i = j;
+      }
+    } else {
+      if (!sepv->is_string()) abort_unknown("TypeError: must be str or None");
+      const std::string& sep = sepv->as_string();
+      if (sep.empty()) abort_unknown("ValueError: empty separator");
+      size_t pos = 0;
+      while (!(maxsplit >= 0 && static_cast<int64_t>(r.size()) == maxsplit)) {
+        size_t k = s.find(sep, pos);
+        if (k == std::string::npos) break;
+        r.push_back(Value(s.substr(pos, k - pos)));
+        pos = k + sep.size();
+        ev.step();
+      }
+      r.push_back(Value(s.substr(pos)));
+    }
+    out = Value(std::move(r));
+    return true;
+  }
+  return false;
+}
+
+}  // namespace ksm::jinja
