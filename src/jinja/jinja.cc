@@ -240,33 +240,6 @@ Value literal_eval(std::string_view s) { return LiteralParser(s).parse(); }
 
 namespace {
 
-bool is_const_node(const Node& n) {
-  switch (n.kind) {
-    case NK::Literal: return true;
-    case NK::List: case NK::Tuple: case NK::Dict: case NK::Neg: case NK::Pos: case NK::Not:
-    case NK::And: case NK::Or: case NK::Binary: case NK::Concat: case NK::Compare:
-    case NK::Getitem: case NK::Getattr: case NK::Filter: case NK::Test:
-      for (const auto& k : n.kids)
-        if (k && !is_const_node(*k)) return false;
-      for (const auto& [k, v] : n.kwargs)
-        if (!is_const_node(*v)) return false;
-      return true;
-    case NK::CondExpr:
-      for (const auto& k : n.kids)
-        if (k && !is_const_node(*k)) return false;
-      return true;
-    default: return false;
-  }
-}
-
-// Is the whole template a single {{ expr }} whose value is a string-type
-// filter's result computed at run time (NativeJinjaText)?
-bool single_output_is_native_text(const Body& b) {
-  if (b.stmts.size() != 1 || b.stmts[0]->kind != NK::Output) return false;
-  const Node& e = *b.stmts[0]->kids[0];
-  return !is_const_node(e);
-}
-
 size_t count_trailing_newlines(std::string_view s) {
   size_t n = 0;
   while (n < s.size() && s[s.size() - 1 - n] == '\n') ++n;
@@ -309,7 +282,7 @@ Value template_string(const std::string& s, Context& ctx, bool* undefined_error)
   if (!is_possibly_template(s)) return Value(s);
   std::smatch m;
   if (s.size() < 200 && std::regex_match(s, m, single_var_re())) {
-    Value v = ctx.lookup(m[1].str());
+    Value v = ctx.lookup_raw(m[1].str());
     if (v.is_bool() || v.is_int() || v.is_float() || v.is_null() || v.is_unknown()) return v;
   }
   std::string text = ansible_escape_backslashes(s);
@@ -321,7 +294,8 @@ Value template_string(const std::string& s, Context& ctx, bool* undefined_error)
     return Value::unknown(r.reason);
   }
   std::string out = std::move(r.text);
-  bool native_text = r.nodes == 1 && r.single_native_text && single_output_is_native_text(**body);
+  // Ansible keeps a lone string-type filter result (to_json, string, ...) as text
+  bool native_text = r.nodes == 1 && r.single_native_text;
   if (!native_text && (!out.empty() && (out[0] == '[' || out[0] == '{'))) {
     // a single {{ list/dict }}: the repr → literal_eval round trip is the value itself
     if (r.nodes == 1 && (r.single_value.is_list() || r.single_value.is_map()) && (**body).stmts.size() == 1 &&
@@ -394,6 +368,12 @@ Value MapContext::lookup(std::string_view name) {
   // variable is itself undefined, so `x is defined` is false.
   if (undef && r.is_unknown()) return Value::undefined();
   return r;
+}
+
+Value MapContext::lookup_raw(std::string_view name) {
+  const Value* v = vars_.find(name);
+  if (!v) return parent_ ? parent_->lookup_raw(name) : Value::undefined();
+  return *v;
 }
 
 // ----------------------------------------------------------- free_names

@@ -35,6 +35,12 @@ class Context {
  public:
   virtual ~Context() = default;
   virtual Value lookup(std::string_view name) = 0;
+  // The variable's value before templating, for Ansible's shortcut that
+  // returns a lone `{{ name }}` as is when the raw value is a bool, number
+  // or None (so `{{ a }}` with a: "{{ port }}" renders the string "6443",
+  // not the int). Contexts that template lazily should override it; the
+  // default is lookup().
+  virtual Value lookup_raw(std::string_view name) { return lookup(name); }
 };
 
 // A Context over a Map, with an optional parent consulted for names the
@@ -46,6 +52,7 @@ class MapContext : public Context {
  public:
   explicit MapContext(Map vars, Context* parent = nullptr, bool template_values = false);
   Value lookup(std::string_view name) override;
+  Value lookup_raw(std::string_view name) override;
   Map& vars() { return vars_; }
 
  private:

@@ -1,0 +1,230 @@
+// Expressions: operators with Python semantics, attribute/item access,
+// undefined vs none, three-valued logic, method calls, evaluation limits.
+#include <doctest/doctest.h>
+
+#include "jinja_helpers.h"
+
+using namespace ksm;
+using namespace ksm::jinja;
+using namespace ksm::jinja::test;
+
+TEST_CASE("jinja eval: literals") {
+  CHECK(ev("42") == "42");
+  CHECK(ev("4.5") == "4.5");
+  CHECK(ev("1e3") == "1000.0");
+  CHECK(ev("0x1F") == "31");
+  CHECK(ev("1_000") == "1000");
+  CHECK(ev("'a\\tb'") == "\"a\\tb\"");
+  CHECK(ev("\"it's\"") == "\"it's\"");
+  CHECK(ev("'a' 'b'") == "\"ab\"");
+  CHECK(ev("[1, 'a', none, true, false]") == "[1, \"a\", null, true, false]");
+  CHECK(ev("(1, 2)") == "[1, 2]");
+  CHECK(ev("{'a': 1, 'b': {'c': [2]}}") == "{\"a\": 1, \"b\": {\"c\": [2]}}");
+  CHECK(ev("True and None is none") == "true");
+  CHECK(ev("[1, 2,]") == "[1, 2]");
+}
+
+TEST_CASE("jinja eval: arithmetic follows Python") {
+  CHECK(ev("1 + 2 * 3") == "7");
+  CHECK(ev("2 ** 10") == "1024");
+  CHECK(ev("2 ** 3 ** 2") == "64");  // Jinja's ** is left-associative
+  CHECK(ev("7 / 2") == "3.5");
+  CHECK(ev("6 / 2") == "3.0");
+  CHECK(ev("7 // 2") == "3");
+  CHECK(ev("-7 // 2") == "-4");
+  CHECK(ev("-7 % 3") == "2");
+  CHECK(ev("7 % -3") == "-2");
+  CHECK(ev("1.5 + 1") == "2.5");
+  CHECK(ev("true + 1") == "2");
+  CHECK(ev("'ab' * 2") == "\"abab\"");
+  CHECK(ev("[1] * 3") == "[1, 1, 1]");
+  CHECK(ev("[1] + [2]") == "[1, 2]");
+  CHECK(ev("-(3)") == "-3");
+  CHECK(ev("'%s-%d' % ('a', 5)") == "\"a-5\"");
+  CHECK(ev("'%05.1f' % 3.14159") == "\"003.1\"");
+  CHECK(starts_with(ev("1 / 0"), "unknown: ZeroDivisionError"));
+  CHECK(starts_with(ev("'a' + 1"), "unknown: TypeError"));
+  CHECK(starts_with(ev("9223372036854775807 + 1"), "unknown: integer overflow"));
+}
+
+TEST_CASE("jinja eval: ~ concatenates str() of both sides") {
+  CHECK(ev("'a' ~ 1 ~ none ~ true") == "\"a1NoneTrue\"");
+  CHECK(ev("'x' ~ [1, 'b']") == "\"x[1, 'b']\"");
+  CHECK(starts_with(ev("'a' ~ missing"), "unknown: undefined variable 'missing'"));
+}
+
+TEST_CASE("jinja eval: int vs string comparison is Python's") {
+  CHECK(ev("1 == '1'") == "false");
+  CHECK(ev("1 != '1'") == "true");
+  CHECK(ev("1 == 1.0") == "true");
+  CHECK(ev("true == 1") == "true");
+  CHECK(ev("'10' < '9'") == "true");
+  CHECK(ev("[1, 2] < [1, 3]") == "true");
+  CHECK(ev("1 < 2 < 3") == "true");
+  CHECK(ev("3 > 2 > 2") == "false");
+  CHECK(ev("1 < 'a'") == "unknown: TypeError: '<' not supported between instances of 'int' and 'str'");
+  CHECK(starts_with(ev("none < 1"), "unknown: TypeError"));
+  CHECK(ev("p == 24", R"({"p": "24"})") == "false");
+  CHECK(ev("p | int == 24", R"({"p": "24"})") == "true");
+}
+
+TEST_CASE("jinja eval: in / not in") {
+  CHECK(ev("'a' in 'cat'") == "true");
+  CHECK(ev("'x' not in ['a', 'b']") == "true");
+  CHECK(ev("'k' in {'k': 1}") == "true");
+  CHECK(ev("1 in [1.0]") == "true");
+  CHECK(starts_with(ev("1 in 'abc'"), "unknown: TypeError"));
+  CHECK(starts_with(ev("'a' in 5"), "unknown: TypeError"));
+}
+
+TEST_CASE("jinja eval: and/or return values like Python") {
+  CHECK(ev("'' or 'dflt'") == "\"dflt\"");
+  CHECK(ev("'a' and 'b'") == "\"b\"");
+  CHECK(ev("[] and 1") == "[]");
+  CHECK(ev("0 or none") == "null");
+  CHECK(ev("not ''") == "true");
+  CHECK(ev("'y' if 1 else 'n'") == "\"y\"");
+  CHECK(ev("'y' if 0 else 'n'") == "\"n\"");
+  CHECK(ev("'y' if 0") == "undefined");
+}
+
+TEST_CASE("jinja eval: three-valued logic") {
+  // lookup(...) and facts are unknown here
+  CHECK(ev("false and lookup('env', 'HOME')") == "false");
+  CHECK(starts_with(ev("true and lookup('env', 'HOME')"), "unknown: lookup('env')"));
+  CHECK(ev("true or lookup('env', 'HOME')") == "true");
+  CHECK(starts_with(ev("false or lookup('env', 'HOME')"), "unknown"));
+  CHECK(starts_with(ev("lookup('env', 'HOME') is defined"), "unknown"));
+  CHECK(starts_with(ev("lookup('env', 'X') | default('y')"), "unknown"));
+  CHECK(starts_with(ev("ansible_default_ipv4.address"), "unknown: 'ansible_default_ipv4' is a fact"));
+  CHECK(starts_with(ev("groups['etcd']"), "unknown: magic variable 'groups'"));
+  // in a condition, `U and false` is false and `U or true` is true
+  CHECK(ev("not (lookup('env', 'H') and false)") == "true");
+  CHECK(ev("not (lookup('env', 'H') or true)") == "false");
+  CHECK(render_text("{% if lookup('env', 'H') == 'x' and false %}a{% else %}b{% endif %}") == "b");
+  CHECK(render_text("{% if lookup('env', 'H') == 'x' or 1 %}a{% else %}b{% endif %}") == "a");
+  CHECK(starts_with(render_text("{% if lookup('env', 'H') %}a{% endif %}"), "unknown: condition is unknown"));
+  CHECK(starts_with(render_text("{{ lookup('env', 'H') }}"), "unknown: lookup('env')"));
+  CHECK(ev("[lookup('env', 'H'), 1] | length") == "2");  // a list holding an unknown still has a length
+  CHECK(starts_with(ev("[lookup('env', 'H'), 1] | join(',')"), "unknown"));
+}
+
+TEST_CASE("jinja eval: undefined variables") {
+  CHECK(ev("missing is defined") == "false");
+  CHECK(ev("missing is undefined") == "true");
+  CHECK(ev("missing is not defined") == "true");
+  CHECK(ev("missing") == "undefined");
+  CHECK(ev("missing | default(1)") == "1");
+  CHECK(ev("missing.attr.deeper | default(2)") == "2");  // AnsibleUndefined chains
+  CHECK(ev("missing + 1") == "unknown: undefined variable 'missing'");
+  CHECK(ev("missing | lower") == "unknown: undefined variable 'missing'");
+  CHECK(ev("missing == 1") == "unknown: undefined variable 'operand of =='");
+  CHECK(starts_with(render_text("{{ missing }}"), "unknown: undefined variable 'missing'"));
+  CHECK(starts_with(render_text("{% if missing %}x{% endif %}"), "unknown: undefined variable 'missing'"));
+  CHECK(starts_with(render_text("{% for x in missing %}{% endfor %}"), "unknown: undefined variable"));
+}
+
+TEST_CASE("jinja eval: undefined attribute of a defined dict") {
+  const std::string vars = R"({"d": {"a": {"b": 1}, "n": null}})";
+  CHECK(ev("d.a.b", vars) == "1");
+  CHECK(ev("d['a']['b']", vars) == "1");
+  CHECK(ev("d.x", vars) == "undefined");
+  CHECK(ev("d.x is defined", vars) == "false");
+  CHECK(ev("d.x.y is defined", vars) == "false");
+  CHECK(ev("d.x | default('z')", vars) == "\"z\"");
+  CHECK(ev("d.n is defined", vars) == "true");
+  CHECK(ev("d.n is none", vars) == "true");
+  CHECK(ev("d.n | default('z')", vars) == "null");
+  CHECK(starts_with(render_text("{{ d.x }}", vars), "unknown: undefined variable 'd.x'"));
+  CHECK(starts_with(ev("d.x + 1", vars), "unknown: undefined variable 'd.x'"));
+}
+
+TEST_CASE("jinja eval: item access and slices") {
+  const std::string vars = R"({"l": [1, 2, 3, 4], "s": "kubernetes", "u": "héllo"})";
+  CHECK(ev("l[0]", vars) == "1");
+  CHECK(ev("l[-1]", vars) == "4");
+  CHECK(ev("l[9]", vars) == "undefined");
+  CHECK(ev("l.0", vars) == "1");
+  CHECK(ev("l[1:]", vars) == "[2, 3, 4]");
+  CHECK(ev("l[:-1]", vars) == "[1, 2, 3]");
+  CHECK(ev("l[::2]", vars) == "[1, 3]");
+  CHECK(ev("l[::-1]", vars) == "[4, 3, 2, 1]");
+  CHECK(ev("l[10:]", vars) == "[]");
+  CHECK(ev("s[1:4]", vars) == "\"ube\"");
+  CHECK(ev("s[-3:]", vars) == "\"tes\"");
+  CHECK(ev("s[0]", vars) == "\"k\"");
+  CHECK(ev("u[1]", vars) == "\"\\u00e9\"");
+  CHECK(ev("u[1:3]", vars) == "\"\\u00e9l\"");
+}
+
+TEST_CASE("jinja eval: methods Kubespray uses") {
+  const std::string vars = R"({"v": "v1.30.4", "d": {"a": 1, "keys": "shadowed"}})";
+  CHECK(ev("v.split('.')", vars) == "[\"v1\", \"30\", \"4\"]");
+  CHECK(ev("'a b  c'.split()") == "[\"a\", \"b\", \"c\"]");
+  CHECK(ev("'a,b,c'.split(',', 1)") == "[\"a\", \"b,c\"]");
+  CHECK(ev("'a-b-c'.rsplit('-', 1)") == "[\"a-b\", \"c\"]");
+  CHECK(ev("v.startswith('v')", vars) == "true");
+  CHECK(ev("v.endswith(('.4', '.5'))", vars) == "true");
+  CHECK(ev("v.replace('v', '')", vars) == "\"1.30.4\"");
+  CHECK(ev("'AbC'.lower() ~ 'x'.upper()") == "\"abcX\"");
+  CHECK(ev("'xxaxx'.strip('x')") == "\"a\"");
+  CHECK(ev("'  a '.lstrip()") == "\"a \"");
+  CHECK(ev("'{}-{}'.format('a', 1)") == "\"a-1\"");
+  CHECK(ev("'{x}'.format(x=2)") == "\"2\"");
+  CHECK(ev("','.join(['a', 'b'])") == "\"a,b\"");
+  CHECK(ev("'abc'.find('c')") == "2");
+  CHECK(ev("'v1.2'.removeprefix('v')") == "\"1.2\"");
+  CHECK(ev("d.keys() | list", vars) == "[\"a\", \"keys\"]");
+  CHECK(ev("d.values() | list", vars) == "[1, \"shadowed\"]");
+  CHECK(ev("d.items() | list", vars) == "[[\"a\", 1], [\"keys\", \"shadowed\"]]");
+  CHECK(ev("d.get('a')", vars) == "1");
+  CHECK(ev("d.get('z', 5)", vars) == "5");
+  CHECK(ev("d.get('z')", vars) == "null");
+  CHECK(starts_with(ev("d.keys", vars), "unknown: bound method"));  // a dict method wins over the key
+  CHECK(ev("d['keys']", vars) == "\"shadowed\"");
+  CHECK(starts_with(ev("d.update({'b': 2})", vars), "unknown: mutating method"));
+  CHECK(starts_with(ev("[1].append(2)"), "unknown: mutating method"));
+  CHECK(ev("[1, 2, 1].count(1)") == "2");
+  CHECK(starts_with(ev("'x'.nosuchmethod()"), "unknown: AttributeError"));
+}
+
+TEST_CASE("jinja eval: global functions") {
+  CHECK(ev("range(3) | list") == "[0, 1, 2]");
+  CHECK(ev("range(1, 10, 4) | list") == "[1, 5, 9]");
+  CHECK(ev("range(3, 0, -1) | list") == "[3, 2, 1]");
+  CHECK(ev("dict(a=1, b='x')") == "{\"a\": 1, \"b\": \"x\"}");
+  CHECK(ev("lookup('vars', 'x')", R"({"x": "{{ 1 + 1 }}"})") == "\"2\"");
+  CHECK(ev("lookup('vars', 'nope', default=3)") == "3");
+  CHECK(starts_with(ev("lookup('file', '/etc/hosts')"), "unknown: lookup('file')"));
+  CHECK(starts_with(ev("query('inventory_hostnames', 'all')"), "unknown"));
+  CHECK(starts_with(ev("now()"), "unknown"));
+}
+
+TEST_CASE("jinja eval: variables are templated lazily on lookup") {
+  const std::string vars = R"({"a": "{{ b }}/x", "b": "{{ c }}", "c": "root",
+                               "loop1": "{{ loop2 }}", "loop2": "{{ loop1 }}",
+                               "bad": "{{ nothing }}", "l": "{{ [1, 2] }}", "t": "{{ 1 == 1 }}"})";
+  CHECK(ev("a", vars) == "\"root/x\"");
+  CHECK(ev("l | length", vars) == "2");
+  CHECK(ev("t", vars) == "true");
+  CHECK(ev("bad is defined", vars) == "false");  // its template hits an undefined variable
+  CHECK(ev("bad | default('d')", vars) == "\"d\"");
+  CHECK(starts_with(ev("loop1", vars), "unknown: recursive loop"));
+}
+
+TEST_CASE("jinja eval: evaluation is bounded") {
+  Limits saved = limits();
+  Limits small = saved;
+  small.max_steps = 5000;
+  set_limits(small);
+  CHECK(starts_with(ev("range(100000) | list | length"), "unknown: evaluation limit"));
+  CHECK(starts_with(render_text("{% for i in range(100) %}{% for j in range(100) %}x{% endfor %}{% endfor %}"),
+                    "unknown: evaluation limit"));
+  small.max_steps = saved.max_steps;
+  small.max_output = 1000;
+  set_limits(small);
+  CHECK(starts_with(render_text("{% for i in range(5000) %}xx{% endfor %}"), "unknown: evaluation limit"));
+  CHECK(starts_with(ev("'x' * 100000"), "unknown: evaluation limit"));
+  set_limits(saved);
+  CHECK(render_text("{% for i in range(3) %}{{ i }}{% endfor %}") == "012");
+}
