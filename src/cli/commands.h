@@ -19,6 +19,7 @@ void add_catalog(CLI::App& app, Action& action);
 void add_plan(CLI::App& app, Action& action);
 void add_explain(CLI::App& app, Action& action);
 void add_inventory(CLI::App& app, Action& action);
+void add_upgrade(CLI::App& app, Action& action);
 void add_convert(CLI::App& app, Action& action);
 void add_eval(CLI::App& app, Action& action);  // cmd_eval.cc
 

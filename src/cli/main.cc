@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   ksm::cli::add_plan(app, action);
   ksm::cli::add_explain(app, action);
   ksm::cli::add_inventory(app, action);
+  ksm::cli::add_upgrade(app, action);
   ksm::cli::add_convert(app, action);
   ksm::cli::add_eval(app, action);
 

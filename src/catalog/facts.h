@@ -1,0 +1,47 @@
+// A typed view over one tag's facts (the versions/<tag>.json object, read
+// by schema::ReleaseFacts from versions/ or computed from a clone): default
+// values with Unknown for templates not evaluable alone, the Kubernetes
+// versions the tag can install, the sample lines documenting a variable.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/value.h"
+#include "sources/version.h"
+
+namespace ksm::catalog {
+
+class TagFacts {
+ public:
+  static Result<TagFacts> from_value(Value facts);
+
+  const std::string& tag() const { return tag_; }
+  const Version& version() const { return version_; }
+  const Value& raw() const { return facts_; }
+  std::string kube_version() const;
+  std::vector<std::string> kube_versions() const;
+  // Whether this tag can install `kube_version` (with or without the 'v').
+  bool can_install(std::string_view kube_version) const;
+  // {"file","line","role","layer","template","value","known","depends"} or nullptr.
+  const Value* default_entry(std::string_view name) const;
+  // The default value when known; Undefined when the tag has no default;
+  // Unknown (with the names it depends on) for a template not evaluable alone.
+  Value default_value(std::string_view name) const;
+  // {"file","line","commented","value"} of the sample line documenting `name`, or nullptr.
+  const Value* sample_variable(std::string_view name) const;
+  std::vector<std::string> sample_files() const;
+  std::string sample_hosts_file() const;
+  // "roles/x/defaults/main.yml:12 @ v2.18.0"
+  std::string default_source(std::string_view name) const;
+
+ private:
+  std::string tag_;
+  Version version_;
+  Value facts_;
+};
+
+}  // namespace ksm::catalog

@@ -1,0 +1,557 @@
+// One hop of upgrade (see hop.h for the steps and their order).
+#include "upgrade/hop.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/json.h"
+#include "inventory/layers.h"
+#include "jinja/jinja.h"
+#include "merge/ini_edit.h"
+#include "merge/merge3.h"
+#include "merge/yaml_edit.h"
+#include "upgrade/effective.h"
+#include "upgrade/restructure.h"
+#include "upgrade/ws_inventory.h"
+
+namespace ksm::upgrade {
+
+namespace {
+
+std::string rule_source(const schema::Rule& r) {
+  std::string s = r.where.str();
+  if (!r.source.empty()) s += s.empty() ? r.source : " (" + r.source + ")";
+  return s;
+}
+
+bool is_vars_file(const std::string& rel) {
+  bool in_vars = rel.starts_with("group_vars/") || rel.starts_with("host_vars/");
+  return in_vars && (rel.ends_with(".yml") || rel.ends_with(".yaml") ||
+                     rel.find('.', rel.rfind('/') + 1) == std::string::npos);
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    size_t p = s.find(sep, start);
+    out.push_back(s.substr(start, p == std::string::npos ? std::string::npos : p - start));
+    if (p == std::string::npos) break;
+    start = p + 1;
+  }
+  return out;
+}
+
+class HopRun {
+ public:
+  HopRun(Workspace& ws, std::string& hosts_file, const HopInput& in)
+      : ws_(ws), hosts_(hosts_file), in_(in) {
+    hop_.from = in.from.tag;
+    hop_.to = in.to.tag;
+    rules_ = in.schemas.for_hop(in.from.facts.version(), in.to.facts.version());
+  }
+
+  Result<Hop> run() {
+    auto before = load_workspace_inventory(ws_, hosts_);
+    if (!before) return before.error();
+    before_ = std::make_unique<inventory::Inventory>(std::move(*before));
+    eff_before_ = make_effective_view(*before_, in_.from.tree.get(), in_.from.facts);
+
+    if (auto s = group_renames(); !s) return s.error();
+    if (auto s = file_moves(); !s) return s.error();
+    if (auto s = merge_sample(); !s) return s.error();
+    if (auto s = variable_renames(); !s) return s.error();
+    if (auto s = restructures(); !s) return s.error();
+    removals();
+    if (auto s = pins(); !s) return s.error();
+    if (auto s = kube_version(); !s) return s.error();
+    if (auto s = advisories_and_invariant(); !s) return s.error();
+    return std::move(hop_);
+  }
+
+ private:
+  void change(std::string kind, std::string file, int line, std::string variable, Value old_v,
+              Value new_v, std::string reason, std::string source) {
+    Change c;
+    c.kind = std::move(kind);
+    c.file = std::move(file);
+    c.line = line;
+    c.variable = std::move(variable);
+    c.old_value = std::move(old_v);
+    c.new_value = std::move(new_v);
+    c.reason = std::move(reason);
+    c.source = std::move(source);
+    hop_.changes.push_back(std::move(c));
+  }
+  void note(NoteLevel level, std::string message, std::string source = {}) {
+    hop_.notes.push_back(Note{level, std::move(message), std::move(source)});
+  }
+
+  // Paths moved during this hop: new path -> path at the start of the hop.
+  std::string origin_of(const std::string& rel) const {
+    auto it = moved_from_.find(rel);
+    return it == moved_from_.end() ? rel : it->second;
+  }
+  Status move(const std::string& from, const std::string& to) {
+    std::vector<std::string> files = ws_.exists(from) ? std::vector<std::string>{from} : ws_.files_under(from);
+    if (auto s = ws_.move(from, to); !s) return s;
+    std::string pf = from + "/", pt = to + "/";
+    for (const auto& f : files) {
+      std::string dest = f == from ? to : pt + f.substr(pf.size());
+      std::string origin = origin_of(f);
+      moved_from_.erase(f);
+      moved_from_[dest] = origin;
+    }
+    prefix_moves_.emplace_back(from, to);
+    return {};
+  }
+  // A path named by a rule, translated through the folder moves done so far.
+  std::string translate(std::string path) const {
+    for (const auto& [a, b] : prefix_moves_) {
+      if (path == a) path = b;
+      else if (path.starts_with(a + "/")) path = b + path.substr(a.size());
+    }
+    return path;
+  }
+
+  // --- 1. group renames -----------------------------------------------------
+  Status group_renames() {
+    if (rules_.group_renames.empty()) return {};
+    const std::string* text = ws_.text(hosts_);
+    if (!text) return Error("hosts file vanished from the workspace: " + hosts_);
+    bool yaml = before_->files.empty() ? false : before_->files.front().format == inventory::Format::Yaml;
+    std::string out;
+    if (!yaml) {
+      auto doc = merge::IniDoc::parse(*text);
+      for (const auto* r : rules_.group_renames) {
+        bool merged = false;
+        for (const auto& rec : doc.rename_group(r->from, r->to, &merged))
+          change("rename-group", hosts_, rec.line, "", Value(rec.old_text), Value(rec.new_text),
+                 r->reason, rule_source(*r));
+        if (merged)
+          note(NoteLevel::Review, fmt::format("{} already had a [{}] section beside [{}]; Ansible merges them",
+                                              hosts_, r->to, r->from), rule_source(*r));
+      }
+      out = doc.render();
+    } else {
+      auto doc = merge::YamlDoc::parse(*text);
+      // Every `.../children/<old>` key, deepest first so outer renames keep inner paths valid.
+      std::vector<std::pair<std::vector<std::string>, const schema::GroupRename*>> todo;
+      for (const auto& f : before_->files) {
+        if (f.path != hosts_) continue;
+        for (const auto& k : f.yaml_keys) {
+          auto parts = split(k.path, '/');
+          if (parts.size() < 2 || parts[parts.size() - 2] != "children") continue;
+          for (const auto* r : rules_.group_renames)
+            if (parts.back() == r->from) todo.emplace_back(parts, r);
+        }
+      }
+      std::stable_sort(todo.begin(), todo.end(),
+                       [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+      for (const auto& [path, r] : todo) {
+        auto rec = doc.rename_nested(path, r->to);
+        if (!rec) {
+          note(NoteLevel::Review, fmt::format("{}: cannot rename group {} to {}: {}", hosts_, r->from,
+                                              r->to, rec.error().message), rule_source(*r));
+          continue;
+        }
+        change("rename-group", hosts_, rec->line, "", Value(r->from), Value(r->to), r->reason,
+               rule_source(*r));
+      }
+      out = doc.render();
+    }
+    ws_.put(hosts_, out);
+    // group_vars named after a renamed group (Ansible reads group_vars/<exact group name>).
+    for (const auto* r : rules_.group_renames) {
+      for (const char* ext : {"", ".yml", ".yaml", ".json"}) {
+        std::string from = "group_vars/" + r->from + ext, to = "group_vars/" + r->to + ext;
+        bool present = ws_.exists(from) || !ws_.files_under(from).empty();
+        if (!present) continue;
+        if (ws_.exists(to) || !ws_.files_under(to).empty()) {
+          note(NoteLevel::Review,
+               fmt::format("{} and {} both exist: group {} is now {}; merge them by hand", from, to,
+                           r->from, r->to), rule_source(*r));
+          continue;
+        }
+        if (auto s = move(from, to); !s) return s;
+        change("move", to, 0, "", Value(from), Value(to),
+               "group_vars/" + r->from + " would be ignored once the group is called " + r->to,
+               rule_source(*r));
+      }
+    }
+    return {};
+  }
+
+  // --- 2. file moves ----------------------------------------------------------
+  Status file_moves() {
+    for (const auto* m : rules_.file_moves) {
+      std::string from = translate(m->from);
+      bool present = ws_.exists(from) || !ws_.files_under(from).empty();
+      if (!present) continue;
+      if (m->to.empty()) {
+        note(NoteLevel::Review,
+             fmt::format("{} is no longer in the sample at {}; kept as it is. {}", from, in_.to.tag, m->hint),
+             rule_source(*m));
+        continue;
+      }
+      if (ws_.exists(m->to) || (!ws_.exists(from) && !ws_.files_under(m->to).empty())) {
+        note(NoteLevel::Review, fmt::format("cannot move {} to {}: the target exists; merge them by hand", from, m->to),
+             rule_source(*m));
+        continue;
+      }
+      if (auto s = move(from, m->to); !s) return s;
+      change("move", m->to, 0, "", Value(from), Value(m->to), m->reason, rule_source(*m));
+    }
+    return {};
+  }
+
+  // --- 3. three-way merge with the sample -----------------------------------------
+  Status merge_sample() {
+    if (in_.from.offline() || in_.to.offline()) {
+      note(NoteLevel::Info, "no Kubespray clone given: the sample's new comments and documented defaults were not merged "
+                            "(renames, moves, pins and checks were applied from versions/ and schemas/)");
+      return {};
+    }
+    const auto& from_files = in_.from.tree->sample().files;
+    const auto& to_files = in_.to.tree->sample().files;
+    std::set<std::string> from_set(from_files.begin(), from_files.end());
+    size_t copies = 0;
+    for (const auto& rel : ws_.files()) {
+      if (rel == hosts_ || !is_vars_file(rel)) continue;
+      std::string origin = origin_of(rel);
+      auto base = in_.from.sample_file(origin);
+      if (!base) continue;  // the operator's own file: carried over
+      ++copies;
+      auto theirs = in_.to.sample_file(rel);
+      if (!theirs) continue;  // not in the new sample (file moves said what to do)
+      const std::string* ours = ws_.text(rel);
+      if (*ours == *theirs) continue;
+      auto merged = merge::merge3(*base, *ours, *theirs,
+                                  {"ours (" + rel + ")", "sample " + in_.from.tag, "sample " + in_.to.tag});
+      if (!merged) return merged.error().context("merging " + rel);
+      if (merged->text == *ours) continue;
+      ws_.put(rel, merged->text);
+      for (const auto& t : merged->taken) {
+        if (t.from != "theirs") continue;
+        change("sample", rel, t.line, t.key, Value::undefined(), Value::undefined(),
+               t.note.empty() ? "taken from the sample at " + in_.to.tag : t.note,
+               "inventory/sample/" + rel + " @ " + in_.to.tag);
+      }
+      for (const auto& c : merged->conflicts) {
+        hop_.conflicts.push_back(Conflict{rel, c.line, c.key.empty() ? c.reason : c.key + ": " + c.reason});
+      }
+    }
+    // New sample files, for an inventory that is a copy of the sample.
+    if (copies * 2 >= from_files.size() && copies > 0) {
+      for (const auto& rel : to_files) {
+        if (rel == in_.to.tree->sample().hosts_file || from_set.count(rel) || ws_.exists(rel)) continue;
+        if (!is_vars_file(rel)) continue;
+        auto text = in_.to.sample_file(rel);
+        if (!text) continue;
+        ws_.put(rel, *text);
+        change("add-file", rel, 0, "", Value::undefined(), Value::undefined(),
+               "new in the sample at " + in_.to.tag + " (documents defaults; sets nothing you did not set)",
+               "inventory/sample/" + rel + " @ " + in_.to.tag);
+      }
+    }
+    return {};
+  }
+
+  // --- 4. variables -------------------------------------------------------------
+  Status variable_renames() {
+    for (const auto* r : rules_.variable_renames) {
+      for (const auto& rel : ws_.files()) {
+        if (!is_vars_file(rel)) continue;
+        auto doc = merge::YamlDoc::parse(*ws_.text(rel));
+        if (!doc.find(r->from)) continue;
+        if (doc.find(r->to)) {
+          note(NoteLevel::Review, fmt::format("{}: both {} (renamed) and {} are set; keep one", rel, r->from, r->to),
+               rule_source(*r));
+          continue;
+        }
+        auto rec = doc.rename(r->from, r->to);
+        if (!rec) return rec.error().context(rel);
+        ws_.put(rel, doc.render());
+        change("rename-variable", rel, rec->line, r->to, Value(r->from), Value(r->to), r->reason,
+               rule_source(*r));
+        renamed_[r->from] = r->to;
+      }
+    }
+    return {};
+  }
+
+  Status restructures() {
+    for (const auto* r : rules_.restructures) {
+      auto s = apply_restructure(*r, ws_, *before_, *eff_before_, in_.to.tag, hop_);
+      if (!s) return s;
+    }
+    return {};
+  }
+
+  void removals() {
+    for (const auto* r : rules_.removals) {
+      for (const auto& rel : ws_.files()) {
+        if (!is_vars_file(rel)) continue;
+        auto doc = merge::YamlDoc::parse(*ws_.text(rel));
+        auto e = doc.find(r->variable);
+        if (!e) continue;
+        NoteLevel level = r->effect == schema::Effect::Error ? NoteLevel::Blocking
+                          : r->effect == schema::Effect::Ignored ? NoteLevel::Review
+                                                                  : NoteLevel::Info;
+        note(level,
+             fmt::format("{}:{}: {} is {} at {}{}. {}", rel, e->first + 1, r->variable,
+                         r->effect == schema::Effect::Error ? "rejected" : "no longer read", in_.to.tag,
+                         r->replacement.empty() ? "" : " (use " + r->replacement + ")", r->reason),
+             rule_source(*r));
+      }
+    }
+  }
+
+  // --- 5. pins -------------------------------------------------------------------
+  // Where to write a pin: the file that sets the variable now, else the file
+  // of the sample that documents it at the new tag, else k8s_cluster's.
+  std::string pin_file(const std::string& name, const inventory::Inventory& inv) {
+    for (size_t h = 0; h < inv.hosts().size(); ++h) {
+      std::unordered_map<std::string, Location> where;
+      auto vars = inventory::host_vars(inv, h, &where);
+      auto w = where.find(name);
+      if (w != where.end() && is_vars_file(w->second.file)) return w->second.file;
+      break;
+    }
+    if (const Value* s = in_.to.facts.sample_variable(name)) {
+      if (const Value* f = s->get("file"); f && f->is_string()) return f->as_string();
+    }
+    return "group_vars/k8s_cluster/k8s-cluster.yml";
+  }
+
+  Value sticky_value(EffectiveView& view, const Release& rel, const schema::Sticky& s,
+                     const std::string& host) {
+    Effective e = view.get(host, s.variable);
+    if (!e.value.is_undefined()) return e.value;
+    if (const auto* imp = s.implicit_at(rel.facts.version())) {
+      if (imp->value.is_string() && jinja::is_possibly_template(imp->value.as_string())) {
+        auto t = jinja::parse_template(imp->value.as_string(), "implicit " + s.variable);
+        if (!t) return Value::unknown(t.error().message);
+        struct Ctx : jinja::Context {
+          EffectiveView& v;
+          const std::string& h;
+          Ctx(EffectiveView& view_, const std::string& host_) : v(view_), h(host_) {}
+          Value lookup(std::string_view n) override { return v.get(h, std::string(n)).value; }
+        } ctx(view, host);
+        return jinja::template_value(imp->value, ctx);
+      }
+      return imp->value;
+    }
+    return Value::undefined();
+  }
+
+  bool sticky_applies(EffectiveView& view, const schema::Sticky& s, const std::string& host) {
+    if (s.when.empty()) return true;
+    auto expr = jinja::parse_expression(s.when, "sticky " + s.variable);
+    if (!expr) return true;
+    struct Ctx : jinja::Context {
+      EffectiveView& v;
+      const std::string& h;
+      Ctx(EffectiveView& view_, const std::string& host_) : v(view_), h(host_) {}
+      Value lookup(std::string_view n) override { return v.get(h, std::string(n)).value; }
+    } ctx(view, host);
+    Value r = jinja::render(*expr, ctx);
+    if (r.is_bool()) return r.as_bool();
+    return true;  // unknown: check it
+  }
+
+  Status pins() {
+    auto after = load_workspace_inventory(ws_, hosts_);
+    if (!after) return after.error();
+    auto eff_after = make_effective_view(*after, in_.to.tree.get(), in_.to.facts);
+    for (const auto& s : in_.schemas.sticky) {
+      // Per host: the value the running cluster has (A) and what B would deploy.
+      std::optional<Value> pin;
+      std::string pin_source, first_host;
+      Value new_value;
+      bool disagree = false, unknown = false;
+      std::string unknown_reason;
+      for (const auto& h : before_->hosts()) {
+        if (!after->host(h.name)) continue;
+        if (!sticky_applies(*eff_before_, s, h.name)) continue;
+        Value old_v = sticky_value(*eff_before_, in_.from, s, h.name);
+        Value new_v = sticky_value(*eff_after, in_.to, s, h.name);
+        if (old_v.is_undefined()) continue;
+        if (old_v.is_unknown() || new_v.is_unknown()) {
+          unknown = true;
+          unknown_reason = old_v.is_unknown() ? old_v.unknown_reason() : new_v.unknown_reason();
+          continue;
+        }
+        if (old_v == new_v) continue;
+        if (pin && !(*pin == old_v)) disagree = true;
+        if (!pin) {
+          pin = old_v;
+          new_value = new_v;
+          first_host = h.name;
+          pin_source = eff_after->get(h.name, s.variable).source;
+        }
+      }
+      if (unknown && !pin) {
+        note(NoteLevel::Review,
+             fmt::format("{} (sticky) cannot be compared across {} -> {}: {}; check it stays as the cluster runs it",
+                         s.variable, in_.from.tag, in_.to.tag, unknown_reason), rule_source(s));
+        continue;
+      }
+      if (!pin) continue;
+      if (disagree) {
+        note(NoteLevel::Review,
+             fmt::format("{} (sticky) differs per host and its default changes at {}; pin it per host by hand",
+                         s.variable, in_.to.tag), rule_source(s));
+        continue;
+      }
+      std::string file = pin_file(s.variable, *after);
+      std::string text = ws_.exists(file) ? *ws_.text(file) : std::string("---\n");
+      auto doc = merge::YamlDoc::parse(text);
+      std::string why = fmt::format("pinned by kubespray-migrate at {}: the running cluster uses {}; {} would "
+                                    "change it to {}",
+                                    in_.to.tag, merge::render_inline(*pin).value_or("this value"),
+                                    in_.to.tag, merge::render_inline(new_value).value_or("another value"));
+      merge::InsertOptions opt;
+      opt.comment = why;
+      auto rec = doc.upsert(s.variable, *pin, opt);
+      if (!rec) return rec.error().context(file);
+      ws_.put(file, doc.render());
+      change("pin", file, rec->line, s.variable, new_value, *pin,
+             fmt::format("sticky: {}; the effective value would change from {} to {} at {} ({})", s.reason,
+                         to_json(*pin, {true, 0}), to_json(new_value, {true, 0}), in_.to.tag, pin_source),
+             rule_source(s));
+    }
+    return {};
+  }
+
+  // --- 6. kube_version --------------------------------------------------------------
+  Status kube_version() {
+    auto inv = load_workspace_inventory(ws_, hosts_);
+    if (!inv) return inv.error();
+    if (inv->hosts().empty()) return {};
+    std::unordered_map<std::string, Location> where;
+    auto vars = inventory::host_vars(*inv, 0, &where);
+    std::string target_default = in_.to.facts.kube_version();
+    const Value* kv = vars.find("kube_version");
+    auto minor = [](std::string v) -> int {
+      if (!v.empty() && v[0] == 'v') v = v.substr(1);
+      auto parts = split(v, '.');
+      return parts.size() >= 2 ? std::atoi(parts[1].c_str()) : -1;
+    };
+    std::string from_kv = kv && kv->is_string() ? kv->as_string() : in_.from.facts.kube_version();
+    if (kv && kv->is_string() && !jinja::is_possibly_template(kv->as_string())) {
+      std::string file = where.count("kube_version") ? where["kube_version"].file : "";
+      if (!in_.to.facts.can_install(kv->as_string())) {
+        if (in_.opts.bump_kube_version && is_vars_file(file)) {
+          auto doc = merge::YamlDoc::parse(*ws_.text(file));
+          auto rec = doc.set("kube_version", Value(target_default));
+          if (!rec) return rec.error().context(file);
+          ws_.put(file, doc.render());
+          change("kube-version", file, rec->line, "kube_version", *kv, Value(target_default),
+                 in_.to.tag + " cannot install " + kv->as_string() + " (--bump-kube-version)",
+                 in_.to.facts.default_source("kube_version"));
+        } else {
+          note(NoteLevel::Review,
+               fmt::format("{}: kube_version {} cannot be installed by {}; proposal: {} (its default), or run with "
+                           "--bump-kube-version",
+                           where["kube_version"].str(), kv->as_string(), in_.to.tag, target_default),
+               in_.to.facts.default_source("kube_version"));
+        }
+      }
+    }
+    std::string to_kv = kv && kv->is_string() && in_.to.facts.can_install(kv->as_string()) ? kv->as_string()
+                                                                                          : target_default;
+    int a = minor(from_kv), b = minor(to_kv);
+    if (a >= 0 && b > a + 1)
+      note(NoteLevel::Review,
+           fmt::format("Kubernetes {} -> {} skips {} minor(s); kubeadm upgrades one minor at a time: upgrade to "
+                       "a 1.{} release first (-e kube_version=...)",
+                       from_kv, to_kv, b - a - 1, a + 1));
+    else
+      note(NoteLevel::Info, fmt::format("{} installs Kubernetes {}", in_.to.tag, to_kv));
+    return {};
+  }
+
+  // --- 7. advisories and the invariant -------------------------------------------------
+  Status advisories_and_invariant() {
+    auto after = load_workspace_inventory(ws_, hosts_);
+    if (!after) return after.error();
+    auto eff_after = make_effective_view(*after, in_.to.tree.get(), in_.to.facts);
+    std::string probe = after->hosts().empty() ? "" : after->hosts().front().name;
+    for (const auto* a : rules_.advisories) {
+      bool applies = true;
+      if (!a->condition.empty() && !probe.empty()) {
+        auto expr = jinja::parse_expression(a->condition, a->id);
+        if (expr) {
+          struct Ctx : jinja::Context {
+            EffectiveView& v;
+            const std::string& h;
+            Ctx(EffectiveView& view_, const std::string& host_) : v(view_), h(host_) {}
+            Value lookup(std::string_view n) override { return v.get(h, std::string(n)).value; }
+          } ctx(*eff_after, probe);
+          Value r = jinja::render(*expr, ctx);
+          if (r.is_bool()) applies = r.as_bool();
+        }
+      }
+      if (!applies) continue;
+      NoteLevel level = a->severity == schema::Severity::Error ? NoteLevel::Blocking
+                        : a->severity == schema::Severity::Warning ? NoteLevel::Review
+                                                                   : NoteLevel::Info;
+      note(level, a->id + ": " + a->message, rule_source(*a));
+    }
+    // Invariant: what the operator set keeps its effective value (under its new name).
+    std::set<std::string> explained;
+    for (const auto& c : hop_.changes)
+      if (!c.variable.empty()) explained.insert(c.variable);
+    for (size_t h = 0; h < before_->hosts().size(); ++h) {
+      const std::string& host = before_->hosts()[h].name;
+      if (!after->host(host)) {
+        note(NoteLevel::Blocking, "host " + host + " is missing from the produced inventory");
+        continue;
+      }
+      auto set_before = inventory::host_vars(*before_, h);
+      for (const auto& [name, v] : set_before) {
+        std::string now = renamed_.count(name) ? renamed_[name] : name;
+        if (explained.count(name) || explained.count(now) || restructured_away(name)) continue;
+        Value a = eff_before_->get(host, name).value;
+        Value b = eff_after->get(host, now).value;
+        if (a.is_unknown() || b.is_unknown() || a == b) continue;
+        note(NoteLevel::Review,
+             fmt::format("{} on {} changes from {} to {} and no rule explains it; check the merge",
+                         name, host, a.is_vault() ? "(vault)" : to_json(a, {true, 0}),
+                         b.is_vault() ? "(vault)" : b.is_undefined() ? "(unset)" : to_json(b, {true, 0})));
+        explained.insert(name);
+      }
+    }
+    return {};
+  }
+
+  bool restructured_away(const std::string& name) const {
+    for (const auto* r : rules_.restructures)
+      if (std::find(r->from.begin(), r->from.end(), name) != r->from.end()) return true;
+    return false;
+  }
+
+  Workspace& ws_;
+  std::string& hosts_;
+  const HopInput& in_;
+  Hop hop_;
+  schema::HopRules rules_;
+  std::unique_ptr<inventory::Inventory> before_;
+  std::unique_ptr<EffectiveView> eff_before_;
+  std::map<std::string, std::string> moved_from_;
+  std::vector<std::pair<std::string, std::string>> prefix_moves_;
+  std::map<std::string, std::string> renamed_;
+};
+
+}  // namespace
+
+Result<Hop> run_hop(Workspace& ws, std::string& hosts_file, const HopInput& in) {
+  HopRun run(ws, hosts_file, in);
+  return run.run();
+}
+
+}  // namespace ksm::upgrade

@@ -1,0 +1,31 @@
+// Loading one release for upgrade (see release.h).
+#include "upgrade/release.h"
+
+namespace ksm::upgrade {
+
+std::optional<std::string> Release::sample_file(const std::string& rel) const {
+  if (!tree || !source) return std::nullopt;
+  std::string path = tree->sample().root + "/" + rel;
+  if (!source->exists(path)) return std::nullopt;
+  auto text = source->read(path);
+  if (!text) return std::nullopt;
+  return std::move(*text);
+}
+
+Result<Release> load_release(schema::ReleaseFacts& rf, const GitRepo* repo, const std::string& tag) {
+  if (!rf.find(tag)) return rf.unknown_tag(tag);
+  auto value = rf.facts(tag);
+  if (!value) return value.error();
+  auto facts = catalog::TagFacts::from_value(std::move(*value));
+  if (!facts) return facts.error();
+  if (!repo) return Release{tag, std::move(*facts), nullptr, nullptr};
+  auto src = repo->at(tag);
+  if (!src) return src.error();
+  auto tree = KubesprayTree::load(**src);
+  if (!tree) return tree.error().context("reading Kubespray " + tag);
+  Release r{tag, std::move(*facts), nullptr, std::make_unique<KubesprayTree>(std::move(*tree))};
+  r.source = std::move(*src);
+  return r;
+}
+
+}  // namespace ksm::upgrade

@@ -1,0 +1,193 @@
+// The upgrade driver (see upgrade.h).
+#include "upgrade/upgrade.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include "core/paths.h"
+#include "inventory/layers.h"
+#include "schema/plan.h"
+#include "schema/schema.h"
+#include "sources/source.h"
+#include "upgrade/state.h"
+#include "upgrade/ws_inventory.h"
+
+namespace ksm::upgrade {
+
+namespace fs = std::filesystem;
+
+Result<std::pair<fs::path, std::string>> locate_inventory(const std::string& path) {
+  std::error_code ec;
+  fs::path p(path);
+  if (!fs::exists(p, ec)) return Error("no such inventory", Location{path});
+  if (fs::is_regular_file(p, ec)) {
+    fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+    return std::make_pair(dir, p.filename().string());
+  }
+  for (const char* name : {"inventory.ini", "hosts.yaml", "hosts.yml", "hosts.ini", "hosts"})
+    if (fs::is_regular_file(p / name, ec)) return std::make_pair(p, std::string(name));
+  std::vector<std::string> candidates;
+  for (const auto& e : fs::directory_iterator(p, ec)) {
+    std::string n = e.path().filename().string();
+    if (!e.is_regular_file() || n.starts_with(".")) continue;
+    if (n.ends_with(".ini") || n.ends_with(".yaml") || n.ends_with(".yml")) candidates.push_back(n);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  if (candidates.size() == 1) return std::make_pair(p, candidates.front());
+  if (candidates.empty()) return Error("no hosts file in the inventory folder (inventory.ini, hosts.yaml, ...)", Location{path});
+  return Error("several hosts files in the inventory folder (" + fmt::format("{}", fmt::join(candidates, ", ")) +
+                   "); name one with -i",
+               Location{path});
+}
+
+namespace {
+
+// How well the inventory matches the sample of one tag.
+double score_tag(const Workspace& ws, const Map& set_vars, const catalog::TagFacts& f) {
+  auto files = f.sample_files();
+  size_t common = 0, vars_files = 0;
+  for (const auto& rel : files) {
+    if (!rel.starts_with("group_vars/")) continue;
+    ++vars_files;
+    if (ws.exists(rel)) ++common;
+  }
+  double file_score = vars_files ? static_cast<double>(common) / static_cast<double>(vars_files) : 0;
+  size_t compared = 0, equal = 0;
+  for (const auto& [name, v] : set_vars) {
+    const Value* s = f.sample_variable(name);
+    if (!s || s->get("commented") == nullptr || s->get("commented")->as_bool()) continue;
+    ++compared;
+    if (const Value* sv = s->get("value"); sv && *sv == v) ++equal;
+  }
+  double var_score = compared ? static_cast<double>(equal) / static_cast<double>(compared) : 0;
+  double kv = 0;
+  if (const Value* k = set_vars.find("kube_version"); k && k->is_string()) {
+    std::string want = k->as_string();
+    if (!want.empty() && want[0] == 'v') want = want.substr(1);
+    std::string def = f.kube_version();
+    if (!def.empty() && def[0] == 'v') def = def.substr(1);
+    if (def == want) kv = 2;
+    else if (f.can_install(want)) kv = 0.5;
+  }
+  return file_score + var_score + kv;
+}
+
+Result<Inference> infer_tag(const Workspace& ws, const std::string& hosts_file, schema::ReleaseFacts& rf) {
+  auto inv = load_workspace_inventory(ws, hosts_file);
+  if (!inv) return inv.error();
+  Map set_vars = inv->hosts().empty() ? Map{} : inventory::host_vars(*inv, 0);
+  double best = -1, second = -1;
+  std::string best_tag;
+  for (const auto& t : rf.tags()) {
+    auto v = rf.facts(t.name);
+    if (!v) continue;
+    auto f = catalog::TagFacts::from_value(std::move(*v));
+    if (!f) continue;
+    double s = score_tag(ws, set_vars, *f);
+    if (s > best) { second = best; best = s; best_tag = t.name; }
+    else if (s > second) second = s;
+  }
+  if (best_tag.empty()) return Error("cannot infer the inventory's Kubespray tag; give --from");
+  Inference r;
+  r.tag = best_tag;
+  r.confidence = best <= 0 ? 0 : std::min(1.0, (best - std::max(second, 0.0)) / best + 0.25);
+  r.why = fmt::format("closest sample: {} (score {:.2f}, next best {:.2f}; files, set values and kube_version compared)",
+                      best_tag, best, second);
+  return r;
+}
+
+std::string today() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+}  // namespace
+
+Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
+  auto where = locate_inventory(opts.inventory);
+  if (!where) return where.error();
+  auto ws = Workspace::load(where->first);
+  if (!ws) return ws.error();
+  std::string hosts = where->second;
+
+  // A clone when one is given or found; versions/ otherwise.
+  std::optional<GitRepo> repo;
+  if (!opts.offline) {
+    auto path = kubespray_path(opts.kubespray);
+    if (path) {
+      auto r = open_kubespray(*path);
+      if (!r) return r.error();
+      repo.emplace(std::move(*r));
+    } else if (opts.kubespray) {
+      return path.error();
+    }
+  }
+  auto rf = repo ? schema::ReleaseFacts::from_clone(repo->git_dir())
+                 : schema::ReleaseFacts::from_versions(versions_dir());
+  if (!rf) return rf.error();
+  auto schemas = schema::load_default_schemas(opts.schema_dirs);
+  if (!schemas) return schemas.error();
+
+  UpgradeResult result{std::move(*ws), hosts, {}, {}};
+  Report& report = result.report;
+  report.input = where->first.string();
+  std::vector<Note> start_notes;
+
+  // The base tag: --from, else the state file, else inferred.
+  std::string from = opts.from;
+  if (from.empty()) {
+    auto st = parse_state(result.workspace.text(kStateFile), (where->first / kStateFile).string());
+    if (!st) return st.error();
+    if (*st) {
+      from = (*st)->tag;
+      start_notes.push_back({NoteLevel::Info, "base tag " + from + " from " + std::string(kStateFile), ""});
+    } else {
+      auto inf = infer_tag(result.workspace, hosts, *rf);
+      if (!inf) return inf.error();
+      from = inf->tag;
+      start_notes.push_back({inf->confidence >= 0.5 ? NoteLevel::Info : NoteLevel::Review,
+                             fmt::format("base tag inferred: {} (confidence {:.0f}%); give --from to be sure. {}",
+                                         from, inf->confidence * 100, inf->why),
+                             ""});
+    }
+  }
+  if (!rf->find(from)) return rf->unknown_tag(from);
+  if (!rf->find(opts.to)) return rf->unknown_tag(opts.to);
+  result.from_tag = from;
+  auto stops = schema::plan_stops(*rf, *schemas, from, opts.to);
+  if (!stops) return stops.error();
+
+  const GitRepo* repo_ptr = repo ? &*repo : nullptr;
+  auto prev = load_release(*rf, repo_ptr, from);
+  if (!prev) return prev.error();
+  size_t n = 0;
+  for (const auto& tag : *stops) {
+    ++n;
+    if (opts.progress) opts.progress(fmt::format("hop {}/{}: {} -> {}", n, stops->size(), prev->tag, tag));
+    auto next = load_release(*rf, repo_ptr, tag);
+    if (!next) return next.error();
+    HopInput in{*prev, *next, *schemas, opts.hop};
+    auto hop = run_hop(result.workspace, result.hosts_file, in);
+    if (!hop) return hop.error().context(fmt::format("hop {} -> {}", prev->tag, tag));
+    if (n == 1)
+      hop->notes.insert(hop->notes.begin(), start_notes.begin(), start_notes.end());
+    report.hops.push_back(std::move(*hop));
+    prev = std::move(next);
+  }
+  if (stops->empty()) {
+    Hop h{from, opts.to, {}, {}, start_notes};
+    h.notes.push_back({NoteLevel::Info, "the inventory is already at " + opts.to, ""});
+    report.hops.push_back(std::move(h));
+  } else {
+    result.workspace.put(kStateFile, render_state(State{opts.to, today(), KSM_VERSION}));
+  }
+  return result;
+}
+
+}  // namespace ksm::upgrade

@@ -1,0 +1,53 @@
+// `upgrade`: the operator's inventory carried to a target tag, one minor at
+// a time along the plan (schema::plan_stops), each hop applied by run_hop,
+// every change explained in the report. Nothing is written here: the
+// caller picks one of the Workspace outputs.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "upgrade/hop.h"
+#include "upgrade/report.h"
+#include "upgrade/workspace.h"
+
+namespace ksm::upgrade {
+
+struct UpgradeOptions {
+  std::string inventory;                  // -i: a hosts file or the inventory folder
+  std::optional<std::string> kubespray;   // --kubespray (else $KUBESPRAY_DIR / cwd / offline)
+  std::string from;                       // --from ("" = state file, else inferred)
+  std::string to;                         // --to
+  bool offline = false;                   // never look for a clone
+  std::vector<std::filesystem::path> schema_dirs;  // --schemas
+  HopOptions hop;
+  // Progress lines ("hop 2/5: v2.16.0 -> v2.17.1"), e.g. to stderr on a terminal.
+  std::function<void(const std::string&)> progress;
+};
+
+struct UpgradeResult {
+  Workspace workspace;         // the produced inventory
+  std::string hosts_file;      // relative to the workspace root
+  Report report;
+  std::string from_tag;        // the base tag used
+};
+
+// Splits -i into the inventory folder and its hosts file (relative).
+Result<std::pair<std::filesystem::path, std::string>> locate_inventory(const std::string& path);
+
+// Infers the tag an inventory was written for from versions/ facts: the
+// closest sample (files present, values of the sample's set lines), with
+// kube_version as a strong hint. Returns the tag and a confidence note.
+struct Inference {
+  std::string tag;
+  std::string why;
+  double confidence = 0;  // 0..1
+};
+
+Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts);
+
+}  // namespace ksm::upgrade
