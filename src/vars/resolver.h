@@ -1,0 +1,195 @@
+// Effective variables: what a host gets at a given Kubespray tag, including
+// everything the inventory does not set, each value with its provenance.
+//
+// This is the module upgrade, preflight and catalog ask "what is X for this
+// host at this tag?". Values are resolved lazily: a variable is templated
+// (jinja::template_value, Ansible's Templar.template) the first time it is
+// asked for, then memoized per host; a template reading another variable
+// resolves that one the same way. A recursive definition (a: "{{ b }}",
+// b: "{{ a }}") gives Unknown "recursive definition: a -> b -> a", never a
+// crash or a hang.
+//
+// Layers and precedence: see layers.h. What is Unknown rather than guessed:
+//   - facts (`ansible_*` not set in the inventory) unless --facts supplied
+//     them for that host; with facts for a host, a missing fact is undefined
+//   - names defined only in OS-specific vars files (include_vars at run time)
+//   - magic variables that depend on the play (playbook_dir, play_hosts,
+//     ansible_play_hosts, role_path, ansible_version, ansible_check_mode...)
+//   - `omit` (a per-run placeholder that drops a module argument)
+//   - names two roles define differently, in the global view (layers.h)
+//   - vault-encrypted values (never decrypted; their raw Value is kept)
+// Variables that tasks set at run time (set_fact, register) are not
+// modelled: they are undefined here, as in a play that has not run them.
+//
+// Magic variables: inventory_hostname(_short), group_names, groups (all
+// groups, `all` and `ungrouped` included), hostvars (every host's
+// inventory-level variables and facts, templated in that host's context as
+// Ansible's HostVars does: no role defaults, a template failing on an
+// undefined variable is left as its raw text), inventory_file and
+// inventory_dir (the absolute path of the hosts file that first named the
+// host, and its folder).
+//
+// Usage (upgrade, preflight):
+//   auto r = vars::Resolver::create(tree, &inventory, {});
+//   vars::HostView* h = *(*r)->host("node1");
+//   vars::Resolved v = h->resolve("calico_pool_blocksize");
+//   if (v.known()) use(v.value); else explain(v.reason());
+//   h is also a jinja::Context: jinja::render(expr, *h) evaluates an
+//   assertion for that host.
+// Usage (catalog: a tag's defaults alone, no inventory):
+//   auto r = vars::Resolver::create(tree, nullptr, {});
+//   vars::HostView& d = (*r)->defaults_only();
+//   d.resolve(name)  // inventory-dependent values (groups, hostvars,
+//                    // inventory_hostname...) are Unknown
+//
+// The Resolver keeps references to the tree and inventory: they must
+// outlive it. Not thread-safe (one Resolver per thread).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/error.h"
+#include "core/value.h"
+#include "inventory/model.h"
+#include "jinja/jinja.h"
+#include "sources/kubespray_tree.h"
+#include "vars/layers.h"
+
+namespace ksm::vars {
+
+// A resolved variable.
+struct Resolved {
+  Value value;          // templated; Undefined when nothing defines it; may hold Unknown parts
+  bool defined = false; // some layer (or Ansible itself) defines the name
+  Provenance from;      // the winning definition (meaningless when !defined)
+  Value raw;            // the winning definition's untemplated value
+
+  // Defined, and nothing in the value is Unknown, Undefined or vault-encrypted.
+  bool known() const;
+  // Why it is not known: "undefined", the first Unknown's reason, or
+  // "vault-encrypted". Empty when known.
+  std::string reason() const;
+};
+
+// True when `v` holds no Unknown, Undefined or vault value at any depth.
+bool fully_known(const Value& v);
+// The reason of the first Unknown inside `v` ("vault-encrypted" for a
+// vault value, "undefined" for an Undefined); empty when fully known.
+std::string first_unknown_reason(const Value& v);
+
+struct ResolverOptions {
+  RoleScope roles;  // empty: the global view (layers.h)
+  // Values the playbooks use when a variable has no default at this tag
+  // (a task's `x | default(y)`), the lowest layer of all: the caller takes
+  // them from curated data (schemas/sticky.yml `implicit`), e.g.
+  // calico_pool_blocksize = "{{ kube_network_node_prefix }}" before v2.20.
+  std::unordered_map<std::string, Definition> implicit_defaults;
+  // Ansible fact caches, per inventory hostname (load_fact_cache).
+  std::unordered_map<std::string, Map> facts;
+};
+
+// Reads an Ansible jsonfile fact cache folder: one JSON object per host,
+// the file named by the inventory hostname. Files that are not JSON
+// objects are errors; a folder entry starting with '.' is skipped.
+Result<std::unordered_map<std::string, Map>> load_fact_cache(const std::string& dir);
+
+class Resolver;
+
+// One host's (or no host's) view of the variables; a jinja::Context.
+class HostView : public jinja::Context {
+ public:
+  // The effective value of `name`, memoized.
+  Resolved resolve(std::string_view name);
+  // jinja::Context: the templated value, Undefined when undefined or when
+  // its own template hits an undefined variable (Ansible's lazy undefined).
+  Value lookup(std::string_view name) override;
+
+  // The host's name; empty for the defaults-only view.
+  const std::string& host() const { return host_; }
+  // Names the inventory sets for this host (every inventory layer), in
+  // first-set order.
+  std::vector<std::string> inventory_names() const;
+  // Names the winning definition of `name` reads (jinja::free_names of
+  // every template string in its raw value).
+  std::vector<std::string> depends(std::string_view name);
+  // Every role-level (or implicit default) name whose effective value
+  // depends on one of `roots` directly or through other variables, in
+  // RoleLayers::names() order
+  // (the roots themselves excluded unless they depend on another root).
+  std::vector<std::string> dependents(const std::vector<std::string>& roots);
+
+ private:
+  friend class Resolver;
+  enum class Mode { Full, InventoryOnly };
+  HostView(Resolver& r, std::optional<size_t> host, Mode mode);
+
+  struct Found {
+    Value raw;
+    Provenance from;
+    bool is_static = false;  // magic/fact values: used as they are, never templated
+  };
+  std::optional<Found> find(std::string_view name) const;
+  Value template_tree(const Value& v);
+  Value template_string(const std::string& s);
+
+  Resolver& r_;
+  std::optional<size_t> host_ix_;
+  std::string host_;
+  Mode mode_;
+  // The host's inventory variables, merged, with the layer each came from.
+  Map inv_vars_;
+  std::unordered_map<std::string, Provenance> inv_from_;
+  const Map* facts_ = nullptr;
+  Value ansible_facts_;  // the facts without their ansible_ prefix
+  std::unordered_map<std::string, Resolved> memo_;
+  std::vector<std::string> active_;
+};
+
+class Resolver {
+ public:
+  // `inv` may be null: no inventory (HostView::defaults_only only).
+  static Result<std::unique_ptr<Resolver>> create(const KubesprayTree& tree,
+                                                  const inventory::Inventory* inv,
+                                                  ResolverOptions opts = {});
+
+  // The view of an inventory host; Error when there is no such host.
+  Result<HostView*> host(std::string_view name);
+  // The tag's defaults with no inventory and no host.
+  HostView& defaults_only();
+  // The host `vars` shows by default: the first host of
+  // kube_control_plane (kube-master before v2.16), else the first host.
+  std::optional<std::string> default_host() const;
+
+  const RoleLayers& roles() const { return roles_; }
+  const KubesprayTree& tree() const { return tree_; }
+  const inventory::Inventory* inventory() const { return inv_; }
+
+ private:
+  friend class HostView;
+  Resolver(const KubesprayTree& tree, const inventory::Inventory* inv, RoleLayers roles,
+           ResolverOptions opts);
+  const Value& groups_value();
+  const Value& hostvars_value();
+
+  const KubesprayTree& tree_;
+  const inventory::Inventory* inv_;
+  RoleLayers roles_;
+  ResolverOptions opts_;
+  std::unordered_map<std::string, std::unique_ptr<HostView>> views_;
+  std::unique_ptr<HostView> defaults_view_;
+  std::optional<Value> groups_;
+  std::optional<Value> hostvars_;
+  bool building_hostvars_ = false;
+  // `ansible_*` names the role templates read: Unknown placeholders in
+  // hostvars of hosts without facts (a fact there is unknown, not absent).
+  std::vector<std::string> fact_names_;
+  std::unordered_map<std::string, std::vector<std::string>> free_names_cache_;
+};
+
+}  // namespace ksm::vars
