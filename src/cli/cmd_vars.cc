@@ -1,0 +1,245 @@
+// `kubespray-migrate vars`: the effective value of Kubespray variables for
+// one host at one tag, with where each value comes from, so an operator can
+// see what a release will actually do with their inventory, including
+// everything the inventory leaves to the defaults.
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/inventory_source.h"
+#include "cli/output.h"
+#include "core/json.h"
+#include "inventory/loader.h"
+#include "schema/schema.h"
+#include "sources/kubespray_tree.h"
+#include "sources/source.h"
+#include "vars/resolver.h"
+
+namespace ksm::cli {
+
+namespace {
+
+struct VarsOpts {
+  std::vector<std::string> sources;
+  std::optional<std::string> kubespray;
+  std::string tag;
+  std::string host;
+  std::vector<std::string> roles;
+  std::string facts;
+  std::string format = "text";
+  std::vector<std::string> names;
+};
+
+Result<std::unique_ptr<Source>> open_kubespray_tree(const std::optional<std::string>& path,
+                                                    const std::string& rev) {
+  auto where = kubespray_path(path);
+  if (!where) return where.error();
+  auto repo = GitRepo::open(*where);
+  if (repo) {
+    auto src = repo->at(rev);
+    if (!src) return src.error();
+    return std::unique_ptr<Source>(std::move(*src));
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(*where, ec)) {
+    auto dir = std::make_unique<DirSource>(*where);
+    if (looks_like_kubespray(*dir)) return std::unique_ptr<Source>(std::move(dir));
+  }
+  return Error(where->string() + ": not a Kubespray clone or checkout");
+}
+
+// Vault values are never printed.
+Value printable(const Value& v) {
+  if (v.is_vault()) return Value("(vault-encrypted)");
+  if (v.is_list()) {
+    List out;
+    for (const auto& e : v.as_list()) out.push_back(printable(e));
+    return Value(std::move(out));
+  }
+  if (v.is_map()) {
+    Map out;
+    for (const auto& [k, e] : v.as_map()) out.set(k, printable(e));
+    return Value(std::move(out));
+  }
+  return v;
+}
+
+std::string source_of(const vars::Resolved& r) {
+  if (!r.defined) return "";
+  std::string w = r.from.where.str();
+  return w.empty() ? r.from.layer : w;
+}
+
+Value json_entry(const vars::Resolved& r) {
+  Map e;
+  bool known = r.known();
+  bool vault = r.defined && r.value.is_vault();
+  e.set("value", known || vault ? printable(r.value) : Value());
+  e.set("known", Value(known));
+  e.set("reason", known ? Value() : Value(r.reason()));
+  e.set("source", r.defined ? Value(source_of(r)) : Value());
+  e.set("layer", r.defined ? Value(r.from.layer) : Value());
+  return Value(std::move(e));
+}
+
+std::string text_entry(const std::string& name, const vars::Resolved& r, FILE* out) {
+  std::string s = paint(out, "1", name) + " = ";
+  if (!r.defined) {
+    s += paint(out, "33", "(undefined)") + "\n";
+    return s;
+  }
+  if (r.value.is_vault()) {
+    s += "(vault-encrypted)";
+  } else if (r.known()) {
+    s += to_json(printable(r.value), JsonStyle{true, 0});
+  } else {
+    s += paint(out, "33", "(unknown: " + r.reason() + ")");
+  }
+  s += "\n    " + paint(out, "2", r.from.str()) + "\n";
+  return s;
+}
+
+int run_vars(const VarsOpts& o) {
+  if (o.format != "text" && o.format != "json") {
+    print_error(Error("--format: expected text or json, got '" + o.format + "'"));
+    return kExitError;
+  }
+  auto sources = inventory_sources(o.sources);
+  if (!sources) {
+    print_error(sources.error());
+    return kExitError;
+  }
+  auto inv = inventory::load_inventory(*sources);
+  if (!inv) {
+    print_error(inv.error());
+    return kExitError;
+  }
+  for (const auto& w : inv->warnings) print_warning(w);
+  auto src = open_kubespray_tree(o.kubespray, o.tag);
+  if (!src) {
+    print_error(src.error());
+    return kExitError;
+  }
+  auto tree = KubesprayTree::load(**src);
+  if (!tree) {
+    print_error(tree.error());
+    return kExitError;
+  }
+  vars::ResolverOptions ropts;
+  ropts.roles = o.roles;
+  if (!o.facts.empty()) {
+    auto facts = vars::load_fact_cache(o.facts);
+    if (!facts) {
+      print_error(facts.error());
+      return kExitError;
+    }
+    ropts.facts = std::move(*facts);
+  }
+  // Curated implicit defaults (schemas/sticky.yml): what the playbooks use
+  // for a variable that has no default at this tag.
+  if (auto tag = Version::parse(o.tag)) {
+    auto schemas = schema::load_default_schemas();
+    if (!schemas) {
+      print_warning(schemas.error().context("implicit defaults not used"));
+    } else {
+      for (const auto& st : schemas->sticky)
+        if (const auto* im = st.implicit_at(*tag))
+          ropts.implicit_defaults[st.variable] = vars::Definition{
+              im->value, vars::Provenance{vars::LayerKind::Implicit,
+                                          "implicit default before " + im->before.str() + ": " + im->reason,
+                                          "", im->source.empty() ? st.where : Location{im->source, 0, 0}}};
+    }
+  }
+  auto resolver = vars::Resolver::create(*tree, &*inv, std::move(ropts));
+  if (!resolver) {
+    print_error(resolver.error());
+    return kExitError;
+  }
+  std::string host = o.host;
+  if (host.empty()) {
+    auto d = (*resolver)->default_host();
+    if (!d) {
+      print_error(Error("the inventory has no hosts"));
+      return kExitError;
+    }
+    host = *d;
+  }
+  auto view = (*resolver)->host(host);
+  if (!view) {
+    print_error(view.error());
+    return kExitError;
+  }
+  vars::HostView& h = **view;
+
+  std::vector<std::string> names = o.names;
+  if (names.empty()) {
+    names = h.inventory_names();
+    std::set<std::string> seen(names.begin(), names.end());
+    for (const auto& n : h.dependents(names))
+      if (seen.insert(n).second) names.push_back(n);
+  }
+
+  std::string out;
+  if (o.format == "json") {
+    Map vars;
+    for (const auto& n : names) vars.set(n, json_entry(h.resolve(n)));
+    Map doc;
+    doc.set("tag", Value(o.tag));
+    doc.set("host", Value(host));
+    List roles(o.roles.begin(), o.roles.end());
+    doc.set("roles", Value(std::move(roles)));
+    doc.set("variables", Value(std::move(vars)));
+    out = to_json(Value(std::move(doc))) + "\n";
+  } else {
+    out = paint(stdout, "1", "Effective variables") + " of " + host + " at " + o.tag + " (" +
+          (*src)->label() + "), " +
+          (o.roles.empty() ? std::string("global view") : "roles: " + [&] {
+            std::string s;
+            for (const auto& r : o.roles) s += (s.empty() ? "" : ", ") + r;
+            return s;
+          }()) +
+          "\n\n";
+    for (const auto& n : names) out += text_entry(n, h.resolve(n), stdout);
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return std::fflush(stdout) == 0 ? kExitClean : kExitError;
+}
+
+}  // namespace
+
+void add_vars(CLI::App& app, Action& action) {
+  auto o = std::make_shared<VarsOpts>();
+  auto* cmd = app.add_subcommand(
+      "vars",
+      "Show effective variable values for one host at one Kubespray tag, with provenance\n"
+      "(role defaults, inventory layers, facts, role vars). Without NAMEs: the variables the\n"
+      "inventory sets and every default that depends on them.\n"
+      "Examples:\n"
+      "  kubespray-migrate vars -i inventory/mycluster --kubespray ~/kubespray --tag v2.20.0\n"
+      "  kubespray-migrate vars -i inventory/mycluster --tag v2.27.0 --host node2 etcd_member_name\n"
+      "  kubespray-migrate vars -i inventory/mycluster --tag v2.19.0 --format json calico_pool_blocksize");
+  cmd->add_option("-i,--inventory", o->sources,
+                  "hosts file or folder (repeatable; default: ANSIBLE_INVENTORY, else the "
+                  "`inventory` of ansible.cfg)");
+  cmd->add_option("--kubespray", o->kubespray,
+                  "Kubespray clone or checkout (default: $KUBESPRAY_DIR, else the current folder)");
+  cmd->add_option("--tag", o->tag, "the Kubespray release tag (or any revision)")->required();
+  cmd->add_option("--host", o->host,
+                  "inventory host (default: the first of kube_control_plane, else the first host)");
+  cmd->add_option("--role", o->roles,
+                  "role scope, as a play's roles: list (repeatable, e.g. network_plugin/calico); "
+                  "default: the global view");
+  cmd->add_option("--facts", o->facts,
+                  "Ansible jsonfile fact cache folder (one JSON file per host); without it, facts "
+                  "are unknown");
+  cmd->add_option("--format", o->format, "text or json")->capture_default_str();
+  cmd->add_option("NAME", o->names, "variables to show");
+  cmd->callback([o, &action] { action = [o]() { return run_vars(*o); }; });
+}
+
+}  // namespace ksm::cli
