@@ -3,18 +3,22 @@
 `kubespray-migrate vars`, and the comparison.
 
   names   TREE ROLE...                     variable names the roles define
-  ansible TREE INVENTORY OUT ROLE...       one ansible-playbook run: every name
-                                           of the roles, every host, as JSON
-  compare ANSIBLE.json OURS_DIR TAG        per-tag figures; exit 1 on a
+  ansible TREE INVENTORY FACTS OUT ROLE... one ansible-playbook run: every name
+                                           of the roles, every host, as JSON;
+                                           FACTS: a jsonfile fact cache folder
+                                           ("-" for none)
+  compare ANSIBLE.json OURS_DIR TAG [LABEL]  per-tag figures; exit 1 on a
                                            disagreement on a known value
 
 The Ansible run loads the roles as Kubespray's plays do (a play with
 `roles:`, so role defaults and role vars/main are in scope exactly as
-Ansible puts them there), without facts, and dumps
+Ansible puts them there), without gathering facts (a jsonfile fact cache
+may supply them, as --facts does for us), and dumps
 `lookup('vars', name)` for every name in one looped debug task.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -103,12 +107,17 @@ host_key_checking = False
 stdout_callback = json
 retry_files_enabled = False
 gathering = explicit
-fact_caching = memory
 forks = 4
+{facts}"""
+
+FACTS_CFG = """\
+fact_caching = jsonfile
+fact_caching_connection = {dir}
+fact_caching_timeout = 0
 """
 
 
-def run_ansible(tree, inventory, out, roles):
+def run_ansible(tree, inventory, facts, out, roles):
     names = role_names(tree, roles)
     work = os.path.dirname(os.path.abspath(out))
     play = os.path.join(work, "oracle_play.yml")
@@ -119,8 +128,15 @@ def run_ansible(tree, inventory, out, roles):
     os.makedirs(os.path.join(work, "lookup_plugins"), exist_ok=True)
     with open(os.path.join(work, "lookup_plugins", "ksm_vars_each.py"), "w") as f:
         f.write(LOOKUP_PLUGIN)
+    facts_cfg = "fact_caching = memory\n"
+    if facts != "-":
+        # a copy: Ansible may write to its cache
+        cache = os.path.join(work, "oracle_facts")
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.copytree(facts, cache)
+        facts_cfg = FACTS_CFG.format(dir=cache)
     with open(cfg, "w") as f:
-        f.write(CFG.format(tree=os.path.abspath(tree)))
+        f.write(CFG.format(tree=os.path.abspath(tree), facts=facts_cfg))
     with open(namesfile, "w") as f:
         json.dump({"ksm_names": names}, f)
     env = dict(os.environ, ANSIBLE_CONFIG=cfg, ANSIBLE_STDOUT_CALLBACK="json",
@@ -156,7 +172,7 @@ def oracle_limit(err):
     return "No filter named" in err or "No test named" in err or "could not be found" in err
 
 
-def compare(ansible_json, ours_dir, tag):
+def compare(ansible_json, ours_dir, tag, label=""):
     with open(ansible_json) as f:
         ans = json.load(f)
     names = ans["names"]
@@ -198,7 +214,7 @@ def compare(ansible_json, ours_dir, tag):
     share = 100.0 * known / total if total else 0.0
     kd_share = 100.0 * kd_known / kd_total if kd_total else 0.0
     agreement = 100.0 * agree / known if known else 100.0
-    print(f"{tag}: {len(names)} names x {len(ans['hosts'])} hosts = {total} values; "
+    print(f"{tag}{label}: {len(names)} names x {len(ans['hosts'])} hosts = {total} values; "
           f"known {known} ({share:.1f}%), kubespray-defaults known {kd_known}/{kd_total} "
           f"({kd_share:.1f}%); agreement on known {agree}/{known} ({agreement:.1f}%)")
     for host, name, exp, got in mismatches[:40]:
@@ -235,10 +251,10 @@ def main(argv):
             print(n)
         return 0
     if cmd == "ansible":
-        run_ansible(argv[2], argv[3], argv[4], argv[5:])
+        run_ansible(argv[2], argv[3], argv[4], argv[5], argv[6:])
         return 0
     if cmd == "compare":
-        return compare(argv[2], argv[3], argv[4])
+        return compare(argv[2], argv[3], argv[4], argv[5] if len(argv) > 5 else "")
     sys.stderr.write(__doc__)
     return 2
 
