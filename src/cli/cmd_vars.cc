@@ -33,6 +33,8 @@ struct VarsOpts {
   std::string facts;
   std::string format = "text";
   std::vector<std::string> names;
+  bool all_hosts = false;
+  bool all_names = false;
 };
 
 Result<std::unique_ptr<Source>> open_kubespray_tree(const std::optional<std::string>& path,
@@ -105,8 +107,8 @@ std::string text_entry(const std::string& name, const vars::Resolved& r, FILE* o
 }
 
 int run_vars(const VarsOpts& o) {
-  if (o.format != "text" && o.format != "json") {
-    print_error(Error("--format: expected text or json, got '" + o.format + "'"));
+  if (o.format != "text" && o.format != "json" && o.format != "summary") {
+    print_error(Error("--format: expected text, json or summary, got '" + o.format + "'"));
     return kExitError;
   }
   auto sources = inventory_sources(o.sources);
@@ -160,53 +162,86 @@ int run_vars(const VarsOpts& o) {
     print_error(resolver.error());
     return kExitError;
   }
-  std::string host = o.host;
-  if (host.empty()) {
+  std::vector<std::string> hosts;
+  if (o.all_hosts) {
+    for (const auto& h : inv->hosts()) hosts.push_back(h.name);
+  } else if (!o.host.empty()) {
+    hosts.push_back(o.host);
+  } else {
     auto d = (*resolver)->default_host();
     if (!d) {
       print_error(Error("the inventory has no hosts"));
       return kExitError;
     }
-    host = *d;
+    hosts.push_back(*d);
   }
-  auto view = (*resolver)->host(host);
-  if (!view) {
-    print_error(view.error());
-    return kExitError;
-  }
-  vars::HostView& h = **view;
+  std::string scope = o.roles.empty() ? std::string("global view") : "roles: " + [&] {
+    std::string s;
+    for (const auto& r : o.roles) s += (s.empty() ? "" : ", ") + r;
+    return s;
+  }();
 
-  std::vector<std::string> names = o.names;
-  if (names.empty()) {
-    names = h.inventory_names();
-    std::set<std::string> seen(names.begin(), names.end());
-    for (const auto& n : h.dependents(names))
-      if (seen.insert(n).second) names.push_back(n);
-  }
-
-  std::string out;
-  if (o.format == "json") {
-    Map vars;
-    for (const auto& n : names) vars.set(n, json_entry(h.resolve(n)));
-    Map doc;
-    doc.set("tag", Value(o.tag));
-    doc.set("host", Value(host));
+  // One host at a time, written as it is done (--all-hosts on a large
+  // inventory keeps one host's values in memory, not all of them).
+  bool json = o.format == "json";
+  if (json && o.all_hosts) {
     List roles(o.roles.begin(), o.roles.end());
-    doc.set("roles", Value(std::move(roles)));
-    doc.set("variables", Value(std::move(vars)));
-    out = to_json(Value(std::move(doc))) + "\n";
-  } else {
-    out = paint(stdout, "1", "Effective variables") + " of " + host + " at " + o.tag + " (" +
-          (*src)->label() + "), " +
-          (o.roles.empty() ? std::string("global view") : "roles: " + [&] {
-            std::string s;
-            for (const auto& r : o.roles) s += (s.empty() ? "" : ", ") + r;
-            return s;
-          }()) +
-          "\n\n";
-    for (const auto& n : names) out += text_entry(n, h.resolve(n), stdout);
+    std::string head = "{\"tag\": " + json_quote(o.tag) + ", \"roles\": " +
+                       to_json(Value(std::move(roles)), JsonStyle{true, 0}) + ", \"hosts\": {";
+    std::fwrite(head.data(), 1, head.size(), stdout);
   }
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    const std::string& host = hosts[i];
+    auto view = (*resolver)->host(host);
+    if (!view) {
+      print_error(view.error());
+      return kExitError;
+    }
+    vars::HostView& h = **view;
+    std::vector<std::string> names = o.names;
+    if (o.all_names) {
+      names = (*resolver)->roles().names();
+    } else if (names.empty()) {
+      names = h.inventory_names();
+      std::set<std::string> seen(names.begin(), names.end());
+      for (const auto& n : h.dependents(names))
+        if (seen.insert(n).second) names.push_back(n);
+    }
+    std::string out;
+    if (o.format == "summary") {
+      size_t known = 0, undefined = 0;
+      for (const auto& n : names) {
+        auto r = h.resolve(n);
+        known += r.known();
+        undefined += !r.defined;
+      }
+      out = host + ": " + std::to_string(names.size()) + " variables, " + std::to_string(known) +
+            " known, " + std::to_string(names.size() - known - undefined) + " unknown, " +
+            std::to_string(undefined) + " undefined\n";
+    } else if (json) {
+      Map vars;
+      for (const auto& n : names) vars.set(n, json_entry(h.resolve(n)));
+      if (o.all_hosts) {
+        out = (i ? ", " : "") + json_quote(host) + ": " +
+              to_json(Value(Map{{"variables", Value(std::move(vars))}}), JsonStyle{true, 0});
+      } else {
+        Map doc;
+        doc.set("tag", Value(o.tag));
+        doc.set("host", Value(host));
+        List roles(o.roles.begin(), o.roles.end());
+        doc.set("roles", Value(std::move(roles)));
+        doc.set("variables", Value(std::move(vars)));
+        out = to_json(Value(std::move(doc))) + "\n";
+      }
+    } else {
+      out = (i ? "\n" : "") + paint(stdout, "1", "Effective variables") + " of " + host + " at " +
+            o.tag + " (" + (*src)->label() + "), " + scope + "\n\n";
+      for (const auto& n : names) out += text_entry(n, h.resolve(n), stdout);
+    }
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    (*resolver)->release(host);
+  }
+  if (json && o.all_hosts) std::fputs("}}\n", stdout);
   return std::fflush(stdout) == 0 ? kExitClean : kExitError;
 }
 
@@ -225,20 +260,33 @@ void add_vars(CLI::App& app, Action& action) {
       "  kubespray-migrate vars -i inventory/mycluster --tag v2.19.0 --format json calico_pool_blocksize");
   cmd->add_option("-i,--inventory", o->sources,
                   "hosts file or folder (repeatable; default: ANSIBLE_INVENTORY, else the "
-                  "`inventory` of ansible.cfg)");
+                  "`inventory` of ansible.cfg)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--kubespray", o->kubespray,
                   "Kubespray clone or checkout (default: $KUBESPRAY_DIR, else the current folder)");
   cmd->add_option("--tag", o->tag, "the Kubespray release tag (or any revision)")->required();
-  cmd->add_option("--host", o->host,
+  auto* host_opt = cmd->add_option("--host", o->host,
                   "inventory host (default: the first of kube_control_plane, else the first host)");
+  auto* all_hosts = cmd->add_flag("--all-hosts", o->all_hosts,
+                                  "every host of the inventory (JSON: {\"hosts\": {NAME: ...}})");
+  auto* all_names = cmd->add_flag("--all", o->all_names,
+                                  "every variable the roles define, not only those the inventory "
+                                  "touches");
   cmd->add_option("--role", o->roles,
                   "role scope, as a play's roles: list (repeatable, e.g. network_plugin/calico); "
-                  "default: the global view");
+                  "default: the global view")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--facts", o->facts,
                   "Ansible jsonfile fact cache folder (one JSON file per host); without it, facts "
                   "are unknown");
-  cmd->add_option("--format", o->format, "text or json")->capture_default_str();
-  cmd->add_option("NAME", o->names, "variables to show");
+  cmd->add_option("--format", o->format,
+                  "text, json, or summary (per host: how many values are known)")
+      ->capture_default_str();
+  auto* names = cmd->add_option("NAME", o->names, "variables to show");
+  all_names->excludes(names);
+  all_hosts->excludes(host_opt);
   cmd->callback([o, &action] { action = [o]() { return run_vars(*o); }; });
 }
 

@@ -266,8 +266,24 @@ Value HostView::template_string(const std::string& s) {
   return v;
 }
 
+namespace {
+bool has_template(const Value& v) {
+  if (v.is_string()) return jinja::is_possibly_template(v.as_string());
+  if (v.is_list()) {
+    for (const auto& e : v.as_list())
+      if (has_template(e)) return true;
+  } else if (v.is_map()) {
+    for (const auto& [k, e] : v.as_map())
+      if (has_template(e)) return true;
+  }
+  return false;
+}
+}  // namespace
+
 Value HostView::template_tree(const Value& v) {
   if (v.is_string()) return template_string(v.as_string());
+  // Containers without templates (checksum tables...) are shared, not rebuilt.
+  if ((v.is_list() || v.is_map()) && !has_template(v)) return v;
   if (v.is_list()) {
     List out;
     out.reserve(v.as_list().size());
@@ -423,6 +439,8 @@ Result<HostView*> Resolver::host(std::string_view name) {
   if (!slot) slot.reset(new HostView(*this, *ix, HostView::Mode::Full));
   return slot.get();
 }
+
+void Resolver::release(std::string_view host) { views_.erase(std::string(host)); }
 
 HostView& Resolver::defaults_only() {
   if (!defaults_view_) defaults_view_.reset(new HostView(*this, std::nullopt, HostView::Mode::Full));

@@ -160,6 +160,9 @@ class Resolver {
 
   // The view of an inventory host; Error when there is no such host.
   Result<HostView*> host(std::string_view name);
+  // Forgets a host's memoized values (a HostView* for it is then invalid);
+  // for walks over large inventories.
+  void release(std::string_view host);
   // The tag's defaults with no inventory and no host.
   HostView& defaults_only();
   // The host `vars` shows by default: the first host of

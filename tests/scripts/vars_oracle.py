@@ -7,6 +7,9 @@
                                            of the roles, every host, as JSON;
                                            FACTS: a jsonfile fact cache folder
                                            ("-" for none)
+  roles   TREE                             every role of the tree
+  bench   TREE INVENTORY OUT               the benchmark's Ansible side: every
+                                           role, every name, counts only
   compare ANSIBLE.json OURS_DIR TAG [LABEL]  per-tag figures; exit 1 on a
                                            disagreement on a known value
 
@@ -75,7 +78,7 @@ PLAYBOOK = """\
   tasks:
     - name: ksm_dump
       debug:
-        msg: "V{{{{ lookup('ksm_vars_each', *ksm_names) | to_json }}}}"
+        msg: "V{{{{ lookup('ksm_vars_each', *ksm_names, summary=ksm_summary | default(false)) | to_json }}}}"
 """
 
 # lookup('vars', name) for every name, one at a time: Ansible's own `vars`
@@ -87,7 +90,7 @@ from ansible.plugins.loader import lookup_loader
 
 
 class LookupModule(LookupBase):
-    def run(self, terms, variables=None, **kwargs):
+    def run(self, terms, variables=None, summary=False, **kwargs):
         inner = lookup_loader.get('vars', loader=self._loader, templar=self._templar)
         out = {}
         for term in terms:
@@ -95,6 +98,9 @@ class LookupModule(LookupBase):
                 out[term] = {'ok': True, 'value': inner.run([term], variables)[0]}
             except Exception as e:  # noqa: BLE001 - every failure is a result here
                 out[term] = {'ok': False, 'error': '%s: %s' % (type(e).__name__, e)}
+        if summary:  # the benchmark: every value computed, only counts printed
+            ok = sum(1 for r in out.values() if r['ok'])
+            return [{'ok': ok, 'failed': len(out) - ok}]
         return [out]
 """
 
@@ -117,7 +123,20 @@ fact_caching_timeout = 0
 """
 
 
-def run_ansible(tree, inventory, facts, out, roles):
+def all_roles(tree):
+    """Every role of the tree (a folder under roles/ with defaults/ or vars/),
+    kubespray-defaults first, as KubesprayTree lists them."""
+    out = []
+    base = os.path.join(tree, "roles")
+    for root, dirs, files in os.walk(base):
+        dirs.sort()
+        if os.path.isdir(os.path.join(root, "defaults")) or os.path.isdir(os.path.join(root, "vars")):
+            out.append(os.path.relpath(root, base))
+    out.sort(key=lambda r: (r not in ("kubespray-defaults", "kubespray_defaults"), r))
+    return out
+
+
+def run_ansible(tree, inventory, facts, out, roles, summary=False):
     names = role_names(tree, roles)
     work = os.path.dirname(os.path.abspath(out))
     play = os.path.join(work, "oracle_play.yml")
@@ -138,7 +157,7 @@ def run_ansible(tree, inventory, facts, out, roles):
     with open(cfg, "w") as f:
         f.write(CFG.format(tree=os.path.abspath(tree), facts=facts_cfg))
     with open(namesfile, "w") as f:
-        json.dump({"ksm_names": names}, f)
+        json.dump({"ksm_names": names, "ksm_summary": summary}, f)
     env = dict(os.environ, ANSIBLE_CONFIG=cfg, ANSIBLE_STDOUT_CALLBACK="json",
                ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="0",
                ANSIBLE_INVENTORY_UNPARSED_WARNING="0")
@@ -161,6 +180,12 @@ def run_ansible(tree, inventory, facts, out, roles):
                     sys.stderr.write("ansible failed on %s: %s\n" % (host, str(msg)[:2000]))
                     sys.exit(2)
                 result[host] = json.loads(msg[1:])
+    if summary:
+        with open(out, "w") as f:
+            json.dump({"names": len(names), "hosts": len(result),
+                       "ok": sum(r["ok"] for r in result.values()),
+                       "failed": sum(r["failed"] for r in result.values())}, f)
+        return
     with open(out, "w") as f:
         json.dump({"names": names, "hosts": result}, f, indent=1, sort_keys=True)
 
@@ -252,6 +277,13 @@ def main(argv):
         return 0
     if cmd == "ansible":
         run_ansible(argv[2], argv[3], argv[4], argv[5], argv[6:])
+        return 0
+    if cmd == "roles":
+        for r in all_roles(argv[2]):
+            print(r)
+        return 0
+    if cmd == "bench":
+        run_ansible(argv[2], argv[3], "-", argv[4], all_roles(argv[2]), summary=True)
         return 0
     if cmd == "compare":
         return compare(argv[2], argv[3], argv[4], argv[5] if len(argv) > 5 else "")
