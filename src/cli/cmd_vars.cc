@@ -19,6 +19,7 @@
 #include "sources/kubespray_tree.h"
 #include "sources/source.h"
 #include "vars/resolver.h"
+#include "vars/runtime.h"
 
 namespace ksm::cli {
 
@@ -134,6 +135,7 @@ int run_vars(const VarsOpts& o) {
   }
   vars::ResolverOptions ropts;
   ropts.roles = o.roles;
+  ropts.runtime_names = vars::runtime_names(**src);
   if (!o.facts.empty()) {
     auto facts = vars::load_fact_cache(o.facts);
     if (!facts) {

@@ -245,6 +245,12 @@ std::optional<HostView::Found> HostView::find(std::string_view name) const {
                               Location{files->front(), 0, 0}},
                    true};
     }
+  if (full) {
+    auto rt = r_.opts_.runtime_names.find(std::string(name));
+    if (rt != r_.opts_.runtime_names.end())
+      return Found{Value::unknown(std::string(name) + " is set at run time (" + rt->second.str() + ")"),
+                   Provenance{LayerKind::Magic, "set at run time", "", rt->second}, true};
+  }
   if (!facts_ && (name == "ansible_facts" || is_fact_name(name)))
     return unknown("fact " + std::string(name) + " is gathered at run time (pass --facts DIR)", "fact");
   return std::nullopt;
@@ -497,6 +503,9 @@ const Value& Resolver::hostvars_value() {
           if (!m.contains(fn))
             m.set(fn, Value::unknown("fact " + fn + " of " + v.host_ + " is gathered at run time (pass --facts DIR)"));
       }
+      for (const auto& [rn, where] : opts_.runtime_names)
+        if (!m.contains(rn))
+          m.set(rn, Value::unknown(rn + " of " + v.host_ + " is set at run time (" + where.str() + ")"));
       for (const char* n : {"inventory_hostname", "inventory_hostname_short", "group_names", "groups"})
         if (auto f = v.find(n)) m.set(n, f->raw);
       all.set(v.host_, Value(std::move(m)));

@@ -18,8 +18,11 @@
 //   - `omit` (a per-run placeholder that drops a module argument)
 //   - names two roles define differently, in the global view (layers.h)
 //   - vault-encrypted values (never decrypted; their raw Value is kept)
-// Variables that tasks set at run time (set_fact, register) are not
-// modelled: they are undefined here, as in a play that has not run them.
+// Variables that tasks set at run time (set_fact, register) are Unknown
+// when no layer defines them and the caller listed them
+// (ResolverOptions::runtime_names, from a tree with tasks); otherwise
+// undefined, as in a play that has not run those tasks. A layer's value
+// for such a name is shown as the layer's (a task may still override it).
 //
 // Magic variables: inventory_hostname(_short), group_names, groups (all
 // groups, `all` and `ungrouped` included), hostvars (every host's
@@ -90,6 +93,9 @@ struct ResolverOptions {
   // them from curated data (schemas/sticky.yml `implicit`), e.g.
   // calico_pool_blocksize = "{{ kube_network_node_prefix }}" before v2.20.
   std::unordered_map<std::string, Definition> implicit_defaults;
+  // Names tasks set at run time (runtime.h), with where: when no layer
+  // defines one it is Unknown rather than undefined, in hostvars too.
+  std::unordered_map<std::string, Location> runtime_names;
   // Ansible fact caches, per inventory hostname (load_fact_cache).
   std::unordered_map<std::string, Map> facts;
 };
