@@ -107,11 +107,6 @@ Provenance magic(std::string what) {
   return Provenance{LayerKind::Magic, "magic variable" + (what.empty() ? "" : " (" + what + ")"), "", {}};
 }
 
-const std::regex& single_var_re() {
-  static const std::regex re(R"(^\{\{\s*(\w*)\s*\}\}$)");
-  return re;
-}
-
 void collect_strings(const Value& v, std::vector<const std::string*>& out) {
   if (v.is_string()) {
     out.push_back(&v.as_string());
@@ -257,19 +252,7 @@ std::optional<HostView::Found> HostView::find(std::string_view name) const {
 }
 
 Value HostView::template_string(const std::string& s) {
-  Value v = jinja::template_value(Value(s), *this);
-  // Ansible's Templar.template returns a lone "{{ name }}" as is only when
-  // the *raw* value of name is a bool or number; when the raw value is a
-  // template that renders to a number, the result is its text.
-  if (s.size() < 200 && (v.is_int() || v.is_float() || v.is_null())) {
-    std::smatch m;
-    if (std::regex_match(s, m, single_var_re())) {
-      auto f = find(m[1].str());
-      if (f && !(f->raw.is_bool() || f->raw.is_number() || f->raw.is_null()))
-        return v.is_null() ? Value("") : Value(to_python_str(v));
-    }
-  }
-  return v;
+  return jinja::template_value(Value(s), *this);
 }
 
 namespace {
@@ -353,6 +336,11 @@ Value HostView::lookup(std::string_view name) {
   Resolved r = resolve(name);
   if (!r.defined || jinja::is_undefined_error(r.value)) return Value::undefined();
   return r.value;
+}
+
+Value HostView::lookup_raw(std::string_view name) {
+  auto f = find(name);
+  return f ? f->raw : Value::undefined();
 }
 
 std::vector<std::string> HostView::inventory_names() const {

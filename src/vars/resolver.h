@@ -115,6 +115,9 @@ class HostView : public jinja::Context {
   // jinja::Context: the templated value, Undefined when undefined or when
   // its own template hits an undefined variable (Ansible's lazy undefined).
   Value lookup(std::string_view name) override;
+  // jinja::Context: the winning definition's untemplated value (Ansible's
+  // lone "{{ name }}" shortcut keeps a raw bool or number as it is).
+  Value lookup_raw(std::string_view name) override;
 
   // The host's name; empty for the defaults-only view.
   const std::string& host() const { return host_; }
