@@ -45,6 +45,18 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
+// One host's effective values as a Jinja context (sticky `when`, implicit
+// values, advisory conditions).
+class ViewContext : public jinja::Context {
+ public:
+  ViewContext(EffectiveView& view, const std::string& host) : view_(view), host_(host) {}
+  Value lookup(std::string_view n) override { return view_.get(host_, std::string(n)).value; }
+
+ private:
+  EffectiveView& view_;
+  const std::string& host_;
+};
+
 class HopRun {
  public:
   HopRun(Workspace& ws, std::string& hosts_file, const HopInput& in)
@@ -335,12 +347,7 @@ class HopRun {
       if (imp->value.is_string() && jinja::is_possibly_template(imp->value.as_string())) {
         auto t = jinja::parse_template(imp->value.as_string(), "implicit " + s.variable);
         if (!t) return Value::unknown(t.error().message);
-        struct Ctx : jinja::Context {
-          EffectiveView& v;
-          const std::string& h;
-          Ctx(EffectiveView& view_, const std::string& host_) : v(view_), h(host_) {}
-          Value lookup(std::string_view n) override { return v.get(h, std::string(n)).value; }
-        } ctx(view, host);
+        ViewContext ctx(view, host);
         return jinja::template_value(imp->value, ctx);
       }
       return imp->value;
@@ -352,12 +359,7 @@ class HopRun {
     if (s.when.empty()) return true;
     auto expr = jinja::parse_expression(s.when, "sticky " + s.variable);
     if (!expr) return true;
-    struct Ctx : jinja::Context {
-      EffectiveView& v;
-      const std::string& h;
-      Ctx(EffectiveView& view_, const std::string& host_) : v(view_), h(host_) {}
-      Value lookup(std::string_view n) override { return v.get(h, std::string(n)).value; }
-    } ctx(view, host);
+    ViewContext ctx(view, host);
     Value r = jinja::render(*expr, ctx);
     if (r.is_bool()) return r.as_bool();
     return true;  // unknown: check it
@@ -486,12 +488,7 @@ class HopRun {
       if (!a->condition.empty() && !probe.empty()) {
         auto expr = jinja::parse_expression(a->condition, a->id);
         if (expr) {
-          struct Ctx : jinja::Context {
-            EffectiveView& v;
-            const std::string& h;
-            Ctx(EffectiveView& view_, const std::string& host_) : v(view_), h(host_) {}
-            Value lookup(std::string_view n) override { return v.get(h, std::string(n)).value; }
-          } ctx(*eff_after, probe);
+          ViewContext ctx(*eff_after, probe);
           Value r = jinja::render(*expr, ctx);
           if (r.is_bool()) applies = r.as_bool();
         }

@@ -79,8 +79,7 @@ struct Walked {
   Map item;  // `name` and the fields of the item walked
 };
 
-void walk(const Value& v, const std::vector<Seg>& segs, size_t i, Map item, jinja::Context& ctx,
-          std::vector<Walked>& out) {
+void walk(const Value& v, const std::vector<Seg>& segs, size_t i, Map item, std::vector<Walked>& out) {
   if (i == segs.size()) {
     out.push_back({v, std::move(item)});
     return;
@@ -93,20 +92,20 @@ void walk(const Value& v, const std::vector<Seg>& segs, size_t i, Map item, jinj
   };
   switch (s.kind) {
     case Seg::Key:
-      if (const Value* n = v.get(s.text)) walk(*n, segs, i + 1, item, ctx, out);
+      if (const Value* n = v.get(s.text)) walk(*n, segs, i + 1, item, out);
       return;
     case Seg::Placeholder:
       if (!v.is_map()) return;
       for (const auto& [k, x] : v.as_map()) {
         Map it = fields(item, x);
         it.set(s.text, Value(k));
-        walk(x, segs, i + 1, std::move(it), ctx, out);
+        walk(x, segs, i + 1, std::move(it), out);
       }
       return;
     case Seg::Append:
     case Seg::Select:
       if (!v.is_list()) return;
-      for (const auto& x : v.as_list()) walk(x, segs, i + 1, fields(item, x), ctx, out);
+      for (const auto& x : v.as_list()) walk(x, segs, i + 1, fields(item, x), out);
       return;
   }
 }
@@ -177,7 +176,7 @@ Result<Map> compute_restructure(const schema::Restructure& rule, const Map& old_
     Value start = root ? *root : Value::undefined();
     std::vector<Walked> items;
     if (!root && !m.value.empty() && from.size() == 1) items.push_back({Value::undefined(), Map{}});
-    else if (root) walk(start, from, 1, Map{}, top, items);
+    else if (root) walk(start, from, 1, Map{}, items);
     auto to = parse_path(m.to);
     bool key_only = !to.empty() && to.back().kind == Seg::Placeholder && plain_name(m.from);
     for (auto& w : items) {
