@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/json.h"
 #include "core/paths.h"
 #include "core/yaml.h"
@@ -72,6 +74,14 @@ Value eval(const std::string& expr, jinja::Context& ctx) {
   auto t = jinja::parse_expression(expr, "mapping");
   if (!t) return Value::unknown("cannot evaluate '" + expr + "': " + t.error().message);
   return jinja::render(*t, ctx);
+}
+
+// True when `expr` reads the variable `name`.
+bool reads(const std::string& expr, const std::string& name) {
+  auto t = jinja::parse_expression(expr, "mapping");
+  if (!t) return false;
+  auto names = jinja::free_names(*t);
+  return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 struct Walked {
@@ -160,10 +170,15 @@ Result<Map> compute_restructure(const schema::Restructure& rule, const Map& old_
   for (const auto& m : rule.mapping) {
     Map empty;
     ItemContext top(empty, bindings, old_vars, view, host);
-    if (plain_name(m.from)) {
-      Value v = m.value.empty() ? (old_vars.find(m.from) ? *old_vars.find(m.from) : Value::undefined())
-                                : eval(m.value, top);
-      bindings.set(m.from, v);
+    // Bind the old variable's value for later placeholders and conditions:
+    // its own value, or the mapping's expression when that expression is a
+    // defaulting of the variable itself (`metallb_pool_name | default(...)`).
+    // A mapping whose value computes something else (the layer2 list's pool
+    // name, from metallb_protocol) must not rebind the old name to it.
+    if (plain_name(m.from) && !bindings.contains(m.from)) {
+      Value v = old_vars.find(m.from) ? *old_vars.find(m.from) : Value::undefined();
+      if (!m.value.empty() && reads(m.value, m.from)) v = eval(m.value, top);
+      if (!v.is_undefined()) bindings.set(m.from, v);
     }
     if (m.to.empty()) {
       std::string root = parse_path(m.from).empty() ? m.from : parse_path(m.from).front().text;
