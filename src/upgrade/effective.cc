@@ -1,6 +1,9 @@
 // EffectiveView over the inventory's per-host layers and a tag's defaults
-// (see effective.h). Role scoping follows the global view: kubespray-defaults
-// wins over other roles' defaults for a name both define.
+// (see effective.h). With a clone, vars::Resolver answers (the engine of the
+// `vars` command: role defaults and vars, inventory layers, magic variables
+// and hostvars, provenance). Offline, a memoized context over versions/
+// defaults and the inventory layers; kubespray-defaults wins over other
+// roles' defaults for a name both define, as in the Resolver's global view.
 #include "upgrade/effective.h"
 
 #include <set>
@@ -10,6 +13,7 @@
 #include "inventory/layers.h"
 #include "jinja/jinja.h"
 #include "sources/kubespray_tree.h"
+#include "vars/resolver.h"
 
 namespace ksm::upgrade {
 
@@ -118,11 +122,38 @@ class View : public EffectiveView {
   std::unordered_map<size_t, HostState> states_;
 };
 
+// A clone at hand: the vars module's Resolver.
+class ResolverView : public EffectiveView {
+ public:
+  ResolverView(std::unique_ptr<vars::Resolver> r, std::string tag) : r_(std::move(r)), tag_(std::move(tag)) {}
+  Effective get(const std::string& host, const std::string& name) override {
+    auto hv = r_->host(host);
+    if (!hv) return {Value::unknown(hv.error().message), ""};
+    vars::Resolved x = (*hv)->resolve(name);
+    if (!x.defined) return {Value::undefined(), ""};
+    Value v = x.value;
+    if (jinja::is_undefined_error(v)) v = Value::undefined();
+    bool role = x.from.kind != vars::LayerKind::Inventory && x.from.kind != vars::LayerKind::Facts &&
+                x.from.kind != vars::LayerKind::Magic && x.from.kind != vars::LayerKind::Implicit;
+    std::string src = x.from.where.file.empty() ? x.from.layer : x.from.where.str();
+    if (role) src += " @ " + tag_;
+    return {std::move(v), std::move(src)};
+  }
+
+ private:
+  std::unique_ptr<vars::Resolver> r_;
+  std::string tag_;
+};
+
 }  // namespace
 
 std::unique_ptr<EffectiveView> make_effective_view(const inventory::Inventory& inv,
                                                    const KubesprayTree* tree,
                                                    const catalog::TagFacts& facts) {
+  if (tree) {
+    auto r = vars::Resolver::create(*tree, &inv, {});
+    if (r) return std::make_unique<ResolverView>(std::move(*r), facts.tag());
+  }
   return std::make_unique<View>(inv, tree, facts);
 }
 

@@ -16,6 +16,7 @@
 #include "upgrade/effective.h"
 #include "upgrade/restructure.h"
 #include "upgrade/ws_inventory.h"
+#include "vars/resolver.h"
 
 namespace ksm::upgrade {
 
@@ -515,7 +516,9 @@ class HopRun {
         if (explained.count(name) || explained.count(now) || restructured_away(name)) continue;
         Value a = eff_before_->get(host, name).value;
         Value b = eff_after->get(host, now).value;
-        if (a.is_unknown() || b.is_unknown() || a == b) continue;
+        // Unknown parts (a lookup, a fact) cannot be compared: not a finding.
+        if (a == b || (!a.is_undefined() && !vars::fully_known(a)) || (!b.is_undefined() && !vars::fully_known(b)))
+          continue;
         note(NoteLevel::Review,
              fmt::format("{} on {} changes from {} to {} and no rule explains it; check the merge",
                          name, host, a.is_vault() ? "(vault)" : to_json(a, {true, 0}),

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <optional>
+#include <string_view>
 
 #include "inventory/loader.h"
 
@@ -16,6 +18,29 @@ constexpr const char* kMarker = "/ksm-ws-";
 void relativize(Location& l, const std::string& root) {
   if (l.file.starts_with(root)) l.file = l.file.substr(root.size());
 }
+// A file with conflict markers left by the merge, read as its "ours" side
+// (the operator's), so that the later steps of a hop can still evaluate the
+// inventory; the markers stay in the produced file for the operator.
+bool has_markers(const std::string& t) { return t.find("\n<<<<<<< ") != std::string::npos || t.starts_with("<<<<<<< "); }
+
+std::string take_ours(const std::string& text) {
+  std::string out;
+  enum { Normal, Ours, Skip } state = Normal;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    size_t end = nl == std::string::npos ? text.size() : nl + 1;
+    std::string_view line(text.data() + pos, end - pos);
+    if (line.starts_with("<<<<<<< ") || line.starts_with("<<<<<<<\n")) state = Ours;
+    else if (state == Ours && (line.starts_with("||||||| ") || line.starts_with("=======")))
+      state = Skip;
+    else if (state != Normal && line.starts_with(">>>>>>> ")) state = Normal;
+    else if (state != Skip) out.append(line);
+    pos = end;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string relative_file(const std::string& file) {
@@ -35,7 +60,16 @@ Result<inventory::Inventory> load_workspace_inventory(const Workspace& ws,
     ~Cleanup() { std::error_code ec; fs::remove_all(d, ec); }
   } cleanup{dir};
   fs::remove(dir);  // write_to wants a missing or empty folder
-  if (auto s = ws.write_to(dir); !s) return s.error();
+  const Workspace* src = &ws;
+  std::optional<Workspace> resolved;
+  for (const auto& rel : ws.files()) {
+    const std::string* t = ws.text(rel);
+    if (!t || !has_markers(*t)) continue;
+    if (!resolved) resolved.emplace(ws);
+    resolved->put(rel, take_ours(*t));
+    src = &*resolved;
+  }
+  if (auto s = src->write_to(dir); !s) return s.error();
   auto inv = inventory::load_inventory({(dir / hosts_file).string()});
   if (!inv) {
     Error e = inv.error();
@@ -47,8 +81,15 @@ Result<inventory::Inventory> load_workspace_inventory(const Workspace& ws,
     for (auto& [k, l] : f.where) relativize(l, root);
   for (size_t i = 0; i < inv->groups().size(); ++i)
     for (auto& [k, l] : inv->group_at(i).var_where) relativize(l, root);
-  for (size_t i = 0; i < inv->hosts().size(); ++i)
+  // Where a host was declared gives Ansible's inventory_dir/inventory_file:
+  // the operator's folder, not the temporary copy (credentials_dir is
+  // "{{ inventory_dir }}/credentials").
+  fs::path home = fs::absolute(ws.root()).lexically_normal();
+  for (size_t i = 0; i < inv->hosts().size(); ++i) {
     for (auto& [k, l] : inv->host_at(i).var_where) relativize(l, root);
+    for (auto& d : inv->host_at(i).declared)
+      if (d.file.starts_with(root)) d.file = (home / d.file.substr(root.size())).string();
+  }
   for (auto& f : inv->vars_files)
     if (f.path.starts_with(root)) f.path = f.path.substr(root.size());
   for (auto& f : inv->files)
