@@ -21,6 +21,7 @@ struct UpgradeArgs {
   bool in_place = false, diff = false, offline = false, bump = false;
   std::string format = "text";
   std::string backup_suffix = ".orig";
+  std::string hosts_format = "keep";
   std::vector<std::string> schemas;
 };
 
@@ -33,6 +34,12 @@ int run(const UpgradeArgs& a) {
   o.offline = a.offline;
   for (const auto& s : a.schemas) o.schema_dirs.emplace_back(s);
   o.hop.bump_kube_version = a.bump;
+  auto hf = upgrade::parse_hosts_format(a.hosts_format);
+  if (!hf) {
+    print_error(hf.error());
+    return kExitError;
+  }
+  o.hosts_format = *hf;
   if (::isatty(STDERR_FILENO)) o.progress = [](const std::string& s) { std::fprintf(stderr, "%s\n", s.c_str()); };
   auto r = upgrade::run_upgrade(o);
   if (!r) {
@@ -92,6 +99,10 @@ void add_upgrade(CLI::App& app, Action& action) {
   sub->add_option("--backup-suffix", a->backup_suffix, "suffix of the backups --in-place keeps")->capture_default_str();
   sub->add_flag("--offline", a->offline, "use versions/ and schemas/ only, even if a clone is around");
   sub->add_flag("--bump-kube-version", a->bump, "replace a kube_version the target cannot install by its default");
+  sub->add_option("--hosts-format", a->hosts_format,
+                  "convert the hosts file after the last hop (group membership and etcd order kept)")
+      ->check(CLI::IsMember({"keep", "ini", "yaml"}))
+      ->capture_default_str();
   sub->add_option("--schemas", a->schemas, "extra rule folders (operator's own schemas)");
   sub->add_option("--format", a->format, "report format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
   sub->callback([a, &action] { action = [a] { return run(*a); }; });

@@ -12,6 +12,7 @@
 #include "schema/plan.h"
 #include "schema/schema.h"
 #include "sources/source.h"
+#include "upgrade/ansible_cfg.h"
 #include "upgrade/state.h"
 #include "upgrade/ws_inventory.h"
 
@@ -184,7 +185,14 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
     Hop h{from, opts.to, {}, {}, start_notes};
     h.notes.push_back({NoteLevel::Info, "the inventory is already at " + opts.to, ""});
     report.hops.push_back(std::move(h));
-  } else {
+  }
+  if (repo && !stops->empty()) {
+    if (auto s = merge_ansible_cfg(*repo, from, opts.to, result.workspace, report.hops.back()); !s)
+      return s.error().context("ansible.cfg");
+  }
+  if (auto s = convert_hosts(result.workspace, result.hosts_file, opts.hosts_format, *prev, report.hops.back()); !s)
+    return s.error();
+  if (!stops->empty()) {
     result.workspace.put(kStateFile, render_state(State{opts.to, today(), KSM_VERSION}));
   }
   return result;

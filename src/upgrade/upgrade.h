@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "upgrade/hop.h"
+#include "upgrade/hosts_format.h"
 #include "upgrade/report.h"
 #include "upgrade/workspace.h"
 
@@ -25,6 +26,7 @@ struct UpgradeOptions {
   bool offline = false;                   // never look for a clone
   std::vector<std::filesystem::path> schema_dirs;  // --schemas
   HopOptions hop;
+  HostsFormat hosts_format = HostsFormat::Keep;  // --hosts-format: converted after the last hop
   // Progress lines ("hop 2/5: v2.16.0 -> v2.17.1"), e.g. to stderr on a terminal.
   std::function<void(const std::string&)> progress;
 };

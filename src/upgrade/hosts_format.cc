@@ -1,0 +1,146 @@
+// Hosts-file conversion inside upgrade (see hosts_format.h).
+#include "upgrade/hosts_format.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "inventory/convert.h"
+#include "inventory/layers.h"
+#include "merge/yaml_edit.h"
+#include "upgrade/ws_inventory.h"
+
+namespace ksm::upgrade {
+
+namespace {
+
+bool is_yaml_name(const std::string& rel) { return rel.ends_with(".yaml") || rel.ends_with(".yml"); }
+
+std::vector<std::string> members(const inventory::Inventory& inv, const std::string& group) {
+  std::vector<std::string> out;
+  auto g = inv.group_index(group);
+  if (!g) return out;
+  for (size_t h : inv.group_hosts(*g)) out.push_back(inv.hosts()[h].name);
+  return out;
+}
+
+// The new hosts file's name: the target sample's own when it has this
+// format, else the conventional one.
+std::string new_name(const std::string& old, HostsFormat to, const Release& target) {
+  std::string sample = target.facts.sample_hosts_file();
+  fs::path dir = fs::path(old).parent_path();
+  std::string base;
+  if (to == HostsFormat::Ini) base = !sample.empty() && sample.ends_with(".ini") ? sample : "inventory.ini";
+  else base = !sample.empty() && is_yaml_name(sample) ? sample : "hosts.yaml";
+  base = fs::path(base).filename().string();
+  return dir.empty() ? base : (dir / base).string();
+}
+
+Change make_change(std::string kind, std::string file, int line, std::string variable, Value old_v, Value new_v,
+                   std::string reason, std::string source) {
+  Change c;
+  c.kind = std::move(kind);
+  c.file = std::move(file);
+  c.line = line;
+  c.variable = std::move(variable);
+  c.old_value = std::move(old_v);
+  c.new_value = std::move(new_v);
+  c.reason = std::move(reason);
+  c.source = std::move(source);
+  return c;
+}
+
+}  // namespace
+
+Result<HostsFormat> parse_hosts_format(const std::string& s) {
+  if (s.empty() || s == "keep") return HostsFormat::Keep;
+  if (s == "ini") return HostsFormat::Ini;
+  if (s == "yaml" || s == "yml") return HostsFormat::Yaml;
+  return Error("--hosts-format must be ini, yaml or keep, not '" + s + "'");
+}
+
+Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, const Release& target, Hop& hop) {
+  if (to == HostsFormat::Keep) return {};
+  bool yaml_now = is_yaml_name(hosts_file);
+  if ((to == HostsFormat::Yaml) == yaml_now) return {};
+
+  auto before = load_workspace_inventory(ws, hosts_file);
+  if (!before) return before.error();
+  auto conv = inventory::convert_hosts_file(*before, to == HostsFormat::Ini ? inventory::ConvertTo::Ini
+                                                                          : inventory::ConvertTo::Yaml);
+  if (!conv) return conv.error().context("converting " + hosts_file);
+
+  std::string dest = new_name(hosts_file, to, target);
+  if (dest != hosts_file && ws.exists(dest))
+    return Error(fmt::format("cannot convert {} to {}: {} exists already", hosts_file, dest, dest));
+  std::string old = hosts_file;
+  ws.remove(old);
+  ws.put(dest, conv->text);
+  hosts_file = dest;
+  hop.changes.push_back(make_change(
+      "convert", dest, 0, "", Value(old), Value(dest),
+      fmt::format("hosts file converted to {} (--hosts-format); same hosts, groups and variables for Ansible",
+                  to == HostsFormat::Ini ? "INI" : "YAML"),
+      "kubespray-migrate convert"));
+  for (const auto& o : conv->omitted) hop.notes.push_back({NoteLevel::Info, dest + ": " + o, ""});
+
+  auto after = load_workspace_inventory(ws, hosts_file);
+  if (!after) return after.error().context("the converted hosts file");
+
+  // Group membership must be what it was (groups the converter leaves to
+  // Kubespray, such as k8s_cluster, are listed in its omissions).
+  for (const auto& g : before->groups()) {
+    auto a = members(*before, g.name), b = members(*after, g.name);
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    if (a == b || !after->group_index(g.name)) continue;
+    hop.notes.push_back({NoteLevel::Blocking,
+                         fmt::format("{}: group {} has {} host(s) after conversion, {} before; check the conversion",
+                                     dest, g.name, b.size(), a.size()),
+                         ""});
+  }
+
+  // The etcd group's order names the members: a host whose position would
+  // change keeps its old name explicitly.
+  auto etcd_a = members(*before, "etcd"), etcd_b = members(*after, "etcd");
+  if (etcd_a == etcd_b) return {};
+  auto eff_before = make_effective_view(*before, target.tree.get(), target.facts);
+  for (size_t i = 0; i < etcd_a.size(); ++i) {
+    const std::string& host = etcd_a[i];
+    auto pos = std::find(etcd_b.begin(), etcd_b.end(), host);
+    if (pos != etcd_b.end() && static_cast<size_t>(pos - etcd_b.begin()) == i) continue;
+    auto hi = before->host_index(host);
+    std::unordered_map<std::string, Location> where;
+    Map set = hi ? inventory::host_vars(*before, *hi, &where) : Map{};
+    if (set.contains("etcd_member_name")) continue;  // named explicitly: order does not matter
+    Effective name = eff_before->get(host, "etcd_member_name");
+    if (!name.value.is_string()) {
+      hop.notes.push_back({NoteLevel::Blocking,
+                           fmt::format("{}: etcd host {} moves from position {} to {}; its etcd member name would "
+                                       "change: set etcd_member_name for it in host_vars/{}.yml ({})",
+                                       dest, host, i + 1,
+                                       pos == etcd_b.end() ? std::string("(none)")
+                                                           : std::to_string(pos - etcd_b.begin() + 1),
+                                       host,
+                                       name.value.is_unknown() ? name.value.unknown_reason() : "not computable"),
+                           ""});
+      continue;
+    }
+    std::string file = "host_vars/" + host + ".yml";
+    std::string text = ws.exists(file) ? *ws.text(file) : std::string("---\n");
+    auto doc = merge::YamlDoc::parse(text);
+    merge::InsertOptions opt;
+    opt.comment = "pinned by kubespray-migrate: the etcd member keeps its name although its position in the etcd "
+                  "group changed";
+    auto rec = doc.upsert("etcd_member_name", name.value, opt);
+    if (!rec) return rec.error().context(file);
+    ws.put(file, doc.render());
+    hop.changes.push_back(make_change("pin", file, rec->line, "etcd_member_name", Value::undefined(), name.value,
+                                      "etcd member names follow the position in the etcd group, which the "
+                                      "conversion changes for this host",
+                                      name.source));
+  }
+  return {};
+}
+
+}  // namespace ksm::upgrade
