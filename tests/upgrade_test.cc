@@ -4,11 +4,15 @@
 // time, never committed), customizes it, and migrates it to B.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include <fstream>
+#include <set>
 
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/yaml.h"
+#include "merge/yaml_edit.h"
 #include "sources/kubespray_tree.h"
 #include "sources/source.h"
 #include "test_support.h"
@@ -130,7 +134,7 @@ TEST_CASE("upgrade v2.17.1 -> v2.18.0 pins container_manager: docker") {
   CHECK(pin->new_value == Value("docker"));
   CHECK(pin->old_value == Value("containerd"));
   CHECK(r->report.conflict_count() == 0);
-  CHECK(unexplained(*r).empty());
+  CHECK_MESSAGE(unexplained(*r).empty(), fmt::format("{}", fmt::join(unexplained(*r), "\n")));
 }
 
 TEST_CASE("upgrade v2.18.2 -> v2.19.0 pins calico ipip/vxlan/backend") {
@@ -173,7 +177,7 @@ TEST_CASE("upgrade v2.15.1 -> v2.16.0 renames groups and the k8s-cluster folder"
   CHECK(*r->workspace.text("group_vars/k8s_cluster/zz-own.yml") == "# ours\nmy_setting: 1\n");
   CHECK(file_value(*r, "group_vars/k8s_cluster/addons.yml", "helm_enabled") == Value(true));
   CHECK(r->report.conflict_count() == 0);
-  CHECK(unexplained(*r).empty());
+  CHECK_MESSAGE(unexplained(*r).empty(), fmt::format("{}", fmt::join(unexplained(*r), "\n")));
 }
 
 TEST_CASE("upgrade v2.21.0 -> v2.22.1 restructures MetalLB and writes the CRDs") {
@@ -190,12 +194,16 @@ TEST_CASE("upgrade v2.21.0 -> v2.22.1 restructures MetalLB and writes the CRDs")
   REQUIRE(pools != nullptr);
   REQUIRE(pools->get("loadbalanced") != nullptr);
   CHECK(*pools->get("loadbalanced")->get("ip_range") == Value(List{Value("10.5.0.50-10.5.0.99")}));
-  // Known gap (issue 5 note): the layer2 list of metallb_config is not produced yet.
+  // metallb_protocol defaulted to layer2: the pool is advertised over L2.
+  const Value* layer2 = cfg.get("layer2");
+  REQUIRE(layer2 != nullptr);
+  CHECK(*layer2 == Value(List{Value("loadbalanced")}));
   CHECK(file_value(*r, "group_vars/k8s_cluster/addons.yml", "metallb_ip_range").is_undefined());
   const std::string* crds = r->workspace.text("metallb-crds.yaml");
   REQUIRE(crds != nullptr);
   CHECK(crds->find("kind: IPAddressPool") != std::string::npos);
   CHECK(crds->find("10.5.0.50-10.5.0.99") != std::string::npos);
+  CHECK(crds->find("kind: L2Advertisement") != std::string::npos);
 }
 
 TEST_CASE("upgrade: the bundled demo goes offline from v2.15.1 to v2.27.0") {
@@ -225,4 +233,122 @@ TEST_CASE("upgrade: the bundled demo goes offline from v2.15.1 to v2.27.0") {
   for (const auto& rel : r->workspace.files())
     if (rel.ends_with(".yml") || rel.ends_with(".yaml"))
       CHECK_MESSAGE(parse_yaml(*r->workspace.text(rel), rel).ok(), rel);
+}
+
+namespace {
+
+// An operator's edit for the all-pairs test: a live top-level scalar of a
+// sample vars file changed to a value of the same type.
+struct Custom {
+  std::string file, key;
+  Value value;
+};
+
+Value customized(const Value& v) {
+  if (v.is_bool()) return Value(!v.as_bool());
+  if (v.is_int()) return Value(v.as_int() + 1);
+  if (v.is_string() && v.as_string().find("{{") == std::string::npos) return Value(v.as_string() + "-ours");
+  return Value::undefined();
+}
+
+std::string at_b(std::string rel, const Version& b) {
+  // The v2.16 folder rename (schemas/v2.16.0.yml) for files compared across the pair.
+  if (!(b < *Version::parse_release("v2.16.0")) && rel.starts_with("group_vars/k8s-cluster/"))
+    rel = "group_vars/k8s_cluster/" + rel.substr(std::string("group_vars/k8s-cluster/").size());
+  return rel;
+}
+
+}  // namespace
+
+TEST_CASE("upgrade: every consecutive pair v2.11.0 .. v2.31.0 keeps the operator's settings") {
+  KSM_REQUIRE_SHARED_DATA();
+  auto repo = GitRepo::open(test::kubespray_data());
+  REQUIRE(repo.ok());
+  auto tags = repo->tags();
+  REQUIRE(tags.ok());
+  REQUIRE(tags->size() >= 2);
+  size_t pairs = 0, customs = 0, conflicts = 0, collided_total = 0;
+  for (size_t i = 0; i + 1 < tags->size(); ++i) {
+    const auto& a = (*tags)[i];
+    const auto& b = (*tags)[i + 1];
+    CAPTURE(a.name);
+    CAPTURE(b.name);
+    fs::path inv = sample_inventory(a.name, "pairs");
+    auto src_b = repo->at(b.name);
+    REQUIRE(src_b.ok());
+    auto tree_b = KubesprayTree::load(**src_b);
+    REQUIRE(tree_b.ok());
+    // Customize the first live scalar of every sample vars file.
+    std::vector<Custom> mine;
+    std::set<std::string> collided;  // file:key the sample itself changes between A and B
+    for (const auto& entry : fs::recursive_directory_iterator(inv)) {
+      if (!entry.is_regular_file()) continue;
+      std::string rel = fs::relative(entry.path(), inv).generic_string();
+      if (!rel.starts_with("group_vars/") || !(rel.ends_with(".yml") || rel.ends_with(".yaml"))) continue;
+      auto text = read_file(entry.path());
+      REQUIRE(text.ok());
+      auto v = parse_yaml(*text, rel);
+      if (!v.ok() || !v->is_map()) continue;
+      for (const auto& [k, x] : v->as_map()) {
+        Value c = customized(x);
+        if (c.is_undefined() || k == "kube_version") continue;
+        auto doc = merge::YamlDoc::parse(*text);
+        auto rec = doc.set(k, c);
+        if (!rec.ok()) continue;
+        REQUIRE(write_file_atomic(entry.path(), doc.render()).ok());
+        mine.push_back({rel, k, c});
+        // Does the sample change this key itself between A and B?
+        std::string rb = at_b(rel, b.version);
+        auto theirs = (*src_b)->read(tree_b->sample().root + "/" + rb);
+        Value tv = Value::undefined();
+        if (theirs.ok()) {
+          auto pv = parse_yaml(*theirs, rb);
+          if (pv.ok() && pv->get(k)) tv = *pv->get(k);
+        }
+        if (!(tv == x)) collided.insert(rb + ":" + k);
+        break;
+      }
+    }
+    REQUIRE(write_file_atomic(inv / "group_vars/all/zz-own.yml", "# ours\nmy_setting: 1\n").ok());
+    auto r = migrate(inv, a.name, b.name);
+    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
+    ++pairs;
+    customs += mine.size();
+    collided_total += collided.size();
+    // Conflicts only where the sample changed the same setting.
+    std::set<std::string> conflicted_files;
+    for (const auto& h : r->report.hops)
+      for (const auto& c : h.conflicts) {
+        ++conflicts;
+        conflicted_files.insert(c.file);
+        std::string key = c.what.substr(0, c.what.find(':'));
+        CHECK_MESSAGE(collided.count(c.file + ":" + key) == 1, c.file << ":" << c.line << " " << c.what);
+      }
+    // The invariant: nothing the operator set changes without a reason.
+    CHECK_MESSAGE(unexplained(*r).empty(), fmt::format("{}", fmt::join(unexplained(*r), "\n")));
+    // Every customization survives (or a rule says where it went).
+    for (const auto& m : mine) {
+      std::string rel = at_b(m.file, b.version);
+      if (conflicted_files.count(rel)) continue;
+      const std::string* out = r->workspace.text(rel);
+      if (!out) {
+        CHECK_MESSAGE(find_change(*r, "move", "") != nullptr, rel << " vanished");
+        continue;
+      }
+      auto v = parse_yaml(*out, rel);
+      REQUIRE_MESSAGE(v.ok(), rel << ": " << (v.ok() ? "" : v.error().str()));
+      const Value* got = v->get(m.key);
+      bool moved_away = find_change(*r, "rename-variable", "") != nullptr || find_change(*r, "restructure", m.key);
+      if (!got && moved_away) continue;
+      REQUIRE_MESSAGE(got != nullptr, rel << ": " << m.key << " lost");
+      CHECK_MESSAGE(*got == m.value, rel << ": " << m.key);
+    }
+    CHECK(*r->workspace.text("group_vars/all/zz-own.yml") == "# ours\nmy_setting: 1\n");
+    for (const auto& rel : r->workspace.files())
+      if ((rel.ends_with(".yml") || rel.ends_with(".yaml")) && !conflicted_files.count(rel))
+        CHECK_MESSAGE(parse_yaml(*r->workspace.text(rel), rel).ok(), rel);
+  }
+  MESSAGE(fmt::format("{} pairs, {} customizations, {} colliding with the sample, {} conflicts", pairs, customs,
+                      collided_total, conflicts));
+  CHECK(pairs == tags->size() - 1);
 }
