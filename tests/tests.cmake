@@ -11,5 +11,5 @@ foreach(script ${KSM_SCRIPT_TESTS})
   set_tests_properties(script.${name} PROPERTIES
     ENVIRONMENT "KSM_BIN=$<TARGET_FILE:kubespray-migrate>;KSM_SRC=${PROJECT_SOURCE_DIR};KSM_SHARED=${PROJECT_SOURCE_DIR}/../shared"
     SKIP_RETURN_CODE 77
-    TIMEOUT 600)
+    TIMEOUT 1500)
 endforeach()
