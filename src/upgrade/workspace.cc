@@ -1,6 +1,8 @@
 // Workspace: the overlay of the inventory folder `upgrade` edits (see workspace.h).
 #include "upgrade/workspace.h"
 
+#include <fstream>
+
 #include <git2.h>
 
 #include <algorithm>
@@ -148,6 +150,19 @@ Status Workspace::write_to(const fs::path& out_dir) const {
   for (const auto& [rel, f] : files_) {
     if (f.deleted) continue;
     if (auto s = write_file_atomic(out_dir / rel, f.text); !s) return s;
+  }
+  return {};
+}
+
+Status Workspace::write_scratch(const fs::path& out_dir) const {
+  for (const auto& [rel, f] : files_) {
+    if (f.deleted) continue;
+    fs::path p = out_dir / rel;
+    std::error_code ec;
+    fs::create_directories(p.parent_path(), ec);
+    std::ofstream out(p, std::ios::binary);
+    out.write(f.text.data(), static_cast<std::streamsize>(f.text.size()));
+    if (!out) return Error("cannot write the scratch copy", Location{p.string()});
   }
   return {};
 }

@@ -47,6 +47,9 @@ class Workspace {
 
   // Outputs.
   Status write_to(const fs::path& out_dir) const;  // out_dir must not exist or be empty
+  // The same without fsync or rename, for a private scratch copy (upgrade
+  // loads the inventory being produced from one between steps).
+  Status write_scratch(const fs::path& out_dir) const;
   // Rewrites changed files under root() atomically, keeping `<file>.<suffix>` backups;
   // moved files are written at their new place and the old one renamed to the backup.
   Status write_in_place(const std::string& backup_suffix) const;

@@ -59,7 +59,6 @@ Result<inventory::Inventory> load_workspace_inventory(const Workspace& ws,
     fs::path d;
     ~Cleanup() { std::error_code ec; fs::remove_all(d, ec); }
   } cleanup{dir};
-  fs::remove(dir);  // write_to wants a missing or empty folder
   const Workspace* src = &ws;
   std::optional<Workspace> resolved;
   for (const auto& rel : ws.files()) {
@@ -69,7 +68,7 @@ Result<inventory::Inventory> load_workspace_inventory(const Workspace& ws,
     resolved->put(rel, take_ours(*t));
     src = &*resolved;
   }
-  if (auto s = src->write_to(dir); !s) return s.error();
+  if (auto s = src->write_scratch(dir); !s) return s.error();
   auto inv = inventory::load_inventory({(dir / hosts_file).string()});
   if (!inv) {
     Error e = inv.error();
