@@ -352,3 +352,28 @@ TEST_CASE("upgrade: every consecutive pair v2.11.0 .. v2.31.0 keeps the operator
                       collided_total, conflicts));
   CHECK(pairs == tags->size() - 1);
 }
+
+TEST_CASE("upgrade never edits a SOPS-encrypted file: renames inside it are reported") {
+  KSM_REQUIRE_SHARED_DATA();
+  fs::path inv = sample_inventory("v2.15.1", "sops");
+  const std::string sops =
+      "containerd_metadata_root_dir: ENC[AES256_GCM,data:q4l1ZVz4,iv:aW12,tag:dGFn,type:str]\n"
+      "registry_password: ENC[AES256_GCM,data:cGFzcw==,iv:aW13,tag:dGFo,type:str]\n"
+      "sops:\n"
+      "    kms: []\n"
+      "    lastmodified: \"2024-01-01T00:00:00Z\"\n"
+      "    mac: ENC[AES256_GCM,data:bWFj,iv:aW14,tag:dGFp,type:str]\n"
+      "    version: 3.8.1\n";
+  REQUIRE(write_file_atomic(inv / "group_vars/k8s-cluster/secrets.sops.yml", sops).ok());
+  auto r = migrate(inv, "v2.15.1", "v2.16.0");
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
+  const std::string* out = r->workspace.text("group_vars/k8s_cluster/secrets.sops.yml");
+  REQUIRE(out != nullptr);
+  CHECK(*out == sops);
+  bool told = false;
+  for (const auto& h : r->report.hops)
+    for (const auto& n : h.notes)
+      if (n.message.find("SOPS") != std::string::npos && n.message.find("containerd_metadata_root_dir") != std::string::npos)
+        told = true;
+  CHECK(told);
+}

@@ -264,7 +264,7 @@ class HopRun {
     std::set<std::string> from_set(from_files.begin(), from_files.end());
     size_t copies = 0;
     for (const auto& rel : ws_.files()) {
-      if (rel == hosts_ || !is_vars_file(rel)) continue;
+      if (rel == hosts_ || !is_vars_file(rel) || is_sops(*ws_.text(rel))) continue;
       std::string origin = origin_of(rel);
       auto base = in_.from.sample_file(origin);
       if (!base) continue;  // the operator's own file: carried over
@@ -311,6 +311,14 @@ class HopRun {
         if (!is_vars_file(rel)) continue;
         auto doc = merge::YamlDoc::parse(*ws_.text(rel));
         if (!doc.find(r->from)) continue;
+        if (is_sops(*ws_.text(rel))) {
+          note(NoteLevel::Review,
+               fmt::format("{}: {} is renamed {} at {}; the file is SOPS-encrypted and was left byte-identical: "
+                           "rename the key with `sops {}`", rel, r->from, r->to, in_.to.tag, rel),
+               rule_source(*r));
+          renamed_[r->from] = r->to;
+          continue;
+        }
         if (doc.find(r->to)) {
           note(NoteLevel::Review, fmt::format("{}: both {} (renamed) and {} are set; keep one", rel, r->from, r->to),
                rule_source(*r));
@@ -362,7 +370,9 @@ class HopRun {
       std::unordered_map<std::string, Location> where;
       auto vars = inventory::host_vars(inv, h, &where);
       auto w = where.find(name);
-      if (w != where.end() && is_vars_file(w->second.file)) return w->second.file;
+      if (w != where.end() && is_vars_file(w->second.file) && ws_.exists(w->second.file) &&
+          !is_sops(*ws_.text(w->second.file)))
+        return w->second.file;
       break;
     }
     if (const Value* s = in_.to.facts.sample_variable(name)) {
@@ -481,7 +491,7 @@ class HopRun {
     if (kv && kv->is_string() && !jinja::is_possibly_template(kv->as_string())) {
       std::string file = where.count("kube_version") ? where["kube_version"].file : "";
       if (!in_.to.facts.can_install(kv->as_string())) {
-        if (in_.opts.bump_kube_version && is_vars_file(file)) {
+        if (in_.opts.bump_kube_version && is_vars_file(file) && ws_.exists(file) && !is_sops(*ws_.text(file))) {
           auto doc = merge::YamlDoc::parse(*ws_.text(file));
           auto rec = doc.set("kube_version", Value(target_default));
           if (!rec) return rec.error().context(file);

@@ -252,6 +252,16 @@ Status apply_restructure(const schema::Restructure& rule, Workspace& ws, const i
   }
   auto computed = compute_restructure(rule, old_vars, view, host, hop);
   if (!computed) return computed.error();
+  for (const auto& [name, file] : places) {
+    if (!file.empty() && ws.exists(file) && is_sops(*ws.text(file))) {
+      hop.notes.push_back(Note{NoteLevel::Review,
+                               fmt::format("{}: {} is set in the SOPS-encrypted {}, which is left byte-identical; "
+                                           "write {} with `sops {}`", rule.id, name, file,
+                                           fmt::join(rule.to, ", "), file),
+                               rule.where.str()});
+      return {};
+    }
+  }
   std::string target = places.front().second;
   if (target.empty() || !ws.exists(target)) {
     hop.notes.push_back(Note{NoteLevel::Review,

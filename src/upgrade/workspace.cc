@@ -154,6 +154,12 @@ Status Workspace::write_to(const fs::path& out_dir) const {
   return {};
 }
 
+bool is_sops(const std::string& text) {
+  bool yaml = text.starts_with("sops:") || text.find("\nsops:") != std::string::npos;
+  bool json = text.find("\"sops\"") != std::string::npos;
+  return (yaml && text.find("mac:") != std::string::npos) || (json && text.find("\"mac\"") != std::string::npos);
+}
+
 Status Workspace::write_scratch(const fs::path& out_dir) const {
   for (const auto& [rel, f] : files_) {
     if (f.deleted) continue;

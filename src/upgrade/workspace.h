@@ -26,6 +26,11 @@ struct WorkFile {
   bool deleted = false;
 };
 
+// A SOPS-encrypted file (a top-level `sops:` map with a `mac`, YAML or
+// JSON). Its MAC covers every key and value, so upgrade never edits one: a
+// rename inside it is reported for the operator to do with `sops`.
+bool is_sops(const std::string& text);
+
 class Workspace {
  public:
   // Reads every regular file under `root` (skipping .git and editor
