@@ -97,6 +97,9 @@ TEST_CASE("catalog: a name defined by several roles") {
   REQUIRE(templ);
   CHECK(*templ->get("template") == Value(true));
   CHECK(*templ->get("depends") == Value(List{Value("prefix")}));
+  // Evaluated from the defaults alone: a lone {{ name }} of a number stays a number.
+  CHECK(*templ->get("known") == Value(true));
+  CHECK(*templ->get("value") == Value(24));
   CHECK(*facts->get("sample")->get("groups") == Value(List{Value("kube_control_plane"), Value("etcd")}));
   // The sample: a set line wins over a commented one, which stays under "also".
   const Value* sv = facts->get("sample")->get("variables")->get("shared");
@@ -142,6 +145,20 @@ TEST_CASE("catalog: facts of real tags") {
   CHECK(*v218.get("defaults")->get("kube_version")->get("file") ==
         Value("roles/kubespray-defaults/defaults/main.yaml"));
 
+  // Templates evaluated from the defaults alone, or unknown with what they read.
+  const Value* kav = v218.get("defaults")->get("kubeadm_version");
+  REQUIRE(kav);
+  CHECK(*kav->get("template") == Value(true));
+  CHECK(*kav->get("value") == Value("v1.22.5"));
+  CHECK(*kav->get("depends") == Value(List{Value("kube_version")}));
+  CHECK(default_of(v218, "kube_apiserver_ip") == Value("10.233.0.1"));
+  const Value* emn = v218.get("defaults")->get("etcd_member_name");
+  REQUIRE(emn);
+  CHECK(*emn->get("known") == Value(false));
+  CHECK(!emn->get("value"));
+  const auto& emn_deps = emn->get("depends")->as_list();
+  CHECK(std::find(emn_deps.begin(), emn_deps.end(), Value("groups")) != emn_deps.end());
+
   Value v217 = facts_of("v2.17.1");
   CHECK(default_of(v217, "container_manager") == Value("docker"));
 
@@ -165,6 +182,9 @@ TEST_CASE("catalog: facts of real tags") {
   // v2.28 writes versions without the v; the catalog normalises to v.
   Value v228 = facts_of("v2.28.0");
   CHECK(*v228.get("kube_version_prefix") == Value(""));
+  // kube_version is a template from v2.28: the first amd64 kubelet checksum key.
+  CHECK(*v228.get("defaults")->get("kube_version")->get("template") == Value(true));
+  CHECK(*v228.get("kube_version") == Value("v1.32.5"));
   const auto& kv228 = v228.get("kube_versions")->as_list();
   REQUIRE(!kv228.empty());
   CHECK(kv228.front().as_string().starts_with("v1."));

@@ -8,6 +8,7 @@
 
 #include "core/fs.h"
 #include "core/json.h"
+#include "jinja/jinja.h"
 #include "sources/version.h"
 
 namespace ksm::catalog {
@@ -122,12 +123,49 @@ struct Evaluated {
   std::vector<std::string> depends;
 };
 
-// Evaluates variable values against the tag's global defaults.
-// Until the Jinja engine (src/jinja) is wired in, a template is recorded
-// unknown with the names it reads.
+// The tag's defaults as a Jinja context: a name resolves to its global
+// definition, templated on lookup as Ansible does (a template that hits an
+// undefined name makes the variable undefined), each name evaluated once.
+class DefaultsContext : public jinja::Context {
+ public:
+  explicit DefaultsContext(const std::map<std::string, std::vector<Definition>>& defs) : defs_(defs) {}
+
+  Value lookup(std::string_view name) override {
+    std::string n(name);
+    if (auto it = cache_.find(n); it != cache_.end()) return it->second;
+    auto d = defs_.find(n);
+    if (d == defs_.end()) return Value::undefined();
+    if (std::find(active_.begin(), active_.end(), n) != active_.end())
+      return Value::unknown("recursive loop detected in template of '" + n + "'");
+    active_.push_back(n);
+    Value r = jinja::template_value(d->second.front().raw, *this);
+    active_.pop_back();
+    if (jinja::is_undefined_error(r)) r = Value::undefined();
+    cache_.emplace(n, r);
+    return r;
+  }
+
+ private:
+  const std::map<std::string, std::vector<Definition>>& defs_;
+  std::map<std::string, Value> cache_;
+  std::vector<std::string> active_;
+};
+
+bool fully_known(const Value& v) {
+  if (v.is_unknown() || v.is_undefined()) return false;
+  if (v.is_list())
+    return std::all_of(v.as_list().begin(), v.as_list().end(), [](const Value& e) { return fully_known(e); });
+  if (v.is_map())
+    return std::all_of(v.as_map().begin(), v.as_map().end(), [](const auto& e) { return fully_known(e.second); });
+  return true;
+}
+
+// Evaluates variable values against the tag's global defaults with the
+// Jinja engine: a template is known when it evaluates without anything
+// unknown (facts, lookups, undefined names, groups/hostvars...).
 class Evaluator {
  public:
-  explicit Evaluator(const std::map<std::string, std::vector<Definition>>& defs) : defs_(defs) {}
+  explicit Evaluator(const std::map<std::string, std::vector<Definition>>& defs) : ctx_(defs) {}
 
   Evaluated evaluate(const Value& raw) {
     Evaluated e;
@@ -139,15 +177,19 @@ class Evaluator {
     }
     e.is_template = true;
     std::set<std::string> names;
-    for (const auto& t : templates)
-      for (auto& n : template_names(t)) names.insert(n);
+    for (const auto& t : templates) {
+      auto parsed = jinja::parse_template(t);
+      for (auto& n : parsed ? jinja::free_names(*parsed) : template_names(t)) names.insert(n);
+    }
     e.depends.assign(names.begin(), names.end());
-    e.known = false;
+    Value v = jinja::template_value(raw, ctx_);
+    e.known = fully_known(v) && !holds_template(v);
+    if (e.known) e.value = std::move(v);
     return e;
   }
 
  private:
-  [[maybe_unused]] const std::map<std::string, std::vector<Definition>>& defs_;
+  DefaultsContext ctx_;
 };
 
 Value list_of(const std::vector<std::string>& v) {
