@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
 
 #include "catalog/catalog.h"
@@ -250,5 +251,66 @@ TEST_CASE("catalog: the index lists tags in version order") {
   auto back = parse_json(text);
   REQUIRE(back);
   CHECK(*back == *idx);
+  std::filesystem::remove_all(tmp);
+}
+
+// Differential test against Ansible: every templated default the catalog
+// reports as known evaluates to the same value under ansible-playbook, given
+// the same defaults (as extra vars, in file order).
+TEST_CASE("catalog: evaluated defaults agree with Ansible") {
+  KSM_REQUIRE_SHARED_DATA();
+  if (std::system("command -v ansible-playbook >/dev/null 2>&1") != 0) {
+    MESSAGE("skipped: ansible-playbook is not installed");
+    return;
+  }
+  auto repo = open_kubespray(test::kubespray_data());
+  REQUIRE(repo);
+  auto tmp = fresh_tmp("catalog-ansible");
+  for (std::string tag : {"v2.18.0", "v2.29.1"}) {
+    auto src = repo->at(tag);
+    REQUIRE(src);
+    auto tree = KubesprayTree::load(**src);
+    REQUIRE(tree);
+    auto facts = catalog::tag_facts(*tree, catalog::TagInfo{tag, "", ""});
+    REQUIRE(facts);
+    Map raw;
+    for (const auto& [name, defs] : catalog::collect_definitions(*tree)) raw.set(name, defs.front().raw);
+    List names;
+    for (const auto& [name, e] : facts->get("defaults")->as_map())
+      if (*e.get("template") == Value(true) && e.get("value")) names.push_back(Value(name));
+    REQUIRE(names.size() > 100);
+    REQUIRE(write_file_atomic(tmp / "raw.json", to_json(Value(raw), JsonStyle{false, 0})));
+    REQUIRE(write_file_atomic(tmp / "names.json", to_json(Value(names), JsonStyle{false, 0})));
+    REQUIRE(write_file_atomic(tmp / "pb.yml",
+                              "- hosts: localhost\n  gather_facts: false\n  tasks:\n"
+                              "    - debug: msg=\"{{ lookup('vars', item) }}\"\n"
+                              "      loop: \"{{ lookup('file', '" + (tmp / "names.json").string() +
+                                  "') | from_json }}\"\n"));
+    std::string cmd = "cd " + tmp.string() +
+                      " && ANSIBLE_STDOUT_CALLBACK=json ANSIBLE_LOCALHOST_WARNING=false "
+                      "ANSIBLE_INVENTORY_UNPARSED_WARNING=false ansible-playbook -i localhost, -c local "
+                      "-e @raw.json pb.yml > out.json 2> err.txt";
+    REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, tag << ": ansible-playbook failed (see " << tmp.string() << ")");
+    auto out = read_file(tmp / "out.json");
+    REQUIRE(out);
+    auto parsed = parse_json(*out);
+    REQUIRE(parsed);
+    const Value& results =
+        *parsed->get("plays")->as_list()[0].get("tasks")->as_list()[0].get("hosts")->get("localhost")->get("results");
+    REQUIRE(results.as_list().size() == names.size());
+    size_t agreed = 0;
+    for (const auto& r : results.as_list()) {
+      const std::string& name = r.get("item")->as_string();
+      const Value& ours = *facts->get("defaults")->get(name)->get("value");
+      const Value& theirs = *r.get("msg");
+      // debug prints strings as strings; a native number or bool from Ansible compares as itself.
+      bool same = ours == theirs || (theirs.is_string() && !ours.is_list() && !ours.is_map() &&
+                                     to_python_str(ours) == theirs.as_string());
+      CHECK_MESSAGE(same, tag << " " << name << ": ours " << to_json(ours, JsonStyle{true, 0}) << ", Ansible "
+                              << to_json(theirs, JsonStyle{true, 0}));
+      agreed += same;
+    }
+    MESSAGE(tag << ": " << agreed << " of " << names.size() << " evaluated templates agree with Ansible");
+  }
   std::filesystem::remove_all(tmp);
 }
