@@ -9,9 +9,11 @@
 #include <fstream>
 
 #include "catalog/catalog.h"
+#include "sources/version.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "test_support.h"
+#include "vars/layers.h"
 
 using namespace ksm;
 
@@ -62,7 +64,10 @@ TEST_CASE("catalog: a name defined by several roles") {
   put(tmp, "roles/network/vars/ubuntu.yml", "os_only: u\nshared: from-os-vars\n");
   put(tmp, "roles/kubespray-defaults/defaults/main/a.yml", "shared: from-a\nsplit: a\n");
   put(tmp, "roles/kubespray-defaults/defaults/main/b.yml", "split: b\nprefix: 24\ntemplated: \"{{ prefix }}\"\n");
-  put(tmp, "roles/aaa/defaults/main.yml", "shared: from-aaa\n");
+  put(tmp, "roles/aaa/defaults/main.yml",
+      "shared: from-aaa\ntwice: a\nreads_shared_elsewhere: \"{{ twice }}-{{ only_network }}\"\n"
+      "from_fact: \"{{ ansible_default_ipv4.address }}\"\n");
+  put(tmp, "roles/bbb/defaults/main.yml", "twice: b\n");
   put(tmp, "inventory/sample/inventory.ini", "[kube_control_plane]\n[etcd:children]\nkube_control_plane\n");
   put(tmp, "inventory/sample/group_vars/all/all.yml", "# shared: sample-commented\nset_here: 3\n");
   put(tmp, "inventory/sample/group_vars/k8s_cluster/x.yml", "shared: sample-set\n");
@@ -101,6 +106,14 @@ TEST_CASE("catalog: a name defined by several roles") {
   // Evaluated from the defaults alone: a lone {{ name }} of a number stays a number.
   CHECK(*templ->get("known") == Value(true));
   CHECK(*templ->get("value") == Value(24));
+  // A template over a name two roles define differently is not guessed.
+  const Value* amb = facts->get("defaults")->get("reads_shared_elsewhere");
+  REQUIRE(amb);
+  CHECK(*amb->get("known") == Value(false));
+  CHECK(!amb->get("value"));
+  CHECK(*amb->get("depends") == Value(List{Value("only_network"), Value("twice")}));
+  // A template over facts or the inventory stays unknown.
+  CHECK(*facts->get("defaults")->get("from_fact")->get("known") == Value(false));
   CHECK(*facts->get("sample")->get("groups") == Value(List{Value("kube_control_plane"), Value("etcd")}));
   // The sample: a set line wins over a commented one, which stays under "also".
   const Value* sv = facts->get("sample")->get("variables")->get("shared");
@@ -196,6 +209,26 @@ TEST_CASE("catalog: facts of real tags") {
   CHECK(!ck->get("value"));
   REQUIRE(ck->get("checksums"));
   CHECK(ck->get("checksums")->get("amd64")->is_list());
+
+  // Every tag whose kube_version is a template (v2.28 on, in the renamed
+  // roles/kubespray_defaults) has it evaluated, and can install it; the
+  // installable versions start at the tag's kube_version_min_required.
+  for (const char* tag : {"v2.28.1", "v2.29.0", "v2.30.0", "v2.31.0"}) {
+    CAPTURE(tag);
+    Value f = facts_of(tag);
+    REQUIRE(f.get("kube_version")->is_string());
+    const auto& kvs = f.get("kube_versions")->as_list();
+    CHECK(std::find(kvs.begin(), kvs.end(), *f.get("kube_version")) != kvs.end());
+    CHECK(*f.get("defaults")->get("kube_version")->get("role") == Value("kubespray_defaults"));
+    Value min = default_of(f, "kube_version_min_required");
+    REQUIRE(min.is_string());
+    CHECK(kvs.front() == Value(with_v_prefix(min.as_string())));
+  }
+  CHECK(*facts_of("v2.31.0").get("kube_version") == Value("v1.35.4"));
+  // v2.13.0 has checksums from v1.15.0 but requires v1.16.0.
+  Value v213 = facts_of("v2.13.0");
+  CHECK(default_of(v213, "kube_version_min_required") == Value("v1.16.0"));
+  CHECK(v213.get("kube_versions")->as_list().front() == Value("v1.16.0"));
 }
 
 TEST_CASE("catalog: versions/ regenerates from the shared data without drift") {
@@ -256,7 +289,7 @@ TEST_CASE("catalog: the index lists tags in version order") {
 
 // Differential test against Ansible: every templated default the catalog
 // reports as known evaluates to the same value under ansible-playbook, given
-// the same defaults (as extra vars, in file order).
+// the same defaults (as extra vars).
 TEST_CASE("catalog: evaluated defaults agree with Ansible") {
   KSM_REQUIRE_SHARED_DATA();
   if (std::system("command -v ansible-playbook >/dev/null 2>&1") != 0) {
@@ -273,11 +306,32 @@ TEST_CASE("catalog: evaluated defaults agree with Ansible") {
     REQUIRE(tree);
     auto facts = catalog::tag_facts(*tree, catalog::TagInfo{tag, "", ""});
     REQUIRE(facts);
+    // The defaults as the catalog evaluates them (vars::Resolver's global
+    // view: role vars over role defaults, names two roles define
+    // differently left out), given to Ansible as extra vars.
+    auto layers = vars::RoleLayers::build(*tree);
+    REQUIRE(layers);
     Map raw;
-    for (const auto& [name, defs] : catalog::collect_definitions(*tree)) raw.set(name, defs.front().raw);
+    for (const auto& name : layers->names()) {
+      const vars::Definition* d = layers->vars(name);
+      if (!d) d = layers->defaults(name);
+      if (d && !d->value.is_unknown()) raw.set(name, d->value);
+    }
+    // Compared: templates the catalog evaluated whose recorded definition is
+    // the one that global view uses.
+    auto defs = catalog::collect_definitions(*tree);
     List names;
-    for (const auto& [name, e] : facts->get("defaults")->as_map())
-      if (*e.get("template") == Value(true) && e.get("value")) names.push_back(Value(name));
+    size_t other_winner = 0;
+    for (const auto& [name, e] : facts->get("defaults")->as_map()) {
+      if (*e.get("template") != Value(true) || !e.get("value")) continue;
+      const Value* r = raw.find(name);
+      if (!r || !(*r == defs[name].front().raw)) {
+        ++other_winner;
+        continue;
+      }
+      names.push_back(Value(name));
+    }
+    MESSAGE(tag << ": " << other_winner << " evaluated templates not compared (another definition wins)");
     REQUIRE(names.size() > 100);
     REQUIRE(write_file_atomic(tmp / "raw.json", to_json(Value(raw), JsonStyle{false, 0})));
     REQUIRE(write_file_atomic(tmp / "names.json", to_json(Value(names), JsonStyle{false, 0})));

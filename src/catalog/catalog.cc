@@ -10,6 +10,7 @@
 #include "core/json.h"
 #include "jinja/jinja.h"
 #include "sources/version.h"
+#include "vars/resolver.h"
 
 namespace ksm::catalog {
 
@@ -123,49 +124,17 @@ struct Evaluated {
   std::vector<std::string> depends;
 };
 
-// The tag's defaults as a Jinja context: a name resolves to its global
-// definition, templated on lookup as Ansible does (a template that hits an
-// undefined name makes the variable undefined), each name evaluated once.
-class DefaultsContext : public jinja::Context {
- public:
-  explicit DefaultsContext(const std::map<std::string, std::vector<Definition>>& defs) : defs_(defs) {}
-
-  Value lookup(std::string_view name) override {
-    std::string n(name);
-    if (auto it = cache_.find(n); it != cache_.end()) return it->second;
-    auto d = defs_.find(n);
-    if (d == defs_.end()) return Value::undefined();
-    if (std::find(active_.begin(), active_.end(), n) != active_.end())
-      return Value::unknown("recursive loop detected in template of '" + n + "'");
-    active_.push_back(n);
-    Value r = jinja::template_value(d->second.front().raw, *this);
-    active_.pop_back();
-    if (jinja::is_undefined_error(r)) r = Value::undefined();
-    cache_.emplace(n, r);
-    return r;
-  }
-
- private:
-  const std::map<std::string, std::vector<Definition>>& defs_;
-  std::map<std::string, Value> cache_;
-  std::vector<std::string> active_;
-};
-
-bool fully_known(const Value& v) {
-  if (v.is_unknown() || v.is_undefined()) return false;
-  if (v.is_list())
-    return std::all_of(v.as_list().begin(), v.as_list().end(), [](const Value& e) { return fully_known(e); });
-  if (v.is_map())
-    return std::all_of(v.as_map().begin(), v.as_map().end(), [](const auto& e) { return fully_known(e.second); });
-  return true;
-}
-
-// Evaluates variable values against the tag's global defaults with the
-// Jinja engine: a template is known when it evaluates without anything
-// unknown (facts, lookups, undefined names, groups/hostvars...).
+// Evaluates variable values against the tag's defaults alone with the
+// resolver of src/vars (vars::Resolver::defaults_only: role defaults and
+// vars/main in the global view, no inventory, no host, no facts), which
+// templates each name the first time it is read, as Ansible does. A
+// template is known when it evaluates with nothing Unknown or undefined in
+// it (facts, lookups, groups/hostvars, names only an inventory or a task
+// sets, names two roles define differently); else only the names it reads
+// are recorded.
 class Evaluator {
  public:
-  explicit Evaluator(const std::map<std::string, std::vector<Definition>>& defs) : ctx_(defs) {}
+  explicit Evaluator(vars::HostView& view) : view_(view) {}
 
   Evaluated evaluate(const Value& raw) {
     Evaluated e;
@@ -182,14 +151,14 @@ class Evaluator {
       for (auto& n : parsed ? jinja::free_names(*parsed) : template_names(t)) names.insert(n);
     }
     e.depends.assign(names.begin(), names.end());
-    Value v = jinja::template_value(raw, ctx_);
-    e.known = fully_known(v) && !holds_template(v);
+    Value v = jinja::template_value(raw, view_);
+    e.known = vars::fully_known(v) && !holds_template(v);
     if (e.known) e.value = std::move(v);
     return e;
   }
 
  private:
-  DefaultsContext ctx_;
+  vars::HostView& view_;
 };
 
 Value list_of(const std::vector<std::string>& v) {
@@ -371,7 +340,9 @@ std::map<std::string, std::vector<Definition>> collect_definitions(const Kubespr
 
 Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info) {
   auto defs = collect_definitions(tree);
-  Evaluator ev(defs);
+  auto resolver = vars::Resolver::create(tree, nullptr, {});
+  if (!resolver) return resolver.error();
+  Evaluator ev((*resolver)->defaults_only());
   Map facts;
   facts.set("tag", Value(info.tag));
   facts.set("date", Value(info.date));
@@ -415,6 +386,15 @@ Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info) {
     if (e.known && e.value.is_string()) {
       kube_version = Value(with_v_prefix(e.value.as_string()));
       if (prefix.empty()) prefix = e.value.as_string().starts_with("v") ? "v" : "none";
+    }
+  }
+  // Checksum keys below the tag's kube_version_min_required cannot be
+  // installed (kubernetes/preinstall asserts the minimum).
+  if (auto it = defs.find("kube_version_min_required"); it != defs.end()) {
+    Evaluated e = ev.evaluate(it->second.front().raw);
+    if (e.known && e.value.is_string() && Version::parse(e.value.as_string())) {
+      std::string min = with_v_prefix(e.value.as_string());
+      std::erase_if(installable, [&](const std::string& k) { return version_less(k, min); });
     }
   }
   facts.set("kube_version", kube_version);
