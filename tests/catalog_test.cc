@@ -5,12 +5,15 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
 
 #include "catalog/catalog.h"
+#include "sources/version.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "test_support.h"
+#include "vars/layers.h"
 
 using namespace ksm;
 
@@ -61,7 +64,10 @@ TEST_CASE("catalog: a name defined by several roles") {
   put(tmp, "roles/network/vars/ubuntu.yml", "os_only: u\nshared: from-os-vars\n");
   put(tmp, "roles/kubespray-defaults/defaults/main/a.yml", "shared: from-a\nsplit: a\n");
   put(tmp, "roles/kubespray-defaults/defaults/main/b.yml", "split: b\nprefix: 24\ntemplated: \"{{ prefix }}\"\n");
-  put(tmp, "roles/aaa/defaults/main.yml", "shared: from-aaa\n");
+  put(tmp, "roles/aaa/defaults/main.yml",
+      "shared: from-aaa\ntwice: a\nreads_shared_elsewhere: \"{{ twice }}-{{ only_network }}\"\n"
+      "from_fact: \"{{ ansible_default_ipv4.address }}\"\n");
+  put(tmp, "roles/bbb/defaults/main.yml", "twice: b\n");
   put(tmp, "inventory/sample/inventory.ini", "[kube_control_plane]\n[etcd:children]\nkube_control_plane\n");
   put(tmp, "inventory/sample/group_vars/all/all.yml", "# shared: sample-commented\nset_here: 3\n");
   put(tmp, "inventory/sample/group_vars/k8s_cluster/x.yml", "shared: sample-set\n");
@@ -97,6 +103,17 @@ TEST_CASE("catalog: a name defined by several roles") {
   REQUIRE(templ);
   CHECK(*templ->get("template") == Value(true));
   CHECK(*templ->get("depends") == Value(List{Value("prefix")}));
+  // Evaluated from the defaults alone: a lone {{ name }} of a number stays a number.
+  CHECK(*templ->get("known") == Value(true));
+  CHECK(*templ->get("value") == Value(24));
+  // A template over a name two roles define differently is not guessed.
+  const Value* amb = facts->get("defaults")->get("reads_shared_elsewhere");
+  REQUIRE(amb);
+  CHECK(*amb->get("known") == Value(false));
+  CHECK(!amb->get("value"));
+  CHECK(*amb->get("depends") == Value(List{Value("only_network"), Value("twice")}));
+  // A template over facts or the inventory stays unknown.
+  CHECK(*facts->get("defaults")->get("from_fact")->get("known") == Value(false));
   CHECK(*facts->get("sample")->get("groups") == Value(List{Value("kube_control_plane"), Value("etcd")}));
   // The sample: a set line wins over a commented one, which stays under "also".
   const Value* sv = facts->get("sample")->get("variables")->get("shared");
@@ -142,6 +159,20 @@ TEST_CASE("catalog: facts of real tags") {
   CHECK(*v218.get("defaults")->get("kube_version")->get("file") ==
         Value("roles/kubespray-defaults/defaults/main.yaml"));
 
+  // Templates evaluated from the defaults alone, or unknown with what they read.
+  const Value* kav = v218.get("defaults")->get("kubeadm_version");
+  REQUIRE(kav);
+  CHECK(*kav->get("template") == Value(true));
+  CHECK(*kav->get("value") == Value("v1.22.5"));
+  CHECK(*kav->get("depends") == Value(List{Value("kube_version")}));
+  CHECK(default_of(v218, "kube_apiserver_ip") == Value("10.233.0.1"));
+  const Value* emn = v218.get("defaults")->get("etcd_member_name");
+  REQUIRE(emn);
+  CHECK(*emn->get("known") == Value(false));
+  CHECK(!emn->get("value"));
+  const auto& emn_deps = emn->get("depends")->as_list();
+  CHECK(std::find(emn_deps.begin(), emn_deps.end(), Value("groups")) != emn_deps.end());
+
   Value v217 = facts_of("v2.17.1");
   CHECK(default_of(v217, "container_manager") == Value("docker"));
 
@@ -165,6 +196,9 @@ TEST_CASE("catalog: facts of real tags") {
   // v2.28 writes versions without the v; the catalog normalises to v.
   Value v228 = facts_of("v2.28.0");
   CHECK(*v228.get("kube_version_prefix") == Value(""));
+  // kube_version is a template from v2.28: the first amd64 kubelet checksum key.
+  CHECK(*v228.get("defaults")->get("kube_version")->get("template") == Value(true));
+  CHECK(*v228.get("kube_version") == Value("v1.32.5"));
   const auto& kv228 = v228.get("kube_versions")->as_list();
   REQUIRE(!kv228.empty());
   CHECK(kv228.front().as_string().starts_with("v1."));
@@ -175,6 +209,26 @@ TEST_CASE("catalog: facts of real tags") {
   CHECK(!ck->get("value"));
   REQUIRE(ck->get("checksums"));
   CHECK(ck->get("checksums")->get("amd64")->is_list());
+
+  // Every tag whose kube_version is a template (v2.28 on, in the renamed
+  // roles/kubespray_defaults) has it evaluated, and can install it; the
+  // installable versions start at the tag's kube_version_min_required.
+  for (const char* tag : {"v2.28.1", "v2.29.0", "v2.30.0", "v2.31.0"}) {
+    CAPTURE(tag);
+    Value f = facts_of(tag);
+    REQUIRE(f.get("kube_version")->is_string());
+    const auto& kvs = f.get("kube_versions")->as_list();
+    CHECK(std::find(kvs.begin(), kvs.end(), *f.get("kube_version")) != kvs.end());
+    CHECK(*f.get("defaults")->get("kube_version")->get("role") == Value("kubespray_defaults"));
+    Value min = default_of(f, "kube_version_min_required");
+    REQUIRE(min.is_string());
+    CHECK(kvs.front() == Value(with_v_prefix(min.as_string())));
+  }
+  CHECK(*facts_of("v2.31.0").get("kube_version") == Value("v1.35.4"));
+  // v2.13.0 has checksums from v1.15.0 but requires v1.16.0.
+  Value v213 = facts_of("v2.13.0");
+  CHECK(default_of(v213, "kube_version_min_required") == Value("v1.16.0"));
+  CHECK(v213.get("kube_versions")->as_list().front() == Value("v1.16.0"));
 }
 
 TEST_CASE("catalog: versions/ regenerates from the shared data without drift") {
@@ -230,5 +284,87 @@ TEST_CASE("catalog: the index lists tags in version order") {
   auto back = parse_json(text);
   REQUIRE(back);
   CHECK(*back == *idx);
+  std::filesystem::remove_all(tmp);
+}
+
+// Differential test against Ansible: every templated default the catalog
+// reports as known evaluates to the same value under ansible-playbook, given
+// the same defaults (as extra vars).
+TEST_CASE("catalog: evaluated defaults agree with Ansible") {
+  KSM_REQUIRE_SHARED_DATA();
+  if (std::system("command -v ansible-playbook >/dev/null 2>&1") != 0) {
+    MESSAGE("skipped: ansible-playbook is not installed");
+    return;
+  }
+  auto repo = open_kubespray(test::kubespray_data());
+  REQUIRE(repo);
+  auto tmp = fresh_tmp("catalog-ansible");
+  for (std::string tag : {"v2.18.0", "v2.29.1"}) {
+    auto src = repo->at(tag);
+    REQUIRE(src);
+    auto tree = KubesprayTree::load(**src);
+    REQUIRE(tree);
+    auto facts = catalog::tag_facts(*tree, catalog::TagInfo{tag, "", ""});
+    REQUIRE(facts);
+    // The defaults as the catalog evaluates them (vars::Resolver's global
+    // view: role vars over role defaults, names two roles define
+    // differently left out), given to Ansible as extra vars.
+    auto layers = vars::RoleLayers::build(*tree);
+    REQUIRE(layers);
+    Map raw;
+    for (const auto& name : layers->names()) {
+      const vars::Definition* d = layers->vars(name);
+      if (!d) d = layers->defaults(name);
+      if (d && !d->value.is_unknown()) raw.set(name, d->value);
+    }
+    // Compared: templates the catalog evaluated whose recorded definition is
+    // the one that global view uses.
+    auto defs = catalog::collect_definitions(*tree);
+    List names;
+    size_t other_winner = 0;
+    for (const auto& [name, e] : facts->get("defaults")->as_map()) {
+      if (*e.get("template") != Value(true) || !e.get("value")) continue;
+      const Value* r = raw.find(name);
+      if (!r || !(*r == defs[name].front().raw)) {
+        ++other_winner;
+        continue;
+      }
+      names.push_back(Value(name));
+    }
+    MESSAGE(tag << ": " << other_winner << " evaluated templates not compared (another definition wins)");
+    REQUIRE(names.size() > 100);
+    REQUIRE(write_file_atomic(tmp / "raw.json", to_json(Value(raw), JsonStyle{false, 0})));
+    REQUIRE(write_file_atomic(tmp / "names.json", to_json(Value(names), JsonStyle{false, 0})));
+    REQUIRE(write_file_atomic(tmp / "pb.yml",
+                              "- hosts: localhost\n  gather_facts: false\n  tasks:\n"
+                              "    - debug: msg=\"{{ lookup('vars', item) }}\"\n"
+                              "      loop: \"{{ lookup('file', '" + (tmp / "names.json").string() +
+                                  "') | from_json }}\"\n"));
+    std::string cmd = "cd " + tmp.string() +
+                      " && ANSIBLE_STDOUT_CALLBACK=json ANSIBLE_LOCALHOST_WARNING=false "
+                      "ANSIBLE_INVENTORY_UNPARSED_WARNING=false ansible-playbook -i localhost, -c local "
+                      "-e @raw.json pb.yml > out.json 2> err.txt";
+    REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, tag << ": ansible-playbook failed (see " << tmp.string() << ")");
+    auto out = read_file(tmp / "out.json");
+    REQUIRE(out);
+    auto parsed = parse_json(*out);
+    REQUIRE(parsed);
+    const Value& results =
+        *parsed->get("plays")->as_list()[0].get("tasks")->as_list()[0].get("hosts")->get("localhost")->get("results");
+    REQUIRE(results.as_list().size() == names.size());
+    size_t agreed = 0;
+    for (const auto& r : results.as_list()) {
+      const std::string& name = r.get("item")->as_string();
+      const Value& ours = *facts->get("defaults")->get(name)->get("value");
+      const Value& theirs = *r.get("msg");
+      // debug prints strings as strings; a native number or bool from Ansible compares as itself.
+      bool same = ours == theirs || (theirs.is_string() && !ours.is_list() && !ours.is_map() &&
+                                     to_python_str(ours) == theirs.as_string());
+      CHECK_MESSAGE(same, tag << " " << name << ": ours " << to_json(ours, JsonStyle{true, 0}) << ", Ansible "
+                              << to_json(theirs, JsonStyle{true, 0}));
+      agreed += same;
+    }
+    MESSAGE(tag << ": " << agreed << " of " << names.size() << " evaluated templates agree with Ansible");
+  }
   std::filesystem::remove_all(tmp);
 }

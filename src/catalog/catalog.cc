@@ -8,7 +8,9 @@
 
 #include "core/fs.h"
 #include "core/json.h"
+#include "jinja/jinja.h"
 #include "sources/version.h"
+#include "vars/resolver.h"
 
 namespace ksm::catalog {
 
@@ -122,12 +124,17 @@ struct Evaluated {
   std::vector<std::string> depends;
 };
 
-// Evaluates variable values against the tag's global defaults.
-// Until the Jinja engine (src/jinja) is wired in, a template is recorded
-// unknown with the names it reads.
+// Evaluates variable values against the tag's defaults alone with the
+// resolver of src/vars (vars::Resolver::defaults_only: role defaults and
+// vars/main in the global view, no inventory, no host, no facts), which
+// templates each name the first time it is read, as Ansible does. A
+// template is known when it evaluates with nothing Unknown or undefined in
+// it (facts, lookups, groups/hostvars, names only an inventory or a task
+// sets, names two roles define differently); else only the names it reads
+// are recorded.
 class Evaluator {
  public:
-  explicit Evaluator(const std::map<std::string, std::vector<Definition>>& defs) : defs_(defs) {}
+  explicit Evaluator(vars::HostView& view) : view_(view) {}
 
   Evaluated evaluate(const Value& raw) {
     Evaluated e;
@@ -139,15 +146,19 @@ class Evaluator {
     }
     e.is_template = true;
     std::set<std::string> names;
-    for (const auto& t : templates)
-      for (auto& n : template_names(t)) names.insert(n);
+    for (const auto& t : templates) {
+      auto parsed = jinja::parse_template(t);
+      for (auto& n : parsed ? jinja::free_names(*parsed) : template_names(t)) names.insert(n);
+    }
     e.depends.assign(names.begin(), names.end());
-    e.known = false;
+    Value v = jinja::template_value(raw, view_);
+    e.known = vars::fully_known(v) && !holds_template(v);
+    if (e.known) e.value = std::move(v);
     return e;
   }
 
  private:
-  [[maybe_unused]] const std::map<std::string, std::vector<Definition>>& defs_;
+  vars::HostView& view_;
 };
 
 Value list_of(const std::vector<std::string>& v) {
@@ -329,7 +340,9 @@ std::map<std::string, std::vector<Definition>> collect_definitions(const Kubespr
 
 Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info) {
   auto defs = collect_definitions(tree);
-  Evaluator ev(defs);
+  auto resolver = vars::Resolver::create(tree, nullptr, {});
+  if (!resolver) return resolver.error();
+  Evaluator ev((*resolver)->defaults_only());
   Map facts;
   facts.set("tag", Value(info.tag));
   facts.set("date", Value(info.date));
@@ -373,6 +386,15 @@ Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info) {
     if (e.known && e.value.is_string()) {
       kube_version = Value(with_v_prefix(e.value.as_string()));
       if (prefix.empty()) prefix = e.value.as_string().starts_with("v") ? "v" : "none";
+    }
+  }
+  // Checksum keys below the tag's kube_version_min_required cannot be
+  // installed (kubernetes/preinstall asserts the minimum).
+  if (auto it = defs.find("kube_version_min_required"); it != defs.end()) {
+    Evaluated e = ev.evaluate(it->second.front().raw);
+    if (e.known && e.value.is_string() && Version::parse(e.value.as_string())) {
+      std::string min = with_v_prefix(e.value.as_string());
+      std::erase_if(installable, [&](const std::string& k) { return version_less(k, min); });
     }
   }
   facts.set("kube_version", kube_version);

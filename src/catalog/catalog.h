@@ -50,7 +50,9 @@ std::map<std::string, std::vector<Definition>> collect_definitions(const Kubespr
 // Whether a value holds Jinja ({{, {% or {#) anywhere (strings inside lists and maps too).
 bool holds_template(const Value& v);
 // Names a template reads: identifiers inside {{ }} / {% %}, without
-// attributes, filters, tests, keywords, string literals and loop/set variables.
+// attributes, filters, tests, keywords, string literals and loop/set
+// variables. A fallback for text the Jinja parser refuses (jinja::free_names
+// is used otherwise).
 std::vector<std::string> template_names(std::string_view text);
 
 // The facts of one tag (the JSON object of versions/<tag>.json).
