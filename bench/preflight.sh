@@ -3,13 +3,15 @@
 # can reach at the target tag, evaluated per host) on builder-style
 # inventories of N hosts. No peer: Ansible checks these assertions only by
 # running the playbook against the machines.
-#   SIZES="100 1000 10000"  KSM_BIN  KSM_SHARED  BENCH_ROWS=file
+#   SIZES="100 1000 10000"  KSM_BIN  KSM_KUBESPRAY_CLONE  BENCH_ROWS=file
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$(readlink -f "${KSM_BIN:-$here/build/kubespray-migrate}")
 SIZES=${SIZES:-"100 1000 10000"}
-data="${KSM_SHARED:-$here/../shared}/kubespray-data.git"
-[ -e "$data/HEAD" ] || { echo "preflight bench: skipped ($data absent)"; exit 0; }
+# Needs the playbooks: a full Kubespray clone (KSM_KUBESPRAY_CLONE); the
+# shared kubespray-data.git holds roles and samples only.
+data="${KSM_KUBESPRAY_CLONE:-}"
+[ -n "$data" ] && [ -e "$data/HEAD" ] || { echo "preflight bench: skipped (set KSM_KUBESPRAY_CLONE to a Kubespray clone)"; exit 0; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
 printf '%8s %10s %10s\n' hosts ksm_s ksm_MiB
