@@ -9,7 +9,7 @@
 # and every new file absent or complete. A SOPS-encrypted file (sops:
 # metadata, no variable to rename) rides along and must stay byte-identical.
 # Kill points: KSM_KILL_RUNS (default 20) random delays over the run, then,
-# with strace, at every fsync/link/rename of the in-place writing in turn
+# with strace, at every link/rename of the in-place writing in turn
 # (strace -e inject=...:signal=KILL), which hits each step of the writing.
 set -euo pipefail
 : "${KSM_BIN:?KSM_BIN must name the kubespray-migrate binary}"
@@ -97,8 +97,10 @@ echo "random kills: $runs, states: $(for k in "${!seen[@]}"; do printf '%s=%s ' 
 
 # Every step of the writing in turn, if strace can inject a signal: the
 # syscalls an --in-place run makes beyond those of a --diff run (which
-# writes nothing in the input) are the in-place writes: fsync of each
-# temporary file, link of each backup, rename over the target or to the backup.
+# writes nothing in the input) are the in-place writes: link of each backup,
+# rename over the target or to the backup (a kill injected at a rename hits
+# before it runs: the temporary file is written and synced, the target not
+# yet replaced, so fsync points would add no state of their own).
 count() {  # count SYSCALL MODE: how many times a run makes SYSCALL
   rm -rf run && cp -r orig run
   strace -f -c -e trace="$1" -o strace.count "$KSM_BIN" "${args[@]}" -i run "$2" >/dev/null 2>&1 || true
@@ -107,7 +109,7 @@ count() {  # count SYSCALL MODE: how many times a run makes SYSCALL
 if command -v strace >/dev/null && strace -f -o /dev/null -e trace=none true 2>/dev/null; then
   seen=()
   points=0
-  for sc in fsync link rename; do
+  for sc in link rename; do
     base=$(count "$sc" --diff)
     n=$(count "$sc" --in-place)
     for k in $(seq $((base + 1)) "$n"); do
