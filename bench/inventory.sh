@@ -4,6 +4,7 @@
 # 1,000 and 10,000 hosts with group_vars (all/, k8s_cluster/, etcd.yml) and
 # some host_vars. Prints wall time of each, the ratio, and peak RSS.
 # Usage: bench/inventory.sh [BIN]   (default: build/kubespray-migrate)
+#   SIZES="100 1000 10000"  BENCH_ROWS=file (rows for bench/run)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$(readlink -f "${1:-${KSM_BIN:-$here/build/kubespray-migrate}}")
@@ -66,7 +67,9 @@ for n in $SIZES; do
     read -r as ar < <(measure ansible-inventory -i "$work/inv$n/hosts.yaml" --list)
     ratio=$(python3 -c "print(f'{$as/$ks:.1f}x')")
     printf '%8s %12s %10s %16s %10s %8s\n' "$n" "$ks" "$((kr / 1024))" "$as" "$((ar / 1024))" "$ratio"
+    [ -z "${BENCH_ROWS:-}" ] || echo "inventory-list $n $ks $kr $as $ar ansible-inventory" >>"$BENCH_ROWS"
   else
+    [ -z "${BENCH_ROWS:-}" ] || echo "inventory-list $n $ks $kr - - ansible-inventory" >>"$BENCH_ROWS"
     printf '%8s %12s %10s %16s %10s %8s\n' "$n" "$ks" "$((kr / 1024))" - - -
   fi
 done

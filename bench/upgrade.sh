@@ -9,6 +9,7 @@
 # tool also renames, restructures, pins and checks. Prints wall time, peak
 # RSS and the ratio for each size.
 # Usage: SIZES="100 1000 10000" bench/upgrade.sh [BIN]   (default SIZES=1000)
+#   BENCH_ROWS=file: rows for bench/run
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$(readlink -f "${1:-${KSM_BIN:-$here/build/kubespray-migrate}}")
@@ -101,6 +102,7 @@ for n in $SIZES; do
   read -r ps pr < <(measure python3 "$work/peer.py" "$DATA" "$work/peer$n" $hops)
   ratio=$(python3 -c "print(f'{$ps/$ks:.2f}x')")
   printf '%8s %10s %10s %14s %10s %8s\n' "$n" "$ks" "$((kr / 1024))" "$ps" "$((pr / 1024))" "$ratio"
+  [ -z "${BENCH_ROWS:-}" ] || echo "upgrade-all-hops $n $ks $kr $ps $pr git-merge-file" >>"$BENCH_ROWS"
   rm -rf "$work/ksm$n" "$work/peer$n" "$work/out$n"
 done
 echo "ratio = peer time / kubespray-migrate time (above 1: kubespray-migrate is faster)"

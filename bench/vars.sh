@@ -12,7 +12,8 @@
 #
 #   KSM_BIN                     the binary (default: build/kubespray-migrate)
 #   KSM_BENCH_TAG=v2.27.0       the tag
-#   KSM_BENCH_HOSTS=1000        hosts for kubespray-migrate
+#   KSM_BENCH_HOSTS=1000        hosts for kubespray-migrate (SIZES="100 1000": several)
+#   BENCH_ROWS=file             rows for bench/run (Ansible scaled per host)
 #   KSM_BENCH_ANSIBLE_HOSTS=100 hosts for Ansible (its cost per host is
 #                               constant, about a second of CPU; 1000 takes
 #                               half an hour on a shared 2-core machine, so
@@ -58,25 +59,43 @@ measure() {  # label hosts cmd... -> one table row; sets cpu_per_host
     "$(python3 -c "print($rss / 1024)")" "$(python3 -c "print(1000 * $cpu / $hosts)")"
 }
 
-mkdir -p "$work/inv" "$work/inv-ansible" "$work/tree"
-inventory "$n" "$work/inv"
+mkdir -p "$work/tree" "$work/inv-ansible"
 inventory "$na" "$work/inv-ansible"
 
 echo "vars benchmark: every role variable of $tag, builder-style inventory"
 printf "%-18s %6s %9s %9s %9s %12s\n" "engine" "hosts" "wall s" "cpu s" "peak MiB" "cpu ms/host"
-measure "kubespray-migrate" "$n" "$bin" vars -i "$work/inv/hosts.yaml" --kubespray "$data" \
-  --tag "$tag" --all-hosts --all --format summary
-ours=$cpu_per_host
-grep -c variables "$work/out" | grep -qx "$n" || { echo "kubespray-migrate: expected $n hosts"; exit 1; }
+rows=()
+for size in ${SIZES:-$n}; do
+  n=$size
+  rm -rf "$work/inv" && mkdir -p "$work/inv"
+  inventory "$n" "$work/inv"
+  measure "kubespray-migrate" "$n" "$bin" vars -i "$work/inv/hosts.yaml" --kubespray "$data" \
+    --tag "$tag" --all-hosts --all --format summary
+  ours=$cpu_per_host
+  rows+=("$n $wall $rss $cpu")
+  grep -c variables "$work/out" | grep -qx "$n" || { echo "kubespray-migrate: expected $n hosts"; exit 1; }
+done
 
 if ! command -v ansible-playbook >/dev/null; then
-  echo "ansible-playbook not installed: no comparison"; exit 0
+  echo "ansible-playbook not installed: no comparison"
+  for r in "${rows[@]}"; do
+    read -r rn rw rr _ <<<"$r"
+    [ -z "${BENCH_ROWS:-}" ] || echo "vars-all-roles $rn $rw $rr - - ansible-playbook" >>"$BENCH_ROWS"
+  done
+  exit 0
 fi
 py="$(head -1 "$(command -v ansible-playbook)" | sed -e 's/^#! *//' -e 's/^\/usr\/bin\/env  *//')"
 git --git-dir="$data" archive "$tag" roles | tar -x -C "$work/tree"
 measure "ansible-playbook" "$na" "$py" "$here/tests/scripts/vars_oracle.py" bench "$work/tree" \
   "$work/inv-ansible/hosts.yaml" "$work/ansible.json"
 theirs=$cpu_per_host
+ansible_wall=$wall ansible_rss=$rss
+# Rows for bench/run: Ansible's wall time scaled per host from its $na-host run.
+for r in "${rows[@]}"; do
+  read -r rn rw rr _ <<<"$r"
+  peer=$(python3 -c "print(round($ansible_wall / $na * $rn, 1))")
+  [ -z "${BENCH_ROWS:-}" ] || echo "vars-all-roles $rn $rw $rr $peer $ansible_rss ansible-playbook(scaled-from-$na)" >>"$BENCH_ROWS"
+done
 python3 - "$work/ansible.json" "$ours" "$theirs" "$n" "$na" <<'EOF'
 import json, sys
 a = json.load(open(sys.argv[1]))

@@ -2,6 +2,8 @@
 // Ansible's loader does it, atomic writes.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <fstream>
 
 #include "core/fs.h"
@@ -112,4 +114,49 @@ TEST_CASE("fs: atomic write keeps a backup and the file mode") {
   CHECK((fs::status(f).permissions() & fs::perms::group_read) == fs::perms::none);
   CHECK(!read_file(dir / "missing").ok());
   fs::remove_all(dir);
+}
+
+TEST_CASE("yaml: nesting thousands deep is an error with its position, not a crash") {
+  std::string deep = "a: " + std::string(5000, '[') + std::string(5000, ']') + "\n";
+  auto r = parse_yaml(deep, "deep.yml");
+  REQUIRE(!r.ok());
+  CHECK(r.error().message.find("nested too deeply") != std::string::npos);
+  CHECK(r.error().where.file == "deep.yml");
+  CHECK(r.error().where.line == 1);
+  std::string fine = "a: " + std::string(200, '[') + std::string(200, ']') + "\n";
+  CHECK(parse_yaml(fine, "fine.yml").ok());
+  std::string json = std::string(100000, '[') + std::string(100000, ']');
+  auto j = parse_json(json, "deep.json");
+  REQUIRE(!j.ok());
+  CHECK(j.error().message.find("nested too deeply") != std::string::npos);
+}
+
+TEST_CASE("fs: read_file is bounded even when the size is unknown") {
+  auto z = read_file("/dev/zero", 1u << 20);  // a character device: no size, endless
+  REQUIRE(!z.ok());
+  CHECK(z.error().message.find("too large") != std::string::npos);
+  fs::path dir = fs::temp_directory_path() / ("ksm_core_read_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  { std::ofstream(dir / "big") << std::string(3000, 'x'); }
+  auto big = read_file(dir / "big", 2048);
+  REQUIRE(!big.ok());
+  CHECK(big.error().where.file == (dir / "big").string());
+  CHECK(read_file(dir / "big", 4096)->size() == 3000);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("fs: check_text refuses NUL bytes and invalid UTF-8 at line:col") {
+  CHECK(check_text("", "f").ok());
+  CHECK(check_text("\xEF\xBB\xBF" "a: 1\r\nb: caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\n", "f").ok());
+  auto at = [](std::string_view text) {
+    auto s = check_text(text, "f");
+    return s.ok() ? std::string("ok") : s.error().where.str() + " " + s.error().message;
+  };
+  CHECK(at(std::string_view("a\nbb\0c", 6)) == "f:2:3 NUL byte: binary content, not a text file");
+  CHECK(at("a: 1\nb: \xFF\xFE\n") == "f:2:4 invalid UTF-8");
+  CHECK(at("\xC0\xAF") == "f:1:1 invalid UTF-8");          // overlong '/'
+  CHECK(at("x\xED\xA0\x80") == "f:1:2 invalid UTF-8");      // UTF-16 surrogate
+  CHECK(at("x\xE2\x82") == "f:1:2 invalid UTF-8");          // truncated
+  CHECK(at("\xF4\x90\x80\x80") == "f:1:1 invalid UTF-8");   // over U+10FFFF
+  CHECK(at("\xC3\x28") == "f:1:1 invalid UTF-8");           // bad continuation
 }

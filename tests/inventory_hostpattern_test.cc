@@ -54,3 +54,17 @@ TEST_CASE("hostpattern: malformed ranges are errors") {
   CHECK(!expand_host_pattern("node[x:10]"));
   CHECK(expand_host_pattern("node[1:3:2:1]").error().message.find("begin:end") != std::string::npos);
 }
+
+TEST_CASE("hostpattern: hostile patterns are bounded errors") {
+  // std::regex recurses per character: a megabyte host:port once overflowed the stack
+  std::string huge(3'000'000, 'a');
+  auto p = expand_host_pattern(huge + ":22");
+  REQUIRE(!p);
+  CHECK(p.error().message.find("bytes (a host name is at most 255)") != std::string::npos);
+  CHECK(expand_host_pattern(std::string(4000, 'b') + ":22"));  // long, but within bounds
+  // nested ranges multiply: 10^12 names once ran for ever
+  p = expand_host_pattern("n[1:999999]x[1:999999]");
+  REQUIRE(!p);
+  CHECK(p.error().message.find("expands to more than 1000000 hosts") != std::string::npos);
+  CHECK(expand_host_pattern("n[1:1000]x[1:1000]")->hosts.size() == 1'000'000);
+}

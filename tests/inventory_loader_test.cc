@@ -158,3 +158,52 @@ TEST_CASE("loader: default sources from ANSIBLE_INVENTORY and ansible.cfg") {
   if (old_cfg) ::setenv("ANSIBLE_CONFIG", save_cfg.c_str(), 1);
   else ::unsetenv("ANSIBLE_CONFIG");
 }
+
+TEST_CASE("loader: binary, invalid UTF-8 and NUL bytes are errors at line:col") {
+  TempDir t;
+  t.write("bin", std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10));
+  auto bad = load_inventory({(t.path / "bin").string()});
+  REQUIRE(!bad);
+  CHECK(bad.error().str() == (t.path / "bin").string() +
+                                 ":1:8: unsupported inventory file: NUL byte: binary content, not a text file");
+  t.write("latin1.ini", "[all]\nnode1 owner=Jos\xE9\n");
+  bad = load_inventory({(t.path / "latin1.ini").string()});
+  REQUIRE(!bad);
+  CHECK(bad.error().where.str() == (t.path / "latin1.ini").string() + ":2:16");
+  CHECK(bad.error().message.find("invalid UTF-8") != std::string::npos);
+  t.write("h.yml", "all:\n  hosts:\n    node1:\n");
+  t.write("group_vars/all.yml", std::string("a: 1\nb: x\0y\n", 12));
+  bad = load_inventory({(t.path / "h.yml").string()});
+  REQUIRE(!bad);
+  CHECK(bad.error().where.str() == (t.path / "group_vars/all.yml").string() + ":2:5");
+  t.write("group_vars/all.yml", "a: \"\xC3\x28\"\n");
+  bad = load_inventory({(t.path / "h.yml").string()});
+  REQUIRE(!bad);
+  CHECK(bad.error().message.find("invalid UTF-8") != std::string::npos);
+  t.write("group_vars/all.yml", "a: caf\xC3\xA9\n");  // valid UTF-8 is fine
+  CHECK(load_inventory({(t.path / "h.yml").string()}));
+}
+
+TEST_CASE("loader: nesting thousands deep and endless files are bounded errors") {
+  TempDir t;
+  t.write("deep.yml", "all:\n  hosts:\n    node1:\n      x: " + std::string(100000, '[') +
+                          std::string(100000, ']') + "\n");
+  auto bad = load_inventory({(t.path / "deep.yml").string()});
+  REQUIRE(!bad);
+  CHECK(bad.error().message.find("nested too deeply") != std::string::npos);
+  CHECK(bad.error().where.line == 4);
+  t.write("h.yml", "all:\n  hosts:\n    node1:\n");
+  t.write("group_vars/all.json", "{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}");
+  bad = load_inventory({(t.path / "h.yml").string()});
+  REQUIRE(!bad);
+  CHECK(bad.error().message.find("nested too deeply") != std::string::npos);
+  CHECK(bad.error().where.file.find("all.json") != std::string::npos);
+  // Ansible allows group chains of any length: thousands deep load and reconcile.
+  TempDir c;
+  std::string chain = "[g0]\nnode1\n";
+  for (int i = 1; i <= 3000; ++i) chain += "[g" + std::to_string(i) + ":children]\ng" + std::to_string(i - 1) + "\n";
+  c.write("chain.ini", chain);
+  auto inv = load_inventory({(c.path / "chain.ini").string()});
+  REQUIRE(inv);
+  CHECK(inv->host_groups(*inv->host_index("node1")).size() == 3002);  // g0..g3000 and all
+}

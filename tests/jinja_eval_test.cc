@@ -228,3 +228,55 @@ TEST_CASE("jinja eval: evaluation is bounded") {
   set_limits(saved);
   CHECK(render_text("{% for i in range(3) %}{{ i }}{% endfor %}") == "012");
 }
+
+TEST_CASE("jinja parse: nesting is bounded (an error, never a stack overflow)") {
+  auto refused = [](const std::string& text, bool tmpl = false) {
+    auto t = tmpl ? parse_template(text, "deep.j2") : parse_expression(text, "deep");
+    if (t.ok()) return std::string("parsed");
+    return t.error().message.find("nested too deeply") != std::string::npos ? std::string("refused")
+                                                                             : t.error().message;
+  };
+  auto rep = [](const std::string& s, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += s;
+    return out;
+  };
+  // recursive descent
+  CHECK(refused(rep("(", 30000) + "1" + rep(")", 30000)) == "refused");
+  CHECK(refused(rep("[", 30000) + rep("]", 30000)) == "refused");
+  CHECK(refused(rep("{'a': ", 20000) + "1" + rep("}", 20000)) == "refused");
+  CHECK(refused(rep("-", 60000) + "1") == "refused");
+  CHECK(refused(rep("not ", 30000) + "true") == "refused");
+  CHECK(refused(rep("f(", 20000) + rep(")", 20000)) == "refused");
+  CHECK(refused(rep("{% if true %}", 5000) + "x" + rep("{% endif %}", 5000), true) == "refused");
+  // chains that deepen the tree without recursion
+  CHECK(refused("1" + rep(" + 1", 30000)) == "refused");
+  CHECK(refused("x" + rep(" | string", 20000)) == "refused");
+  CHECK(refused("x" + rep(".a", 30000)) == "refused");
+  CHECK(refused("x" + rep("[0]", 30000)) == "refused");
+  CHECK(refused(rep("a if b else ", 20000) + "c") == "refused");
+  // what real templates nest still parses and evaluates
+  CHECK(ev(rep("(", 50) + "1" + rep(")", 50)) == "1");
+  CHECK(ev("0" + rep(" + 1", 200)) == "200");
+  CHECK(ev("'x'" + rep(" | upper", 100)) == "\"X\"");
+  CHECK(render_text(rep("{% if true %}", 40) + "y" + rep("{% endif %}", 40)) == "y");
+}
+
+TEST_CASE("jinja eval: variables looping over variables share one step budget") {
+  // Each lookup renders with its own evaluator; with a budget per evaluator
+  // these three variables would take 10^15 steps.
+  std::string vars = R"({"a": "{% for i in range(100000) %}{{ b | length }}{% endfor %}",
+                         "b": "{% for i in range(100000) %}{{ c | length }}{% endfor %}",
+                         "c": "{% for i in range(100000) %}x{% endfor %}"})";
+  CHECK(ev("a | length", vars) == "unknown: evaluation limit (steps) exceeded");
+  Limits saved = limits();
+  Limits small = saved;
+  small.max_steps = 3000;
+  set_limits(small);
+  // each alone fits the budget; a render and its lookups together do not
+  std::string fits = R"({"x": "{% for i in range(300) %}{{ i }}{% endfor %}", "y": "{{ x }}{{ x }}{{ x }}{{ x }}"})";
+  CHECK(ev("x | length", fits) == "790");
+  CHECK(ev("y | length", fits) == "unknown: evaluation limit (steps) exceeded");
+  set_limits(saved);
+  CHECK(ev("y | length", fits) == "3160");
+}

@@ -385,3 +385,41 @@ TEST_CASE("schema: completeness over every consecutive pair of versions/") {
   CHECK(sticky_pinnable == sticky_changes_seen);
   CHECK(pairs == tags.size() - 1);
 }
+
+TEST_CASE("schema: hostile rule files: broken Jinja, invalid UTF-8, deep nesting") {
+  fs::path d = temp_dir("hostile");
+  const fs::path js = schemas_dir() / "schema.json";
+  write(d / "mine.yml",
+        "sticky:\n"
+        "  - variable: kube_proxy_mode\n"
+        "    reason: r\n"
+        "    source: s\n"
+        "    when: \"kube_proxy_mode == ((( \"\n");
+  auto errors = check_schema_file(d / "mine.yml", js, false);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].where.str() == (d / "mine.yml").string() + ":5:11");
+  CHECK(errors[0].message.rfind("when: template syntax error", 0) == 0);
+  write(d / "v2.40.0.yml",
+        "release: v2.40.0\n"
+        "advisories:\n"
+        "  - id: x\n"
+        "    releases: [v2.40.0]\n"
+        "    condition: \"a ==\"\n"
+        "    severity: warning\n"
+        "    message: m\n"
+        "    source: s\n");
+  errors = check_schema_file(d / "v2.40.0.yml", js, true);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].where.line == 5);
+  CHECK(errors[0].message.rfind("condition: template syntax error", 0) == 0);
+  write(d / "v2.40.0.yml", "release: v2.40.0\nsummary: \"caf\xE9\"\n");
+  errors = check_schema_file(d / "v2.40.0.yml", js, true);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].where.str() == (d / "v2.40.0.yml").string() + ":2:14");
+  CHECK(errors[0].message == "invalid UTF-8");
+  write(d / "v2.40.0.yml", "release: v2.40.0\nsummary: " + std::string(50000, '[') + "\n");
+  errors = check_schema_file(d / "v2.40.0.yml", js, true);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].message.find("nested too deeply") != std::string::npos);
+  fs::remove_all(d);
+}

@@ -9,7 +9,6 @@
 #include <cstring>
 #include <fstream>
 #include <random>
-#include <sstream>
 
 namespace ksm {
 
@@ -25,10 +24,55 @@ Result<std::string> read_file(const fs::path& path, size_t max_bytes) {
                  Location{path.string()});
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error(std::string("cannot read: ") + std::strerror(errno), Location{path.string()});
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  // Bounded even when the size is unknown or wrong (a FIFO, /dev/zero, a
+  // file growing while read).
+  std::string out;
+  char buf[1 << 16];
+  while (in) {
+    in.read(buf, sizeof buf);
+    out.append(buf, static_cast<size_t>(in.gcount()));
+    if (out.size() > max_bytes)
+      return Error("file is too large (over " + std::to_string(max_bytes) + " bytes)",
+                   Location{path.string()});
+  }
   if (in.bad()) return Error("read error", Location{path.string()});
-  return ss.str();
+  return out;
+}
+
+Status check_text(std::string_view text, const std::string& file) {
+  auto fail = [&](size_t at, const char* what) -> Status {
+    int line = 1;
+    size_t bol = 0;
+    for (size_t i = 0; i < at; ++i)
+      if (text[i] == '\n') {
+        ++line;
+        bol = i + 1;
+      }
+    return Error(what, Location{file, line, static_cast<int>(at - bol + 1)});
+  };
+  const auto* b = reinterpret_cast<const unsigned char*>(text.data());
+  size_t n = text.size();
+  for (size_t i = 0; i < n;) {
+    unsigned char c = b[i];
+    if (c < 0x80) {
+      if (c == 0) return fail(i, "NUL byte: binary content, not a text file");
+      ++i;
+      continue;
+    }
+    // Well-formed UTF-8 (Unicode 3.2 table): no overlongs, surrogates or > U+10FFFF.
+    size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (len == 0 || i + len > n) return fail(i, "invalid UTF-8");
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+    if (b[i + 1] < lo || b[i + 1] > hi) return fail(i, "invalid UTF-8");
+    for (size_t k = 2; k < len; ++k)
+      if (b[i + k] < 0x80 || b[i + k] > 0xBF) return fail(i, "invalid UTF-8");
+    i += len;
+  }
+  return {};
 }
 
 namespace {

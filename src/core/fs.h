@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "core/error.h"
 
@@ -14,6 +15,11 @@ namespace fs = std::filesystem;
 
 // Reads a whole file. Refuses files over `max_bytes` (default 64 MiB).
 Result<std::string> read_file(const fs::path& path, size_t max_bytes = 64u << 20);
+
+// Refuses text Ansible could not read either: a NUL byte or bytes that are
+// not UTF-8 (Ansible decodes inventory and vars files strictly). The error
+// points at the first bad byte as file:line:col (col in bytes).
+Status check_text(std::string_view text, const std::string& file);
 
 // Writes `content` to `path` atomically: a temporary file in the same
 // folder, fsync, rename over the target, fsync of the folder. With

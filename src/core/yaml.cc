@@ -1,6 +1,8 @@
 // YAML 1.1 typing over yaml-cpp's parse tree.
 #include "core/yaml.h"
 
+#include <yaml-cpp/depthguard.h>
+
 #include <cmath>
 #include <regex>
 
@@ -207,9 +209,16 @@ Result<Value> parse_yaml(std::string_view text, const std::string& filename,
   try {
     node = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
-    return Error("invalid YAML: " + e.msg, Location{filename, e.mark.line + 1, e.mark.column + 1});
+    return yaml_error(e, filename);
   }
   return yaml_node_to_value(node, filename, warnings, opts);
+}
+
+Error yaml_error(const YAML::Exception& e, const std::string& filename) {
+  Location at{filename, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1};
+  if (dynamic_cast<const YAML::DeepRecursion*>(&e))
+    return Error("YAML nested too deeply (over 500 levels of collections)", at);
+  return Error("invalid YAML: " + e.msg, at);
 }
 
 }  // namespace ksm

@@ -33,6 +33,11 @@ Result<Value> parse_yaml(std::string_view text, const std::string& filename,
 Result<Value> yaml_node_to_value(const YAML::Node& node, const std::string& filename,
                                  std::vector<Error>* warnings = nullptr, YamlLoadOptions opts = {});
 
+// yaml-cpp's exception as an Error at its file:line:col: "invalid YAML: ..."
+// (yaml-cpp's own words), or "YAML nested too deeply" for its recursion
+// guard (which yaml-cpp reports as "bad file").
+Error yaml_error(const YAML::Exception& e, const std::string& filename);
+
 // Strips a UTF-8 byte order mark.
 std::string_view strip_bom(std::string_view text);
 

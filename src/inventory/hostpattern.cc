@@ -70,6 +70,12 @@ bool valid_host(const std::string& h) {
          std::regex_match(h, re_hostname());
 }
 
+// Bounds for hostile patterns: a host name is at most 255 bytes in DNS, so a
+// longer pattern is no host (and std::regex recurses per character); nested
+// ranges multiply, so the total expansion is capped too.
+constexpr size_t kMaxPatternBytes = 4096;
+constexpr size_t kMaxExpandedHosts = 1'000'000;
+
 const std::string kLetters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 std::optional<long long> to_int(const std::string& s) {
@@ -166,6 +172,9 @@ Status expand(const std::string& line, std::vector<std::string>& out, int depth)
       for (long long i = *b; i > *e + 1; i += *step) seq.push_back(std::to_string(i));
   }
   for (const auto& r : seq) {
+    if (out.size() >= kMaxExpandedHosts)
+      return Error("host pattern '" + line.substr(0, 80) + "' expands to more than " +
+                   std::to_string(kMaxExpandedHosts) + " hosts");
     std::string name = head + (width ? fill(r) : r) + tail;
     if (name.find('[') != std::string::npos) {
       if (auto st = expand(name, out, depth + 1); !st) return st;
@@ -179,6 +188,8 @@ Status expand(const std::string& line, std::vector<std::string>& out, int depth)
 }  // namespace
 
 Result<HostPattern> expand_host_pattern(std::string_view pattern_sv) {
+  if (pattern_sv.size() > kMaxPatternBytes)
+    return Error("host pattern of " + std::to_string(pattern_sv.size()) + " bytes (a host name is at most 255)");
   std::string pattern(pattern_sv);
   HostPattern hp;
   // parse_address: split a port off where the rest is a valid host; else the

@@ -169,6 +169,7 @@ Result<VarsFile> load_vars_file(const fs::path& path) {
   auto text = read_file(path);
   if (!text) return text.error();
   vf.text = std::move(*text);
+  if (auto st = check_text(vf.text, vf.path); !st) return st.error();
   if (vault_file(vf.text)) {
     vf.vault_encrypted = true;
     return vf;
@@ -191,7 +192,7 @@ Result<VarsFile> load_vars_file(const fs::path& path) {
         return vf;
       }
     }
-    return Error("invalid YAML: " + e.msg, Location{vf.path, e.mark.line + 1, e.mark.column + 1});
+    return yaml_error(e, vf.path);
   }
   if (first != std::string_view::npos && body[first] == '{') {
     if (auto j = parse_json(body, vf.path)) vf.data = std::move(*j);
@@ -234,9 +235,7 @@ Status load_hosts_file(Inventory& inv, const fs::path& path) {
   if (ext == ".toml")
     return Error("unsupported inventory file type '.toml' (expected INI, or YAML/JSON: .yaml, .yml, .json)",
                  Location{p, 0, 0});
-  if (text->find('\0') != std::string::npos)
-    return Error("unsupported inventory file type: binary content (expected INI, or YAML/JSON)",
-                 Location{p, 0, 0});
+  if (auto st = check_text(*text, p); !st) return st.error().context("unsupported inventory file");
   if (ext.empty() || is_yaml_ext(ext)) {
     bool not_yaml = false;
     Status st = parse_yaml_inventory(inv, p, *text, &not_yaml);

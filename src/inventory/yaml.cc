@@ -206,7 +206,7 @@ Status parse_yaml_inventory(Inventory& inv, const std::string& path, std::string
   try {
     root = YAML::Load(std::string(body));
   } catch (const YAML::Exception& e) {
-    return not_inventory(Error("invalid YAML: " + e.msg, Location{path, e.mark.line + 1, e.mark.column + 1}));
+    return not_inventory(yaml_error(e, path));
   }
   if (root.IsNull() || !root.IsDefined() || (root.IsMap() && root.size() == 0))
     return not_inventory(Error("Parsed empty YAML file", Location{path, 0, 0}));
@@ -222,7 +222,7 @@ Status parse_yaml_inventory(Inventory& inv, const std::string& path, std::string
       if (!g) return g.error();
     }
   } catch (const YAML::Exception& e) {
-    return Error("invalid YAML: " + e.msg, Location{path, e.mark.line + 1, e.mark.column + 1});
+    return yaml_error(e, path);
   }
   inv.files.push_back(std::move(file));
   return {};

@@ -149,13 +149,25 @@ bool is_dict_method(std::string_view n) {
 
 }  // namespace
 
+// One step budget for a render and every render it starts through lookups
+// (a variable whose template loops over another such variable would
+// otherwise multiply the budgets): the outermost Eval of the thread resets it.
+thread_local uint64_t g_steps = 0;
+thread_local int g_evals = 0;
+
 class Eval : public Evaluator {
  public:
-  Eval(Context& ctx) : ctx_(ctx) { frames_.emplace_back(); }
+  Eval(Context& ctx) : ctx_(ctx) {
+    if (g_evals++ == 0) g_steps = 0;
+    frames_.emplace_back();
+  }
+  ~Eval() override { --g_evals; }
+  Eval(const Eval&) = delete;
+  Eval& operator=(const Eval&) = delete;
 
   void step(uint64_t n = 1) override {
-    steps_ += n;
-    if (steps_ > limits().max_steps) throw EvalAbort{"evaluation limit (steps) exceeded", false};
+    g_steps += n;
+    if (g_steps > limits().max_steps) throw EvalAbort{"evaluation limit (steps) exceeded", false};
   }
 
   // ---- names ----
@@ -1214,7 +1226,6 @@ class Eval : public Evaluator {
 
   Context& ctx_;
   std::vector<Frame> frames_;
-  uint64_t steps_ = 0;
   std::string out_;
   size_t nodes_ = 0;
   Value last_value_;

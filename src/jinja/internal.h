@@ -42,6 +42,7 @@ struct Node {
   std::vector<std::vector<NodeP>> bodies;  // If: branch bodies (+ else); For: body, else
   bool has_else = false;
   bool recursive = false;
+  int depth = 1;                  // height of this expression tree (parser bound)
 };
 
 struct Body {

@@ -104,7 +104,7 @@ bool is_undefined_error(const Value& v);
 
 // Limits on one render (steps = evaluated nodes and loop iterations).
 struct Limits {
-  uint64_t max_steps = 10'000'000;
+  uint64_t max_steps = 1'000'000;  // for a render and the renders its lookups start
   size_t max_output = 16u << 20;
   int max_depth = 200;  // nesting of template_value through lookups
 };

@@ -2,6 +2,7 @@
 // trim_blocks on, lstrip_blocks off, one trailing newline dropped) into the
 // syntax tree of internal.h, following Jinja's grammar and operator
 // precedence (jinja2/parser.py).
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
@@ -377,6 +378,14 @@ class Lexer {
   int line_ = 1;
 };
 
+// Bounds on what one template may nest, so that parsing, evaluating and
+// freeing a tree never exhausts the stack: recursive descent (parentheses,
+// brackets, unary operators, statements) and the height of the expression
+// tree (chains such as `a + a + ...` or `x | f | f ...` grow it without
+// recursion). CPython itself refuses 200 nested parentheses.
+constexpr int kMaxNesting = 100;
+constexpr int kMaxTreeDepth = 256;
+
 NodeP mk(NK k, int line) {
   auto n = std::make_shared<Node>();
   n->kind = k;
@@ -394,6 +403,32 @@ class Parser {
   bool is_op(const char* op) const { return cur().type == TT::Op && cur().text == op; }
   bool is_name(const char* n) const { return cur().type == TT::Name && cur().text == n; }
   [[noreturn]] void fail(const std::string& msg) const { throw ParseFail{msg, cur().line}; }
+
+  // One level of recursive descent (see kMaxNesting).
+  struct Nest {
+    explicit Nest(Parser& p) : p_(p) {
+      if (++p_.nest_ > kMaxNesting)
+        p_.fail(fmt::format("template nested too deeply (more than {} levels)", kMaxNesting));
+    }
+    ~Nest() { --p_.nest_; }
+    Nest(const Nest&) = delete;
+    Nest& operator=(const Nest&) = delete;
+    Parser& p_;
+  };
+  // Sets n->depth from its operands; refuses trees taller than kMaxTreeDepth.
+  NodeP sized(NodeP n) const {
+    int d = 0;
+    for (const auto& k : n->kids)
+      if (k) d = std::max(d, k->depth);
+    for (const auto& kw : n->kwargs)
+      if (kw.second) d = std::max(d, kw.second->depth);
+    for (const auto& c : n->conds)
+      if (c) d = std::max(d, c->depth);
+    n->depth = d + 1;
+    if (n->depth > kMaxTreeDepth)
+      fail(fmt::format("expression nested too deeply (more than {} levels)", kMaxTreeDepth));
+    return n;
+  }
   std::string describe(const Tok& t) const {
     switch (t.type) {
       case TT::Eof: return "end of input";
@@ -468,6 +503,7 @@ class Parser {
   }
 
   NodeP parse_statement(const std::string& tag) {
+    Nest nest(*this);
     int line = cur().line;
     next();
     if (tag == "if") {
@@ -569,7 +605,7 @@ class Parser {
       if (at_expr_end()) break;
       t->kids.push_back(parse_expression());
     }
-    return t;
+    return sized(t);
   }
   bool at_expr_end() const {
     TT ty = cur().type;
@@ -577,6 +613,7 @@ class Parser {
   }
 
   NodeP parse_expression(bool with_condexpr = true) {
+    Nest nest(*this);
     if (!with_condexpr) return parse_or();
     NodeP expr1 = parse_or();
     while (is_name("if")) {
@@ -590,7 +627,7 @@ class Parser {
       }
       auto n = mk(NK::CondExpr, line);
       n->kids = {expr1, cond, expr3};
-      expr1 = n;
+      expr1 = sized(n);
     }
     return expr1;
   }
@@ -601,7 +638,7 @@ class Parser {
       next();
       auto n = mk(NK::Or, line);
       n->kids = {left, parse_and()};
-      left = n;
+      left = sized(n);
     }
     return left;
   }
@@ -612,17 +649,18 @@ class Parser {
       next();
       auto n = mk(NK::And, line);
       n->kids = {left, parse_not()};
-      left = n;
+      left = sized(n);
     }
     return left;
   }
   NodeP parse_not() {
     if (is_name("not")) {
+      Nest nest(*this);
       int line = cur().line;
       next();
       auto n = mk(NK::Not, line);
       n->kids = {parse_not()};
-      return n;
+      return sized(n);
     }
     return parse_compare();
   }
@@ -654,13 +692,13 @@ class Parser {
     auto n = mk(NK::Compare, line);
     n->kids = operands;
     n->ops = ops;
-    return n;
+    return sized(n);
   }
   NodeP binary(const std::string& op, NodeP l, NodeP r, int line) {
     auto n = mk(op == "~" ? NK::Concat : NK::Binary, line);
     n->name = op;
     n->kids = {std::move(l), std::move(r)};
-    return n;
+    return sized(n);
   }
   NodeP parse_math1() {
     NodeP left = parse_concat();
@@ -703,14 +741,12 @@ class Parser {
   NodeP parse_unary(bool with_filter = true) {
     int line = cur().line;
     NodeP node;
-    if (is_op("-")) {
+    if (is_op("-") || is_op("+")) {
+      Nest nest(*this);
+      node = mk(is_op("-") ? NK::Neg : NK::Pos, line);
       next();
-      node = mk(NK::Neg, line);
       node->kids = {parse_unary(false)};
-    } else if (is_op("+")) {
-      next();
-      node = mk(NK::Pos, line);
-      node->kids = {parse_unary(false)};
+      node = sized(node);
     } else {
       node = parse_primary();
     }
@@ -765,7 +801,7 @@ class Parser {
           t->kids.push_back(parse_expression());
         }
         expect_op(")");
-        return t;
+        return sized(t);
       }
       expect_op(")");
       return first;
@@ -781,7 +817,7 @@ class Parser {
         l->kids.push_back(parse_expression());
       }
       expect_op("]");
-      return l;
+      return sized(l);
     }
     if (is_op("{")) {
       next();
@@ -796,7 +832,7 @@ class Parser {
         d->kids.push_back(parse_expression());
       }
       expect_op("}");
-      return d;
+      return sized(d);
     }
     fail(fmt::format("unexpected {}", describe(tk)));
   }
@@ -815,21 +851,21 @@ class Parser {
           idx->lit = cur().num;
           n->kids = {node, idx};
           next();
-          node = n;
+          node = sized(n);
           continue;
         } else {
           fail("expected name or number after '.'");
         }
         next();
         n->kids = {node};
-        node = n;
+        node = sized(n);
       } else if (is_op("[")) {
         node = parse_subscript(node);
       } else if (is_op("(")) {
         auto c = mk(NK::Call, cur().line);
         c->kids.push_back(node);
         parse_call_args(*c);
-        node = c;
+        node = sized(c);
       } else {
         return node;
       }
@@ -857,11 +893,11 @@ class Parser {
     if (is_slice) {
       auto n = mk(NK::Slice, line);
       n->kids = {node, start, stop, step};
-      return n;
+      return sized(n);
     }
     auto n = mk(NK::Getitem, line);
     n->kids = {node, start};
-    return n;
+    return sized(n);
   }
   void parse_call_args(Node& n) {
     expect_op("(");
@@ -903,7 +939,7 @@ class Parser {
         f->name = parse_dotted_name();
         f->kids.push_back(node);
         if (is_op("(")) parse_call_args(*f);
-        node = f;
+        node = sized(f);
       } else if (is_name("is")) {
         int line = cur().line;
         next();
@@ -924,12 +960,12 @@ class Parser {
           arg = parse_postfix(arg);
           t->kids.push_back(arg);
         }
-        node = t;
+        node = sized(t);
       } else if (is_op("(")) {
         auto c = mk(NK::Call, cur().line);
         c->kids.push_back(node);
         parse_call_args(*c);
-        node = c;
+        node = sized(c);
       } else {
         return node;
       }
@@ -939,6 +975,7 @@ class Parser {
  private:
   std::vector<Tok> t_;
   size_t i_ = 0;
+  int nest_ = 0;
 };
 
 }  // namespace

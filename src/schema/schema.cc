@@ -7,6 +7,7 @@
 #include "core/fs.h"
 #include "core/paths.h"
 #include "core/yaml.h"
+#include "jinja/jinja.h"
 #include "schema/validate.h"
 
 namespace ksm::schema {
@@ -147,17 +148,18 @@ Effect effect_of(const YAML::Node& n) {
   return Effect::Ignored;
 }
 
+}  // namespace
+
 // Structure (schema.json) then rules JSON Schema cannot express. Errors are
 // appended; the rules are converted only when the structure is valid.
-void parse_file(const fs::path& path, const JsonSchema& js, bool require_name_match,
-                Schemas& out, std::vector<Error>& errors) {
+void parse_schema_text(const std::string& text, const fs::path& path, const JsonSchema& js,
+                       bool require_name_match, Schemas& out, std::vector<Error>& errors) {
   const std::string file = path.string();
-  auto text = read_file(path);
-  if (!text) {
-    errors.push_back(text.error());
+  if (auto st = check_text(text, file); !st) {
+    errors.push_back(st.error());
     return;
   }
-  auto node = load_yaml_node(*text, file);
+  auto node = load_yaml_node(text, file);
   if (!node) {
     errors.push_back(node.error());
     return;
@@ -196,6 +198,15 @@ void parse_file(const fs::path& path, const JsonSchema& js, bool require_name_ma
         fail(kv.first, key + ": a file without 'release' may only hold sticky rules");
     }
   }
+
+  // Jinja expressions (when, condition) must parse, so that a typo is
+  // reported here, with its position, not evaluated to Unknown later.
+  auto check_expr = [&](const YAML::Node& n, const char* key) {
+    std::string e = str(n, key);
+    if (e.empty()) return;
+    auto t = jinja::parse_expression(e, key);
+    if (!t) fail(n[key], std::string(key) + ": " + t.error().message);
+  };
 
   auto base = [&](Rule& r, const YAML::Node& n) {
     r.release = release;
@@ -254,6 +265,7 @@ void parse_file(const fs::path& path, const JsonSchema& js, bool require_name_ma
     r.to = strs(n, "to");
     for (const auto& m : n["mapping"]) {
       Mapping mp{str(m, "from"), str(m, "to"), str(m, "scope"), str(m, "when"), str(m, "value"), str(m, "note")};
+      check_expr(m, "when");
       if (mp.to.empty() && mp.note.empty())
         fail(m, "a mapping that drops a value (no 'to') needs a 'note' saying why");
       r.mapping.push_back(std::move(mp));
@@ -277,6 +289,7 @@ void parse_file(const fs::path& path, const JsonSchema& js, bool require_name_ma
     s.release = Version{};
     s.variable = str(n, "variable");
     s.when = str(n, "when");
+    check_expr(n, "when");
     for (const auto& i : n["implicit"]) {
       Implicit im;
       auto v = Version::parse_release(str(i, "before"));
@@ -301,6 +314,7 @@ void parse_file(const fs::path& path, const JsonSchema& js, bool require_name_ma
     YAML::Node avoid = n["avoid"];
     a.avoid = avoid && yaml11_scalar(avoid.Scalar()) == Value(true);
     a.condition = str(n, "condition");
+    check_expr(n, "condition");
     std::string sev = str(n, "severity");
     a.severity = sev == "error" ? Severity::Error : sev == "info" ? Severity::Info : Severity::Warning;
     a.message = str(n, "message");
@@ -320,6 +334,18 @@ void parse_file(const fs::path& path, const JsonSchema& js, bool require_name_ma
     if (!has_release) fail(n, "advisory outside a release file");
     out.advisories.push_back(std::move(a));
   }
+}
+
+namespace {
+
+void parse_file(const fs::path& path, const JsonSchema& js, bool require_name_match,
+                Schemas& out, std::vector<Error>& errors) {
+  auto text = read_file(path);
+  if (!text) {
+    errors.push_back(text.error());
+    return;
+  }
+  parse_schema_text(*text, path, js, require_name_match, out, errors);
 }
 
 std::vector<fs::path> rule_files(const fs::path& dir, std::vector<Error>& errors) {

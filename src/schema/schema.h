@@ -179,6 +179,16 @@ Result<Schemas> load_schemas(const std::vector<std::filesystem::path>& dirs,
 // schemas_dir() plus `extra_dirs`, validated with schemas_dir()/schema.json.
 Result<Schemas> load_default_schemas(const std::vector<std::filesystem::path>& extra_dirs = {});
 
+class JsonSchema;  // schema/validate.h
+
+// One rule file's text as `path` (whose name check_schema_file's
+// `require_name_match` compares with its release): appends its rules to
+// `out` and its problems (file:line:col) to `errors`. load_schemas reads
+// files through it; tests and the fuzz target call it directly.
+void parse_schema_text(const std::string& text, const std::filesystem::path& path,
+                       const JsonSchema& js, bool require_name_match, Schemas& out,
+                       std::vector<Error>& errors);
+
 // Every problem of one file (structure and rule checks), for `schemas --check`
 // style reporting and tests. `require_name_match`: the file name must be
 // "<release>.yml".

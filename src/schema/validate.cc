@@ -216,7 +216,7 @@ Result<YAML::Node> load_yaml_node(const std::string& text, const std::string& fi
   try {
     return YAML::Load(std::string(body));
   } catch (const YAML::Exception& e) {
-    return Error("invalid YAML: " + e.msg, Location{file, e.mark.line + 1, e.mark.column + 1});
+    return yaml_error(e, file);
   }
 }
 

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# No data loss: `upgrade --in-place` on a copy of testdata/demo/mycluster
+# (offline, v2.15.1 -> v2.16.0: group renames, a folder move, edits) is
+# killed with SIGKILL, and after every kill each file of the input must be
+#   - byte-identical to the original, or
+#   - byte-identical to the completed result with its backup (*.orig)
+#     byte-identical to the original, or
+#   - gone (moved away) with its backup byte-identical to the original,
+# and every new file absent or complete. A SOPS-encrypted file (sops:
+# metadata, no variable to rename) rides along and must stay byte-identical.
+# Kill points: KSM_KILL_RUNS (default 20) random delays over the run, then,
+# with strace, at every link/rename of the in-place writing in turn
+# (strace -e inject=...:signal=KILL), which hits each step of the writing.
+set -euo pipefail
+: "${KSM_BIN:?KSM_BIN must name the kubespray-migrate binary}"
+KSM_SRC="${KSM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}"
+runs="${KSM_KILL_RUNS:-20}"
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+cp -r "$KSM_SRC/testdata/demo/mycluster" orig
+cat >orig/group_vars/all/secrets.sops.yml <<'EOF'
+registry_password: ENC[AES256_GCM,data:cGFzc3dvcmQ=,iv:aXYxMjM0NTY3ODkw,tag:dGFnMTIzNDU2Nzg5MA==,type:str]
+registry_user_unencrypted: admin
+sops:
+    kms: []
+    age:
+        - recipient: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+          enc: |
+            -----BEGIN AGE ENCRYPTED FILE-----
+            YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSB0ZXN0
+            -----END AGE ENCRYPTED FILE-----
+    lastmodified: "2024-01-01T00:00:00Z"
+    mac: ENC[AES256_GCM,data:bWFjMTIzNDU2Nzg5MA==,iv:aXYxMjM0NTY3ODkw,tag:dGFnMTIzNDU2Nzg5MA==,type:str]
+    unencrypted_suffix: _unencrypted
+    version: 3.8.1
+EOF
+args=(upgrade --to v2.16.0 --offline)
+fail() { echo "FAIL: $*"; exit 1; }
+
+# The completed result, and how long a run takes.
+cp -r orig done
+start=$(date +%s%N)
+rc=0; "$KSM_BIN" "${args[@]}" -i done --in-place >done.report 2>&1 || rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+[ "$rc" = 0 ] || [ "$rc" = 2 ] || { cat done.report; fail "the uninterrupted run exited $rc"; }
+cmp -s orig/group_vars/all/secrets.sops.yml done/group_vars/all/secrets.sops.yml ||
+  fail "the SOPS file changed in the completed run"
+grep -q 'ENC\[' done.report && fail "the report shows SOPS ciphertext"
+changed=$(cd done && find . -name '*.orig' | wc -l)
+[ "$changed" -gt 0 ] || fail "the completed run changed nothing: no kill point to test"
+echo "uninterrupted run: ${ms} ms, $changed backups"
+
+# check DIR LABEL: the invariant above; prints the state (original, done or mixed).
+check() {
+  local d="$1" label="$2" new=0 old=0
+  while IFS= read -r -d '' f; do
+    f="${f#./}"
+    if [ -e "$d/$f" ] && cmp -s "orig/$f" "$d/$f"; then old=$((old + 1)); continue; fi
+    [ -e "$d/$f.orig" ] && cmp -s "orig/$f" "$d/$f.orig" ||
+      fail "$label: $f is neither the original nor backed up (as $f.orig)"
+    if [ -e "$d/$f" ]; then
+      cmp -s "done/$f" "$d/$f" || fail "$label: $f is neither the original nor the result"
+    fi
+    new=$((new + 1))
+  done < <(cd orig && find . -type f -print0)
+  while IFS= read -r -d '' f; do
+    f="${f#./}"
+    [ -e "orig/$f" ] && continue
+    case "$f" in *.orig) continue ;; esac
+    [ -e "$d/$f" ] || continue
+    cmp -s "done/$f" "$d/$f" || fail "$label: new file $f is incomplete"
+  done < <(cd done && find . -type f -print0)
+  cmp -s orig/group_vars/all/secrets.sops.yml "$d/group_vars/all/secrets.sops.yml" ||
+    fail "$label: the SOPS file is not byte-identical"
+  local debris; debris=$(find "$d" -name '.*.ksm-tmp-*' | wc -l)
+  if [ "$new" = 0 ]; then state=original; elif [ "$old" -le 1 ]; then state=done; else state=mixed; fi
+  [ "$debris" = 0 ] || state="$state+tmp"
+}
+
+declare -A seen=()
+tally() { seen[$state]=$(( ${seen[$state]:-0} + 1 )); }
+
+# Random delays over the run (mostly its second half, where it writes).
+for i in $(seq 1 "$runs"); do
+  rm -rf run && cp -r orig run
+  delay=$(python3 -c "import random; print(random.uniform(0.4, 1.1) * $ms / 1000)")
+  "$KSM_BIN" "${args[@]}" -i run --in-place >/dev/null 2>&1 &
+  pid=$!
+  sleep "$delay"
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  check run "random kill $i (${delay}s)"
+  tally
+done
+echo "random kills: $runs, states: $(for k in "${!seen[@]}"; do printf '%s=%s ' "$k" "${seen[$k]}"; done)"
+
+# Every step of the writing in turn, if strace can inject a signal: the
+# syscalls an --in-place run makes beyond those of a --diff run (which
+# writes nothing in the input) are the in-place writes: link of each backup,
+# rename over the target or to the backup (a kill injected at a rename hits
+# before it runs: the temporary file is written and synced, the target not
+# yet replaced, so fsync points would add no state of their own).
+count() {  # count SYSCALL MODE: how many times a run makes SYSCALL
+  rm -rf run && cp -r orig run
+  strace -f -c -e trace="$1" -o strace.count "$KSM_BIN" "${args[@]}" -i run "$2" >/dev/null 2>&1 || true
+  awk -v s="$1" '$NF == s {print $4}' strace.count | grep . || echo 0
+}
+if command -v strace >/dev/null && strace -f -o /dev/null -e trace=none true 2>/dev/null; then
+  seen=()
+  points=0
+  for sc in link rename; do
+    base=$(count "$sc" --diff)
+    n=$(count "$sc" --in-place)
+    for k in $(seq $((base + 1)) "$n"); do
+      rm -rf run && cp -r orig run
+      (strace -f -o /dev/null -e trace="$sc" -e inject="$sc:signal=KILL:when=$k" \
+        "$KSM_BIN" "${args[@]}" -i run --in-place >/dev/null 2>&1 || true) 2>/dev/null
+      check run "kill at $sc #$k"
+      tally
+      points=$((points + 1))
+    done
+  done
+  [ "$points" -gt 0 ] || fail "no in-place write syscall seen by strace"
+  echo "syscall kill points: $points, states: $(for k in "${!seen[@]}"; do printf '%s=%s ' "$k" "${seen[$k]}"; done)"
+else
+  echo "strace unavailable (or not permitted): syscall kill points skipped"
+fi
+echo "no data loss"
