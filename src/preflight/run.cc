@@ -5,8 +5,13 @@
 #include <memory>
 #include <optional>
 
+#include <algorithm>
+
+#include "core/paths.h"
 #include "inventory/loader.h"
+#include "preflight/checks.h"
 #include "preflight/evaluate.h"
+#include "schema/facts.h"
 #include "preflight/extract.h"
 #include "preflight/tag_values.h"
 #include "vars/runtime.h"
@@ -125,6 +130,33 @@ Result<RunResult> run(const RunOptions& o) {
     res.evaluation = Value(Map{{"assertions", to_value(*x)},
                                {"live", Value(std::move(live))},
                                {"outcomes", outcomes_value(*outcomes)}});
+  }
+
+  if (o.own_checks) {
+    CheckInputs ci;
+    ci.inventory = &*inv;
+    ci.schemas = o.schemas;
+    if (auto v = Version::parse(o.to_tag)) ci.to = *v;
+    if (o.from) ci.from = Version::parse(o.from_tag);
+    ci.to_values = &(*to)->resolver();
+    ci.from_values = from ? &from->resolver() : nullptr;
+    if (auto rf = schema::ReleaseFacts::from_versions(versions_dir()))
+      if (rf->find(o.to_tag))
+        if (auto f = rf->facts(o.to_tag)) ci.to_facts = std::move(*f);
+    if (ci.to_facts.is_undefined())
+      res.report.notes.push_back("versions/ has no facts for " + o.to_tag +
+                                 ": whether kube_version can be installed was not checked");
+    auto own = own_checks(ci);
+    res.report.findings.insert(res.report.findings.end(), own.begin(), own.end());
+    auto rank = [](report::Status s) {
+      return s == report::Status::Fail ? 3 : s == report::Status::Unknown ? 2
+                                         : s == report::Status::Pass      ? 1
+                                                                          : 0;
+    };
+    std::stable_sort(res.report.findings.begin(), res.report.findings.end(),
+                     [&](const report::Finding& a, const report::Finding& b) {
+                       return rank(a.status) > rank(b.status);
+                     });
   }
 
   std::error_code ec;

@@ -25,6 +25,7 @@ struct RunOptions {
   std::string facts;                   // --facts DIR ("" = none)
   std::string playbook = "upgrade-cluster.yml";
   const schema::Schemas* schemas = nullptr;  // implicit defaults and our own checks; may be null
+  bool own_checks = true;              // checks.h beside Kubespray's assertions
   std::string ansible_version;         // `ansible --version` output ("" = not known)
   bool include_passed = false;         // list passed and skipped assertions too
   bool keep_evaluation = false;        // fill RunResult::evaluation
