@@ -26,7 +26,8 @@ preflight does not get: an assertion we call known without facts must not
 depend on them. Ansible's result per host: skipped, ok (pass), failed
 (fail), or an error. Errors that say nothing about our answer are not
 compared, and listed: a variable an earlier task of the real run sets
-(register/set_fact), and Ansible versions newer than the tag supports
+(register/set_fact), a collection filter this controller lacks
+(ansible.utils.fact_diff in a fail_msg), and Ansible versions newer than the tag supports
 refusing templated conditionals.
 """
 import json
@@ -191,6 +192,8 @@ def runtime_names(tree):
 
 def oracle_limit(msg, runtime):
     """Why an Ansible error says nothing about our answer, or None."""
+    if 'Could not load "' in msg or "No filter named" in msg or "No test named" in msg:
+        return "a filter or test of a collection this controller lacks"
     if "Conditional is marked as unsafe" in msg:
         return "this Ansible refuses templated conditionals (newer than the tag supports)"
     for n in runtime:
