@@ -17,6 +17,12 @@ inline std::filesystem::path shared_dir() {
 inline std::filesystem::path kubespray_data() { return shared_dir() / "kubespray-data.git"; }
 inline bool have_kubespray_data() { return std::filesystem::exists(kubespray_data() / "HEAD"); }
 inline std::filesystem::path testdata() { return KSM_TESTDATA; }
+// A full Kubespray clone (all tasks and playbooks), from env KSM_KUBESPRAY_CLONE;
+// empty when unset.
+inline std::filesystem::path kubespray_clone() {
+  const char* e = std::getenv("KSM_KUBESPRAY_CLONE");
+  return e && *e ? std::filesystem::path(e) : std::filesystem::path();
+}
 
 }  // namespace ksm::test
 
@@ -26,6 +32,16 @@ inline std::filesystem::path testdata() { return KSM_TESTDATA; }
     if (!ksm::test::have_kubespray_data()) {                                            \
       MESSAGE("skipped: " << ksm::test::kubespray_data().string()                       \
                           << " is absent (the shared Kubespray data is not on this machine)"); \
+      return;                                                                           \
+    }                                                                                   \
+  } while (0)
+
+// Skips the rest of a test case unless KSM_KUBESPRAY_CLONE names a clone.
+#define KSM_REQUIRE_KUBESPRAY_CLONE()                                                    \
+  do {                                                                                  \
+    if (ksm::test::kubespray_clone().empty() ||                                         \
+        !std::filesystem::exists(ksm::test::kubespray_clone())) {                       \
+      MESSAGE("skipped: set KSM_KUBESPRAY_CLONE to a Kubespray clone");                 \
       return;                                                                           \
     }                                                                                   \
   } while (0)

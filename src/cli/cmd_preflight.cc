@@ -1,16 +1,24 @@
 // `kubespray-migrate preflight`: the Kubespray assertions that would stop
 // upgrade-cluster.yml at the target tag, found before the run instead of
 // forty minutes into it with nodes cordoned. `--list-assertions` lists what
-// the playbook can reach (extraction only); evaluating them against the
-// operator's inventory is src/preflight/evaluate.h.
+// the playbook can reach (extraction only); otherwise each assertion is
+// evaluated per host against the inventory's effective values at --to
+// (src/preflight/evaluate.h, values from src/vars), with what --from
+// deployed (or --cluster-state) standing in for the live cluster.
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/inventory_source.h"
 #include "cli/output.h"
+#include "core/fs.h"
 #include "core/json.h"
 #include "preflight/extract.h"
+#include "preflight/run.h"
 #include "report/report.h"
+#include "schema/schema.h"
 #include "sources/source.h"
 
 namespace ksm::cli {
@@ -18,7 +26,7 @@ namespace ksm::cli {
 namespace {
 
 struct PreflightOpts {
-  std::string inventory;
+  std::vector<std::string> inventory;
   std::optional<std::string> kubespray;
   std::string from;
   std::string to;
@@ -27,7 +35,37 @@ struct PreflightOpts {
   std::string format = "text";
   std::string playbook = "upgrade-cluster.yml";
   bool list_assertions = false;
+  bool show_passed = false;
+  std::string evaluation;  // write the per-host outcomes here (JSON)
 };
+
+// `ansible --version` of the ansible on PATH ("" when there is none): the
+// ansible_version Kubespray's own check (ansible_version.yml) compares.
+std::string ansible_on_path() {
+  const char* path = std::getenv("PATH");
+  if (!path) return "";
+  bool found = false;
+  std::string p = path;
+  for (size_t i = 0; i <= p.size();) {
+    size_t j = p.find(':', i);
+    if (j == std::string::npos) j = p.size();
+    std::error_code ec;
+    if (j > i && std::filesystem::exists(std::filesystem::path(p.substr(i, j - i)) / "ansible", ec)) {
+      found = true;
+      break;
+    }
+    i = j + 1;
+  }
+  if (!found) return "";
+  FILE* f = popen("ansible --version 2>/dev/null", "r");
+  if (!f) return "";
+  std::string out;
+  char buf[512];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  pclose(f);
+  return out;
+}
 
 // The Kubespray tree at `rev`: a git clone (any revision) or a plain folder
 // (a checkout; `rev` is then only a label).
@@ -101,6 +139,57 @@ std::string list_text(const preflight::Extraction& x, bool colour) {
   return out;
 }
 
+int evaluate(const PreflightOpts& o, const Source& to_src, report::Format format) {
+  auto sources = inventory_sources(o.inventory);
+  if (!sources) {
+    print_error(sources.error().context("preflight needs the inventory (-i PATH)"));
+    return kExitError;
+  }
+  auto schemas = schema::load_default_schemas();
+  if (!schemas) print_warning(schemas.error().context("schemas/ not used"));
+  std::unique_ptr<Source> from_src;
+  if (!o.from.empty()) {
+    auto fs = open_tree(o.kubespray, o.from);
+    if (!fs) {
+      print_error(fs.error());
+      return kExitError;
+    }
+    from_src = std::move(*fs);
+  }
+  preflight::RunOptions ro;
+  ro.inventory = *sources;
+  ro.to = &to_src;
+  ro.to_tag = o.to;
+  ro.from = from_src.get();
+  ro.from_tag = o.from;
+  ro.cluster_state = o.cluster_state;
+  ro.facts = o.facts;
+  ro.playbook = o.playbook;
+  ro.schemas = schemas ? &*schemas : nullptr;
+  ro.ansible_version = ansible_on_path();
+  ro.include_passed = o.show_passed;
+  ro.keep_evaluation = !o.evaluation.empty();
+  auto r = preflight::run(ro);
+  if (!r) {
+    print_error(r.error());
+    return kExitError;
+  }
+  for (const auto& w : r->warnings) print_warning(w);
+  if (!o.evaluation.empty()) {
+    if (auto s = write_file_atomic(o.evaluation, to_json(r->evaluation, {false, 1}) + "\n"); !s) {
+      print_error(s.error());
+      return kExitError;
+    }
+  }
+  report::TextOptions to_opts;
+  to_opts.colour = use_colour(stdout);
+  to_opts.show_passed = o.show_passed;
+  std::string out = report::render(r->report, format, to_opts);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  if (!out.empty() && out.back() != '\n') std::fputc('\n', stdout);
+  return report::exit_status(r->report);
+}
+
 int run_preflight(const PreflightOpts& o) {
   auto format = report::parse_format(o.format);
   if (!format) {
@@ -116,6 +205,7 @@ int run_preflight(const PreflightOpts& o) {
     print_error(tree.error());
     return kExitError;
   }
+  if (!o.list_assertions) return evaluate(o, **tree, *format);
   preflight::ExtractOptions eo;
   eo.playbook = o.playbook;
   auto x = preflight::extract_assertions(**tree, eo);
@@ -123,23 +213,15 @@ int run_preflight(const PreflightOpts& o) {
     print_error(x.error());
     return kExitError;
   }
-  if (o.list_assertions) {
-    if (*format == report::Format::Json) {
-      std::fputs((to_json(preflight::to_value(*x), {false, 2}) + "\n").c_str(), stdout);
-    } else if (*format == report::Format::Text) {
-      std::fputs(list_text(*x, use_colour(stdout)).c_str(), stdout);
-    } else {
-      print_error(Error("preflight --list-assertions prints text or json, not " + o.format));
-      return kExitError;
-    }
-    return kExitClean;
+  if (*format == report::Format::Json) {
+    std::fputs((to_json(preflight::to_value(*x), {false, 2}) + "\n").c_str(), stdout);
+  } else if (*format == report::Format::Text) {
+    std::fputs(list_text(*x, use_colour(stdout)).c_str(), stdout);
+  } else {
+    print_error(Error("preflight --list-assertions prints text or json, not " + o.format));
+    return kExitError;
   }
-  print_error(Error(
-      "preflight: evaluating the assertions against an inventory needs the Jinja and variables "
-      "modules, which this build does not have yet; --list-assertions lists the " +
-      std::to_string(x->assertions.size()) + " assertions " + o.playbook + " can reach at " +
-      o.to));
-  return kExitError;
+  return kExitClean;
 }
 
 }  // namespace
@@ -148,13 +230,14 @@ void add_preflight(CLI::App& app, Action& action) {
   auto o = std::make_shared<PreflightOpts>();
   auto* cmd = app.add_subcommand(
       "preflight",
-      "List the Kubespray assertions that would fail in upgrade-cluster.yml, before it runs.\n"
+      "Evaluate the Kubespray assertions upgrade-cluster.yml would reach at --to against the\n"
+      "inventory, before the run (exit 0 clean, 2 warnings only, 3 blocking, 1 error).\n"
       "Examples:\n"
       "  kubespray-migrate preflight --kubespray ~/kubespray --to v2.19.0 --list-assertions\n"
       "  kubespray-migrate preflight -i inventory/mycluster --kubespray ~/kubespray \\\n"
       "      --from v2.18.2 --to v2.19.0 --format sarif");
   cmd->add_option("-i,--inventory", o->inventory,
-                  "the operator's inventory (hosts file or folder)");
+                  "the operator's inventory (hosts file or folder; repeatable)");
   cmd->add_option("--kubespray", o->kubespray,
                   "Kubespray clone (default: KUBESPRAY_DIR, else the current directory)");
   cmd->add_option("--from", o->from, "the tag the cluster runs now (what the live cluster holds)");
@@ -168,6 +251,11 @@ void add_preflight(CLI::App& app, Action& action) {
   cmd->add_option("--playbook", o->playbook, "entry playbook (default upgrade-cluster.yml)");
   cmd->add_flag("--list-assertions", o->list_assertions,
                 "list the assert/fail tasks the playbook can reach at --to, and stop");
+  cmd->add_flag("--show-passed", o->show_passed,
+                "also list the assertions that pass or do not apply");
+  cmd->add_option("--evaluation", o->evaluation,
+                  "write every assertion's outcome per host, the extraction and the simulated "
+                  "live values to this JSON file (for the Ansible agreement harness)");
   cmd->callback([o, &action] { action = [o]() -> int { return run_preflight(*o); }; });
 }
 

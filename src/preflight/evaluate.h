@@ -69,7 +69,16 @@ struct EvalInputs {
   const ClusterState* cluster_state = nullptr;  // optional: beats the prediction from `from`
   const Facts* facts = nullptr;                 // optional
   std::vector<LiveValueRule> live_rules;        // load_live_value_rules()
+  // Values Ansible sets on the controller, when known before the run
+  // (ansible_version from `ansible --version`: controller_values()).
+  Map controller;
 };
+
+// The ansible_version magic variable ({"string", "full", "major", "minor",
+// "revision"}) from the first line of `ansible --version` output
+// ("ansible [core 2.14.18]", or "ansible 2.9.27" before ansible-core);
+// Undefined when it does not parse.
+Value ansible_version_value(const std::string& version_output);
 
 struct EvalOptions {
   bool include_passed = false;  // also list passed and skipped assertions as findings
@@ -103,6 +112,20 @@ Result<std::vector<AssertionOutcome>> evaluate_assertions(const Extraction& x,
 // and a fix.
 report::Report build_report(const Extraction& x, const std::vector<AssertionOutcome>& outcomes,
                             const EvalInputs& in, const EvalOptions& opts = {});
+
+// The values read from the live cluster as this evaluation simulates them
+// (name -> value; Undefined when the object would not exist, Unknown with
+// its reason when not known), with their provenance: for a harness that
+// gives Ansible the same registered values, and for display.
+struct LiveValueShown {
+  Value value;
+  std::string provenance;
+};
+std::map<std::string, LiveValueShown> live_values(const Extraction& x, const EvalInputs& in);
+
+// Every assertion's outcome, JSON-ready: [{"id", "status", "reason",
+// "hosts": {HOST: {"status", "reason", "ignored"}}}], in extraction order.
+Value outcomes_value(const std::vector<AssertionOutcome>& outcomes);
 
 // A resolver for templated include targets (ExtractOptions::resolve): the
 // target rendered with the values of the first host the reach runs on, when

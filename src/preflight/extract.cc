@@ -804,6 +804,10 @@ Value to_value(const Extraction& x) {
     m.set("delegate_to", or_null(a.delegate_to));
     if (a.vars.is_map() && !a.vars.as_map().empty()) m.set("vars", a.vars);
     if (a.loop) m.set("loop", *a.loop);
+    if (!a.loop_keyword.empty()) {
+      m.set("loop_keyword", a.loop_keyword);
+      m.set("loop_items", a.loop_items);
+    }
     m.set("tags", strings_value(a.tags));
     List rs;
     for (const auto& r : a.reaches) {

@@ -343,6 +343,12 @@ Value HostView::lookup_raw(std::string_view name) {
   return f ? f->raw : Value::undefined();
 }
 
+std::optional<Definition> HostView::definition(std::string_view name) const {
+  auto f = find(name);
+  if (!f) return std::nullopt;
+  return Definition{f->raw, f->from};
+}
+
 std::vector<std::string> HostView::inventory_names() const {
   std::vector<std::string> out;
   for (const auto& [k, v] : inv_vars_)

@@ -118,6 +118,10 @@ class HostView : public jinja::Context {
   // jinja::Context: the winning definition's untemplated value (Ansible's
   // lone "{{ name }}" shortcut keeps a raw bool or number as it is).
   Value lookup_raw(std::string_view name) override;
+  // The winning definition of `name` (untemplated, with where it comes
+  // from), for callers that template it in a context of their own (a
+  // task's vars on top: preflight); nullopt when nothing defines it.
+  std::optional<Definition> definition(std::string_view name) const;
 
   // The host's name; empty for the defaults-only view.
   const std::string& host() const { return host_; }

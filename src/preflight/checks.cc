@@ -1,0 +1,303 @@
+// Our own checks beside Kubespray's assertions (see checks.h).
+#include "preflight/checks.h"
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "catalog/facts.h"
+#include "core/json.h"
+#include "core/paths.h"
+#include "jinja/jinja.h"
+
+namespace ksm::preflight {
+
+namespace {
+
+using report::Finding;
+using report::Severity;
+using report::Status;
+
+// Every name the inventory sets, with the first place it is set.
+std::map<std::string, Location> inventory_names(const inventory::Inventory& inv) {
+  std::map<std::string, Location> out;
+  for (const auto& f : inv.vars_files) {
+    if (!f.data.is_map()) continue;
+    for (const auto& [k, v] : f.data.as_map()) {
+      auto w = f.where.find(k);
+      out.emplace(k, w != f.where.end() ? w->second : Location{f.path, 0, 0});
+    }
+  }
+  for (const auto& g : inv.groups())
+    for (const auto& [k, v] : g.vars) {
+      auto w = g.var_where.find(k);
+      out.emplace(k, w != g.var_where.end() ? w->second : Location{});
+    }
+  for (const auto& h : inv.hosts())
+    for (const auto& [k, v] : h.vars) {
+      auto w = h.var_where.find(k);
+      out.emplace(k, w != h.var_where.end() ? w->second : Location{});
+    }
+  return out;
+}
+
+Severity severity_of(schema::Effect e) {
+  switch (e) {
+    case schema::Effect::Error: return Severity::Error;
+    case schema::Effect::Ignored: return Severity::Warning;
+    case schema::Effect::Internal: return Severity::Warning;
+    case schema::Effect::Optional: return Severity::Info;
+  }
+  return Severity::Warning;
+}
+
+Severity severity_of(schema::Severity s) {
+  switch (s) {
+    case schema::Severity::Error: return Severity::Error;
+    case schema::Severity::Warning: return Severity::Warning;
+    case schema::Severity::Info: return Severity::Info;
+  }
+  return Severity::Warning;
+}
+
+// A rule's place in schemas/, relative to the data folder ("schemas/v2.19.0.yml").
+Location in_data(Location l) {
+  std::error_code ec;
+  auto root = std::filesystem::weakly_canonical(data_dir(), ec);
+  if (ec || l.file.empty()) return l;
+  auto p = std::filesystem::weakly_canonical(l.file, ec);
+  if (ec) return l;
+  auto rel = p.lexically_relative(root);
+  if (!rel.empty() && *rel.begin() != "..") l.file = rel.string();
+  return l;
+}
+
+report::Variable set_at(const std::string& name, const Value& value, const Location& where) {
+  report::Variable v;
+  v.name = name;
+  v.value = value;
+  v.where = where;
+  v.operator_file = !where.file.empty();
+  v.provenance = "inventory";
+  return v;
+}
+
+// Variables the inventory sets that the target no longer reads.
+void gone_variables(const CheckInputs& in, vars::HostView* view, std::vector<Finding>& out) {
+  if (!in.schemas) return;
+  for (const auto& [name, where] : inventory_names(*in.inventory)) {
+    auto c = in.schemas->classify(name, in.to);
+    if (!c) continue;
+    // Still read at the target (a default or role var): not gone.
+    const auto& roles = in.to_values->roles();
+    if (roles.defaults(name) || roles.vars(name)) continue;
+    const schema::Rule& rule = c->rule();
+    Finding f;
+    f.id = "ksm/variable-not-read/" + name;
+    f.group = "inventory";
+    f.status = Status::Fail;
+    f.source = in_data(rule.where);
+    f.source_label = "kubespray-migrate schemas";
+    Value value = view ? view->lookup_raw(name) : Value::undefined();
+    f.variables.push_back(set_at(name, value, where));
+    std::string since = " since " + rule.release.str();
+    switch (c->kind) {
+      case schema::Classification::Kind::Renamed:
+        f.title = name + " was renamed to " + c->rename->to;
+        f.severity = severity_of(c->rename->effect);
+        f.message = "The inventory sets " + name + ", which " + in.to.str() +
+                    " no longer reads: renamed to " + c->rename->to + since + ".";
+        f.fix = "rename " + name + " to " + c->rename->to + " (kubespray-migrate upgrade does it)";
+        break;
+      case schema::Classification::Kind::Restructured:
+        f.title = name + " was restructured";
+        f.severity = Severity::Warning;
+        f.message = "The inventory sets " + name + ", which " + in.to.str() +
+                    " no longer reads: restructured into " +
+                    [&] {
+                      std::string s;
+                      for (const auto& t : c->restructure->to) s += (s.empty() ? "" : ", ") + t;
+                      return s;
+                    }() +
+                    since + ".";
+        f.fix = "move its value to the new structure (kubespray-migrate upgrade does it)";
+        break;
+      case schema::Classification::Kind::Removed:
+        f.title = name + " was removed";
+        f.severity = severity_of(c->removal->effect);
+        f.message = "The inventory sets " + name + ", which " + in.to.str() +
+                    " no longer reads: removed" + since + ".";
+        f.fix = c->removal->replacement.empty() ? "remove it from the inventory"
+                                                : c->removal->replacement;
+        break;
+    }
+    if (!rule.reason.empty()) f.details.push_back(rule.reason);
+    out.push_back(std::move(f));
+  }
+}
+
+// group_vars entries naming no group: Ansible ignores them silently.
+void unused_group_vars(const CheckInputs& in, std::vector<Finding>& out) {
+  for (const auto& entry : in.inventory->unused_vars_entries) {
+    std::filesystem::path p(entry);
+    std::string kind = p.parent_path().filename().string();
+    std::string name = p.stem().string();
+    if (p.extension() != ".yml" && p.extension() != ".yaml" && p.extension() != ".json")
+      name = p.filename().string();
+    Finding f;
+    f.id = "ksm/unused-vars-entry/" + kind + "/" + name;
+    f.group = "inventory";
+    f.status = Status::Fail;
+    f.source = Location{entry, 0, 0};
+    f.title = kind + "/" + p.filename().string() + " applies to no " +
+              (kind == "host_vars" ? "host" : "group");
+    f.message = "Ansible ignores " + entry + " silently: the inventory has no " +
+                (kind == "host_vars" ? "host" : "group") + " named " + name + ".";
+    f.severity = Severity::Warning;
+    if (in.schemas && kind == "group_vars")
+      for (const auto& r : in.schemas->group_renames)
+        if (r.from == name && !(in.to < r.release)) {
+          f.severity = Severity::Error;
+          f.message += " The group " + name + " was renamed to " + r.to + " in " + r.release.str() +
+                       ": its values no longer apply.";
+          f.fix = "move its files into group_vars/" + r.to + " (kubespray-migrate upgrade does it)";
+          f.source = in_data(r.where);
+          f.source_label = "kubespray-migrate schemas";
+          break;
+        }
+    if (f.fix.empty()) f.fix = "rename it after an existing " + std::string(kind == "host_vars" ? "host" : "group") + ", or remove it";
+    f.variables.push_back(set_at(name, Value::undefined(), Location{entry, 0, 0}));
+    out.push_back(std::move(f));
+  }
+}
+
+std::optional<Version> kube_minor(const Value& v) {
+  if (!v.is_string()) return std::nullopt;
+  return Version::parse(v.as_string());
+}
+
+void kube_version(const CheckInputs& in, vars::HostView* to_view, vars::HostView* from_view,
+                  std::vector<Finding>& out) {
+  if (!to_view) return;
+  vars::Resolved kv = to_view->resolve("kube_version");
+  if (!kv.known() || !kv.value.is_string()) return;
+  const std::string& want = kv.value.as_string();
+  report::Variable var;
+  var.name = "kube_version";
+  var.value = kv.value;
+  var.where = kv.from.where;
+  var.operator_file = kv.from.kind == vars::LayerKind::Inventory;
+  var.provenance = kv.from.layer;
+  if (!in.to_facts.is_undefined()) {
+    auto facts = catalog::TagFacts::from_value(in.to_facts);
+    if (facts && !facts->kube_versions().empty() && !facts->can_install(want)) {
+      auto all = facts->kube_versions();
+      Finding f;
+      f.id = "ksm/kube-version-not-installable";
+      f.group = "kubernetes";
+      f.title = "kube_version " + want + " cannot be installed by " + in.to.str();
+      f.severity = Severity::Error;
+      f.status = Status::Fail;
+      f.source = Location{"versions/" + in.to.str() + ".json", 0, 0};
+      f.source_label = "kubespray-migrate versions";
+      f.message = in.to.str() + " has no checksums for Kubernetes " + want + ": it installs " +
+                  all.front() + " to " + all.back() + ".";
+      f.fix = "set kube_version to one of " + in.to.str() + "'s versions (its default is " +
+              facts->kube_version() + "), or leave it unset";
+      f.variables.push_back(var);
+      out.push_back(std::move(f));
+    }
+  }
+  if (!from_view) return;
+  vars::Resolved was = from_view->resolve("kube_version");
+  if (!was.known()) return;
+  auto a = kube_minor(was.value), b = kube_minor(kv.value);
+  if (!a || !b || a->major != b->major || b->minor <= a->minor + 1) return;
+  Finding f;
+  f.id = "ksm/kube-version-skips-minor";
+  f.group = "kubernetes";
+  f.title = "kube_version skips a Kubernetes minor (" + a->minor_str() + " -> " + b->minor_str() + ")";
+  f.severity = Severity::Error;
+  f.status = Status::Fail;
+  f.source = var.where;
+  f.message = "The cluster runs " + was.value.as_string() + " (" + (in.from ? in.from->str() : "") +
+              ") and the target would install " + want +
+              ": kubeadm upgrades one minor at a time, and so must the upgrade.";
+  f.fix = "upgrade through " + Version{a->major, a->minor + 1, 0, ""}.minor_str() +
+          " first (kubespray-migrate plan), or set kube_version to a " +
+          Version{a->major, a->minor + 1, 0, ""}.minor_str() + " release for this hop";
+  f.variables.push_back(var);
+  out.push_back(std::move(f));
+}
+
+void advisories(const CheckInputs& in, vars::HostView* view, std::vector<Finding>& out) {
+  if (!in.schemas) return;
+  std::vector<const schema::Advisory*> list;
+  if (in.from) {
+    list = in.schemas->for_hop(*in.from, in.to).advisories;
+  } else {
+    for (const auto& a : in.schemas->advisories)
+      if (!a.crossing && a.matches_tag(in.to)) list.push_back(&a);
+  }
+  for (const auto* a : list) {
+    Status status = Status::Fail;
+    std::string why;
+    std::vector<report::Variable> vars;
+    if (!a->condition.empty()) {
+      if (!view) continue;
+      auto expr = jinja::parse_expression(a->condition, a->id);
+      if (!expr) continue;
+      Value r = jinja::render(*expr, *view);
+      if (r.is_bool() && !r.as_bool()) continue;
+      if (!r.is_bool()) {
+        status = Status::Unknown;
+        why = r.is_unknown() ? r.unknown_reason() : "the condition is not a boolean";
+      }
+      for (const auto& n : jinja::free_names(*expr)) {
+        vars::Resolved rv = view->resolve(n);
+        report::Variable v;
+        v.name = n;
+        v.value = rv.value;
+        v.where = rv.from.where;
+        v.operator_file = rv.defined && rv.from.kind == vars::LayerKind::Inventory;
+        v.provenance = rv.defined ? rv.from.layer : "not set";
+        vars.push_back(std::move(v));
+      }
+    }
+    Finding f;
+    f.id = "ksm/advisory/" + a->id;
+    f.group = "advisories";
+    f.title = a->id;
+    f.severity = severity_of(a->severity);
+    f.status = status;
+    f.source = in_data(a->where);
+    f.source_label = "kubespray-migrate schemas";
+    f.message = a->message;
+    if (!a->condition.empty()) f.details.push_back("condition: " + a->condition);
+    if (!why.empty()) f.details.push_back("unknown: " + why);
+    if (!a->source.empty()) f.details.push_back("source: " + a->source);
+    f.variables = std::move(vars);
+    out.push_back(std::move(f));
+  }
+}
+
+}  // namespace
+
+std::vector<report::Finding> own_checks(const CheckInputs& in) {
+  std::vector<Finding> out;
+  if (!in.inventory || !in.to_values) return out;
+  vars::HostView* to_view = nullptr;
+  vars::HostView* from_view = nullptr;
+  if (auto h = in.to_values->default_host()) {
+    if (auto v = in.to_values->host(*h)) to_view = *v;
+    if (in.from_values)
+      if (auto v = in.from_values->host(*h)) from_view = *v;
+  }
+  gone_variables(in, to_view, out);
+  unused_group_vars(in, out);
+  kube_version(in, to_view, from_view, out);
+  advisories(in, to_view, out);
+  return out;
+}
+
+}  // namespace ksm::preflight

@@ -1,0 +1,172 @@
+// preflight from inputs to report (see run.h).
+#include "preflight/run.h"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include <algorithm>
+
+#include "core/paths.h"
+#include "inventory/loader.h"
+#include "preflight/checks.h"
+#include "preflight/evaluate.h"
+#include "schema/facts.h"
+#include "preflight/extract.h"
+#include "preflight/tag_values.h"
+#include "vars/runtime.h"
+
+namespace ksm::preflight {
+
+namespace {
+
+Result<std::unique_ptr<ResolverValues>> values_at(
+    const Source& src, const std::string& tag, const inventory::Inventory& inv,
+    const std::unordered_map<std::string, Map>* facts, const schema::Schemas* schemas) {
+  auto tree = KubesprayTree::load(src);
+  if (!tree) return tree.error().context("kubespray " + tag);
+  vars::ResolverOptions ro;
+  ro.runtime_names = vars::runtime_names(src);
+  if (facts) ro.facts = *facts;
+  if (auto v = Version::parse(tag); v && schemas)
+    ro.implicit_defaults = implicit_defaults(*schemas, *v);
+  return ResolverValues::create(tag, std::move(*tree), inv, std::move(ro));
+}
+
+// Operator file paths relative to the inventory folder (SARIF's INVENTORY base).
+void relative_to_inventory(report::Report& rep) {
+  if (rep.inventory_root.empty()) return;
+  std::error_code ec;
+  auto root = std::filesystem::weakly_canonical(rep.inventory_root, ec);
+  if (ec) return;
+  for (auto& f : rep.findings)
+    for (auto& v : f.variables) {
+      if (!v.operator_file || v.where.file.empty()) continue;
+      auto p = std::filesystem::weakly_canonical(v.where.file, ec);
+      if (ec) continue;
+      auto rel = p.lexically_relative(root);
+      if (!rel.empty() && *rel.begin() != "..") v.where.file = rel.string();
+    }
+}
+
+}  // namespace
+
+Result<RunResult> run(const RunOptions& o) {
+  if (!o.to) return Error("preflight: no target tree");
+  if (o.inventory.empty()) return Error("preflight needs the inventory (-i PATH)");
+  RunResult res;
+  auto inv = inventory::load_inventory(o.inventory);
+  if (!inv) return inv.error();
+  res.warnings = inv->warnings;
+
+  std::optional<Facts> facts;
+  std::optional<std::unordered_map<std::string, Map>> fact_cache;
+  if (!o.facts.empty()) {
+    auto f = load_facts(o.facts);
+    if (!f) return f.error();
+    facts = std::move(*f);
+    auto c = vars::load_fact_cache(o.facts);
+    if (!c) return c.error();
+    fact_cache = std::move(*c);
+  }
+  const auto* fc = fact_cache ? &*fact_cache : nullptr;
+  auto to = values_at(*o.to, o.to_tag, *inv, fc, o.schemas);
+  if (!to) return to.error();
+  std::unique_ptr<ResolverValues> from;
+  if (o.from) {
+    auto fv = values_at(*o.from, o.from_tag, *inv, fc, o.schemas);
+    if (!fv) return fv.error();
+    from = std::move(*fv);
+  }
+  // Templated includes (network_plugin/{{ kube_network_plugin }}) are
+  // followed with the inventory's values.
+  ExtractOptions eo;
+  eo.playbook = o.playbook;
+  eo.resolve = resolver_for(**to);
+  auto x = extract_assertions(*o.to, eo);
+  if (!x) return x.error();
+
+  std::optional<ClusterState> cs;
+  if (!o.cluster_state.empty()) {
+    auto c = load_cluster_state(o.cluster_state);
+    if (!c) return c.error();
+    cs = std::move(*c);
+  }
+  auto rules = load_live_value_rules();
+  if (!rules) return rules.error();
+  EvalInputs in;
+  in.to = to->get();
+  in.from = from.get();
+  in.cluster_state = cs ? &*cs : nullptr;
+  in.facts = facts ? &*facts : nullptr;
+  in.live_rules = std::move(*rules);
+  if (!o.ansible_version.empty()) {
+    Value av = ansible_version_value(o.ansible_version);
+    if (!av.is_undefined()) in.controller.set("ansible_version", av);
+  }
+  auto outcomes = evaluate_assertions(*x, in);
+  if (!outcomes) return outcomes.error();
+  for (const auto& ao : *outcomes) {
+    ++res.assertions;
+    switch (ao.status) {
+      case report::Status::Fail: ++res.failed; break;
+      case report::Status::Pass: ++res.passed; break;
+      case report::Status::Skipped: ++res.skipped; break;
+      case report::Status::Unknown: ++res.unknown; break;
+    }
+  }
+  EvalOptions eopts;
+  eopts.include_passed = o.include_passed;
+  res.report = build_report(*x, *outcomes, in, eopts);
+  if (o.keep_evaluation) {
+    Map live;
+    for (const auto& [name, lv] : live_values(*x, in)) {
+      bool known = !lv.value.is_unknown();
+      live.set(name, Value(Map{{"value", known ? lv.value : Value()},
+                               {"defined", Value(!lv.value.is_undefined())},
+                               {"known", Value(known)},
+                               {"provenance", Value(lv.provenance)}}));
+    }
+    res.evaluation = Value(Map{{"assertions", to_value(*x)},
+                               {"live", Value(std::move(live))},
+                               {"outcomes", outcomes_value(*outcomes)}});
+  }
+
+  if (o.own_checks) {
+    CheckInputs ci;
+    ci.inventory = &*inv;
+    ci.schemas = o.schemas;
+    if (auto v = Version::parse(o.to_tag)) ci.to = *v;
+    if (o.from) ci.from = Version::parse(o.from_tag);
+    ci.to_values = &(*to)->resolver();
+    ci.from_values = from ? &from->resolver() : nullptr;
+    if (auto rf = schema::ReleaseFacts::from_versions(versions_dir()))
+      if (rf->find(o.to_tag))
+        if (auto f = rf->facts(o.to_tag)) ci.to_facts = std::move(*f);
+    if (ci.to_facts.is_undefined())
+      res.report.notes.push_back("versions/ has no facts for " + o.to_tag +
+                                 ": whether kube_version can be installed was not checked");
+    auto own = own_checks(ci);
+    res.report.findings.insert(res.report.findings.end(), own.begin(), own.end());
+    auto rank = [](report::Status s) {
+      return s == report::Status::Fail ? 3 : s == report::Status::Unknown ? 2
+                                         : s == report::Status::Pass      ? 1
+                                                                          : 0;
+    };
+    std::stable_sort(res.report.findings.begin(), res.report.findings.end(),
+                     [&](const report::Finding& a, const report::Finding& b) {
+                       return rank(a.status) > rank(b.status);
+                     });
+  }
+
+  std::error_code ec;
+  std::filesystem::path first = o.inventory.front();
+  res.report.inventory_root =
+      (std::filesystem::is_directory(first, ec) ? first : first.parent_path()).string();
+  if (res.report.inventory_root.empty()) res.report.inventory_root = ".";
+  res.report.target.map_mut().set("inventory", Value(o.inventory.front()));
+  relative_to_inventory(res.report);
+  return res;
+}
+
+}  // namespace ksm::preflight

@@ -1,0 +1,47 @@
+// Why this module exists: `preflight` is several steps (inventory, the
+// vars module at --to and --from, extraction with templated includes
+// followed, the live cluster's values, facts, evaluation, our own checks,
+// the report); the CLI and `upgrade` (which checks the inventory it
+// produced) need them the same way. One entry point: run().
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "report/report.h"
+#include "schema/schema.h"
+#include "sources/source.h"
+
+namespace ksm::preflight {
+
+struct RunOptions {
+  std::vector<std::string> inventory;  // hosts files / folders, as Ansible's -i
+  const Source* to = nullptr;          // required: the target tag's tree
+  std::string to_tag;
+  const Source* from = nullptr;        // optional: what the cluster runs now
+  std::string from_tag;
+  std::string cluster_state;           // --cluster-state FILE ("" = none)
+  std::string facts;                   // --facts DIR ("" = none)
+  std::string playbook = "upgrade-cluster.yml";
+  const schema::Schemas* schemas = nullptr;  // implicit defaults and our own checks; may be null
+  bool own_checks = true;              // checks.h beside Kubespray's assertions
+  std::string ansible_version;         // `ansible --version` output ("" = not known)
+  bool include_passed = false;         // list passed and skipped assertions too
+  bool keep_evaluation = false;        // fill RunResult::evaluation
+};
+
+struct RunResult {
+  report::Report report;
+  std::vector<Error> warnings;  // inventory warnings and the like
+  // Counts of the evaluated assertions by outcome, for the agreement harness.
+  size_t assertions = 0, failed = 0, passed = 0, skipped = 0, unknown = 0;
+  // With keep_evaluation: {"assertions": <extraction, as --list-assertions
+  // --format json>, "live": {NAME: {"value", "known", "provenance"}},
+  // "outcomes": outcomes_value(...)}.
+  Value evaluation = Value::undefined();
+};
+
+Result<RunResult> run(const RunOptions& o);
+
+}  // namespace ksm::preflight
