@@ -2,11 +2,18 @@
 // merged, renamed, restructured, pinned and explained (src/upgrade).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/trees.h"
+#include "core/json.h"
+#include "preflight/run.h"
+#include "report/report.h"
+#include "schema/schema.h"
 #include "upgrade/upgrade.h"
 
 namespace ksm::cli {
@@ -18,12 +25,55 @@ struct UpgradeArgs {
   std::string kubespray;
   std::string from, to;
   std::string output;
-  bool in_place = false, diff = false, offline = false, bump = false;
+  bool in_place = false, diff = false, offline = false, bump = false, no_preflight = false;
   std::string format = "text";
   std::string backup_suffix = ".orig";
   std::string hosts_format = "keep";
   std::vector<std::string> schemas;
 };
+
+// Issue 6: with a full clone at hand (playbooks, not only roles), the
+// produced inventory is checked by preflight for the target tag, so one
+// command gives the new inventory and the assertions that would still fail.
+// nullopt when there is nothing to check against (offline, no playbook).
+std::optional<report::Report> preflight_output(const UpgradeArgs& a, const upgrade::UpgradeResult& r) {
+  if (a.offline || a.no_preflight) return std::nullopt;
+  std::optional<std::string> ks;
+  if (!a.kubespray.empty()) ks = a.kubespray;
+  auto to = open_tree(ks, a.to);
+  if (!to || !(*to)->read("upgrade-cluster.yml")) return std::nullopt;
+  auto from = open_tree(ks, r.from_tag);
+  auto schemas = schema::load_default_schemas();
+  std::filesystem::path scratch = std::filesystem::temp_directory_path() /
+                                  ("ksm-upgrade-preflight-" + std::to_string(::getpid()));
+  std::error_code ec;
+  std::filesystem::remove_all(scratch, ec);
+  struct Cleanup {
+    std::filesystem::path d;
+    ~Cleanup() { std::error_code e; std::filesystem::remove_all(d, e); }
+  } cleanup{scratch};
+  if (auto s = r.workspace.write_scratch(scratch); !s) {
+    print_warning(s.error().context("preflight of the produced inventory skipped"));
+    return std::nullopt;
+  }
+  preflight::RunOptions ro;
+  ro.inventory = {(scratch / r.hosts_file).string()};
+  ro.to = to->get();
+  ro.to_tag = a.to;
+  ro.from = from ? from->get() : nullptr;
+  ro.from_tag = from ? r.from_tag : "";
+  ro.schemas = schemas ? &*schemas : nullptr;
+  ro.ansible_version = ansible_on_path();
+  auto pr = preflight::run(ro);
+  if (!pr) {
+    print_warning(pr.error().context("preflight of the produced inventory"));
+    return std::nullopt;
+  }
+  // Operator files are already named relative to the inventory; the inventory is the produced one.
+  if (pr->report.target.is_map()) pr->report.target.map_mut().set("inventory", Value(r.report.output));
+  pr->report.inventory_root.clear();
+  return std::move(pr->report);
+}
 
 int run(const UpgradeArgs& a) {
   upgrade::UpgradeOptions o;
@@ -71,9 +121,33 @@ int run(const UpgradeArgs& a) {
     report.output = out.string();
   }
   FILE* rep = a.diff ? stderr : stdout;
-  if (a.format == "json") std::fputs(upgrade::render_json(report).c_str(), rep);
-  else std::fputs(upgrade::render_text(report, use_colour(rep)).c_str(), rep);
-  return report.exit_status();
+  auto checked = preflight_output(a, *r);
+  int status = report.exit_status();
+  if (checked) {
+    int ps = report::exit_status(*checked);
+    status = std::max(status, ps);
+  }
+  if (a.format == "json") {
+    std::string up = upgrade::render_json(report);
+    if (checked) {
+      auto doc = parse_json(up, "upgrade report");
+      auto pf = parse_json(report::render_json(*checked), "preflight report");
+      if (doc && pf && doc->is_map()) {
+        doc->map_mut().set("preflight", *pf);
+        up = to_json(*doc, {false, 2}) + "\n";
+      }
+    }
+    std::fputs(up.c_str(), rep);
+  } else {
+    std::fputs(upgrade::render_text(report, use_colour(rep)).c_str(), rep);
+    if (checked) {
+      report::TextOptions to;
+      to.colour = use_colour(rep);
+      std::fputs(("\npreflight of the produced inventory for " + a.to + ":\n").c_str(), rep);
+      std::fputs(report::render_text(*checked, to).c_str(), rep);
+    }
+  }
+  return status;
 }
 
 }  // namespace
@@ -99,6 +173,8 @@ void add_upgrade(CLI::App& app, Action& action) {
   sub->add_option("--backup-suffix", a->backup_suffix, "suffix of the backups --in-place keeps")->capture_default_str();
   sub->add_flag("--offline", a->offline, "use versions/ and schemas/ only, even if a clone is around");
   sub->add_flag("--bump-kube-version", a->bump, "replace a kube_version the target cannot install by its default");
+  sub->add_flag("--no-preflight", a->no_preflight,
+                "do not run preflight on the produced inventory (it runs when --kubespray is a full clone)");
   sub->add_option("--hosts-format", a->hosts_format,
                   "convert the hosts file after the last hop (group membership and etcd order kept)")
       ->check(CLI::IsMember({"keep", "ini", "yaml"}))
