@@ -2,6 +2,7 @@
 #include "core/yaml.h"
 
 #include <cmath>
+#include <optional>
 #include <regex>
 
 namespace ksm {
@@ -156,12 +157,14 @@ struct Converter {
         Map m;
         for (const auto& kv : n) {
           std::string key;
+          std::optional<Value> typed;  // a non-string scalar key, kept as such (Map::set_typed)
           if (kv.first.IsScalar()) {
             key = kv.first.Scalar();
             if (kv.first.Tag() == "?") {
               Value k = yaml11_scalar(key);
               if (!k.is_string()) key = to_python_str(k);
               if (k.is_null()) key = "None";
+              if (!k.is_string() && key != "<<") typed = std::move(k);
             }
           } else {
             auto k = convert(kv.first, depth + 1);
@@ -177,7 +180,10 @@ struct Converter {
           }
           if (m.contains(key) && warnings)
             warnings->push_back(Error("duplicate key '" + key + "': the last value wins", loc(kv.first)));
-          m.set(key, std::move(*v));
+          if (typed)
+            m.set_typed(*typed, std::move(*v));
+          else
+            m.set(key, std::move(*v));
         }
         return Value(std::move(m));
       }
