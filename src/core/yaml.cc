@@ -170,6 +170,7 @@ struct Converter {
             auto k = convert(kv.first, depth + 1);
             if (!k) return k.error();
             key = to_python_str(*k);
+            if (k->is_null()) typed = *k;  // `~:` and `null:` come as null nodes
           }
           auto v = convert(kv.second, depth + 1);
           if (!v) return v.error();
