@@ -83,6 +83,71 @@ TEST_CASE("yaml: quoted strings stay strings, vault stays opaque, duplicates war
   CHECK(warns[0].where.line == 6);
 }
 
+TEST_CASE("yaml: non-string keys keep their type (Python dict semantics)") {
+  auto v = parse_yaml("m:\n  1: one\n  '2': two\n  1.17: f\n  false: t\n  ~: n\n  20240305: g\n", "x.yml");
+  REQUIRE(v.ok());
+  const Map& m = v->get("m")->as_map();
+  // entries are named by Python's str() of the key, in file order
+  std::vector<std::string> names;
+  for (const auto& [k, e] : m) names.push_back(k);
+  CHECK(names == std::vector<std::string>{"1", "2", "1.17", "False", "None", "20240305"});
+  // ...and remember the original key
+  REQUIRE(m.key_type("1") != nullptr);
+  CHECK(m.key_type("1")->as_int() == 1);
+  CHECK(m.key_type("2") == nullptr);  // a quoted key is a string
+  REQUIRE(m.key_type("1.17") != nullptr);
+  CHECK(m.key_type("1.17")->is_float());
+  REQUIRE(m.key_type("False") != nullptr);
+  CHECK(m.key_type("False")->is_bool());
+  REQUIRE(m.key_type("None") != nullptr);
+  CHECK(m.key_type("None")->is_null());
+  CHECK(m.key_value("1") == Value(1));
+  CHECK(m.key_value("2") == Value("2"));
+  // lookups as Python does them: by type, 1 == 1.0 == True
+  REQUIRE(m.find_key(Value(1)) != nullptr);
+  CHECK(m.find_key(Value(1))->as_string() == "one");
+  CHECK(m.find_key(Value(1.0))->as_string() == "one");
+  CHECK(m.find_key(Value(true))->as_string() == "one");
+  CHECK(m.find_key(Value("1")) == nullptr);
+  CHECK(m.find_key(Value("2"))->as_string() == "two");
+  CHECK(m.find_key(Value(2)) == nullptr);
+  CHECK(m.find_key(Value(1.17))->as_string() == "f");
+  CHECK(m.find_key(Value(int64_t{20240305}))->as_string() == "g");
+  CHECK(m.find_key(Value(nullptr))->as_string() == "n");
+  CHECK(m.find_key(Value(0))->as_string() == "t");  // False == 0
+  CHECK(to_python_repr(*v->get("m")) ==
+        "{1: 'one', '2': 'two', 1.17: 'f', False: 't', None: 'n', 20240305: 'g'}");
+  // Python: {1: a, True: b} is {1: b}
+  auto t = parse_yaml("{1: a, true: b}", "t.yml");
+  REQUIRE(t.ok());
+  CHECK(to_python_repr(*t) == "{1: 'b'}");
+  // {1: x} and {'1': x} differ
+  auto w = parse_yaml("m:\n  '1': one\n  '2': two\n  '1.17': f\n  'False': t\n  'None': n\n  '20240305': g\n",
+                      "y.yml");
+  REQUIRE(w.ok());
+  CHECK(*w->get("m") != *v->get("m"));
+  Map copy = m;
+  CHECK(copy.erase("1"));
+  CHECK(copy.key_type("1") == nullptr);
+  CHECK(copy.find_key(Value(1)) == nullptr);
+}
+
+TEST_CASE("map: set_typed merges keys Python considers equal") {
+  Map m;
+  m.set_typed(Value(1), Value("a"));
+  m.set_typed(Value(1.0), Value("b"));  // same key as 1: value replaced, key stays 1
+  m.set_typed(Value("x"), Value("c"));
+  CHECK(m.size() == 2);
+  CHECK(m.find_key(Value(1))->as_string() == "b");
+  CHECK(m.key_value("1") == Value(1));
+  CHECK(m.key_type("1")->is_int());
+  CHECK(m.key_type("x") == nullptr);
+  Map n;
+  n.copy_key_type(m, "1");
+  n.set("1", Value("z"));
+  CHECK(n.find_key(Value(1))->as_string() == "z");
+}
+
 TEST_CASE("yaml: errors carry file:line:col; alias bombs are bounded") {
   auto bad = parse_yaml("a: [1, 2\nb: c\n", "bad.yml");
   REQUIRE(!bad.ok());

@@ -380,6 +380,33 @@ TEST_CASE("vars: etcd_member_name at v2.27.0 is etcd1..etcdN by position in the 
   CHECK((*r)->default_host() == std::optional<std::string>("node1"));
 }
 
+TEST_CASE("vars: etcd_member_name at v2.27.0 follows the etcd group's order, not host names") {
+  KSM_REQUIRE_SHARED_DATA();
+  RealTag t("v2.27.0");
+  // groups['etcd'] is [node3, node1, node2] (Ansible keeps the group's own
+  // order), so node3 is etcd1; node4 is no member.
+  TempDir d;
+  d.write("hosts.yaml",
+          "all:\n  hosts:\n    node1: {ip: 10.0.0.11}\n    node2: {ip: 10.0.0.12}\n"
+          "    node3: {ip: 10.0.0.13}\n    node4: {ip: 10.0.0.14}\n"
+          "  children:\n    kube_control_plane:\n      hosts:\n        node1:\n"
+          "    kube_node:\n      hosts:\n        node4:\n"
+          "    etcd:\n      hosts:\n        node3:\n        node1:\n        node2:\n"
+          "    k8s_cluster:\n      children:\n        kube_control_plane:\n        kube_node:\n");
+  auto inv = inventory::load_inventory({(d.path / "hosts.yaml").string()});
+  REQUIRE(inv.ok());
+  auto r = vars::Resolver::create(*t.tree, &*inv, {});
+  REQUIRE(r.ok());
+  const std::pair<const char*, const char*> expected[] = {
+      {"node3", "etcd1"}, {"node1", "etcd2"}, {"node2", "etcd3"}, {"node4", ""}};
+  for (const auto& [host, name] : expected) {
+    auto v = view(**r, host).resolve("etcd_member_name");
+    INFO(host << ": " << to_json(v.value));
+    CHECK(v.known());
+    CHECK(v.value == Value(name));
+  }
+}
+
 TEST_CASE("vars: calico_pool_blocksize follows kube_network_node_prefix only where the tag says so") {
   KSM_REQUIRE_SHARED_DATA();
   // v2.20.0 defines calico_pool_blocksize: 26, whatever the prefix (25 here)

@@ -66,7 +66,10 @@ Value printable(const Value& v) {
   }
   if (v.is_map()) {
     Map out;
-    for (const auto& [k, e] : v.as_map()) out.set(k, printable(e));
+    for (const auto& [k, e] : v.as_map()) {
+      out.set(k, printable(e));
+      out.copy_key_type(v.as_map(), k);
+    }
     return Value(std::move(out));
   }
   return v;

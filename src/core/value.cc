@@ -66,6 +66,9 @@ bool operator==(const Value& a, const Value& b) {
       for (const auto& [k, v] : m) {
         const Value* w = n.find(k);
         if (!w || !(*w == v)) return false;
+        const Value* tk = m.key_type(k);
+        const Value* tn = n.key_type(k);
+        if ((tk == nullptr) != (tn == nullptr) || (tk && !(*tk == *tn))) return false;
       }
       return true;
     }
@@ -106,9 +109,54 @@ Value& Map::operator[](const std::string& key) {
   return entries_.back().second;
 }
 
+void Map::set_typed(const Value& key, Value v) {
+  if (key.is_string()) {
+    set(key.as_string(), std::move(v));
+    return;
+  }
+  // Python: 1, 1.0 and True are one key; the first one written stays.
+  std::string k = to_python_str(key);
+  if (const Value* same = find_key(key)) {
+    for (auto& e : entries_)
+      if (&e.second == same) k = e.first;
+  } else {
+    typed_.emplace(k, key);
+  }
+  set(std::move(k), std::move(v));
+}
+
+const Value* Map::key_type(std::string_view key) const {
+  if (typed_.empty()) return nullptr;
+  auto it = typed_.find(std::string(key));
+  return it == typed_.end() ? nullptr : &it->second;
+}
+
+Value Map::key_value(const std::string& key) const {
+  if (const Value* t = key_type(key)) return *t;
+  return Value(key);
+}
+
+void Map::copy_key_type(const Map& from, const std::string& key) {
+  if (const Value* t = from.key_type(key)) typed_.insert_or_assign(key, *t);
+}
+
+const Value* Map::find_key(const Value& key) const {
+  if (key.is_string()) {
+    const Value* v = find(key.as_string());
+    return v && !key_type(key.as_string()) ? v : nullptr;
+  }
+  if (typed_.empty()) return nullptr;
+  std::string s = to_python_str(key);
+  if (auto it = typed_.find(s); it != typed_.end() && it->second == key) return find(s);
+  for (const auto& [k, t] : typed_)
+    if (t == key) return find(k);
+  return nullptr;
+}
+
 bool Map::erase(std::string_view key) {
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
     if (it->first == key) {
+      if (!typed_.empty()) typed_.erase(std::string(key));
       entries_.erase(it);
       reindex();
       return true;
@@ -176,10 +224,12 @@ std::string to_python_str(const Value& v) {
     case Kind::Map: {
       std::string s = "{";
       bool first = true;
-      for (const auto& [k, e] : v.as_map()) {
+      const Map& m = v.as_map();
+      for (const auto& [k, e] : m) {
         if (!first) s += ", ";
         first = false;
-        s += py_quote(k) + ": " + to_python_repr(e);
+        const Value* t = m.key_type(k);
+        s += (t ? to_python_repr(*t) : py_quote(k)) + ": " + to_python_repr(e);
       }
       return s + "}";
     }

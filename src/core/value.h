@@ -104,6 +104,22 @@ class Map {
   bool contains(std::string_view key) const { return find(key) != nullptr; }
   // Replace in place (keeping position) or append.
   void set(std::string key, Value v);
+  // Non-string keys (YAML `1:`, `1.17:`, `true:`, Jinja `{1: x}`): an entry's
+  // key is Python's str() of it, and the map remembers the original, since
+  // Python keeps the type (`{1: a}[1]` finds it, `['1']` does not).
+  // `key` is the original (int, float, bool or null); a string key is
+  // set() as usual.
+  void set_typed(const Value& key, Value v);
+  // The original of a non-string key, nullptr for a string key (or absent).
+  const Value* key_type(std::string_view key) const;
+  // The key as Python sees it: the original when not a string.
+  Value key_value(const std::string& key) const;
+  // Copy `key`'s type from `from` (where it names an entry) onto this map.
+  void copy_key_type(const Map& from, const std::string& key);
+  // Python dict lookup by a key of any scalar type (1 == 1.0 == True);
+  // nullptr when absent or when only a key of another type matches.
+  const Value* find_key(const Value& key) const;
+  bool has_typed_keys() const { return !typed_.empty(); }
   Value& operator[](const std::string& key);
   bool erase(std::string_view key);
   size_t size() const { return entries_.size(); }
@@ -118,6 +134,7 @@ class Map {
   void reindex();
   std::vector<Entry> entries_;
   std::unordered_map<std::string, size_t> index_;
+  std::unordered_map<std::string, Value> typed_;  // see set_typed()
 };
 
 inline Value::Value(List l) : v_(std::make_shared<List>(std::move(l))) {}

@@ -4,6 +4,7 @@
 #include <yaml-cpp/depthguard.h>
 
 #include <cmath>
+#include <optional>
 #include <regex>
 
 namespace ksm {
@@ -158,17 +159,20 @@ struct Converter {
         Map m;
         for (const auto& kv : n) {
           std::string key;
+          std::optional<Value> typed;  // a non-string scalar key, kept as such (Map::set_typed)
           if (kv.first.IsScalar()) {
             key = kv.first.Scalar();
             if (kv.first.Tag() == "?") {
               Value k = yaml11_scalar(key);
               if (!k.is_string()) key = to_python_str(k);
               if (k.is_null()) key = "None";
+              if (!k.is_string() && key != "<<") typed = std::move(k);
             }
           } else {
             auto k = convert(kv.first, depth + 1);
             if (!k) return k.error();
             key = to_python_str(*k);
+            if (k->is_null()) typed = *k;  // `~:` and `null:` come as null nodes
           }
           auto v = convert(kv.second, depth + 1);
           if (!v) return v.error();
@@ -179,7 +183,10 @@ struct Converter {
           }
           if (m.contains(key) && warnings)
             warnings->push_back(Error("duplicate key '" + key + "': the last value wins", loc(kv.first)));
-          m.set(key, std::move(*v));
+          if (typed)
+            m.set_typed(*typed, std::move(*v));
+          else
+            m.set(key, std::move(*v));
         }
         return Value(std::move(m));
       }

@@ -213,12 +213,9 @@ class Eval : public Evaluator {
           Value v = eval(*n.kids[i + 1]);
           if (k.is_unknown()) return k;
           if (k.is_undefined()) undefined_abort(describe_node(*n.kids[i]));
-          if (!k.is_string()) {
-            if (k.is_int() || k.is_bool() || k.is_float() || k.is_null())
-              return Value::unknown("dict with a non-string key (" + to_python_repr(k) + ") is not supported");
+          if (!k.is_string() && !k.is_int() && !k.is_bool() && !k.is_float() && !k.is_null())
             abort_unknown(fmt::format("TypeError: unhashable type: '{}'", py_type(k)));
-          }
-          m.set(k.as_string(), std::move(v));
+          m.set_typed(k, std::move(v));
         }
         return Value(std::move(m));
       }
@@ -295,6 +292,8 @@ class Eval : public Evaluator {
         Value b = eval(*n.kids[1]);
         if (a.is_undefined()) undefined_abort(describe_node(*n.kids[0]));
         if (b.is_undefined()) undefined_abort(describe_node(*n.kids[1]));
+        if (is_lenient_undefined(a)) a = Value("");  // str(Undefined()) == ''
+        if (is_lenient_undefined(b)) b = Value("");
         if (const Value* u = find_unknown(a)) return Value::unknown(opaque_reason(*u));
         if (const Value* u = find_unknown(b)) return Value::unknown(opaque_reason(*u));
         return Value(py_str(finalize_str(a)) + py_str(finalize_str(b)));
@@ -305,7 +304,7 @@ class Eval : public Evaluator {
         auto t = cond(*n.kids[1], &why);
         if (!t) return why;
         if (*t) return eval(*n.kids[0]);
-        if (!n.kids[2]) return Value::undefined();
+        if (!n.kids[2]) return lenient_undefined();
         return eval(*n.kids[2]);
       }
       default: abort_unknown("internal: statement evaluated as expression");
@@ -382,7 +381,7 @@ class Eval : public Evaluator {
       case Kind::Map: {
         if (is_dict_method(attr))
           return Value::unknown(fmt::format("bound method dict.{} used as a value", attr));
-        if (const Value* v = obj.as_map().find(attr)) return *v;
+        if (const Value* v = obj.as_map().find(attr); v && !obj.as_map().key_type(attr)) return *v;
         return Value::undefined();
       }
       default: return Value::undefined();
@@ -396,12 +395,9 @@ class Eval : public Evaluator {
     if (obj.is_undefined()) return obj;
     if (key.is_undefined()) undefined_abort("subscript");
     if (obj.is_map()) {
-      if (key.is_string()) {
-        if (const Value* v = obj.as_map().find(key.as_string())) return *v;
-        return Value::undefined();
-      }
       if (key.is_list() || key.is_map())
         abort_unknown(fmt::format("TypeError: unhashable type: '{}'", py_type(key)));
+      if (const Value* v = obj.as_map().find_key(key)) return *v;
       return Value::undefined();
     }
     if (obj.is_list()) {
@@ -571,10 +567,9 @@ class Eval : public Evaluator {
       return Value(false);
     }
     if (hay.is_map()) {
-      if (needle.is_string()) return Value(hay.as_map().contains(needle.as_string()));
       if (needle.is_list() || needle.is_map())
         abort_unknown(fmt::format("TypeError: unhashable type: '{}'", py_type(needle)));
-      return Value(false);
+      return Value(hay.as_map().find_key(needle) != nullptr);
     }
     abort_unknown(fmt::format("TypeError: argument of type '{}' is not iterable", py_type(hay)));
   }
@@ -679,9 +674,12 @@ class Eval : public Evaluator {
         if (src.is_map()) m = src.as_map();
         else if (src.is_list()) {
           for (const auto& pair : src.as_list()) {
-            if (!pair.is_list() || pair.as_list().size() != 2 || !pair.as_list()[0].is_string())
-              return Value::unknown("dict() of pairs with non-string keys is not supported");
-            m.set(pair.as_list()[0].as_string(), pair.as_list()[1]);
+            if (!pair.is_list() || pair.as_list().size() != 2)
+              return Value::unknown("dict() of items that are not pairs is not supported");
+            const Value& k = pair.as_list()[0];
+            if (!k.is_string() && !k.is_int() && !k.is_bool() && !k.is_float() && !k.is_null())
+              return Value::unknown("dict() of pairs with a key of type " + py_type(k) + " is not supported");
+            m.set_typed(k, pair.as_list()[1]);
           }
         } else {
           abort_unknown(fmt::format("TypeError: '{}' object is not iterable", py_type(src)));
@@ -739,7 +737,7 @@ class Eval : public Evaluator {
       const Map& m = obj.as_map();
       if (name == "keys") {
         List l;
-        for (const auto& [k, v] : m) l.push_back(Value(k));
+        for (const auto& [k, v] : m) l.push_back(m.key_value(k));
         return Value(std::move(l));
       }
       if (name == "values") {
@@ -749,15 +747,16 @@ class Eval : public Evaluator {
       }
       if (name == "items") {
         List l;
-        for (const auto& [k, v] : m) l.push_back(Value(List{Value(k), v}));
+        for (const auto& [k, v] : m) l.push_back(Value(List{m.key_value(k), v}));
         return Value(std::move(l));
       }
       if (name == "get") {
         const Value* k = arg(0);
         if (!k) abort_unknown("TypeError: get expected at least 1 argument");
         if (k->is_undefined()) undefined_abort("get() key");
-        if (k->is_string())
-          if (const Value* v = m.find(k->as_string())) return *v;
+        if (k->is_list() || k->is_map())
+          abort_unknown(fmt::format("TypeError: unhashable type: '{}'", py_type(*k)));
+        if (const Value* v = m.find_key(*k)) return *v;
         if (const Value* d = arg(1)) return *d;
         return Value(nullptr);
       }
@@ -972,7 +971,11 @@ class Eval : public Evaluator {
           items.push_back(e.as_string());
         }
       } else if (it->is_map()) {
-        for (const auto& [k, v] : it->as_map()) items.push_back(k);
+        for (const auto& [k, v] : it->as_map()) {
+          if (it->as_map().key_type(k))
+            abort_unknown("TypeError: sequence item: expected str instance, " + py_type(*it->as_map().key_type(k)) + " found");
+          items.push_back(k);
+        }
       } else if (it->is_string()) {
         items = utf8_chars(it->as_string());
       } else {
@@ -1093,6 +1096,7 @@ class Eval : public Evaluator {
       case NK::Output: {
         Value v = eval(*n.kids[0]);
         if (v.is_undefined()) undefined_abort(describe_node(*n.kids[0]));
+        if (is_lenient_undefined(v)) v = Value("");  // prints as ''
         if (v.is_null()) {
           emit("");
         } else {
@@ -1166,7 +1170,7 @@ class Eval : public Evaluator {
     List items;
     if (v.is_list()) items = v.as_list();
     else if (v.is_string()) for (auto& c : utf8_chars(v.as_string())) items.push_back(Value(c));
-    else if (v.is_map()) for (const auto& [k, e] : v.as_map()) items.push_back(Value(k));
+    else if (v.is_map()) for (const auto& [k, e] : v.as_map()) items.push_back(v.as_map().key_value(k));
     else abort_unknown(fmt::format("TypeError: cannot unpack non-iterable {} object", py_type(v)));
     if (items.size() != targets.size())
       abort_unknown(fmt::format("ValueError: expected {} values to unpack, got {}", targets.size(), items.size()));
@@ -1179,7 +1183,7 @@ class Eval : public Evaluator {
     if (it.is_unknown() || it.is_vault()) abort_unknown("loop over unknown: " + opaque_reason(unknown_of(it)));
     List items;
     if (it.is_list()) items = it.as_list();
-    else if (it.is_map()) for (const auto& [k, v] : it.as_map()) items.push_back(Value(k));
+    else if (it.is_map()) for (const auto& [k, v] : it.as_map()) items.push_back(it.as_map().key_value(k));
     else if (it.is_string()) for (auto& c : utf8_chars(it.as_string())) items.push_back(Value(c));
     else abort_unknown(fmt::format("TypeError: '{}' object is not iterable", py_type(it)));
     if (n.recursive) abort_unknown("unsupported: recursive for loop");

@@ -108,13 +108,20 @@ void json_dump(std::string& out, const Value& v, int indent, bool sort_keys, int
       if (m.empty()) { out += "{}"; return; }
       std::vector<const Map::Entry*> es;
       for (const auto& e : m) es.push_back(&e);
-      if (sort_keys)
+      if (sort_keys) {
+        if (m.has_typed_keys())  // Python compares the keys themselves
+          abort_unknown("to_json with sort_keys of a dict with non-string keys");
         std::stable_sort(es.begin(), es.end(), [](auto* a, auto* b) { return a->first < b->first; });
+      }
       out += '{';
       for (size_t i = 0; i < es.size(); ++i) {
         if (i) out += item_sep;
         nl(depth + 1);
-        json_str(out, es[i]->first, html);
+        // json.dumps writes a non-string key as JSON would write the value
+        const Value* t = m.key_type(es[i]->first);
+        if (t && t->is_bool()) json_str(out, t->as_bool() ? "true" : "false", html);
+        else if (t && t->is_null()) json_str(out, "null", html);
+        else json_str(out, es[i]->first, html);
         out += key_sep;
         json_dump(out, es[i]->second, indent, sort_keys, depth + 1, item_sep, key_sep, html);
       }
@@ -133,7 +140,7 @@ List iterate(const Value& v, const char* what) {
   if (v.is_list()) return v.as_list();
   if (v.is_map()) {
     List l;
-    for (const auto& [k, e] : v.as_map()) l.push_back(Value(k));
+    for (const auto& [k, e] : v.as_map()) l.push_back(v.as_map().key_value(k));
     return l;
   }
   if (v.is_string()) {
@@ -191,7 +198,7 @@ Value get_attr_path(Evaluator& ev, const Value& item, const Value& attribute) {
       const List& l = cur.as_list();
       cur = *idx < static_cast<int64_t>(l.size()) ? l[*idx] : Value::undefined();
     } else if (cur.is_map()) {
-      const Value* v = cur.as_map().find(part);
+      const Value* v = cur.as_map().find_key(Value(part));
       cur = v ? *v : Value::undefined();
     } else {
       cur = ev.attribute(cur, part);
@@ -232,13 +239,17 @@ Value merge_hash(const Value& x, const Value& y, bool recursive, const std::stri
   if (x.as_map().empty() || x == y) return y;
   Map out = x.as_map();
   if (!recursive && list_merge == "replace") {
-    for (const auto& [k, v] : y.as_map()) out.set(k, v);
+    for (const auto& [k, v] : y.as_map()) {
+      out.set(k, v);
+      out.copy_key_type(y.as_map(), k);
+    }
     return Value(std::move(out));
   }
   for (const auto& [k, yv] : y.as_map()) {
     Value* xv = out.find(k);
     if (!xv) {
       out.set(k, yv);
+      out.copy_key_type(y.as_map(), k);
       continue;
     }
     if (xv->is_map() && yv.is_map()) {
@@ -444,8 +455,8 @@ bool apply_filter(Evaluator& ev, const std::string& full, const Value& in, const
       if (!t) { out = *b; return true; }
       boolean = *t;
     }
+    if (in.is_undefined() || is_lenient_undefined(in)) { out = dflt; return true; }
     if (in.is_unknown()) { out = in; return true; }
-    if (in.is_undefined()) { out = dflt; return true; }
     if (boolean) {
       auto t = truthy(in);
       if (!t) { out = Value::unknown(opaque_reason(in)); return true; }
@@ -493,6 +504,12 @@ bool apply_filter(Evaluator& ev, const std::string& full, const Value& in, const
   }
   if (name == "hash" || name == "checksum" || name == "md5" || name == "sha1") {
     out = Value::unknown(fmt::format("filter '{}' is not evaluated here", name));
+    return true;
+  }
+
+  // Jinja's lenient Undefined (inline if without else): str() is '', len() is 0
+  if (is_lenient_undefined(in) && (name == "string" || name == "length" || name == "count")) {
+    out = name == "string" ? Value("") : Value(static_cast<int64_t>(0));
     return true;
   }
 
@@ -968,7 +985,7 @@ bool apply_filter(Evaluator& ev, const std::string& full, const Value& in, const
     std::string by = arg_str(a, 1, "by", "key");
     bool rev = arg_bool(a, 2, "reverse", false);
     List items;
-    for (const auto& [k, v] : in.as_map()) items.push_back(Value(List{Value(k), v}));
+    for (const auto& [k, v] : in.as_map()) items.push_back(Value(List{in.as_map().key_value(k), v}));
     std::stable_sort(items.begin(), items.end(), [&](const Value& p, const Value& q) {
       const Value& x = p.as_list()[by == "value" ? 1 : 0];
       const Value& y = q.as_list()[by == "value" ? 1 : 0];
@@ -1093,7 +1110,7 @@ bool apply_filter(Evaluator& ev, const std::string& full, const Value& in, const
   if (name == "items") {
     if (!in.is_map()) abort_unknown("items expects a mapping");
     List r;
-    for (const auto& [k, v] : in.as_map()) r.push_back(Value(List{Value(k), v}));
+    for (const auto& [k, v] : in.as_map()) r.push_back(Value(List{in.as_map().key_value(k), v}));
     out = Value(std::move(r));
     return true;
   }
@@ -1104,7 +1121,7 @@ bool apply_filter(Evaluator& ev, const std::string& full, const Value& in, const
     List r;
     for (const auto& [k, v] : in.as_map()) {
       Map m;
-      m.set(kn, Value(k));
+      m.set(kn, in.as_map().key_value(k));
       m.set(vn, v);
       r.push_back(Value(std::move(m)));
     }
@@ -1123,8 +1140,9 @@ bool apply_filter(Evaluator& ev, const std::string& full, const Value& in, const
       const Value* v = e.as_map().find(vn);
       if (!k || !v) abort_unknown(fmt::format("AnsibleFilterTypeError: items2dict requires each dictionary in the list to contain the keys '{}' and '{}'", kn, vn));
       if (k->is_unknown()) { out = *k; return true; }
-      if (!k->is_string()) { out = Value::unknown("items2dict with non-string keys is not supported"); return true; }
-      m.set(k->as_string(), *v);
+      if (!k->is_string() && !k->is_int() && !k->is_bool() && !k->is_float() && !k->is_null())
+        abort_unknown(fmt::format("TypeError: unhashable type: '{}'", py_type(*k)));
+      m.set_typed(*k, *v);
     }
     out = Value(std::move(m));
     return true;
@@ -1172,8 +1190,8 @@ bool apply_filter(Evaluator& ev, const std::string& full, const Value& in, const
     for (const auto& k : keys) {
       if (cur.is_unknown()) break;
       if (cur.is_undefined()) break;
-      if (cur.is_map() && k.is_string()) {
-        const Value* v = cur.as_map().find(k.as_string());
+      if (cur.is_map() && (k.is_string() || k.is_int() || k.is_float() || k.is_bool() || k.is_null())) {
+        const Value* v = cur.as_map().find_key(k);
         cur = v ? *v : Value::undefined();
       } else if (cur.is_list() && k.is_int()) {
         int64_t i = k.as_int();

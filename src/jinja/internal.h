@@ -65,7 +65,15 @@ const Value* find_unknown(const Value& v);
 std::string opaque_reason(const Value& v);
 // Python type names for error messages: 'int', 'str', 'list', 'dict', 'NoneType'.
 std::string py_type(const Value& v);
-// Python truthiness; Unknown/Vault return nullopt.
+// The value of an inline `x if c` without `else` when c is false: Jinja's
+// plain (lenient) Undefined, not Ansible's strict one. It prints as '',
+// concatenates as '', has length 0, is false, is not `defined` and takes
+// `default`; anything else it would do (attribute access, arithmetic,
+// to_json...) is not modelled, so it is carried as an Unknown with a fixed
+// reason: every place that does not know it keeps it unknown.
+Value lenient_undefined();
+bool is_lenient_undefined(const Value& v);
+// Python truthiness; Unknown/Vault return nullopt (a lenient Undefined is false).
 std::optional<bool> truthy(const Value& v);
 // Python ordering (<); throws EvalAbort on TypeError.
 bool py_less(const Value& a, const Value& b);

@@ -334,7 +334,10 @@ Value template_value_impl(const Value& v, Context& ctx, bool* undefined_error) {
   }
   if (v.is_map()) {
     Map out;
-    for (const auto& [k, e] : v.as_map()) out.set(k, template_value_impl(e, ctx, undefined_error));
+    for (const auto& [k, e] : v.as_map()) {
+      out.set(k, template_value_impl(e, ctx, undefined_error));
+      out.copy_key_type(v.as_map(), k);
+    }
     return Value(std::move(out));
   }
   return v;

@@ -27,6 +27,15 @@ const Value* find_unknown(const Value& v) {
   }
 }
 
+namespace {
+const char kLenientUndefined[] =
+    "the inline if-expression evaluated to false and no else section was defined "
+    "(Jinja's lenient Undefined, used where it does not print as '')";
+}  // namespace
+
+Value lenient_undefined() { return Value::unknown(kLenientUndefined); }
+bool is_lenient_undefined(const Value& v) { return v.is_unknown() && v.unknown_reason() == kLenientUndefined; }
+
 std::string opaque_reason(const Value& v) {
   if (v.is_unknown()) return v.unknown_reason();
   if (v.is_vault()) return "vault-encrypted value (never decrypted)";
@@ -58,6 +67,9 @@ std::optional<bool> truthy(const Value& v) {
     case Kind::String: return !v.as_string().empty();
     case Kind::List: return !v.as_list().empty();
     case Kind::Map: return !v.as_map().empty();
+    case Kind::Unknown:
+      if (is_lenient_undefined(v)) return false;
+      return std::nullopt;
     default: return std::nullopt;
   }
 }

@@ -42,6 +42,7 @@ bool apply_test(Evaluator& ev, const std::string& full, const Value& in, const C
   const std::string name = short_name(full);
   // ---- tests that look at undefined themselves ----
   if (name == "defined" || name == "undefined") {
+    if (is_lenient_undefined(in)) { out = Value(name == "undefined"); return true; }
     if (in.is_unknown()) { out = in; return true; }
     out = Value(in.is_undefined() == (name == "undefined"));
     return true;
@@ -160,7 +161,8 @@ bool apply_test(Evaluator& ev, const std::string& full, const Value& in, const C
       return true;
     }
     if (seq.is_map()) {
-      out = Value(in.is_string() && seq.as_map().contains(in.as_string()));
+      if (in.is_list() || in.is_map()) abort_unknown(fmt::format("TypeError: unhashable type: '{}'", py_type(in)));
+      out = Value(seq.as_map().find_key(in) != nullptr);
       return true;
     }
     abort_unknown(fmt::format("TypeError: argument of type '{}' is not iterable", py_type(seq)));
@@ -179,7 +181,11 @@ bool apply_test(Evaluator& ev, const std::string& full, const Value& in, const C
       out = Value(f);
       return true;
     }
-    if (in.is_map()) { out = Value(v.is_string() && in.as_map().contains(v.as_string())); return true; }
+    if (in.is_map()) {
+      if (v.is_list() || v.is_map()) abort_unknown(fmt::format("TypeError: unhashable type: '{}'", py_type(v)));
+      out = Value(in.as_map().find_key(v) != nullptr);
+      return true;
+    }
     abort_unknown(fmt::format("TypeError: argument of type '{}' is not iterable", py_type(in)));
   }
   if (name == "subset" || name == "issubset" || name == "superset" || name == "issuperset") {
@@ -192,7 +198,7 @@ bool apply_test(Evaluator& ev, const std::string& full, const Value& in, const C
           if (e.is_list() || e.is_map()) abort_unknown(fmt::format("TypeError: unhashable type: '{}'", py_type(e)));
         return v.as_list();
       }
-      if (v.is_map()) { List l; for (const auto& [k, e] : v.as_map()) l.push_back(Value(k)); return l; }
+      if (v.is_map()) { List l; for (const auto& [k, e] : v.as_map()) l.push_back(v.as_map().key_value(k)); return l; }
       if (v.is_string()) { List l; for (auto& c : utf8_chars(v.as_string())) l.push_back(Value(c)); return l; }
       abort_unknown(fmt::format("TypeError: '{}' object is not iterable", py_type(v)));
     };
@@ -214,7 +220,7 @@ bool apply_test(Evaluator& ev, const std::string& full, const Value& in, const C
       abort_unknown(fmt::format("TypeError: '{}' object is not iterable", py_type(in)));
     List l;
     if (in.is_list()) l = in.as_list();
-    else if (in.is_map()) for (const auto& [k, v] : in.as_map()) l.push_back(Value(k));
+    else if (in.is_map()) for (const auto& [k, v] : in.as_map()) l.push_back(in.as_map().key_value(k));
     else for (auto& c : utf8_chars(in.as_string())) l.push_back(Value(c));
     bool want = name == "any";
     bool unknown = false;

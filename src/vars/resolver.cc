@@ -131,7 +131,10 @@ Value template_lenient(HostView& view, const Value& raw, const std::function<Val
   }
   if (raw.is_map()) {
     Map out;
-    for (const auto& [k, e] : raw.as_map()) out.set(k, template_lenient(view, e, tmpl));
+    for (const auto& [k, e] : raw.as_map()) {
+      out.set(k, template_lenient(view, e, tmpl));
+      out.copy_key_type(raw.as_map(), k);
+    }
     return Value(std::move(out));
   }
   return raw;
@@ -289,6 +292,7 @@ Value HostView::template_tree(const Value& v) {
       Value t = template_tree(e);
       if (jinja::is_undefined_error(t)) return t;
       out.set(k, std::move(t));
+      out.copy_key_type(v.as_map(), k);
     }
     return Value(std::move(out));
   }

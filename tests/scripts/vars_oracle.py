@@ -203,6 +203,7 @@ def compare(ansible_json, ours_dir, tag, label=""):
     names = ans["names"]
     total = known = agree = 0
     kd_total = kd_known = 0
+    both_undefined = kd_both_undefined = 0  # not counted as known: shown apart
     kd_names = set()
     kd_file = os.path.join(ours_dir, "kubespray_defaults_names.json")
     if os.path.exists(kd_file):
@@ -220,6 +221,12 @@ def compare(ansible_json, ours_dir, tag, label=""):
             is_kd = name in kd_names
             kd_total += is_kd
             if o is None or not o.get("known"):
+                # undefined for us and an undefined-variable error for Ansible
+                # (e.g. names only set_fact tasks set): agreement on "no value"
+                if (o is not None and str(o.get("reason", "")).startswith("undefined variable")
+                        and a is not None and not a["ok"] and "ndefined" in a["error"]):
+                    both_undefined += 1
+                    kd_both_undefined += is_kd
                 continue
             known += 1
             kd_known += is_kd
@@ -242,6 +249,9 @@ def compare(ansible_json, ours_dir, tag, label=""):
     print(f"{tag}{label}: {len(names)} names x {len(ans['hosts'])} hosts = {total} values; "
           f"known {known} ({share:.1f}%), kubespray-defaults known {kd_known}/{kd_total} "
           f"({kd_share:.1f}%); agreement on known {agree}/{known} ({agreement:.1f}%)")
+    if both_undefined:
+        print(f"  undefined for both (an undefined-variable error in Ansible too, not counted as "
+              f"known): {both_undefined} values, {kd_both_undefined} of kubespray-defaults")
     for host, name, exp, got in mismatches[:40]:
         print(f"  MISMATCH {tag} {host} {name}: ansible={json.dumps(exp)[:200]} "
               f"ours={json.dumps(got)[:200]}")
@@ -250,7 +260,8 @@ def compare(ansible_json, ours_dir, tag, label=""):
               f"were left out, e.g. {ansible_errors_we_know[0][1]}: "
               f"{ansible_errors_we_know[0][2][:120]})")
     summary = {"tag": tag, "values": total, "known": known, "agree": agree,
-               "kd_values": kd_total, "kd_known": kd_known, "mismatches": len(mismatches)}
+               "kd_values": kd_total, "kd_known": kd_known, "mismatches": len(mismatches),
+               "both_undefined": both_undefined, "kd_both_undefined": kd_both_undefined}
     with open(os.path.join(ours_dir, "summary.json"), "w") as f:
         json.dump(summary, f)
     return 1 if mismatches else 0
