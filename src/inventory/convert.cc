@@ -232,13 +232,13 @@ Comments attach(const std::vector<SourceLine>& src) {
   auto flush = [&](const std::string* next) {
     if (blocks.empty()) return;
     size_t first = 0, last = blocks.size();
-    if (!prev.empty() && !gap_before) {
+    std::vector<std::string> near;  // the block directly above `next`
+    if (next && !blank_after) near = blocks[--last];
+    if (!prev.empty() && !gap_before && last > first) {
       auto& a = c.at(prev).after;
       a.insert(a.end(), blocks[0].begin(), blocks[0].end());
       first = 1;
     }
-    std::vector<std::string> near;  // the block directly above `next`
-    if (next && !blank_after && last > first) near = blocks[--last];
     std::vector<std::string> detached;
     for (size_t i = first; i < last; ++i) {
       detached.insert(detached.end(), blocks[i].begin(), blocks[i].end());
@@ -599,12 +599,17 @@ Result<std::string> vars_line(const std::string& key, const Value& v, const std:
 // lines above, the trailing comment, the lines below. `keys` are the items
 // whose comments belong to this line (each written once).
 void item_line(std::string& out, Comments& cm, const std::vector<std::string>& keys,
-               const std::string& indent, const std::string& text, bool with_after = true) {
+               const std::string& indent, const std::string& text, bool with_after = true,
+               bool trailing_ok = true) {
   std::string trailing;
   for (const auto& k : keys)
     if (!k.empty()) cm.before(out, k, indent);
   for (const auto& k : keys)
     if (!k.empty()) cm.trailing(trailing, k);
+  if (!trailing_ok && !trailing.empty()) {  // a line of its own, above
+    out += indent + "# " + trailing + "\n";
+    trailing.clear();
+  }
   out += indent + text;
   if (!trailing.empty()) out += "  # " + trailing;
   out += "\n";
@@ -719,7 +724,8 @@ Result<std::string> to_ini(const Inventory& inv, Comments& cm, const Plan& plan)
       for (const auto& [k, v] : vars) {
         auto l = vars_line(k, v, "group " + grp.name);
         if (!l) return l.error();
-        item_line(out, cm, {gvar_key(grp.name, k)}, "", *l);
+        // the value of a :vars line runs to its end: no trailing comment there
+        item_line(out, cm, {gvar_key(grp.name, k)}, "", *l, true, false);
       }
     }
   }
@@ -729,7 +735,7 @@ Result<std::string> to_ini(const Inventory& inv, Comments& cm, const Plan& plan)
     for (const auto& [k, v] : G[Inventory::kAll].vars) {
       auto l = vars_line(k, v, "group all");
       if (!l) return l.error();
-      item_line(out, cm, {gvar_key("all", k)}, "", *l);
+      item_line(out, cm, {gvar_key("all", k)}, "", *l, true, false);
     }
   }
   return out;

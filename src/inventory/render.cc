@@ -174,6 +174,18 @@ void append_json(const Value& v, int depth, std::string& out) {
   }
 }
 
+// out += json_quote(s), without the temporary when nothing needs escaping.
+void append_quoted(std::string_view s, std::string& out) {
+  for (unsigned char c : s)
+    if (c < 0x20 || c == '"' || c == '\\') {
+      out += json_quote(s);
+      return;
+    }
+  out += '"';
+  out += s;
+  out += '"';
+}
+
 // Adds `vars` to `acc` (a later layer replaces whole keys), internal variables left out.
 void overlay(std::vector<VarRef>& acc, const Map& vars, bool shared) {
   std::vector<VarRef> add;
@@ -241,14 +253,16 @@ class ListWriter {
       if (vars.empty()) continue;
       out += any ? ",\n            " : "\n            ";
       any = true;
-      out += json_quote(H[h].name);
+      append_quoted(H[h].name, out);
       out += ": {";
       for (size_t i = 0; i < vars.size(); ++i) {
         out += i ? ",\n                " : "\n                ";
-        out += json_quote(vars[i].first);
+        append_quoted(vars[i].first, out);
         out += ": ";
-        if (vars[i].shared) out += fragment(*vars[i].second);
-        else append_json(*vars[i].second, 4, out);
+        const Value& v = *vars[i].second;
+        if (vars[i].shared) out += fragment(v);
+        else if (v.is_string()) append_quoted(v.as_string(), out);
+        else append_json(v, 4, out);
       }
       out += "\n            }";
     }
