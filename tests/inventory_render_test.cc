@@ -2,9 +2,13 @@
 // shapes (empty groups, `all` without hosts, internal variables removed).
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include "core/json.h"
 #include "inventory/ini.h"
+#include "inventory/loader.h"
 #include "inventory/render.h"
+#include "test_support.h"
 
 using namespace ksm;
 using namespace ksm::inventory;
@@ -36,4 +40,23 @@ TEST_CASE("render: --host and --graph") {
   CHECK(graph(inv, *inv.group_index("p"), true) ==
         "@p:\n  |--@g:\n  |  |--h\n  |  |  |--{v = [1, 'two']}\n  |  |  |--{x = a b}\n"
         "  |--{v = [1, 'two']}");
+}
+
+TEST_CASE("render: list_json writes exactly to_json(list_document)") {
+  auto same = [](const Inventory& inv) { CHECK(list_json(inv) == to_json(list_document(inv))); };
+  // a group sorting before _meta, internal variables, nested and shared values,
+  // host variables overriding group ones, groups of the same set of hosts
+  same(from_ini("Zed\n[A]\nh1 x=1 groups=no\n[b]\nh1\nh2 y='{\"k\": [1, 2.5, None]}'\n"
+                "[A:vars]\nx=0\nz={'m': {'n': [True, '\\u00e9']}}\nomit=1\n"
+                "[b:vars]\nx=2\nw=[]\nv={}\n[c:children]\nA\nb\n[c:vars]\nansible_group_priority=5\n"));
+  same(from_ini("[g]\nh\n"));  // no host variables at all: "hostvars": {}
+  same(from_ini("[_meta]\nh x=1\n"));  // a group named like the key it cannot be
+  // group_vars/host_vars from every inventory of testdata/
+  for (const auto& e : std::filesystem::directory_iterator(test::testdata() / "inventories")) {
+    if (!e.is_directory()) continue;
+    auto inv = load_inventory({e.path().string()});
+    if (!inv) continue;  // folders of bad inputs
+    INFO(e.path().string());
+    same(*inv);
+  }
 }

@@ -2,6 +2,9 @@
 // entries, hosts in several groups, vault values, key positions, errors).
 #include <doctest/doctest.h>
 
+#include <cmath>
+
+#include "core/yaml.h"
 #include "inventory/yaml.h"
 
 using namespace ksm;
@@ -118,4 +121,29 @@ TEST_CASE("yaml: not an inventory (caller may try INI) versus a broken one") {
   CHECK(st.error().message.find("requires a dictionary") != std::string::npos);
   st = parse_yaml_inventory(inv, "h.yaml", "a: [\n", &not_yaml);
   CHECK(st.error().where.line >= 1);
+}
+
+TEST_CASE("yaml: plain_scalar types exactly as yaml11_scalar") {
+  auto same = [](const std::string& s) {
+    Value a = plain_scalar(s), b = yaml11_scalar(s);
+    bool nan = a.is_float() && b.is_float() && std::isnan(a.as_float()) && std::isnan(b.as_float());
+    CHECK_MESSAGE((a.kind() == b.kind() && (a == b || nan)), "'" << s << "'");
+  };
+  for (const char* s : {"", "~", "null", "NULL", "Null", "nULL", "yes", "Yes", "YES", "yEs", "on", "On", "off",
+                        "OFF", "no", "n", "y", "true", "False", "10.0.0.1", "10.0", "1e3", "1.0e+3", "1.0E-3",
+                        "0755", "0o755", "0x1F", "0xg", "0b101", "-0b1", "+12_345", "1:20:30", "1:20:30.5",
+                        "190:20:30", ".inf", "-.Inf", "+.INF", ".nan", ".NaN", ".NAN", "nan", "inf", "-", "+",
+                        ".", "._", "1.2.3", "v1.29.5", "node1", "value-3", "/var/lib/etcd", "8.8.8.8",
+                        "-1", "1_000", "0.5", "-.5", ".5", "1.", "12:", "1:2", "1:60", "0:0", "1__0", "a:b",
+                        "99999999999999999999", "1e", "1E+", "0xFFFFFFFFFFFFFFFFFF"})
+    same(s);
+  // every string of up to 3 characters over the characters numbers are made of
+  const std::string chars = "019_+-.:abexinfINAE~ ";
+  for (char a : chars) {
+    same(std::string(1, a));
+    for (char b : chars) {
+      same(std::string{a, b});
+      for (char c : chars) same(std::string{a, b, c});
+    }
+  }
 }

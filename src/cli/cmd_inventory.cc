@@ -58,7 +58,7 @@ void add_inventory(CLI::App& app, Action& action) {
       for (const auto& w : inv->warnings) print_warning(w);
       std::string out;
       if (o->list) {
-        out = to_json(inventory::list_document(*inv));
+        out = inventory::list_json(*inv);
       } else if (!o->host.empty()) {
         auto h = inv->host_index(o->host);
         if (!h) {

@@ -5,6 +5,7 @@
 #include "inventory/convert.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <functional>
 #include <set>
@@ -15,6 +16,7 @@
 
 #include "core/json.h"
 #include "core/yaml.h"
+#include "inventory/hostpattern.h"
 #include "inventory/ini.h"
 #include "inventory/layers.h"
 #include "inventory/literal.h"
@@ -117,52 +119,201 @@ std::string yaml_flow(const Value& v) {
   return "null";
 }
 
-// Comments attached to a host or group line: the comment lines right above
-// it (no blank line between) and a trailing comment.
+// The comments of the source hosts file, attached to the items they describe
+// so that they can be written next to the same items in the other format.
+// Items: a group (`g:G`: its YAML key or INI [G] header), a group's section
+// (`s:G/hosts|children|vars`: the YAML key or INI [G:children]/[G:vars]
+// header), a host line of a group (`h:G/H`), a child entry (`c:P/C`), a
+// variable (`v:g:G/K` or `v:h:H/K`), plus the file's `header` and `footer`.
+// A comment block directly above an item belongs to it (`before`); a block
+// directly below an item and followed by a blank line belongs to it too
+// (`after`: commented-out hosts at the end of a section); blocks with blank
+// lines on both sides go above the next item with the blank line kept, or
+// to the header/footer at the ends of the file. Comment lines are kept as
+// written ("#text"; INI ';' comments become '#'), blank lines inside a
+// block as "".
 struct Attached {
-  std::vector<std::string> before;  // text after the '#' / ';'
-  std::string trailing;
+  std::vector<std::string> before;
+  std::string trailing;  // the text after '#' at the end of the item's line
+  std::vector<std::string> after;
+  bool used_before = false, used_trailing = false, used_after = false;
 };
 
-using CommentMap = std::unordered_map<std::string, Attached>;
 std::string group_key(const std::string& g) { return "g:" + g; }
+std::string sect_key(const std::string& g, const std::string& s) { return "s:" + g + "/" + s; }
 std::string host_key(const std::string& g, const std::string& h) { return "h:" + g + "/" + h; }
-
-std::vector<std::string> comments_above(const std::vector<std::string_view>& lines, int line, bool ini) {
-  std::vector<std::string> out;
-  for (int i = line - 2; i >= 0; --i) {
-    std::string_view t = py_strip(lines[static_cast<size_t>(i)]);
-    if (t.empty() || !(t[0] == '#' || (ini && t[0] == ';'))) break;
-    out.emplace_back(t.substr(1));
-  }
-  std::reverse(out.begin(), out.end());
-  return out;
-}
+std::string child_key(const std::string& p, const std::string& c) { return "c:" + p + "/" + c; }
+std::string gvar_key(const std::string& g, const std::string& k) { return "v:g:" + g + "/" + k; }
+std::string hvar_key(const std::string& h, const std::string& k) { return "v:h:" + h + "/" + k; }
+const std::string kHeader = "header", kFooter = "footer";
 
 std::string trim_left(std::string s) {
   size_t b = s.find_first_not_of(" \t");
   return b == std::string::npos ? "" : s.substr(b);
 }
 
-void add(CommentMap& m, const std::string& key, std::vector<std::string> before, const std::string& trailing) {
-  if (before.empty() && trailing.empty()) return;
-  Attached& a = m[key];
-  a.before.insert(a.before.end(), before.begin(), before.end());
-  if (!trailing.empty()) a.trailing = a.trailing.empty() ? trailing : a.trailing + "; " + trailing;
-}
+class Comments {
+ public:
+  Attached& at(const std::string& key) {
+    auto [it, fresh] = index_.emplace(key, items_.size());
+    if (fresh) items_.emplace_back(key, Attached{});
+    return items_[it->second].second;
+  }
+  const Attached* find(const std::string& key) const {
+    auto it = index_.find(key);
+    return it == index_.end() ? nullptr : &items_[it->second].second;
+  }
+  bool has(const std::string& key) const { return find(key) != nullptr; }
 
-CommentMap ini_comments(const InventoryFile& f) {
-  CommentMap m;
-  auto lines = split_lines(strip_bom(f.text));
-  std::unordered_set<std::string> seen_groups;
-  for (const auto& il : f.ini_lines) {
-    if (il.kind == IniLine::Section) {
-      add(m, group_key(il.group), comments_above(lines, il.line, true), trim_left(il.comment));
-    } else if (il.kind == IniLine::Host && !il.hosts.empty()) {
-      add(m, host_key(il.group, il.hosts[0]), comments_above(lines, il.line, true), trim_left(il.comment));
+  // Writes the comment lines above the item (once) with `indent`.
+  void before(std::string& out, const std::string& key, const std::string& indent) {
+    Attached* a = get(key);
+    if (!a || a->used_before) return;
+    a->used_before = true;
+    lines(out, a->before, indent);
+  }
+  void after(std::string& out, const std::string& key, const std::string& indent) {
+    Attached* a = get(key);
+    if (!a || a->used_after) return;
+    a->used_after = true;
+    lines(out, a->after, indent);
+  }
+  // Appends the item's trailing comment (once) to `trailing`, "; "-joined.
+  void trailing(std::string& trailing, const std::string& key) {
+    Attached* a = get(key);
+    if (!a || a->used_trailing || a->trailing.empty()) return;
+    a->used_trailing = true;
+    trailing += (trailing.empty() ? "" : "; ") + a->trailing;
+  }
+  // Comment lines not written yet (their item has no place in the output), in source order.
+  std::vector<std::string> unused() const {
+    std::vector<std::string> out;
+    for (const auto& [key, a] : items_) {
+      std::vector<std::string> ls;
+      if (!a.used_before) ls.insert(ls.end(), a.before.begin(), a.before.end());
+      if (!a.used_trailing && !a.trailing.empty()) ls.push_back("# " + a.trailing);
+      if (!a.used_after) ls.insert(ls.end(), a.after.begin(), a.after.end());
+      while (!ls.empty() && ls.back().empty()) ls.pop_back();
+      while (!ls.empty() && ls.front().empty()) ls.erase(ls.begin());
+      if (ls.empty()) continue;
+      if (!out.empty()) out.emplace_back();
+      out.insert(out.end(), ls.begin(), ls.end());
+    }
+    return out;
+  }
+  static void lines(std::string& out, const std::vector<std::string>& ls, const std::string& indent) {
+    for (const auto& l : ls) out += l.empty() ? "\n" : indent + l + "\n";
+  }
+
+ private:
+  Attached* get(const std::string& key) {
+    auto it = index_.find(key);
+    return it == index_.end() ? nullptr : &items_[it->second].second;
+  }
+  std::vector<std::pair<std::string, Attached>> items_;
+  std::unordered_map<std::string, size_t> index_;
+};
+
+// One line of the source as the attachment sees it.
+struct SourceLine {
+  enum Kind { Blank, Comment, Content } kind = Content;
+  std::string comment;  // Comment: "#text"
+  std::string item;     // Content: the item starting on this line ("" for none)
+  std::string trailing; // Content: its trailing comment text
+};
+
+// Attaches the comment lines of `src` to items (see Attached).
+Comments attach(const std::vector<SourceLine>& src) {
+  Comments c;
+  std::vector<std::vector<std::string>> blocks;  // pending comment blocks, split at blank lines
+  bool gap_before = false;   // a blank line between the previous item and the first block
+  bool blank_after = false;  // a blank line after the last block
+  std::string prev;          // the previous item
+  auto flush = [&](const std::string* next) {
+    if (blocks.empty()) return;
+    size_t first = 0, last = blocks.size();
+    std::vector<std::string> near;  // the block directly above `next`
+    if (next && !blank_after) near = blocks[--last];
+    if (!prev.empty() && !gap_before && last > first) {
+      auto& a = c.at(prev).after;
+      a.insert(a.end(), blocks[0].begin(), blocks[0].end());
+      first = 1;
+    }
+    std::vector<std::string> detached;
+    for (size_t i = first; i < last; ++i) {
+      detached.insert(detached.end(), blocks[i].begin(), blocks[i].end());
+      detached.emplace_back();
+    }
+    if (!next) {
+      if (!detached.empty()) detached.pop_back();
+      auto& f = c.at(kFooter).before;
+      if (!f.empty() && !detached.empty()) f.emplace_back();
+      f.insert(f.end(), detached.begin(), detached.end());
+    } else if (prev.empty()) {
+      auto& h = c.at(kHeader).before;
+      h.insert(h.end(), detached.begin(), detached.end());
+    } else {
+      near.insert(near.begin(), detached.begin(), detached.end());
+    }
+    if (next && !near.empty()) {
+      auto& b = c.at(*next).before;
+      b.insert(b.end(), near.begin(), near.end());
+    }
+    blocks.clear();
+  };
+  bool blank_since = false;
+  for (const auto& l : src) {
+    if (l.kind == SourceLine::Blank) {
+      blank_since = true;
+    } else if (l.kind == SourceLine::Comment) {
+      if (blocks.empty()) gap_before = blank_since;
+      if (blocks.empty() || blank_since) blocks.emplace_back();
+      blocks.back().push_back(l.comment);
+      blank_since = false;
+    } else if (!l.item.empty()) {
+      blank_after = blank_since;
+      flush(&l.item);
+      if (!l.trailing.empty()) {
+        std::string& t = c.at(l.item).trailing;
+        t += (t.empty() ? "" : "; ") + l.trailing;
+      }
+      prev = l.item;
+      blank_since = false;
     }
   }
-  return m;
+  blank_after = blank_since;
+  flush(nullptr);
+  return c;
+}
+
+Comments ini_comments(const InventoryFile& f) {
+  auto lines = split_lines(strip_bom(f.text));
+  std::vector<SourceLine> src(lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string_view t = py_strip(lines[i]);
+    if (t.empty()) src[i].kind = SourceLine::Blank;
+    else if (t[0] == '#' || t[0] == ';') {
+      src[i].kind = SourceLine::Comment;
+      src[i].comment = "#" + std::string(t.substr(1));
+    }
+  }
+  for (const auto& il : f.ini_lines) {
+    if (il.line < 1 || static_cast<size_t>(il.line) > src.size()) continue;
+    SourceLine& s = src[static_cast<size_t>(il.line - 1)];
+    switch (il.kind) {
+      case IniLine::Section:
+        s.item = il.section == "hosts" ? group_key(il.group) : sect_key(il.group, il.section);
+        break;
+      case IniLine::Host:
+        if (!il.hosts.empty()) s.item = host_key(il.group, il.hosts[0]);
+        break;
+      case IniLine::Child: s.item = child_key(il.group, il.name); break;
+      case IniLine::Var: s.item = gvar_key(il.group, il.name); break;
+    }
+    // A value of a :vars line may hold '#' (literal_eval decides): no trailing comment there.
+    if (il.kind != IniLine::Var) s.trailing = trim_left(il.comment);
+  }
+  return attach(src);
 }
 
 // The trailing comment of a YAML line from `col` on ('#' after a space, outside quotes).
@@ -182,8 +333,27 @@ std::string yaml_trailing(std::string_view line, size_t col) {
   return "";
 }
 
-CommentMap yaml_comments(const InventoryFile& f) {
-  CommentMap m;
+// A line whose value starts a block scalar (`key: |`, `key: !vault |-`, `- >`):
+// the more indented lines after it are text, not comments.
+bool starts_block_scalar(std::string_view line) {
+  size_t hash = line.find(" #");
+  std::string_view t = line.substr(0, hash);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+  while (!t.empty() && (std::isdigit(static_cast<unsigned char>(t.back())) || t.back() == '-' || t.back() == '+'))
+    t.remove_suffix(1);
+  if (t.empty() || (t.back() != '|' && t.back() != '>')) return false;
+  t.remove_suffix(1);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+  if (!t.empty() && t.back() != ':' && t.back() != '-') {  // a tag before the indicator
+    size_t sp = t.find_last_of(" \t");
+    if (sp == std::string_view::npos || t[sp + 1] != '!') return false;
+    t = t.substr(0, sp);
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+  }
+  return t.empty() || t.back() == ':' || t.back() == '-';
+}
+
+Comments yaml_comments(const InventoryFile& f) {
   std::vector<std::string_view> lines;
   std::string_view body = strip_bom(f.text);
   size_t s = 0;
@@ -195,27 +365,65 @@ CommentMap yaml_comments(const InventoryFile& f) {
     if (nl == std::string_view::npos) break;
     s = nl + 1;
   }
-  for (const auto& k : f.yaml_keys) {
+  std::vector<SourceLine> src(lines.size());
+  size_t block_indent = std::string_view::npos;  // inside a block scalar: its key's indentation
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string_view l = lines[i];
+    size_t ind = l.find_first_not_of(" \t");
+    if (ind == std::string_view::npos) {
+      src[i].kind = SourceLine::Blank;
+      continue;
+    }
+    if (block_indent != std::string_view::npos && ind > block_indent) continue;  // block text
+    block_indent = std::string_view::npos;
+    if (l[ind] == '#') {
+      src[i].kind = SourceLine::Comment;
+      src[i].comment = std::string(l.substr(ind));
+      continue;
+    }
+    if (starts_block_scalar(l)) block_indent = ind;
+  }
+  // Items from the key paths: group/section/name... (see Reader::group).
+  const auto& keys = f.yaml_keys;
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const YamlKey& key = keys[k];
+    if (key.line < 1 || static_cast<size_t>(key.line) > src.size()) continue;
+    SourceLine& line = src[static_cast<size_t>(key.line - 1)];
+    if (line.kind != SourceLine::Content || !line.item.empty()) continue;  // first key of a line only
     std::vector<std::string> seg;
-    size_t p = 0;
-    while (true) {
-      size_t slash = k.path.find('/', p);
-      seg.push_back(k.path.substr(p, slash == std::string::npos ? std::string::npos : slash - p));
+    for (size_t p = 0;;) {
+      size_t slash = key.path.find('/', p);
+      seg.push_back(key.path.substr(p, slash == std::string::npos ? std::string::npos : slash - p));
       if (slash == std::string::npos) break;
       p = slash + 1;
     }
-    if (k.line < 1 || static_cast<size_t>(k.line) > lines.size()) continue;
-    std::string_view line = lines[static_cast<size_t>(k.line - 1)];
-    auto before = comments_above(lines, k.line, false);
-    std::string trailing = yaml_trailing(line, static_cast<size_t>(std::max(0, k.column - 1)));
-    size_t n = seg.size();
-    if (n == 1 || seg[n - 2] == "children") {
-      add(m, group_key(seg[n - 1]), before, trailing);
-    } else if (n >= 3 && seg[n - 2] == "hosts") {
-      add(m, host_key(seg[n - 3], seg[n - 1]), before, trailing);
+    bool has_body = k + 1 < keys.size() && keys[k + 1].path.rfind(key.path + "/", 0) == 0;
+    std::string item;
+    if (seg.size() == 1) item = group_key(seg[0]);
+    for (size_t i = 0; i + 1 < seg.size();) {
+      const std::string& g = seg[i];
+      const std::string& sec = seg[i + 1];
+      size_t rest = seg.size() - (i + 2);
+      if (rest == 0) {
+        item = sect_key(g, sec);
+      } else if (sec == "children") {
+        if (rest == 1) item = has_body ? group_key(seg[i + 2]) : child_key(g, seg[i + 2]);
+        i += 2;
+        continue;
+      } else if (sec == "hosts") {
+        auto hp = expand_host_pattern(seg[i + 2]);
+        std::string h = hp && !hp->hosts.empty() ? hp->hosts[0] : seg[i + 2];
+        item = rest == 1 ? host_key(g, h) : rest == 2 ? hvar_key(h, seg[i + 3]) : "";
+      } else if (sec == "vars" && rest == 1) {
+        item = gvar_key(g, seg[i + 2]);
+      }
+      break;
     }
+    line.item = item;
+    line.trailing = yaml_trailing(lines[static_cast<size_t>(key.line - 1)],
+                                  static_cast<size_t>(std::max(0, key.column - 1)));
   }
-  return m;
+  return attach(src);
 }
 
 // Removes the group `name` from a --list document (key and children lists).
@@ -387,22 +595,66 @@ Result<std::string> vars_line(const std::string& key, const Value& v, const std:
   return key + "=" + enc;
 }
 
-void emit_comments(std::string& out, const Attached* a, const std::string& indent) {
-  if (!a) return;
-  for (const auto& c : a->before) out += indent + "#" + c + "\n";
+// Writes an item's line `text` (without newline) with its comments: the
+// lines above, the trailing comment, the lines below. `keys` are the items
+// whose comments belong to this line (each written once).
+void item_line(std::string& out, Comments& cm, const std::vector<std::string>& keys,
+               const std::string& indent, const std::string& text, bool with_after = true,
+               bool trailing_ok = true) {
+  std::string trailing;
+  for (const auto& k : keys)
+    if (!k.empty()) cm.before(out, k, indent);
+  for (const auto& k : keys)
+    if (!k.empty()) cm.trailing(trailing, k);
+  if (!trailing_ok && !trailing.empty()) {  // a line of its own, above
+    out += indent + "# " + trailing + "\n";
+    trailing.clear();
+  }
+  out += indent + text;
+  if (!trailing.empty()) out += "  # " + trailing;
+  out += "\n";
+  if (!with_after) return;
+  for (const auto& k : keys)
+    if (!k.empty()) cm.after(out, k, indent);
 }
 
-Result<std::string> to_ini(const Inventory& inv, const CommentMap& cm, const Plan& plan) {
+// Comments of `keys` as whole lines (items that have no line of their own in the output).
+void comment_lines(std::string& out, Comments& cm, const std::vector<std::string>& keys) {
+  for (const auto& k : keys) {
+    cm.before(out, k, "");
+    std::string t;
+    cm.trailing(t, k);
+    if (!t.empty()) out += "# " + t + "\n";
+    cm.after(out, k, "");
+  }
+}
+
+// The end of the output: comments that found no place (kept, said on stderr), then the footer.
+void finish(std::string& out, Comments& cm, std::vector<std::string>& notes, const std::string& source) {
+  std::string footer;
+  cm.before(footer, kFooter, "");
+  std::vector<std::string> rest = cm.unused();
+  if (!rest.empty()) {
+    size_t n = 0;
+    for (const auto& l : rest) n += !l.empty();
+    notes.push_back("moved " + std::to_string(n) + " comment line" + (n == 1 ? "" : "s") + " of " + source +
+                    " to the end of the file: what they were attached to has no place in this layout");
+    out += "\n";
+    Comments::lines(out, rest, "");
+  }
+  if (!footer.empty()) out += "\n" + footer;
+}
+
+Result<std::string> to_ini(const Inventory& inv, Comments& cm, const Plan& plan) {
   const auto& G = inv.groups();
   const auto& H = inv.hosts();
   std::string out;
-  auto find = [&](const std::string& k) -> const Attached* {
-    auto it = cm.find(k);
-    return it == cm.end() ? nullptr : &it->second;
-  };
   auto hostname_ok = [](const std::string& h) {
     return !h.empty() && h.find_first_of(" \t'\"\\#[]=;") == std::string::npos;
   };
+  // The file's header, then the comments of `all` (no [all] block in this layout).
+  cm.before(out, kHeader, "");
+  comment_lines(out, cm, {group_key("all"), sect_key("all", "hosts"), sect_key("all", "children")});
   // Which line carries a host's variables: its first group line (in output
   // order); hosts in no group but all/ungrouped go before the first section.
   std::vector<size_t> home(H.size(), SIZE_MAX);
@@ -412,44 +664,30 @@ Result<std::string> to_ini(const Inventory& inv, const CommentMap& cm, const Pla
   for (size_t g : order)
     for (size_t h : G[g].hosts)
       if (home[h] == SIZE_MAX) home[h] = g;
-  auto host_line = [&](size_t h, size_t in_group, const std::string& yaml_group) -> Result<std::string> {
+  auto host_line = [&](size_t h, size_t in_group, const std::string& group_name) -> Status {
     const Host& host = H[h];
     if (!hostname_ok(host.name)) return Error("INI cannot hold the host name '" + host.name + "'");
     std::string line = host.name;
-    if (home[h] == in_group) {
+    bool vars_here = home[h] == in_group;
+    std::vector<std::string> keys{host_key(group_name, host.name)};
+    if (vars_here) {
+      keys.push_back(host_key("all", host.name));
+      keys.push_back(host_key("ungrouped", host.name));
       for (const auto& [k, v] : host.vars) {
         auto tok = host_token(k, v, "host " + host.name);
         if (!tok) return tok.error();
         line += " " + *tok;
+        keys.push_back(hvar_key(host.name, k));  // a variable's comments go with its line
       }
     }
-    std::string trailing;
-    for (const std::string& key : {host_key(yaml_group, host.name),
-                                   home[h] == in_group ? host_key("all", host.name) : std::string()}) {
-      if (key.empty()) continue;
-      if (const Attached* a = find(key); a && !a->trailing.empty())
-        trailing += (trailing.empty() ? "" : "; ") + a->trailing;
-    }
-    if (!trailing.empty()) line += "  # " + trailing;
-    return line + "\n";
-  };
-  auto host_before = [&](size_t h, size_t in_group, const std::string& group_name) {
-    std::string s;
-    emit_comments(s, find(host_key(group_name, H[h].name)), "");
-    if (home[h] == in_group && group_name != "all") emit_comments(s, find(host_key("all", H[h].name)), "");
-    return s;
+    item_line(out, cm, keys, "", line);
+    return {};
   };
   // ungrouped / all-only hosts first
-  bool any_top = false;
   for (size_t h = 0; h < H.size(); ++h) {
     if (home[h] != SIZE_MAX) continue;
     home[h] = Inventory::kUngrouped;
-    out += host_before(h, Inventory::kUngrouped, "ungrouped");
-    emit_comments(out, find(host_key("all", H[h].name)), "");
-    auto l = host_line(h, Inventory::kUngrouped, "ungrouped");
-    if (!l) return l.error();
-    out += *l;
-    any_top = true;
+    if (auto st = host_line(h, Inventory::kUngrouped, "ungrouped"); !st) return st.error();
   }
   for (size_t g : order) {
     const Group& grp = G[g];
@@ -459,40 +697,45 @@ Result<std::string> to_ini(const Inventory& inv, const CommentMap& cm, const Pla
     Map vars = grp.vars;
     if (grp.priority != 1) vars.set("ansible_group_priority", Value(grp.priority));
     bool hosts_section = !grp.hosts.empty() || kids.empty();
-    if (any_top || !out.empty()) out += "\n";
-    const Attached* gc = find(group_key(grp.name));
-    emit_comments(out, gc, "");
-    std::string trailing = gc && !gc->trailing.empty() ? "  # " + gc->trailing : "";
+    if (!out.empty()) out += "\n";
+    // The group's own comments, and those of child entries naming it where
+    // the parent has no [P:children] line for it here (all, left-out groups).
+    std::vector<std::string> head{group_key(grp.name)};
+    for (size_t p : grp.parents)
+      if (p == Inventory::kAll || plan.omit.count(p)) head.push_back(child_key(G[p].name, grp.name));
+    auto header = [&](const std::string& section, const std::string& text) {
+      std::vector<std::string> keys = head;
+      keys.push_back(sect_key(grp.name, section));
+      item_line(out, cm, keys, "", text);
+    };
     if (hosts_section) {
-      out += "[" + grp.name + "]" + trailing + "\n";
-      trailing.clear();
-      for (size_t h : grp.hosts) {
-        out += host_before(h, g, grp.name);
-        auto l = host_line(h, g, grp.name);
-        if (!l) return l.error();
-        out += *l;
-      }
+      header("hosts", "[" + grp.name + "]");
+      for (size_t h : grp.hosts)
+        if (auto st = host_line(h, g, grp.name); !st) return st.error();
     }
     if (!kids.empty()) {
       if (hosts_section) out += "\n";
-      out += "[" + grp.name + ":children]" + trailing + "\n";
-      for (size_t c : kids) out += G[c].name + "\n";
+      header("children", "[" + grp.name + ":children]");
+      for (size_t c : kids) item_line(out, cm, {child_key(grp.name, G[c].name)}, "", G[c].name);
     }
     if (!vars.empty()) {
-      out += "\n[" + grp.name + ":vars]\n";
+      out += "\n";
+      header("vars", "[" + grp.name + ":vars]");
       for (const auto& [k, v] : vars) {
         auto l = vars_line(k, v, "group " + grp.name);
         if (!l) return l.error();
-        out += *l + "\n";
+        // the value of a :vars line runs to its end: no trailing comment there
+        item_line(out, cm, {gvar_key(grp.name, k)}, "", *l, true, false);
       }
     }
   }
   if (!G[Inventory::kAll].vars.empty()) {
-    out += "\n[all:vars]\n";
+    out += "\n";
+    item_line(out, cm, {sect_key("all", "vars")}, "", "[all:vars]");
     for (const auto& [k, v] : G[Inventory::kAll].vars) {
       auto l = vars_line(k, v, "group all");
       if (!l) return l.error();
-      out += *l + "\n";
+      item_line(out, cm, {gvar_key("all", k)}, "", *l, true, false);
     }
   }
   return out;
@@ -500,104 +743,104 @@ Result<std::string> to_ini(const Inventory& inv, const CommentMap& cm, const Pla
 
 std::string yaml_key_text(const std::string& k) { return yaml_string(k); }
 
-void yaml_vars(std::string& out, const Map& vars, const std::string& ind) {
+// `key: value` lines; `var_key` names each variable's comment item.
+void yaml_vars(std::string& out, Comments& cm, const Map& vars, const std::string& ind,
+               const std::function<std::string(const std::string&)>& var_key) {
   for (const auto& [k, v] : vars) {
-    out += ind + yaml_key_text(k) + ":";
-    if (v.is_vault()) {
-      const std::string& t = v.vault_text();
-      size_t trailing_nl = 0;
-      while (trailing_nl < t.size() && t[t.size() - 1 - trailing_nl] == '\n') ++trailing_nl;
-      out += std::string(" !vault |") + (trailing_nl == 0 ? "-" : trailing_nl > 1 ? "+" : "") + "\n";
-      size_t s = 0;
-      std::string body = t.substr(0, t.size() - trailing_nl);
-      while (s <= body.size()) {
-        size_t nl = body.find('\n', s);
-        out += ind + "  " + body.substr(s, nl == std::string::npos ? std::string::npos : nl - s) + "\n";
-        if (nl == std::string::npos) break;
-        s = nl + 1;
-      }
-      for (size_t i = 1; i < trailing_nl; ++i) out += "\n";
-    } else {
-      out += " " + yaml_flow(v) + "\n";
+    std::string key = var_key(k);
+    if (!v.is_vault()) {
+      item_line(out, cm, {key}, ind, yaml_key_text(k) + ": " + yaml_flow(v));
+      continue;
     }
+    // a block scalar: its comments go above it
+    cm.before(out, key, ind);
+    std::string t;
+    cm.trailing(t, key);
+    if (!t.empty()) out += ind + "# " + t + "\n";
+    out += ind + yaml_key_text(k) + ":";
+    const std::string& text = v.vault_text();
+    size_t trailing_nl = 0;
+    while (trailing_nl < text.size() && text[text.size() - 1 - trailing_nl] == '\n') ++trailing_nl;
+    out += std::string(" !vault |") + (trailing_nl == 0 ? "-" : trailing_nl > 1 ? "+" : "") + "\n";
+    size_t s = 0;
+    std::string body = text.substr(0, text.size() - trailing_nl);
+    while (s <= body.size()) {
+      size_t nl = body.find('\n', s);
+      out += ind + "  " + body.substr(s, nl == std::string::npos ? std::string::npos : nl - s) + "\n";
+      if (nl == std::string::npos) break;
+      s = nl + 1;
+    }
+    for (size_t i = 1; i < trailing_nl; ++i) out += "\n";
+    cm.after(out, key, ind);
   }
 }
 
-std::string to_yaml(const Inventory& inv, const CommentMap& cm) {
+std::string to_yaml(const Inventory& inv, Comments& cm) {
   const auto& G = inv.groups();
   const auto& H = inv.hosts();
-  auto find = [&](const std::string& k) -> const Attached* {
-    auto it = cm.find(k);
-    return it == cm.end() ? nullptr : &it->second;
-  };
-  auto key_line = [&](std::string& out, const std::string& ind, const std::string& name,
-                      const Attached* a, const std::string& suffix) {
-    emit_comments(out, a, ind);
-    out += ind + yaml_key_text(name) + ":" + suffix;
-    if (a && !a->trailing.empty()) out += "  # " + a->trailing;
-    out += "\n";
-  };
   // Where each host's variables sit in the source: its first group line.
   std::vector<size_t> first(H.size(), SIZE_MAX);
   for (size_t g = 0; g < G.size(); ++g)
     for (size_t h : G[g].hosts)
       if (first[h] == SIZE_MAX) first[h] = g;
-  std::string out = "all:\n";
+  std::string out;
+  cm.before(out, kHeader, "");
+  item_line(out, cm, {group_key("all")}, "", "all:");
   if (!H.empty()) {
-    out += "  hosts:\n";
+    // INI's ungrouped hosts are all's hosts here
+    item_line(out, cm, {sect_key("all", "hosts"), group_key("ungrouped"), sect_key("ungrouped", "hosts")}, "  ",
+              "hosts:");
     for (size_t h = 0; h < H.size(); ++h) {
       // comments of the line that carried the variables travel with them
-      Attached a;
-      for (const std::string& k : {host_key("all", H[h].name),
-                                   first[h] != SIZE_MAX ? host_key(G[first[h]].name, H[h].name) : std::string()}) {
-        if (const Attached* x = find(k)) {
-          a.before.insert(a.before.end(), x->before.begin(), x->before.end());
-          if (!x->trailing.empty()) a.trailing += (a.trailing.empty() ? "" : "; ") + x->trailing;
-        }
-      }
-      key_line(out, "    ", H[h].name, &a, "");
-      yaml_vars(out, H[h].vars, "      ");
+      std::string first_key = first[h] != SIZE_MAX ? host_key(G[first[h]].name, H[h].name) : std::string();
+      std::string all_key = host_key("all", H[h].name);
+      item_line(out, cm, {all_key, first_key}, "    ", yaml_key_text(H[h].name) + ":", false);
+      yaml_vars(out, cm, H[h].vars, "      ", [&](const std::string& k) { return hvar_key(H[h].name, k); });
+      // comments below the host (commented-out hosts) after its variables
+      cm.after(out, all_key, "    ");
+      if (!first_key.empty()) cm.after(out, first_key, "    ");
     }
   }
   std::vector<bool> defined(G.size());
-  std::function<void(size_t, const std::string&)> group = [&](size_t g, const std::string& ind) {
+  std::function<void(size_t, size_t, const std::string&)> group = [&](size_t parent, size_t g,
+                                                                      const std::string& ind) {
     const Group& grp = G[g];
+    std::string ref = child_key(G[parent].name, grp.name);
     Map vars = grp.vars;
     if (grp.priority != 1) vars.set("ansible_group_priority", Value(grp.priority));
     bool empty = grp.hosts.empty() && grp.children.empty() && vars.empty();
     if (defined[g] || empty) {
-      key_line(out, ind, grp.name, defined[g] ? nullptr : find(group_key(grp.name)), "");
+      std::string own = defined[g] ? std::string() : group_key(grp.name);
+      item_line(out, cm, {own, ref}, ind, yaml_key_text(grp.name) + ":");
       defined[g] = true;
       return;
     }
     defined[g] = true;
-    key_line(out, ind, grp.name, find(group_key(grp.name)), "");
+    item_line(out, cm, {group_key(grp.name), ref}, ind, yaml_key_text(grp.name) + ":");
     if (!grp.hosts.empty()) {
-      out += ind + "  hosts:\n";
-      for (size_t h : grp.hosts) {
-        const Attached* a = first[h] == g ? nullptr : find(host_key(grp.name, H[h].name));
-        key_line(out, ind + "    ", H[h].name, a, "");
-      }
+      item_line(out, cm, {sect_key(grp.name, "hosts")}, ind + "  ", "hosts:");
+      for (size_t h : grp.hosts)
+        item_line(out, cm, {host_key(grp.name, H[h].name)}, ind + "    ", yaml_key_text(H[h].name) + ":");
     }
     if (!grp.children.empty()) {
-      out += ind + "  children:\n";
-      for (size_t c : grp.children) group(c, ind + "    ");
+      item_line(out, cm, {sect_key(grp.name, "children")}, ind + "  ", "children:");
+      for (size_t c : grp.children) group(g, c, ind + "    ");
     }
     if (!vars.empty()) {
-      out += ind + "  vars:\n";
-      yaml_vars(out, vars, ind + "    ");
+      item_line(out, cm, {sect_key(grp.name, "vars")}, ind + "  ", "vars:");
+      yaml_vars(out, cm, vars, ind + "    ", [&](const std::string& k) { return gvar_key(grp.name, k); });
     }
   };
   std::vector<size_t> roots;
   for (size_t c : G[Inventory::kAll].children)
     if (c != Inventory::kUngrouped) roots.push_back(c);
   if (!roots.empty()) {
-    out += "  children:\n";
-    for (size_t g : roots) group(g, "    ");
+    item_line(out, cm, {sect_key("all", "children")}, "  ", "children:");
+    for (size_t g : roots) group(Inventory::kAll, g, "    ");
   }
   if (!G[Inventory::kAll].vars.empty()) {
-    out += "  vars:\n";
-    yaml_vars(out, G[Inventory::kAll].vars, "    ");
+    item_line(out, cm, {sect_key("all", "vars")}, "  ", "vars:");
+    yaml_vars(out, cm, G[Inventory::kAll].vars, "    ", [&](const std::string& k) { return gvar_key("all", k); });
   }
   return out;
 }
@@ -639,7 +882,7 @@ Result<Conversion> convert_hosts_file(const Inventory& inv, ConvertTo to) {
     return Error("convert works on one hosts file; this inventory has " + std::to_string(inv.files.size()) +
                  " (give -i the file itself)");
   const InventoryFile& f = inv.files[0];
-  CommentMap cm = f.format == Format::Ini ? ini_comments(f) : yaml_comments(f);
+  Comments cm = f.format == Format::Ini ? ini_comments(f) : yaml_comments(f);
   Conversion c;
   Plan plan;
   if (to == ConvertTo::Ini) {
@@ -651,6 +894,7 @@ Result<Conversion> convert_hosts_file(const Inventory& inv, ConvertTo to) {
   } else {
     c.text = to_yaml(inv, cm);
   }
+  finish(c.text, cm, c.omitted, f.path);
   // Read the result back and compare with the input.
   Inventory back;
   Status st = to == ConvertTo::Ini ? parse_ini(back, "<converted>", c.text)

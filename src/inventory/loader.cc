@@ -102,12 +102,16 @@ void load_vars_dirs(Inventory& inv, std::vector<std::pair<size_t, size_t>>& grou
         continue;
       }
       // One listing; entries that name no group/host are reported, not read.
+      std::vector<std::string> names;
+      for (const auto& e : fs::directory_iterator(base, ec)) names.push_back(e.path().filename().string());
+      std::sort(names.begin(), names.end());
+      std::unordered_set<std::string> listing(names.begin(), names.end());
       std::unordered_set<std::string> used;
       size_t count = groups ? inv.groups().size() : inv.hosts().size();
       for (size_t i = 0; i < count; ++i) {
         const std::string& name = groups ? inv.groups()[i].name : inv.hosts()[i].name;
         if (!name.empty() && name[0] == '/') continue;
-        for (const auto& f : find_vars_files(base, name)) {
+        for (const auto& f : find_vars_files(base, name, ec ? nullptr : &listing)) {
           auto rel = f.lexically_relative(base);
           used.insert(rel.begin()->string());
           auto vf = load_vars_file(f);
@@ -125,9 +129,6 @@ void load_vars_dirs(Inventory& inv, std::vector<std::pair<size_t, size_t>>& grou
           (groups ? group_files : host_files).emplace_back(i, inv.vars_files.size() - 1);
         }
       }
-      std::vector<std::string> names;
-      for (const auto& e : fs::directory_iterator(base, ec)) names.push_back(e.path().filename().string());
-      std::sort(names.begin(), names.end());
       for (const auto& n : names)
         if (!used.count(n) && n[0] != '.' && !ends_with(n, "~"))
           inv.unused_vars_entries.push_back((base / n).string());
@@ -137,7 +138,8 @@ void load_vars_dirs(Inventory& inv, std::vector<std::pair<size_t, size_t>>& grou
 
 }  // namespace
 
-std::vector<fs::path> find_vars_files(const fs::path& dir, const std::string& name) {
+std::vector<fs::path> find_vars_files(const fs::path& dir, const std::string& name,
+                                      const std::unordered_set<std::string>* listing) {
   std::vector<fs::path> found;
   std::function<void(const fs::path&)> walk = [&](const fs::path& d) {
     std::vector<std::string> names;
@@ -152,7 +154,10 @@ std::vector<fs::path> find_vars_files(const fs::path& dir, const std::string& na
       else if (fs::is_regular_file(p, ec) && (ext.empty() || is_yaml_ext(ext))) found.push_back(p);
     }
   };
+  // (a name with a '/' or a dot folder is looked up the long way)
+  if (name.find('/') != std::string::npos || name == "." || name == "..") listing = nullptr;
   for (const char* ext : {"", ".yml", ".yaml", ".json"}) {
+    if (listing && !listing->count(name + ext)) continue;
     fs::path p = dir / (name + ext);
     std::error_code ec;
     if (!fs::exists(p, ec)) continue;

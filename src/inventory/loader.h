@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/error.h"
@@ -26,9 +27,11 @@ Result<Inventory> load_inventory(const std::vector<std::string>& sources);
 Status load_hosts_file(Inventory& inv, const std::filesystem::path& path);
 
 // The files Ansible's vars plugin reads for `name` under `dir` (a group_vars
-// or host_vars folder): find_vars_files order.
-std::vector<std::filesystem::path> find_vars_files(const std::filesystem::path& dir,
-                                                   const std::string& name);
+// or host_vars folder): find_vars_files order. `listing`, when given, holds
+// the names in `dir` (one listing instead of four lookups per host).
+std::vector<std::filesystem::path> find_vars_files(
+    const std::filesystem::path& dir, const std::string& name,
+    const std::unordered_set<std::string>* listing = nullptr);
 // Reads one group_vars/host_vars file (YAML or JSON; a whole-file vault is
 // kept as vault_encrypted with null data).
 Result<VarsFile> load_vars_file(const std::filesystem::path& path);

@@ -14,6 +14,9 @@ namespace ksm::inventory {
 
 // The --list document (print with to_json: sorted keys, indent 4).
 Value list_document(const Inventory& inv);
+// The --list output: to_json(list_document(inv)), byte for byte, written
+// without building the document (the fast path of `inventory --list`).
+std::string list_json(const Inventory& inv);
 // The --host document: the host's merged variables.
 Value host_document(const Inventory& inv, size_t host);
 // The --graph text (no trailing newline), from `group`.

@@ -8,7 +8,40 @@
 
 namespace ksm::inventory {
 
+Value plain_scalar(const std::string& s) {
+  if (s.empty()) return yaml11_scalar(s);
+  char c = s[0];
+  bool numeric_start = (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+  if (!numeric_start) {
+    // Ints and floats start with a digit, a sign or a dot; the rest that is
+    // not a string is one of YAML 1.1's null and bool words.
+    static constexpr std::string_view kWords[] = {
+        "~",   "null", "Null", "NULL", "yes", "Yes",   "YES",   "true",  "True", "TRUE",
+        "on",  "On",   "ON",   "no",   "No",  "NO",    "false", "False", "FALSE", "off",
+        "Off", "OFF"};
+    for (std::string_view w : kWords)
+      if (s == w) return yaml11_scalar(s);
+    return Value(s);
+  }
+  // The characters of YAML 1.1 ints and floats (binary, octal, hex,
+  // base 60, exponents, .inf/.nan), and at most one dot.
+  int dots = 0;
+  for (char d : s) {
+    if (d == '.') ++dots;
+    else if (!((d >= '0' && d <= '9') || std::string_view("_+-:abcdefABCDEFxinIN").find(d) != std::string_view::npos))
+      return Value(s);
+  }
+  if (dots > 1) return Value(s);
+  return yaml11_scalar(s);
+}
+
 namespace {
+
+// yaml_node_to_value, with plain scalars typed by plain_scalar.
+Result<Value> node_value(const YAML::Node& n, const std::string& file, std::vector<Error>* warnings) {
+  if (n.IsScalar() && n.Tag() == "?") return plain_scalar(n.Scalar());
+  return yaml_node_to_value(n, file, warnings);
+}
 
 struct Entry {
   std::string key;   // as Python would hold it (str() of a non-string key)
@@ -39,7 +72,7 @@ class Reader {
       if (kv.first.IsScalar()) {
         e.key = kv.first.Scalar();
         if (kv.first.Tag() == "?") {
-          Value k = yaml11_scalar(e.key);
+          Value k = plain_scalar(e.key);
           if (!k.is_string()) {
             e.key_is_string = false;
             e.key = k.is_null() ? "None" : to_python_str(k);
@@ -50,20 +83,31 @@ class Reader {
         auto k = yaml_node_to_value(kv.first, file_.path);
         e.key = k ? to_python_str(*k) : "?";
       }
-      auto [it, fresh] = ix.emplace(e.key, out.size());
-      if (fresh) {
+      // small mappings (a host's variables) are searched, big ones indexed
+      size_t at = out.size();
+      if (out.size() < 16) {
+        for (size_t i = 0; i < out.size(); ++i)
+          if (out[i].key == e.key) at = i;
+      } else {
+        if (ix.empty())
+          for (size_t i = 0; i < out.size(); ++i) ix.emplace(out[i].key, i);
+        auto [it, fresh] = ix.emplace(e.key, out.size());
+        at = it->second;
+      }
+      if (at == out.size()) {
         out.push_back(std::move(e));
       } else {
         inv_.warnings.push_back(Error("duplicate key '" + e.key + "': the last value wins", loc(kv.first)));
-        out[it->second].value = e.value;
+        out[at].value = e.value;
       }
     }
     return out;
   }
 
-  void key(const std::string& path, const YAML::Node& n) {
-    Location l = loc(n);
-    file_.yaml_keys.push_back(YamlKey{path, l.line, l.column});
+  void key(std::string path, const YAML::Node& n) {
+    auto m = n.Mark();
+    if (m.is_null()) file_.yaml_keys.push_back(YamlKey{std::move(path), 0, 0});
+    else file_.yaml_keys.push_back(YamlKey{std::move(path), m.line + 1, m.column + 1});
   }
 
   static const char* type_name(const YAML::Node& n) {
@@ -90,7 +134,7 @@ class Reader {
     for (auto& it : items) {
       if (it.key != "vars" && it.key != "children" && it.key != "hosts") continue;
       if (it.value.IsScalar() && it.value.Tag() != "!vault") {
-        Value v = it.value.Tag() == "?" ? yaml11_scalar(it.value.Scalar()) : Value(it.value.Scalar());
+        Value v = it.value.Tag() == "?" ? plain_scalar(it.value.Scalar()) : Value(it.value.Scalar());
         if (v.is_string()) {
           // `hosts: node1` means {node1: None}
           YAML::Node m(YAML::NodeType::Map);
@@ -114,7 +158,7 @@ class Reader {
       if (it.value.IsNull()) continue;
       if (it.key == "vars") {
         for (const auto& v : entries(it.value)) {
-          auto val = yaml_node_to_value(v.value, file_.path, &inv_.warnings);
+          auto val = node_value(v.value, file_.path, &inv_.warnings);
           if (!val) return val.error();
           key(sub + "/" + v.key, v.key_node);
           inv_.set_group_var(g, v.key, std::move(*val), loc(v.key_node));
@@ -146,7 +190,7 @@ class Reader {
           std::vector<std::pair<std::string, Location>> where;
           if (h.value.IsMap()) {
             for (const auto& v : entries(h.value)) {
-              auto val = yaml_node_to_value(v.value, file_.path, &inv_.warnings);
+              auto val = node_value(v.value, file_.path, &inv_.warnings);
               if (!val) return val.error();
               key(hpath + "/" + v.key, v.key_node);
               vars.set(v.key, std::move(*val));

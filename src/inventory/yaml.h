@@ -20,4 +20,9 @@ namespace ksm::inventory {
 Status parse_yaml_inventory(Inventory& inv, const std::string& path, std::string text,
                             bool* not_yaml = nullptr);
 
+// yaml11_scalar(s), answering without its regular expressions when `s`
+// cannot be anything but a string (host names, IP addresses, paths: most of
+// an inventory), which is what makes big hosts files fast to read.
+Value plain_scalar(const std::string& s);
+
 }  // namespace ksm::inventory

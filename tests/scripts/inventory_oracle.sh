@@ -139,7 +139,24 @@ for dir in "$KSM_SRC"/testdata/inventories/*/; do
   ansible-inventory -i "$rt/yaml/hosts.yaml" --list >"$rt/a2.json" 2>/dev/null
   cmp_docs "$rt/a0.json" "$rt/a1.json" "$omitted" "$name yaml->ini" || fail=1
   cmp_docs "$rt/a0.json" "$rt/a2.json" "$omitted" "$name ->ini->yaml" || fail=1
-  checked=$((checked + 2))
+  # every comment line of the source is in both results
+  python3 - "$orig" "$rt/ini/inventory.ini" "$rt/yaml/hosts.yaml" "$name" <<'PY' || fail=1
+import sys
+def comments(path):
+    out = []
+    for line in open(path, encoding="utf-8-sig").read().splitlines():
+        t = line.strip()
+        if t[:1] in ("#", ";"):
+            out.append(t[1:].strip())
+    return sorted(out)
+src = comments(sys.argv[1])
+for path in sys.argv[2:4]:
+    got = comments(path)
+    missing = [c for c in src if c not in got]
+    if missing:
+        print(f"FAIL {sys.argv[4]}: comments lost in {path}: {missing}"); sys.exit(1)
+PY
+  checked=$((checked + 3))
 done
 # convert refuses what INI cannot hold, and writes nothing
 if "$KSM_BIN" convert -i "$KSM_SRC/testdata/inventories/vault/hosts.yml" --to ini -o "$work/v.ini" 2>/dev/null \
