@@ -281,6 +281,8 @@ TEST_CASE("jinja eval: variables looping over variables share one step budget") 
   CHECK(ev("y | length", fits) == "unknown: evaluation limit (steps) exceeded");
   set_limits(saved);
   CHECK(ev("y | length", fits) == "3160");
+}
+
 TEST_CASE("jinja eval: inline if without else is Jinja's lenient Undefined") {
   // Ansible (checked with the oracle): "{{ 'x' if false }}" templates to '',
   // it is not defined, takes default, prints and concatenates as ''.
