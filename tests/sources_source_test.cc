@@ -262,6 +262,14 @@ TEST_CASE("source: a symlinked file reads as its target, like a checkout") {
 
 TEST_CASE("source: a clone with a work tree, opened from a subfolder") {
   KSM_REQUIRE_SHARED_DATA();
+#if defined(__SANITIZE_ADDRESS__)
+  // libgit2 1.5 (Debian 12) leaks PCRE2 match data in git_clone (its remote
+  // URL check, git_remote_create_with_opts -> pcre2_match_data_create), which
+  // LeakSanitizer reports at exit. The fixture needs a clone; the code under
+  // test (open_kubespray, GitSource, DirSource) runs in the plain build.
+  MESSAGE("skipped under AddressSanitizer: libgit2 1.5 leaks in git_clone (the fixture, not our code)");
+  return;
+#endif
   git::ensure_init();
   auto tmp = fresh_tmp("worktree-clone");
   auto dest = tmp / "kubespray";
