@@ -38,17 +38,11 @@ void add_convert(CLI::App& app, Action& action) {
   cmd->add_flag("--force", o->force, "allow -o to overwrite the input file");
   cmd->callback([o, &action] {
     action = [o]() -> int {
-      auto sources = inventory_sources(o->sources);
-      if (!sources) {
-        print_error(sources.error());
-        return kExitError;
-      }
-      auto inv = inventory::load_inventory(*sources);
+      auto inv = load_cli_inventory(o->sources);
       if (!inv) {
         print_error(inv.error());
         return kExitError;
       }
-      for (const auto& w : inv->warnings) print_warning(w);
       auto conv = inventory::convert_hosts_file(
           *inv, o->to == "ini" ? inventory::ConvertTo::Ini : inventory::ConvertTo::Yaml);
       if (!conv) {

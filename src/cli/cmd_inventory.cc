@@ -45,17 +45,11 @@ void add_inventory(CLI::App& app, Action& action) {
         print_error(Error("inventory: pick one of --list, --host NAME, --graph"));
         return kExitError;
       }
-      auto sources = inventory_sources(o->sources);
-      if (!sources) {
-        print_error(sources.error());
-        return kExitError;
-      }
-      auto inv = inventory::load_inventory(*sources);
+      auto inv = load_cli_inventory(o->sources);
       if (!inv) {
         print_error(inv.error());
         return kExitError;
       }
-      for (const auto& w : inv->warnings) print_warning(w);
       std::string out;
       if (o->list) {
         out = inventory::list_json(*inv);

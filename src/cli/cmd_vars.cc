@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/inventory_source.h"
 #include "cli/output.h"
+#include "cli/trees.h"
 #include "core/json.h"
 #include "inventory/loader.h"
 #include "schema/schema.h"
@@ -37,24 +38,6 @@ struct VarsOpts {
   bool all_hosts = false;
   bool all_names = false;
 };
-
-Result<std::unique_ptr<Source>> open_kubespray_tree(const std::optional<std::string>& path,
-                                                    const std::string& rev) {
-  auto where = kubespray_path(path);
-  if (!where) return where.error();
-  auto repo = GitRepo::open(*where);
-  if (repo) {
-    auto src = repo->at(rev);
-    if (!src) return src.error();
-    return std::unique_ptr<Source>(std::move(*src));
-  }
-  std::error_code ec;
-  if (std::filesystem::is_directory(*where, ec)) {
-    auto dir = std::make_unique<DirSource>(*where);
-    if (looks_like_kubespray(*dir)) return std::unique_ptr<Source>(std::move(dir));
-  }
-  return Error(where->string() + ": not a Kubespray clone or checkout");
-}
 
 // Vault values are never printed.
 Value printable(const Value& v) {
@@ -115,18 +98,12 @@ int run_vars(const VarsOpts& o) {
     print_error(Error("--format: expected text, json or summary, got '" + o.format + "'"));
     return kExitError;
   }
-  auto sources = inventory_sources(o.sources);
-  if (!sources) {
-    print_error(sources.error());
-    return kExitError;
-  }
-  auto inv = inventory::load_inventory(*sources);
+  auto inv = load_cli_inventory(o.sources);
   if (!inv) {
     print_error(inv.error());
     return kExitError;
   }
-  for (const auto& w : inv->warnings) print_warning(w);
-  auto src = open_kubespray_tree(o.kubespray, o.tag);
+  auto src = open_tree(o.kubespray, o.tag);
   if (!src) {
     print_error(src.error());
     return kExitError;

@@ -7,9 +7,14 @@
 #include <vector>
 
 #include "core/error.h"
+#include "inventory/model.h"
 
 namespace ksm::cli {
 
 Result<std::vector<std::string>> inventory_sources(const std::vector<std::string>& given);
+
+// The inventory of those sources, loaded as Ansible loads it; its warnings
+// (duplicate keys and the like) are printed on stderr.
+Result<inventory::Inventory> load_cli_inventory(const std::vector<std::string>& given);
 
 }  // namespace ksm::cli
