@@ -73,8 +73,6 @@ std::string py_type(const Value& v);
 // reason: every place that does not know it keeps it unknown.
 Value lenient_undefined();
 bool is_lenient_undefined(const Value& v);
-// Python truthiness; Unknown/Vault return nullopt (a lenient Undefined is false).
-std::optional<bool> truthy(const Value& v);
 // Python ordering (<); throws EvalAbort on TypeError.
 bool py_less(const Value& a, const Value& b);
 // -1/0/1 ordering for sort (throws on TypeError)

@@ -20,6 +20,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -101,6 +102,12 @@ std::vector<std::string> free_names(const Template& t);
 // reason starts with "undefined variable"); a Context that templates
 // values lazily can turn it back into Value::undefined() as Ansible does.
 bool is_undefined_error(const Value& v);
+
+// Python's truth of a value, as a Jinja condition (or an Ansible `when`)
+// sees it; nullopt when it cannot be known (Unknown, Undefined, a vault
+// value, which would have to be decrypted). A lenient Undefined (an inline
+// `if` without `else`) is false.
+std::optional<bool> truthy(const Value& v);
 
 // Limits on one render (steps = evaluated nodes and loop iterations).
 struct Limits {

@@ -41,25 +41,6 @@ Result<Facts> load_facts(const std::filesystem::path& dir) {
 
 namespace {
 
-bool starts_with(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
-
-// Python truthiness; nullopt for unknown and undefined (Ansible: an error).
-std::optional<bool> truth(const Value& v) {
-  switch (v.kind()) {
-    case Kind::Undefined:
-    case Kind::Unknown: return std::nullopt;
-    case Kind::Null: return false;
-    case Kind::Bool: return v.as_bool();
-    case Kind::Int: return v.as_int() != 0;
-    case Kind::Float: return v.as_float() != 0.0;
-    case Kind::String: return !v.as_string().empty();
-    case Kind::List: return !v.as_list().empty();
-    case Kind::Map: return !v.as_map().empty();
-    case Kind::Vault: return true;
-  }
-  return std::nullopt;
-}
-
 struct LiveValue {
   Value value = Value::undefined();
   std::string provenance;
@@ -234,7 +215,7 @@ class HostContext : public jinja::Context {
     if (!v.value.is_undefined()) return templated(v.value);
     if (auto r = w_.x->runtime_vars.find(name); r != w_.x->runtime_vars.end())
       return Value::unknown("'" + name + "' is set during the run (" + r->second.str() + ")");
-    if (starts_with(name, "ansible_"))
+    if (name.starts_with("ansible_"))
       return Value::unknown("'" + name + "' is a fact gathered during the run (pass --facts DIR)");
     return Value::undefined();
   }
@@ -273,7 +254,7 @@ Decision decide(World& w, const std::string& text, HostContext& ctx) {
   }
   if (v.is_unknown()) return {std::nullopt, v.unknown_reason()};
   if (v.is_undefined()) return {std::nullopt, "undefined variable in `" + text + "` (the task would fail)"};
-  auto b = truth(v);
+  auto b = jinja::truthy(v);
   if (!b) return {std::nullopt, "cannot judge `" + text + "`"};
   return {*b, ""};
 }
@@ -356,7 +337,7 @@ HostOutcome run_once_on(World& w, const Assertion& a, const Reach& r, HostContex
   }
   if (o.status == Status::Fail && !a.ignore_errors.is_undefined()) {
     Value ig = jinja::template_value(a.ignore_errors, ctx);
-    auto b = truth(ig);
+    auto b = jinja::truthy(ig);
     o.ignored = b && *b;
   }
   return o;
@@ -703,7 +684,7 @@ report::Report build_report(const Extraction& x, const std::vector<AssertionOutc
       for (const auto& n : names) {
         auto l = w.live.find(n);
         if (l != w.live.end() && l->second.rule && !l->second.rule->caveat.empty() &&
-            starts_with(l->second.provenance, "predicted"))
+            l->second.provenance.starts_with("predicted"))
           f.details.push_back(n + ": " + l->second.rule->caveat);
       }
       for (size_t i = 0; i < fixes.size(); ++i) f.fix += (i ? "; " : "") + fixes[i];
