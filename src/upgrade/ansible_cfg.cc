@@ -50,21 +50,19 @@ Status merge_ansible_cfg_texts(std::string_view base, std::string_view ours, std
     Value vb = get(*b, k), vo = get(*o, k), vt = get(*t, k);
     bool mine = !(vo == vb), theirs_changed = !(vt == vb);
     Change c;
+    c.kind = "ansible-cfg";
     c.file = kAnsibleCfg;
     c.variable = k;
     c.source = source;
     if (mine && theirs_changed && !(vo == vt)) {
-      c.kind = "ansible-cfg";
       c.old_value = vo;
       c.new_value = vt;
       c.reason = fmt::format("you changed it and {} changes it too; see the merged file", to);
     } else if (mine) {
-      c.kind = "ansible-cfg";
       c.old_value = vb;
       c.new_value = vo;
       c.reason = "your setting, kept";
     } else if (theirs_changed) {
-      c.kind = "ansible-cfg";
       c.old_value = vb;
       c.new_value = vt;
       c.reason = fmt::format("changed by Kubespray between {} and {}, taken", from, to);

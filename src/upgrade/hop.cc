@@ -119,16 +119,8 @@ class HopRun {
  private:
   void change(std::string kind, std::string file, int line, std::string variable, Value old_v,
               Value new_v, std::string reason, std::string source) {
-    Change c;
-    c.kind = std::move(kind);
-    c.file = std::move(file);
-    c.line = line;
-    c.variable = std::move(variable);
-    c.old_value = std::move(old_v);
-    c.new_value = std::move(new_v);
-    c.reason = std::move(reason);
-    c.source = std::move(source);
-    hop_.changes.push_back(std::move(c));
+    hop_.changes.push_back(Change{std::move(kind), std::move(file), line, std::move(variable), std::move(old_v),
+                                  std::move(new_v), std::move(reason), std::move(source)});
   }
   void note(NoteLevel level, std::string message, std::string source = {}) {
     hop_.notes.push_back(Note{level, std::move(message), std::move(source)});

@@ -36,19 +36,6 @@ std::string new_name(const std::string& old, HostsFormat to, const Release& targ
   return dir.empty() ? base : (dir / base).string();
 }
 
-Change make_change(std::string kind, std::string file, int line, std::string variable, Value old_v, Value new_v,
-                   std::string reason, std::string source) {
-  Change c;
-  c.kind = std::move(kind);
-  c.file = std::move(file);
-  c.line = line;
-  c.variable = std::move(variable);
-  c.old_value = std::move(old_v);
-  c.new_value = std::move(new_v);
-  c.reason = std::move(reason);
-  c.source = std::move(source);
-  return c;
-}
 
 }  // namespace
 
@@ -77,11 +64,14 @@ Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, con
   ws.remove(old);
   ws.put(dest, conv->text);
   hosts_file = dest;
-  hop.changes.push_back(make_change(
-      "convert", dest, 0, "", Value(old), Value(dest),
-      fmt::format("hosts file converted to {} (--hosts-format); same hosts, groups and variables for Ansible",
-                  to == HostsFormat::Ini ? "INI" : "YAML"),
-      "kubespray-migrate convert"));
+  hop.changes.push_back(Change{
+      .kind = "convert",
+      .file = dest,
+      .old_value = Value(old),
+      .new_value = Value(dest),
+      .reason = fmt::format("hosts file converted to {} (--hosts-format); same hosts, groups and variables for "
+                            "Ansible", to == HostsFormat::Ini ? "INI" : "YAML"),
+      .source = "kubespray-migrate convert"});
   for (const auto& o : conv->omitted) hop.notes.push_back({NoteLevel::Info, dest + ": " + o, ""});
 
   auto after = load_workspace_inventory(ws, hosts_file);
@@ -135,10 +125,14 @@ Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, con
     auto rec = doc.upsert("etcd_member_name", name.value, opt);
     if (!rec) return rec.error().context(file);
     ws.put(file, doc.render());
-    hop.changes.push_back(make_change("pin", file, rec->line, "etcd_member_name", Value::undefined(), name.value,
-                                      "etcd member names follow the position in the etcd group, which the "
-                                      "conversion changes for this host",
-                                      name.source));
+    hop.changes.push_back(Change{.kind = "pin",
+                                 .file = file,
+                                 .line = rec->line,
+                                 .variable = "etcd_member_name",
+                                 .new_value = name.value,
+                                 .reason = "etcd member names follow the position in the etcd group, which the "
+                                           "conversion changes for this host",
+                                 .source = name.source});
   }
   return {};
 }

@@ -12,16 +12,17 @@
 
 namespace ksm::upgrade {
 
+// Built with designated initialisers; a field left out takes its default.
 struct Change {
-  std::string kind;      // merged, taken, pin, rename-group, rename-variable, move, restructure,
-                         // remove, write, kube-version, ...
-  std::string file;      // relative to the inventory
-  int line = 0;          // in the output file, 0 if none
-  std::string variable;  // may be empty
+  std::string kind = {};  // merged, taken, pin, rename-group, rename-variable, move, restructure,
+                          // remove, write, kube-version, ...
+  std::string file = {};  // relative to the inventory
+  int line = 0;           // in the output file, 0 if none
+  std::string variable = {};  // may be empty
   Value old_value = Value::undefined();
   Value new_value = Value::undefined();
-  std::string reason;
-  std::string source;    // "schemas/v2.16.0.yml:12" or "roles/x/defaults/main.yml:3 @ v2.18.0"
+  std::string reason = {};
+  std::string source = {};  // "schemas/v2.16.0.yml:12" or "roles/x/defaults/main.yml:3 @ v2.18.0"
 };
 
 struct Conflict {

@@ -281,15 +281,9 @@ Status apply_restructure(const schema::Restructure& rule, Workspace& ws, const i
     auto rec = doc.remove(name, ro);
     if (!rec) return rec.error().context(file);
     ws.put(file, doc.render());
-    Change c;
-    c.kind = "restructure";
-    c.file = file;
-    c.line = rec->line;
-    c.variable = name;
-    c.old_value = *old_vars.find(name);
-    c.reason = "commented out: " + rule.reason;
-    c.source = source;
-    hop.changes.push_back(std::move(c));
+    hop.changes.push_back(Change{.kind = "restructure", .file = file, .line = rec->line, .variable = name,
+                                 .old_value = *old_vars.find(name), .reason = "commented out: " + rule.reason,
+                                 .source = source});
   }
   for (const auto& [name, value] : *computed) {
     auto doc = merge::YamlDoc::parse(*ws.text(target));
@@ -299,15 +293,8 @@ Status apply_restructure(const schema::Restructure& rule, Workspace& ws, const i
     auto rec = doc.upsert(name, value, io);
     if (!rec) return rec.error().context(target);
     ws.put(target, doc.render());
-    Change c;
-    c.kind = "restructure";
-    c.file = target;
-    c.line = rec->line;
-    c.variable = name;
-    c.new_value = value;
-    c.reason = rule.reason;
-    c.source = source;
-    hop.changes.push_back(std::move(c));
+    hop.changes.push_back(Change{.kind = "restructure", .file = target, .line = rec->line, .variable = name,
+                                 .new_value = value, .reason = rule.reason, .source = source});
   }
   // A manifest to apply before the upgrade (schemas/manifests/<id>.yml).
   fs::path manifest = schemas_dir() / "manifests" / (rule.id + ".yml");
