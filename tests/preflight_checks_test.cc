@@ -5,13 +5,12 @@
 
 #include <doctest/doctest.h>
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "core/json.h"
 #include "inventory/loader.h"
+#include "test_support.h"
 
 namespace fs = std::filesystem;
 using ksm::Value;
@@ -20,24 +19,7 @@ using ksm::report::Status;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> n{0};
-    path = fs::temp_directory_path() /
-           ("ksm-checks-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  void write(const std::string& rel, const std::string& text) const {
-    fs::create_directories((path / rel).parent_path());
-    std::ofstream(path / rel) << text;
-  }
-};
+using ksm::test::TempDir;
 
 ksm::Version v(const char* s) { return *ksm::Version::parse(s); }
 

@@ -13,6 +13,7 @@
 
 #include "core/json.h"
 #include "sources/kubespray_tree.h"
+#include "memory_tree.h"
 #include "sources/source.h"
 
 using ksm::Map;
@@ -23,35 +24,8 @@ using ksm::report::Status;
 
 namespace {
 
-using Files = std::map<std::string, std::string>;
-
-class MemoryTree : public ksm::Source {
- public:
-  explicit MemoryTree(Files files) : files_(std::move(files)) {}
-  ksm::Result<std::string> read(std::string_view path) const override {
-    auto it = files_.find(std::string(path));
-    if (it == files_.end()) return ksm::Error("no such file: " + std::string(path));
-    return it->second;
-  }
-  bool exists(std::string_view path) const override {
-    return files_.count(std::string(path)) || is_dir(path);
-  }
-  bool is_dir(std::string_view path) const override {
-    std::string prefix = path.empty() ? "" : std::string(path) + "/";
-    auto it = files_.lower_bound(prefix);
-    return it != files_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-  }
-  ksm::Result<std::vector<std::string>> list(std::string_view, bool) const override {
-    return std::vector<std::string>{};
-  }
-  ksm::Result<std::vector<std::string>> list_dirs(std::string_view) const override {
-    return std::vector<std::string>{};
-  }
-  std::string label() const override { return "memory"; }
-
- private:
-  Files files_;
-};
+using ksm::test::Files;
+using ksm::test::MemoryTree;
 
 // A test double of the vars module: the same variables on every host
 // (`common`), per-host overrides, and where each is set.

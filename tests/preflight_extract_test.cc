@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "core/json.h"
+#include "memory_tree.h"
 #include "sources/source.h"
 
 using ksm::preflight::Assertion;
@@ -18,42 +19,8 @@ using ksm::preflight::TaskModule;
 
 namespace {
 
-using Files = std::map<std::string, std::string>;
-
-// A tree held in memory, read through the Source interface as a clone is.
-class MemoryTree : public ksm::Source {
- public:
-  explicit MemoryTree(Files files) : files_(std::move(files)) {}
-  ksm::Result<std::string> read(std::string_view path) const override {
-    auto it = files_.find(std::string(path));
-    if (it == files_.end()) return ksm::Error("no such file: " + std::string(path));
-    return it->second;
-  }
-  bool exists(std::string_view path) const override {
-    return files_.count(std::string(path)) || is_dir(path);
-  }
-  bool is_dir(std::string_view path) const override {
-    std::string prefix = path.empty() ? "" : std::string(path) + "/";
-    auto it = files_.lower_bound(prefix);
-    return it != files_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-  }
-  ksm::Result<std::vector<std::string>> list(std::string_view dir, bool recursive) const override {
-    std::vector<std::string> out;
-    std::string prefix = dir.empty() ? "" : std::string(dir) + "/";
-    for (const auto& [k, v] : files_)
-      if (k.compare(0, prefix.size(), prefix) == 0 &&
-          (recursive || k.find('/', prefix.size()) == std::string::npos))
-        out.push_back(k);
-    return out;
-  }
-  ksm::Result<std::vector<std::string>> list_dirs(std::string_view) const override {
-    return std::vector<std::string>{};  // not needed by extraction
-  }
-  std::string label() const override { return "memory"; }
-
- private:
-  Files files_;
-};
+using ksm::test::Files;
+using ksm::test::MemoryTree;
 
 const Assertion* find_by_name(const Extraction& x, const std::string& name) {
   for (const auto& a : x.assertions)

@@ -4,8 +4,12 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace ksm::test {
@@ -23,6 +27,29 @@ inline std::filesystem::path kubespray_clone() {
   const char* e = std::getenv("KSM_KUBESPRAY_CLONE");
   return e && *e ? std::filesystem::path(e) : std::filesystem::path();
 }
+
+// A fresh folder under the system's temporary directory, removed with the
+// object; write() creates a file (and its parents) with the exact bytes given.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    static std::atomic<int> n{0};
+    path = std::filesystem::temp_directory_path() /
+           ("ksm-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  void write(const std::string& rel, const std::string& text) const {
+    std::filesystem::create_directories((path / rel).parent_path());
+    std::ofstream(path / rel, std::ios::binary) << text;
+  }
+};
 
 }  // namespace ksm::test
 
