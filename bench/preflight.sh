@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of `preflight` on a 1,000-host inventory: v2.18.2's sample
+# Benchmark of `preflight` on a 1,000-host inventory (SIZES="100 1000 10000": each): v2.18.2's sample
 # group_vars (calico defaults) with a builder-style hosts.yaml (2 control
 # plane, 3 etcd, every host a node), checked with --from v2.18.2 --to v2.19.0
 # (extraction from the clone, the vars module at both tags, every reachable
@@ -13,37 +13,24 @@
 #
 #   KSM_BIN                  the binary (default: build/kubespray-migrate)
 #   KSM_KUBESPRAY_CLONE      a full Kubespray clone (required)
-#   KSM_BENCH_HOSTS=1000     hosts
+#   KSM_BENCH_HOSTS=1000     hosts (SIZES="100 1000 10000": several, one row each)
 #   KSM_BENCH_FROM=v2.18.2 KSM_BENCH_TO=v2.19.0
 #   BENCH_ROWS=file          a row for bench/run
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 bin="${KSM_BIN:-$here/build/kubespray-migrate}"
 clone="${KSM_KUBESPRAY_CLONE:-}"
-n="${KSM_BENCH_HOSTS:-1000}"
+sizes="${SIZES:-${KSM_BENCH_HOSTS:-1000}}"
 from="${KSM_BENCH_FROM:-v2.18.2}"
 to="${KSM_BENCH_TO:-v2.19.0}"
 [ -x "$bin" ] || { echo "preflight bench: $bin not built"; exit 1; }
 [ -n "$clone" ] && [ -e "$clone" ] || { echo "preflight bench: skipped (set KSM_KUBESPRAY_CLONE)"; exit 0; }
 
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/inv" "$work/tree"
+mkdir -p "$work/tree"
 git -C "$clone" archive "$from" inventory/sample/group_vars | tar -x -C "$work/tree"
-cp -r "$work/tree/inventory/sample/group_vars" "$work/inv/"
-python3 - "$n" "$work/inv" <<'EOF'
-import sys
-n, d = int(sys.argv[1]), sys.argv[2]
-out = ["all:", "  hosts:"]
-for i in range(1, n + 1):
-    ip = "10.%d.%d.%d" % (i // 62500, (i // 250) % 250, i % 250 + 1)
-    out += ["    node%d:" % i, "      ansible_host: " + ip, "      ip: " + ip, "      access_ip: " + ip]
-out += ["  children:", "    kube_control_plane:", "      hosts:", "        node1:", "        node2:",
-        "    etcd:", "      hosts:", "        node1:", "        node2:", "        node3:",
-        "    kube_node:", "      hosts:"] + ["        node%d:" % i for i in range(1, n + 1)]
-out += ["    k8s_cluster:", "      children:", "        kube_control_plane:", "        kube_node:",
-        "    calico_rr:", "      hosts: {}"]
-open(d + "/hosts.yaml", "w").write("\n".join(out) + "\n")
-EOF
+mkdir -p "$work/peer"
+git -C "$clone" archive "$to" | tar -x -C "$work/peer"
 
 measure() {  # label cmd... -> one table row (exit status 0, 2 and 3 are results)
   local label="$1"; shift
@@ -66,6 +53,24 @@ open(sys.argv[2] + ".row", "w").write("%f %f %f\n" % (wall, cpu, rss))
 EOF
 }
 
+for n in $sizes; do
+rm -rf "$work/inv"; mkdir -p "$work/inv"
+cp -r "$work/tree/inventory/sample/group_vars" "$work/inv/"
+python3 - "$n" "$work/inv" <<'EOF'
+import sys
+n, d = int(sys.argv[1]), sys.argv[2]
+out = ["all:", "  hosts:"]
+for i in range(1, n + 1):
+    ip = "10.%d.%d.%d" % (i // 62500, (i // 250) % 250, i % 250 + 1)
+    out += ["    node%d:" % i, "      ansible_host: " + ip, "      ip: " + ip, "      access_ip: " + ip]
+out += ["  children:", "    kube_control_plane:", "      hosts:", "        node1:", "        node2:",
+        "    etcd:", "      hosts:", "        node1:", "        node2:", "        node3:",
+        "    kube_node:", "      hosts:"] + ["        node%d:" % i for i in range(1, n + 1)]
+out += ["    k8s_cluster:", "      children:", "        kube_control_plane:", "        kube_node:",
+        "    calico_rr:", "      hosts: {}"]
+open(d + "/hosts.yaml", "w").write("\n".join(out) + "\n")
+EOF
+
 echo "preflight benchmark: $n hosts, $from -> $to, sample group_vars of $from"
 printf "%-28s %9s %9s %10s\n" "command" "wall s" "cpu s" "peak MiB"
 measure "kubespray-migrate preflight" "$bin" preflight -i "$work/inv/hosts.yaml" \
@@ -82,12 +87,11 @@ print("  %d assertions, %d host evaluations, %d findings (%s)" % (
 EOF
 
 if ! command -v ansible-playbook >/dev/null; then
-  echo "ansible-playbook not installed: no comparison"; exit 0
+  echo "ansible-playbook not installed: no comparison"; continue
 fi
-git -C "$clone" archive "$to" | tar -x -C "$work/tree"
-cd "$work/tree"
-measure "ansible-playbook --list-tasks" env ANSIBLE_CONFIG="$work/tree/ansible.cfg" \
-  ansible-playbook -i "$work/inv/hosts.yaml" upgrade-cluster.yml --list-tasks
+(cd "$work/peer" && measure "ansible-playbook --list-tasks" env ANSIBLE_CONFIG="$work/peer/ansible.cfg" \
+  ansible-playbook -i "$work/inv/hosts.yaml" upgrade-cluster.yml --list-tasks)
 read -r their_wall their_cpu their_rss <"$work/time.row"
 python3 -c "print('preflight / ansible --list-tasks: wall %.2fx, cpu %.2fx' % ($ours_wall / $their_wall, $ours_cpu / $their_cpu))"
 [ -z "${BENCH_ROWS:-}" ] || python3 -c "print('preflight $n %.3f %d %.3f %d ansible-playbook--list-tasks' % ($ours_wall, $ours_rss * 1024, $their_wall, $their_rss * 1024))" >>"$BENCH_ROWS"
+done
