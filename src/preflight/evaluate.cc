@@ -2,6 +2,7 @@
 #include "preflight/evaluate.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -58,8 +59,10 @@ struct World {
   std::map<std::string, std::vector<std::string>> group_names;  // host -> its groups
   std::unordered_map<std::string, Result<jinja::Template>> parsed;
   // Templated values of contexts without task-level vars, shared by every
-  // assertion on the same host, role and play hosts (keyed so).
-  std::unordered_map<std::string, std::unordered_map<std::string, Value>> shared;
+  // assertion on the same host (first key), role and play hosts (second key).
+  std::unordered_map<std::string,
+                     std::unordered_map<std::string, std::unordered_map<std::string, Value>>>
+      shared;
 
   const Result<jinja::Template>& parse(const std::string& text) {
     auto it = parsed.find(text);
@@ -104,7 +107,7 @@ class HostContext : public jinja::Context {
   // contexts without task-level vars: a value depends on nothing else).
   void share(const std::string& play_key) {
     if (!overlay_.empty()) return;
-    cache_ = &w_.shared[host_ + '\x1f' + role_ + '\x1f' + play_key];
+    cache_ = &w_.shared[host_][role_ + '\x1f' + play_key];
   }
 
   Value lookup(std::string_view n) override {
@@ -445,14 +448,25 @@ Result<std::vector<AssertionOutcome>> evaluate_assertions(const Extraction& x, c
   init_inventory(w, inv);
   compute_live(w, in, inv);
 
+  // Which hosts each reach of each assertion runs on (play patterns are
+  // selected once per pattern).
   std::map<std::string, std::vector<std::string>> selections;
-  std::vector<AssertionOutcome> out;
-  for (const auto& a : x.assertions) {
-    AssertionOutcome ao;
-    ao.assertion = &a;
-    std::map<std::string, HostOutcome> per_host;
-    std::vector<std::string> order;
-    for (const auto& r : a.reaches) {
+  struct Job {
+    size_t assertion, reach;
+  };
+  // Host-major: every job of one host is evaluated before the next host,
+  // so that host's memoized values can be dropped (10,000 hosts would
+  // otherwise keep every host's variables alive at once).
+  std::vector<std::string> host_order;
+  std::unordered_map<std::string, std::vector<Job>> jobs;
+  // Per assertion: hosts in the order Ansible reports them (first reach
+  // first), and where each host's outcome goes.
+  std::vector<std::vector<std::string>> order(x.assertions.size());
+  std::vector<std::unordered_map<std::string, size_t>> slot(x.assertions.size());
+  for (size_t ai = 0; ai < x.assertions.size(); ++ai) {
+    const Assertion& a = x.assertions[ai];
+    for (size_t ri = 0; ri < a.reaches.size(); ++ri) {
+      const Reach& r = a.reaches[ri];
       auto sit = selections.find(r.hosts);
       if (sit == selections.end()) {
         auto s = select_hosts(r.hosts, inv);
@@ -468,46 +482,65 @@ Result<std::vector<AssertionOutcome>> evaluate_assertions(const Extraction& x, c
       size_t n = once ? std::min<size_t>(1, play_hosts.size()) : play_hosts.size();
       for (size_t i = 0; i < n; ++i) {
         const std::string& host = play_hosts[i];
-        HostContext base(w, host, r.role, merged_vars(r, a), &play_hosts);
-        base.share(r.hosts);
-        HostOutcome o;
-        if (!a.loop_keyword.empty()) {
-          std::string why;
-          auto items = loop_items(a, base, &why);
-          if (!items) {
-            o.host = host;
-            o.reach = &r;
-            o.status = Status::Unknown;
-            o.reason = why;
-          } else {
-            o.host = host;
-            o.reach = &r;
-            o.status = Status::Skipped;
-            o.reason = "the loop is empty";
-            for (const auto& item : *items) {
-              Map ov = merged_vars(r, a);
-              ov.set("item", item);
-              HostContext ic(w, host, r.role, std::move(ov), &play_hosts);
-              HostOutcome io = run_once_on(w, a, r, ic);
-              io.item = item;
-              if (rank(io.status) > rank(o.status)) o = io;
-            }
-          }
-        } else {
-          o = run_once_on(w, a, r, base);
-        }
-        auto it = per_host.find(host);
-        if (it == per_host.end()) {
-          order.push_back(host);
-          per_host.emplace(host, o);
-        } else if (rank(o.status) > rank(it->second.status)) {
-          it->second = o;
-        }
+        auto [it, fresh] = jobs.try_emplace(host);
+        if (fresh) host_order.push_back(host);
+        it->second.push_back(Job{ai, ri});
+        if (slot[ai].emplace(host, order[ai].size()).second) order[ai].push_back(host);
       }
     }
-    for (const auto& h : order) {
-      ao.hosts.push_back(per_host[h]);
-      if (rank(per_host[h].status) > rank(ao.status)) ao.status = per_host[h].status;
+  }
+
+  std::vector<std::vector<std::optional<HostOutcome>>> results(x.assertions.size());
+  for (size_t ai = 0; ai < x.assertions.size(); ++ai) results[ai].resize(order[ai].size());
+  for (const auto& host : host_order) {
+    for (const Job& job : jobs[host]) {
+      const Assertion& a = x.assertions[job.assertion];
+      const Reach& r = a.reaches[job.reach];
+      const std::vector<std::string>& play_hosts = selections[r.hosts];
+      HostContext base(w, host, r.role, merged_vars(r, a), &play_hosts);
+      base.share(r.hosts);
+      HostOutcome o;
+      if (!a.loop_keyword.empty()) {
+        std::string why;
+        auto items = loop_items(a, base, &why);
+        o.host = host;
+        o.reach = &r;
+        if (!items) {
+          o.status = Status::Unknown;
+          o.reason = why;
+        } else {
+          o.status = Status::Skipped;
+          o.reason = "the loop is empty";
+          for (const auto& item : *items) {
+            Map ov = merged_vars(r, a);
+            ov.set("item", item);
+            HostContext ic(w, host, r.role, std::move(ov), &play_hosts);
+            HostOutcome io = run_once_on(w, a, r, ic);
+            io.item = item;
+            if (rank(io.status) > rank(o.status)) o = io;
+          }
+        }
+      } else {
+        o = run_once_on(w, a, r, base);
+      }
+      // A host several reaches run on: the most severe outcome, the first on a tie.
+      auto& kept = results[job.assertion][slot[job.assertion][host]];
+      if (!kept || rank(o.status) > rank(kept->status)) kept = std::move(o);
+    }
+    w.shared.erase(host);
+    w.values->release(host);
+    jobs.erase(host);
+  }
+
+  std::vector<AssertionOutcome> out;
+  out.reserve(x.assertions.size());
+  for (size_t ai = 0; ai < x.assertions.size(); ++ai) {
+    AssertionOutcome ao;
+    ao.assertion = &x.assertions[ai];
+    ao.hosts.reserve(order[ai].size());
+    for (auto& o : results[ai]) {
+      if (rank(o->status) > rank(ao.status)) ao.status = o->status;
+      ao.hosts.push_back(std::move(*o));
     }
     out.push_back(std::move(ao));
   }
@@ -623,22 +656,32 @@ report::Report build_report(const Extraction& x, const std::vector<AssertionOutc
           if (!magic(n) && std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
       }
       std::set<std::string> fixed;
-      for (const auto& n : names) {
-        report::Variable v = ctx.explain(n);
-        f.variables.push_back(v);
-        // Differing values on other deciding hosts.
-        size_t shown = 0;
-        for (size_t i = 1; i < deciding.size() && shown < 5; ++i) {
-          HostContext other(w, deciding[i]->host, a.role, Map{}, nullptr);
-          Value ov = other.lookup(n);
-          bool both_unknown = ov.is_unknown() && v.value.is_unknown();
-          if (!both_unknown && ov != v.value) {
-            report::Variable pv = other.explain(n);
-            pv.host = deciding[i]->host;
-            f.variables.push_back(pv);
-            ++shown;
+      // Each variable, then (up to 5) other deciding hosts where it differs.
+      std::vector<report::Variable> first;
+      std::vector<std::vector<report::Variable>> others(names.size());
+      for (const auto& n : names) first.push_back(ctx.explain(n));
+      size_t open = names.size();
+      for (size_t i = 1; i < deciding.size() && open > 0; ++i) {
+        const std::string& host = deciding[i]->host;
+        {
+          HostContext other(w, host, a.role, Map{}, nullptr);
+          for (size_t k = 0; k < names.size(); ++k) {
+            if (others[k].size() >= 5) continue;
+            Value ov = other.lookup(names[k]);
+            bool both_unknown = ov.is_unknown() && first[k].value.is_unknown();
+            if (both_unknown || ov == first[k].value) continue;
+            report::Variable pv = other.explain(names[k]);
+            pv.host = host;
+            others[k].push_back(std::move(pv));
+            if (others[k].size() == 5) --open;
           }
         }
+        // A walk over thousands of hosts keeps none of them in memory.
+        if (host != h.host) w.values->release(host);
+      }
+      for (size_t k = 0; k < names.size(); ++k) {
+        f.variables.push_back(std::move(first[k]));
+        for (auto& pv : others[k]) f.variables.push_back(std::move(pv));
       }
       // Fixes: a value compared with the live cluster -> pin it to the live value.
       std::vector<std::string> fixes;

@@ -53,6 +53,9 @@ class TagValues {
   // sets it. `where`/`provenance`/`operator_file` say where it is set.
   virtual report::Variable lookup(const std::string& host, const std::string& role,
                                   const std::string& name) = 0;
+  // Evaluation is done with `host` for now: memoized values of it may go
+  // (a later lookup computes them again).
+  virtual void release(const std::string& host) { (void)host; }
 };
 
 // Gathered facts per host: `ansible -m setup --tree DIR` output (one file

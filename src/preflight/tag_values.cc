@@ -86,4 +86,10 @@ report::Variable ResolverValues::lookup(const std::string& host, const std::stri
   return to_variable(name, *d);
 }
 
+void ResolverValues::release(const std::string& host) {
+  global_->release(host);
+  for (auto& [role, r] : by_role_)
+    if (r) r->release(host);
+}
+
 }  // namespace ksm::preflight

@@ -49,6 +49,7 @@ class ResolverValues : public TagValues {
   const HostGroups& inventory() const override { return groups_; }
   report::Variable lookup(const std::string& host, const std::string& role,
                           const std::string& name) override;
+  void release(const std::string& host) override;
 
   vars::Resolver& resolver() { return *global_; }
   const KubesprayTree& tree() const { return *tree_; }
