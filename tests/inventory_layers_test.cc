@@ -1,5 +1,7 @@
 // Tests of src/inventory/layers: Ansible's variable precedence with
 // provenance (checked against ansible-inventory for the same inventory).
+#include <algorithm>
+
 #include <doctest/doctest.h>
 
 #include "inventory/layers.h"
@@ -35,6 +37,23 @@ TEST_CASE("layers: hosts file < group_vars/all < group_vars/<group> < host vars 
                     "group_vars:all", "group_vars:k8s_cluster", "group_vars:kube_node",
                     "inventory host vars:node2"});
   CHECK(layers[0].where.at("inv_group_var").line == 16);
+
+  // The scopes split the same list: group-level layers, then the host's own
+  // (the vars module shares the group-level part between hosts).
+  auto groups = host_layers(*inv, node2, LayerScope::Groups);
+  auto own = host_layers(*inv, node2, LayerScope::Host);
+  REQUIRE(groups.size() + own.size() == layers.size());
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const VarLayer& l = i < groups.size() ? groups[i] : own[i - groups.size()];
+    CHECK(l.kind == layers[i].kind);
+    CHECK(l.entity == layers[i].entity);
+    CHECK(Value(l.vars) == Value(layers[i].vars));
+  }
+  CHECK(own.back().kind == LayerKind::HostsFileHost);
+  // node1 has a host_vars folder: its own layers include it.
+  auto own1 = host_layers(*inv, node1, LayerScope::Host);
+  CHECK(std::any_of(own1.begin(), own1.end(),
+                    [](const VarLayer& l) { return l.kind == LayerKind::HostVarsFile; }));
 }
 
 TEST_CASE("layers: priority orders groups of the same depth; name breaks ties") {

@@ -57,11 +57,14 @@ void each_layer(const Inventory& inv, size_t host, Fn fn) {
 
 }  // namespace
 
-std::vector<VarLayer> host_layers(const Inventory& inv, size_t host) {
+std::vector<VarLayer> host_layers(const Inventory& inv, size_t host, LayerScope scope) {
   std::vector<VarLayer> out;
   each_layer(inv, host, [&](LayerKind kind, const std::string& entity, size_t file, const Map& vars,
                             const std::unordered_map<std::string, Location>* where) {
     if (vars.empty()) return;
+    bool host_level = kind == LayerKind::HostsFileHost || kind == LayerKind::HostVarsFile;
+    if ((scope == LayerScope::Groups && host_level) || (scope == LayerScope::Host && !host_level))
+      return;
     VarLayer l{kind, entity, {}, vars, {}};
     if (file != SIZE_MAX) {
       const VarsFile& vf = inv.vars_files[file];

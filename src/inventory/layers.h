@@ -33,8 +33,14 @@ struct VarLayer {
 // Ansible's sort_groups, by (depth, priority, name).
 std::vector<size_t> sorted_host_groups(const Inventory& inv, size_t host);
 
+// Which layers host_layers gives: every one, only the group-level ones
+// (the same for every host with the same sorted_host_groups), or only the
+// host's own (HostsFileHost, HostVarsFile).
+enum class LayerScope { All, Groups, Host };
+
 // The layers for one host, lowest precedence first. Empty layers are left out.
-std::vector<VarLayer> host_layers(const Inventory& inv, size_t host);
+std::vector<VarLayer> host_layers(const Inventory& inv, size_t host,
+                                  LayerScope scope = LayerScope::All);
 
 // The merged variables (each layer replacing whole top-level keys, as
 // Ansible's default hash_behaviour=replace does); with `where`, also the

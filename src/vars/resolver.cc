@@ -150,18 +150,27 @@ HostView::HostView(Resolver& r, std::optional<size_t> host, Mode mode)
   const auto& inv = *r_.inv_;
   const auto& h = inv.hosts()[*host_ix_];
   host_ = h.name;
-  bool host_level = false;
-  for (const auto& l : inventory::host_layers(inv, *host_ix_)) {
+  auto add = [](InventoryVars& to, const inventory::VarLayer& l) {
     std::string label = std::string(inventory::layer_kind_name(l.kind)) + " (" + l.entity + ")";
-    bool hl = l.kind == inventory::LayerKind::HostsFileHost ||
-              l.kind == inventory::LayerKind::HostVarsFile;
     for (const auto& [k, v] : l.vars) {
-      inv_vars_.set(k, v);
       auto w = l.where.find(k);
-      inv_from_[k] = Provenance{LayerKind::Inventory, label, "",
-                                w != l.where.end() ? w->second : Location{l.file, 0, 0}};
-      if (hl && (k == "inventory_file" || k == "inventory_dir")) host_level = true;
+      to.set(k, v,
+             Provenance{LayerKind::Inventory, label, "",
+                        w != l.where.end() ? w->second : Location{l.file, 0, 0}});
     }
+  };
+  auto& shared = r_.group_vars_[inventory::sorted_host_groups(inv, *host_ix_)];
+  if (!shared) {
+    auto g = std::make_shared<InventoryVars>();
+    for (const auto& l : inventory::host_layers(inv, *host_ix_, inventory::LayerScope::Groups))
+      add(*g, l);
+    shared = std::move(g);
+  }
+  group_vars_ = shared;
+  bool host_level = false;
+  for (const auto& l : inventory::host_layers(inv, *host_ix_, inventory::LayerScope::Host)) {
+    add(host_vars_, l);
+    if (l.vars.contains("inventory_file") || l.vars.contains("inventory_dir")) host_level = true;
   }
   // inventory_file/inventory_dir: set on the host when it is first added.
   if (!host_level && !h.declared.empty() && !h.declared.front().file.empty()) {
@@ -169,10 +178,8 @@ HostView::HostView(Resolver& r, std::optional<size_t> host, Mode mode)
         std::filesystem::absolute(h.declared.front().file).lexically_normal();
     Provenance p{LayerKind::Inventory, "inventory (the hosts file that first named the host)", "",
                  h.declared.front()};
-    inv_vars_.set("inventory_file", Value(file.string()));
-    inv_vars_.set("inventory_dir", Value(file.parent_path().string()));
-    inv_from_["inventory_file"] = p;
-    inv_from_["inventory_dir"] = p;
+    host_vars_.set("inventory_file", Value(file.string()), p);
+    host_vars_.set("inventory_dir", Value(file.parent_path().string()), p);
   }
   auto f = r_.opts_.facts.find(host_);
   if (f != r_.opts_.facts.end()) {
@@ -223,9 +230,12 @@ std::optional<HostView::Found> HostView::find(std::string_view name) const {
     if (const Value* v = facts_->find(name)) return Found{*v, Provenance{LayerKind::Facts, "facts", "", {}}, true};
   }
   // 2. inventory
-  if (const Value* v = inv_vars_.find(name)) {
-    auto it = inv_from_.find(std::string(name));
-    return Found{*v, it != inv_from_.end() ? it->second : Provenance{}, false};
+  for (const InventoryVars* iv : {&host_vars_, group_vars_.get()}) {
+    if (!iv) continue;
+    if (const Value* v = iv->vars.find(name)) {
+      auto it = iv->from.find(std::string(name));
+      return Found{*v, it != iv->from.end() ? it->second : Provenance{}, false};
+    }
   }
   // 1. role defaults
   if (full)
@@ -355,8 +365,12 @@ std::optional<Definition> HostView::definition(std::string_view name) const {
 
 std::vector<std::string> HostView::inventory_names() const {
   std::vector<std::string> out;
-  for (const auto& [k, v] : inv_vars_)
-    if (k != "inventory_file" && k != "inventory_dir") out.push_back(k);
+  auto keep = [](const std::string& k) { return k != "inventory_file" && k != "inventory_dir"; };
+  if (group_vars_)
+    for (const auto& [k, v] : group_vars_->vars)
+      if (keep(k)) out.push_back(k);
+  for (const auto& [k, v] : host_vars_.vars)
+    if (keep(k) && (!group_vars_ || !group_vars_->vars.contains(k))) out.push_back(k);
   return out;
 }
 

@@ -49,6 +49,7 @@
 // outlive it. Not thread-safe (one Resolver per thread).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -107,6 +108,16 @@ Result<std::unordered_map<std::string, Map>> load_fact_cache(const std::string& 
 
 class Resolver;
 
+// Inventory variables merged from some layers, with the layer each came from.
+struct InventoryVars {
+  Map vars;
+  std::unordered_map<std::string, Provenance> from;
+  void set(const std::string& k, const Value& v, Provenance p) {
+    vars.set(k, v);
+    from[k] = std::move(p);
+  }
+};
+
 // One host's (or no host's) view of the variables; a jinja::Context.
 class HostView : public jinja::Context {
  public:
@@ -155,9 +166,11 @@ class HostView : public jinja::Context {
   std::optional<size_t> host_ix_;
   std::string host_;
   Mode mode_;
-  // The host's inventory variables, merged, with the layer each came from.
-  Map inv_vars_;
-  std::unordered_map<std::string, Provenance> inv_from_;
+  // The host's inventory variables, merged, with the layer each came from:
+  // the group-level layers (shared by every host with the same groups),
+  // then the host's own on top.
+  std::shared_ptr<const InventoryVars> group_vars_;
+  InventoryVars host_vars_;
   const Map* facts_ = nullptr;
   Value ansible_facts_;  // the facts without their ansible_ prefix
   std::unordered_map<std::string, Resolved> memo_;
@@ -198,6 +211,9 @@ class Resolver {
   RoleLayers roles_;
   ResolverOptions opts_;
   std::unordered_map<std::string, std::unique_ptr<HostView>> views_;
+  // Group-level inventory variables by sorted host groups: 10,000 hosts in
+  // the same groups merge them once.
+  std::map<std::vector<size_t>, std::shared_ptr<const InventoryVars>> group_vars_;
   std::unique_ptr<HostView> defaults_view_;
   std::optional<Value> groups_;
   std::optional<Value> hostvars_;
