@@ -427,3 +427,49 @@ TEST_CASE("vars: calico_pool_blocksize follows kube_network_node_prefix only whe
     CHECK_FALSE(view(**bare, "node1").resolve("calico_pool_blocksize").defined);
   }
 }
+
+TEST_CASE("vars: a value that reads nothing of its host is shared by the hosts of its class") {
+  // h1 and h2: same groups, same names set at host level (ip), so one class;
+  // h3 sets ip and more: a class of its own.
+  TempDir ks, inv;
+  ks.write("roles/kubespray-defaults/defaults/main.yml",
+           "---\n"
+           "a: \"{{ ip }}-x\"\n"                       // reads a host-level variable
+           "b: \"{{ groups['all'] | length }}\"\n"     // reads nothing of the host
+           "c: \"{{ inventory_hostname }}\"\n"
+           "d: \"{{ b }}-{{ a }}\"\n"                  // host-specific through a
+           "e: \"{{ b }}\"\n"
+           "f: \"{{ hostvars['h1']['ip'] }}\"\n"       // another host's value: shared
+           "cyc1: \"{{ cyc2 }}\"\n"
+           "cyc2: \"{{ cyc1 }}\"\n");
+  ks.write("inventory/sample/inventory.ini", "[kube_control_plane]\n");
+  inv.write("hosts.ini", "[kube_node]\nh1 ip=10.0.0.1\nh2 ip=10.0.0.2\nh3 ip=10.0.0.3 e=own\n");
+  DirSource src(ks.path);
+  auto tree = KubesprayTree::load(src);
+  REQUIRE(tree.ok());
+  auto i = inventory::load_inventory({(inv.path / "hosts.ini").string()});
+  REQUIRE(i.ok());
+  auto rr = vars::Resolver::create(*tree, &*i);
+  REQUIRE(rr.ok());
+  vars::Resolver& r = **rr;
+
+  auto& h1 = view(r, "h1");
+  CHECK(h1.resolve("e").value == Value("3"));
+  CHECK(h1.resolve("d").value == Value("3-10.0.0.1-x"));
+  CHECK(h1.resolve("cyc1").value.unknown_reason() == "recursive definition: cyc1 -> cyc2 -> cyc1");
+  CHECK(h1.resolve("f").value == Value("10.0.0.1"));
+  r.release("h1");
+  // h2 asks in another order; shared values come from h1's class, the rest are h2's own.
+  auto& h2 = view(r, "h2");
+  CHECK(h2.resolve("d").value == Value("3-10.0.0.2-x"));
+  CHECK(h2.resolve("a").value == Value("10.0.0.2-x"));
+  CHECK(h2.resolve("c").value == Value("h2"));
+  CHECK(h2.resolve("e").value == Value("3"));
+  CHECK(h2.resolve("f").value == Value("10.0.0.1"));
+  // A cycle's message names where the walk entered it: never shared.
+  CHECK(h2.resolve("cyc2").value.unknown_reason() == "recursive definition: cyc2 -> cyc1 -> cyc2");
+  // h3 sets e itself: its class differs, its own value wins.
+  auto& h3 = view(r, "h3");
+  CHECK(h3.resolve("e").value == Value("own"));
+  CHECK(h3.resolve("d").value == Value("3-10.0.0.3-x"));
+}

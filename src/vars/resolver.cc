@@ -189,6 +189,19 @@ HostView::HostView(Resolver& r, std::optional<size_t> host, Mode mode)
       ns.set(k.rfind("ansible_", 0) == 0 && k != "ansible_local" ? k.substr(8) : k, v);
     ansible_facts_ = Value(std::move(ns));
   }
+  if (mode_ == Mode::Full) {
+    std::string key = facts_ ? "F" : "-";
+    for (size_t g : inventory::sorted_host_groups(inv, *host_ix_)) key += std::to_string(g) + ',';
+    std::vector<std::string> own;
+    for (const auto& [k, v] : host_vars_.vars) own.push_back(k);
+    std::sort(own.begin(), own.end());
+    for (const auto& k : own) key += '\x1f' + k;
+    class_memo_ = &r_.class_memo_[key];
+  }
+}
+
+void HostView::taint() const {
+  for (auto& t : taint_) t = 1;
 }
 
 std::optional<HostView::Found> HostView::find(std::string_view name) const {
@@ -200,9 +213,14 @@ std::optional<HostView::Found> HostView::find(std::string_view name) const {
   // 5. magic variables
   if (name == "inventory_hostname" || name == "inventory_hostname_short" || name == "group_names") {
     if (!have_host) return unknown("depends on the host (no host given)", "");
-    if (name == "inventory_hostname") return Found{Value(host_), magic(""), true};
-    if (name == "inventory_hostname_short")
+    if (name == "inventory_hostname") {
+      taint();
+      return Found{Value(host_), magic(""), true};
+    }
+    if (name == "inventory_hostname_short") {
+      taint();
       return Found{Value(host_.substr(0, host_.find('.'))), magic(""), true};
+    }
     std::vector<std::string> gs;
     for (size_t g : r_.inv_->host_groups(*host_ix_))
       if (g != inventory::Inventory::kAll) gs.push_back(r_.inv_->groups()[g].name);
@@ -226,13 +244,20 @@ std::optional<HostView::Found> HostView::find(std::string_view name) const {
     if (const Definition* d = r_.roles_.vars(name)) return Found{d->value, d->from, false};
   // 3. facts
   if (facts_) {
-    if (name == "ansible_facts") return Found{ansible_facts_, Provenance{LayerKind::Facts, "facts", "", {}}, true};
-    if (const Value* v = facts_->find(name)) return Found{*v, Provenance{LayerKind::Facts, "facts", "", {}}, true};
+    if (name == "ansible_facts") {
+      taint();
+      return Found{ansible_facts_, Provenance{LayerKind::Facts, "facts", "", {}}, true};
+    }
+    if (const Value* v = facts_->find(name)) {
+      taint();
+      return Found{*v, Provenance{LayerKind::Facts, "facts", "", {}}, true};
+    }
   }
   // 2. inventory
   for (const InventoryVars* iv : {&host_vars_, group_vars_.get()}) {
     if (!iv) continue;
     if (const Value* v = iv->vars.find(name)) {
+      if (iv == &host_vars_) taint();
       auto it = iv->from.find(std::string(name));
       return Found{*v, it != iv->from.end() ? it->second : Provenance{}, false};
     }
@@ -311,7 +336,10 @@ Value HostView::template_tree(const Value& v) {
 
 Resolved HostView::resolve(std::string_view name) {
   std::string n(name);
-  if (auto it = memo_.find(n); it != memo_.end()) return it->second;
+  if (auto it = memo_.find(n); it != memo_.end()) {
+    if (tainted_.count(n)) taint();
+    return it->second;
+  }
   if (auto at = std::find(active_.begin(), active_.end(), n); at != active_.end()) {
     std::string chain;
     for (auto i = at; i != active_.end(); ++i) chain += *i + " -> ";
@@ -323,11 +351,20 @@ Resolved HostView::resolve(std::string_view name) {
       r.raw = f->raw;
     }
     r.value = Value::unknown("recursive definition: " + chain);
+    taint();  // the chain depends on where the walk entered it: never shared
     return r;
   }
+  if (class_memo_) {
+    if (auto it = class_memo_->find(n); it != class_memo_->end()) {
+      memo_.emplace(n, it->second);
+      return it->second;
+    }
+  }
   Resolved r;
+  taint_.push_back(0);
   auto f = find(name);
   if (!f) {
+    taint_.pop_back();
     r.value = Value::undefined();
     memo_.emplace(n, r);
     return r;
@@ -341,6 +378,14 @@ Resolved HostView::resolve(std::string_view name) {
     active_.push_back(n);
     r.value = template_tree(f->raw);
     active_.pop_back();
+  }
+  bool host_specific = taint_.back() != 0;
+  taint_.pop_back();
+  if (host_specific) {
+    tainted_.insert(n);
+    taint();
+  } else if (class_memo_) {
+    class_memo_->emplace(n, r);
   }
   memo_.emplace(n, r);
   return r;

@@ -175,6 +175,16 @@ class HostView : public jinja::Context {
   Value ansible_facts_;  // the facts without their ansible_ prefix
   std::unordered_map<std::string, Resolved> memo_;
   std::vector<std::string> active_;
+  // Host-independent values are shared by the hosts of one class (same
+  // groups, same names set at host level, facts or not): a value whose
+  // evaluation read nothing of the host itself (its host-level variables,
+  // inventory_hostname, facts) is the same for every host of the class.
+  // taint_ holds one flag per resolve() under way; a host-specific read
+  // sets them all (every enclosing value depends on it).
+  void taint() const;
+  mutable std::vector<char> taint_;
+  std::unordered_set<std::string> tainted_;  // memoized names that read the host
+  std::unordered_map<std::string, Resolved>* class_memo_ = nullptr;
 };
 
 class Resolver {
@@ -214,6 +224,8 @@ class Resolver {
   // Group-level inventory variables by sorted host groups: 10,000 hosts in
   // the same groups merge them once.
   std::map<std::vector<size_t>, std::shared_ptr<const InventoryVars>> group_vars_;
+  // Host-independent resolved values by host class (see HostView::taint_).
+  std::unordered_map<std::string, std::unordered_map<std::string, Resolved>> class_memo_;
   std::unique_ptr<HostView> defaults_view_;
   std::optional<Value> groups_;
   std::optional<Value> hostvars_;
