@@ -119,6 +119,15 @@ TEST_CASE("jinja filters: lists") {
   CHECK(ev("[{'a': 1}, {'a': 1}] | unique") == "[{\"a\": 1}]");
   CHECK(ev("[1, 2] | union([2, 3])") == "[1, 2, 3]");
   CHECK(ev("['a', 'A'] | union(['a'])") == "[\"a\", \"A\"]");  // union is case-sensitive
+  // Python equality across types (1 == 1.0 == True, never '1'), as Ansible 2.14 prints them;
+  // strings are hashed, the rest compared one by one (linear on 10,000-host lists).
+  CHECK(ev("[1, 1.0, True, '1', 'a', 'A', 2, 'b'] | unique") == R"([1, "1", "a", 2, "b"])");
+  CHECK(ev("[1, 1.0, True, '1', 'a', 'A', 2, 'b'] | unique(case_sensitive=True)") ==
+        R"([1, "1", "a", "A", 2, "b"])");
+  CHECK(ev("['a', 1, 'b'] | union([True, 'a', 'c', 2.0])") == R"(["a", 1, "b", "c", 2.0])");
+  CHECK(ev("['a', 1, 'b', 2] | intersect([True, 'b', 2.0])") == R"([1, "b", 2])");
+  CHECK(ev("['a', 1, 'b', 2, 'a'] | difference([True, 'b'])") == R"(["a", 2])");
+  CHECK(ev("['a', 1, 'b', 2] | symmetric_difference([True, 'b', 'c', 3])") == R"(["a", 2, "c", 3])");
   CHECK(ev("[1, 2, 3] | intersect([3, 2, 4])") == "[2, 3]");
   CHECK(ev("[1, 2, 3] | difference([2])") == "[1, 3]");
   CHECK(ev("[1, 2] | symmetric_difference([2, 3])") == "[1, 3]");

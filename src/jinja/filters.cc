@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <unordered_set>
 
 #include "core/json.h"
 #include "core/yaml.h"
@@ -303,21 +304,40 @@ List flatten(const List& l, std::optional<int64_t> levels, bool skip_nulls) {
   return ret;
 }
 
+// A set of values with Python's equality: strings (equal only to strings)
+// hashed, everything else compared one by one (1 == 1.0 == True). Keeps
+// unique/union/intersect/difference linear over host lists of thousands.
+class ValueSet {
+ public:
+  bool contains(const Value& v) const {
+    if (v.is_string()) return strings_.count(v.as_string()) > 0;
+    for (const auto& o : others_)
+      if (o == v) return true;
+    return false;
+  }
+  // False when an equal value is already in.
+  bool insert(const Value& v) {
+    if (v.is_string()) return strings_.insert(v.as_string()).second;
+    if (contains(v)) return false;
+    others_.push_back(v);
+    return true;
+  }
+  size_t others() const { return others_.size(); }
+
+ private:
+  std::unordered_set<std::string> strings_;
+  List others_;
+};
+
 // Jinja/Ansible unique: first occurrence wins, case-insensitive by default.
 List unique_list(const List& l, bool case_sensitive, const Value* attribute, Evaluator& ev) {
   List out;
-  List keys;
+  ValueSet keys;
   for (const auto& x : l) {
     Value k = attribute ? get_attr_path(ev, x, *attribute) : x;
     if (!case_sensitive) k = ignore_case(k);
-    bool seen = false;
-    for (const auto& y : keys)
-      if (y == k) { seen = true; break; }
-    ev.step(keys.size() / 16 + 1);
-    if (!seen) {
-      keys.push_back(k);
-      out.push_back(x);
-    }
+    ev.step(keys.others() / 16 + 1);
+    if (keys.insert(k)) out.push_back(x);
   }
   return out;
 }
@@ -427,12 +447,6 @@ std::string py_title(const std::string& s) {
 }
 
 // Python's `x in container` for the set filters (lists by equality).
-bool list_contains(const List& l, const Value& x) {
-  for (const auto& e : l)
-    if (e == x) return true;
-  return false;
-}
-
 }  // namespace
 
 std::string python_json_dumps(const Value& v, int indent, bool sort_keys, bool html) {
@@ -925,24 +939,26 @@ bool apply_filter(Evaluator& ev, const std::string& full, const Value& in, const
       return true;
     }
     List x = iterate(in, name.c_str()), y = iterate(b, name.c_str());
-    ev.step(x.size() * (y.size() / 8 + 1));
+    ev.step(x.size() + y.size() + 1);
+    ValueSet in_y;
+    for (const auto& e : y) in_y.insert(e);
     List r;
     if (name == "union") {
       List all = x;
       all.insert(all.end(), y.begin(), y.end());
       r = unique_list(all, true, nullptr, ev);
     } else if (name == "intersect") {
-      for (const auto& e : x) if (list_contains(y, e)) r.push_back(e);
+      for (const auto& e : x) if (in_y.contains(e)) r.push_back(e);
       r = unique_list(r, true, nullptr, ev);
     } else if (name == "difference") {
-      for (const auto& e : x) if (!list_contains(y, e)) r.push_back(e);
+      for (const auto& e : x) if (!in_y.contains(e)) r.push_back(e);
       r = unique_list(r, true, nullptr, ev);
     } else {
       List all = x;
       all.insert(all.end(), y.begin(), y.end());
-      List isect;
-      for (const auto& e : x) if (list_contains(y, e)) isect.push_back(e);
-      for (const auto& e : unique_list(all, true, nullptr, ev)) if (!list_contains(isect, e)) r.push_back(e);
+      ValueSet isect;
+      for (const auto& e : x) if (in_y.contains(e)) isect.insert(e);
+      for (const auto& e : unique_list(all, true, nullptr, ev)) if (!isect.contains(e)) r.push_back(e);
     }
     out = Value(std::move(r));
     return true;
