@@ -65,6 +65,6 @@ TEST_CASE("hostpattern: hostile patterns are bounded errors") {
   // nested ranges multiply: 10^12 names once ran for ever
   p = expand_host_pattern("n[1:999999]x[1:999999]");
   REQUIRE(!p);
-  CHECK(p.error().message.find("expands to more than 1000000 hosts") != std::string::npos);
-  CHECK(expand_host_pattern("n[1:1000]x[1:1000]")->hosts.size() == 1'000'000);
+  CHECK(p.error().message.find("expands to more than 100000 hosts") != std::string::npos);
+  CHECK(expand_host_pattern("n[1:100]x[1:1000]")->hosts.size() == 100'000);
 }

@@ -159,3 +159,13 @@ TEST_CASE("ini: python whitespace and line breaks") {
   CHECK(split_lines("a\r\nb\rc\nd").size() == 4);
   CHECK(py_strip(" \t x \xc2\xa0") == "x");
 }
+
+TEST_CASE("ini: an inventory of more than 100,000 hosts is refused at the line that crosses it") {
+  // Each line within the per-pattern bound; together over the inventory's.
+  Error e = parse_err("[a]\nn[1:60000]\n[b]\nm[1:60000]\n");
+  CHECK(e.where.line == 4);
+  CHECK(e.message.find("more than 100000 hosts") != std::string::npos);
+  // The same hosts in a second group are no new hosts.
+  Inventory inv = parse_ok("[a]\nn[1:60000]\n[b]\nn[1:60000]\n");
+  CHECK(inv.hosts().size() == 60000);
+}

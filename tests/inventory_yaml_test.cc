@@ -147,3 +147,13 @@ TEST_CASE("yaml: plain_scalar types exactly as yaml11_scalar") {
     }
   }
 }
+
+TEST_CASE("yaml: an inventory of more than 100,000 hosts is refused at the key that crosses it") {
+  Inventory inv;
+  auto st = parse_yaml_inventory(inv, "h.yaml",
+                                 "all:\n  children:\n    a:\n      hosts:\n        n[1:60000]:\n"
+                                 "    b:\n      hosts:\n        m[1:60000]:\n");
+  REQUIRE(!st);
+  CHECK(st.error().where.line == 8);
+  CHECK(st.error().message.find("more than 100000 hosts") != std::string::npos);
+}

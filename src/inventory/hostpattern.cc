@@ -74,7 +74,7 @@ bool valid_host(const std::string& h) {
 // longer pattern is no host (and std::regex recurses per character); nested
 // ranges multiply, so the total expansion is capped too.
 constexpr size_t kMaxPatternBytes = 4096;
-constexpr size_t kMaxExpandedHosts = 1'000'000;
+constexpr size_t kMaxExpandedHosts = kMaxInventoryHosts;
 
 const std::string kLetters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 

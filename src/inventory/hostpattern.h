@@ -19,6 +19,12 @@ struct HostPattern {
   std::optional<int> port;
 };
 
+// Bound for hostile inventories: Kubernetes supports clusters of 5,000
+// nodes; a pattern, or an inventory, of more than 100,000 hosts is a
+// mistake or an attack (three ranges of 50 already make 125,000), and is
+// refused before it takes gigabytes.
+inline constexpr size_t kMaxInventoryHosts = 100'000;
+
 // Errors (a malformed range) carry no location; callers add theirs.
 Result<HostPattern> expand_host_pattern(std::string_view pattern);
 

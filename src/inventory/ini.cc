@@ -312,6 +312,10 @@ Status parse_ini(Inventory& inv, const std::string& path, std::string text) {
         size_t hi = inv.add_host(h, gidx, hp->port, here);
         for (const auto& [k, v] : vars) inv.set_host_var(hi, k, v, Location{path, lineno, var_col[k]});
       }
+      if (inv.hosts().size() > kMaxInventoryHosts)
+        return fail("the inventory has more than " + std::to_string(kMaxInventoryHosts) +
+                        " hosts (Kubernetes supports 5,000 nodes)",
+                    col);
       IniLine il{IniLine::Host, lineno, groupname, state, pat, hp->hosts, comment};
       file.ini_lines.push_back(std::move(il));
     } else if (state == "vars") {

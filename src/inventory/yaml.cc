@@ -213,6 +213,10 @@ class Reader {
             for (size_t i = 0; i < where.size(); ++i)
               inv_.set_host_var(hi, where[i].first, *vars.find(where[i].first), where[i].second);
           }
+          if (inv_.hosts().size() > kMaxInventoryHosts)
+            return Error("the inventory has more than " + std::to_string(kMaxInventoryHosts) +
+                             " hosts (Kubernetes supports 5,000 nodes)",
+                         loc(h.key_node));
         }
       } else {
         inv_.warnings.push_back(Error("Skipping unexpected key (" + it.key + ") in group (" + name +

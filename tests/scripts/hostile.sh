@@ -63,8 +63,11 @@ expect line-3MB-host-port 1 'longhost.ini:2:1: host pattern of 3000003 bytes' --
 python3 -c "print('all:\n  hosts:\n    ' + 'a' * 3000000 + ':\n')" >longkey.yml
 expect line-3MB-yaml-key 1 'longkey.yml:3:[0-9]+: ' -- "$KSM_BIN" inventory -i longkey.yml --list
 printf '[all]\nnode[1:999999]x[1:999999]\n' >ranges.ini
-expect nested-ranges-10^12 1 'ranges.ini:2:1: host pattern .* expands to more than 1000000 hosts' -- \
+expect nested-ranges-10^12 1 'ranges.ini:2:1: host pattern .* expands to more than 100000 hosts' -- \
   "$KSM_BIN" inventory -i ranges.ini --list
+printf '[a]\nn[1:90000]\n[b]\nm[1:90000]\n' >manyhosts.ini
+expect hosts-180000-in-two-lines 1 'manyhosts.ini:4:1: the inventory has more than 100000 hosts' -- \
+  "$KSM_BIN" inventory -i manyhosts.ini --list
 h=$(inv longtpl); python3 -c "print('x: \"{{ ' + '1 ~ ' * 20000 + '1 }}\"')" >longtpl/group_vars.yml
 mkdir -p longtpl/group_vars && mv longtpl/group_vars.yml longtpl/group_vars/all.yml
 expect template-80KB-line 2 'nested too deeply' -- "$KSM_BIN" eval --vars longtpl/group_vars/all.yml x
