@@ -1,5 +1,7 @@
 // Tests of src/core: Value semantics, JSON in and out, YAML 1.1 typing as
 // Ansible's loader does it, atomic writes.
+#include <cmath>
+
 #include <doctest/doctest.h>
 
 #include <unistd.h>
@@ -68,6 +70,31 @@ TEST_CASE("yaml: YAML 1.1 scalar typing as PyYAML does it") {
   CHECK(yaml11_scalar("1:30").as_int() == 90);
   CHECK(yaml11_scalar("v1.20.7").is_string());
   CHECK(yaml11_scalar("10.233.64.0/18").is_string());
+  // Every first character a type can start with, and look-alikes that stay strings
+  // (typed as PyYAML 6 types them: yaml.safe_load of the bare scalar).
+  CHECK(yaml11_scalar("null").is_null());
+  CHECK(yaml11_scalar("NULL").is_null());
+  CHECK(yaml11_scalar("Null").is_null());
+  CHECK(yaml11_scalar("nil").is_string());
+  CHECK(yaml11_scalar("No") == Value(false));
+  CHECK(yaml11_scalar("n").is_string());
+  CHECK(yaml11_scalar("ON") == Value(true));
+  CHECK(yaml11_scalar("o").is_string());
+  CHECK(yaml11_scalar("TRUE") == Value(true));
+  CHECK(yaml11_scalar("tRUE").is_string());
+  CHECK(yaml11_scalar("FALSE") == Value(false));
+  CHECK(yaml11_scalar("Yes") == Value(true));
+  CHECK(yaml11_scalar("+12").as_int() == 12);
+  CHECK(yaml11_scalar("-0x1F").as_int() == -31);
+  CHECK(yaml11_scalar("-0b101").as_int() == -5);
+  CHECK(yaml11_scalar(".5").as_float() == 0.5);
+  CHECK(yaml11_scalar("-.inf").as_float() < 0);
+  CHECK(std::isnan(yaml11_scalar(".NaN").as_float()));
+  CHECK(yaml11_scalar("+.5").is_string());  // PyYAML's float pattern has no sign before a bare '.'
+  CHECK(yaml11_scalar("node1").is_string());
+  CHECK(yaml11_scalar("ubuntu").is_string());
+  CHECK(yaml11_scalar("-").is_string());
+  CHECK(yaml11_scalar(".").is_string());
 }
 
 TEST_CASE("yaml: quoted strings stay strings, vault stays opaque, duplicates warn") {

@@ -59,9 +59,15 @@ Value yaml11_scalar(const std::string& s) {
       "\\.[0-9_]+([eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*|"
       "[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN))$");
   if (s.size() > 64) return Value(s);  // no scalar type is that long
-  if (std::regex_match(s, re_null)) return Value();
-  if (std::regex_match(s, re_bool_t)) return Value(true);
-  if (std::regex_match(s, re_bool_f)) return Value(false);
+  // Each pattern fixes its first character: most strings (host names, user
+  // names, paths) are told apart without running std::regex at all.
+  const char c = s.empty() ? '\0' : s[0];
+  auto first_in = [c](std::string_view set) { return c != '\0' && set.find(c) != std::string_view::npos; };
+  const bool numeric = first_in("-+.0123456789");
+  if ((s.empty() || first_in("~nN")) && std::regex_match(s, re_null)) return Value();
+  if (first_in("yYtToO") && std::regex_match(s, re_bool_t)) return Value(true);
+  if (first_in("nNfFoO") && std::regex_match(s, re_bool_f)) return Value(false);
+  if (!numeric) return Value(s);
   if (std::regex_match(s, re_int)) {
     std::string t = no_underscores(s);
     int sign = 1;
