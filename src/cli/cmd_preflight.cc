@@ -120,6 +120,7 @@ int evaluate(const PreflightOpts& o, const Source& to_src, report::Format format
   ro.playbook = o.playbook;
   ro.schemas = schemas ? &*schemas : nullptr;
   ro.ansible_version = ansible_on_path();
+  ro.check_ansible = true;
   ro.include_passed = o.show_passed;
   ro.keep_evaluation = !o.evaluation.empty();
   auto r = preflight::run(ro);

@@ -62,8 +62,10 @@ std::optional<report::Report> preflight_output(const UpgradeArgs& a, const upgra
   ro.to_tag = a.to;
   ro.from = from ? from->get() : nullptr;
   ro.from_tag = from ? r.from_tag : "";
+  if (from) ro.from_inventory = {a.inventory};  // what the cluster was deployed with
   ro.schemas = schemas ? &*schemas : nullptr;
   ro.ansible_version = ansible_on_path();
+  ro.check_ansible = true;
   auto pr = preflight::run(ro);
   if (!pr) {
     print_warning(pr.error().context("preflight of the produced inventory"));

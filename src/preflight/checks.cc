@@ -9,6 +9,7 @@
 #include "core/json.h"
 #include "core/paths.h"
 #include "jinja/jinja.h"
+#include "preflight/hop_checks.h"
 
 namespace ksm::preflight {
 
@@ -296,7 +297,20 @@ std::vector<report::Finding> own_checks(const CheckInputs& in) {
   gone_variables(in, to_view, out);
   unused_group_vars(in, out);
   kube_version(in, to_view, from_view, out);
+  if (to_view && from_view) {
+    auto apis = removed_apis(from_view->resolve("kube_version"), to_view->resolve("kube_version"),
+                             in.removed_apis);
+    out.insert(out.end(), apis.begin(), apis.end());
+  }
   advisories(in, to_view, out);
+  if (in.from_values && in.from) {
+    auto names = etcd_member_names(*in.to_values, *in.from_values, in.to, *in.from);
+    out.insert(out.end(), names.begin(), names.end());
+  }
+  if (in.check_ansible) {
+    auto a = ansible_version(in.ansible_version, in.requirements, in.ansible_core, in.to);
+    out.insert(out.end(), a.begin(), a.end());
+  }
   return out;
 }
 

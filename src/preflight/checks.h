@@ -3,7 +3,9 @@
 // silently ignored), a group_vars folder for a group that does not exist
 // (the `k8s-cluster/` folder after v2.16: its values silently dropped), a
 // kube_version the target cannot install or that skips a Kubernetes minor,
-// a release advisory whose condition the inventory meets. These checks sit
+// a release advisory whose condition the inventory meets; and those of the
+// hop itself (hop_checks.h: etcd member names, removed Kubernetes APIs, the
+// Ansible version). These checks sit
 // beside Kubespray's assertions in the same report. All release knowledge
 // comes from data: schemas/ (renames, removals, advisories, group renames)
 // and versions/ (installable Kubernetes versions).
@@ -31,6 +33,14 @@ struct CheckInputs {
   vars::Resolver* from_values = nullptr;            // optional
   // versions/<to>.json (installable kube_versions); Undefined when absent.
   Value to_facts = Value::undefined();
+  // versions/kubernetes-removed-apis.yaml and versions/ansible-core.yaml,
+  // parsed; Undefined when absent (those checks are then skipped).
+  Value removed_apis = Value::undefined();
+  Value ansible_core = Value::undefined();
+  // The controller check (hop_checks.h ansible_version): only when asked.
+  bool check_ansible = false;
+  std::optional<std::string> requirements;  // requirements.txt of the --to tag
+  std::string ansible_version;              // `ansible --version` output ("" = none on PATH)
 };
 
 // Finding ids start with "ksm/" (Kubespray's own are "preflight/FILE:LINE").

@@ -7,7 +7,9 @@
 
 #include <algorithm>
 
+#include "core/fs.h"
 #include "core/paths.h"
+#include "core/yaml.h"
 #include "inventory/loader.h"
 #include "preflight/checks.h"
 #include "preflight/evaluate.h"
@@ -73,8 +75,14 @@ Result<RunResult> run(const RunOptions& o) {
   auto to = values_at(*o.to, o.to_tag, *inv, fc, o.schemas);
   if (!to) return to.error();
   std::unique_ptr<ResolverValues> from;
+  std::optional<inventory::Inventory> from_inv;
+  if (o.from && !o.from_inventory.empty()) {
+    auto fi = inventory::load_inventory(o.from_inventory);
+    if (!fi) return fi.error().context("the inventory at " + o.from_tag);
+    from_inv = std::move(*fi);
+  }
   if (o.from) {
-    auto fv = values_at(*o.from, o.from_tag, *inv, fc, o.schemas);
+    auto fv = values_at(*o.from, o.from_tag, from_inv ? *from_inv : *inv, fc, o.schemas);
     if (!fv) return fv.error();
     from = std::move(*fv);
   }
@@ -146,6 +154,30 @@ Result<RunResult> run(const RunOptions& o) {
     if (ci.to_facts.is_undefined())
       res.report.notes.push_back("versions/ has no facts for " + o.to_tag +
                                  ": whether kube_version can be installed was not checked");
+    for (auto [file, slot] : {std::pair{"kubernetes-removed-apis.yaml", &ci.removed_apis},
+                              std::pair{"ansible-core.yaml", &ci.ansible_core}}) {
+      auto path = versions_dir() / file;
+      auto text = read_file(path);
+      auto v = text ? parse_yaml(*text, path.string()) : Result<Value>(text.error());
+      if (v)
+        *slot = std::move(*v);
+      else
+        res.report.notes.push_back("versions/" + std::string(file) + " unreadable (" +
+                                   v.error().str() + "): its check was skipped");
+    }
+    ci.check_ansible = o.check_ansible;
+    ci.ansible_version = o.ansible_version;
+    if (o.check_ansible)
+      if (auto req = o.to->read("requirements.txt")) {
+        // A symlink (v2.18-v2.22: requirements-2.12.txt) reads as its target's name.
+        std::string r = *req;
+        while (!r.empty() && (r.back() == '\n' || r.back() == ' ')) r.pop_back();
+        if (r.find_first_of("=\n ") == std::string::npos && r.ends_with(".txt")) {
+          if (auto t = o.to->read(r)) ci.requirements = *t;
+        } else {
+          ci.requirements = *req;
+        }
+      }
     auto own = own_checks(ci);
     res.report.findings.insert(res.report.findings.end(), own.begin(), own.end());
     auto rank = [](report::Status s) {

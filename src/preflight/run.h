@@ -27,6 +27,11 @@ struct RunOptions {
   const schema::Schemas* schemas = nullptr;  // implicit defaults and our own checks; may be null
   bool own_checks = true;              // checks.h beside Kubespray's assertions
   std::string ansible_version;         // `ansible --version` output ("" = not known)
+  bool check_ansible = false;          // compare it with the --to tag's requirements.txt
+  // The inventory the cluster was deployed with, for the --from side ("" =
+  // `inventory`): upgrade checks its output against its input this way, so
+  // that what the migration itself changed (etcd group order) is caught.
+  std::vector<std::string> from_inventory;
   bool include_passed = false;         // list passed and skipped assertions too
   bool keep_evaluation = false;        // fill RunResult::evaluation
 };
