@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/trees.h"
+#include "core/transaction.h"
 #include "core/json.h"
 #include "preflight/run.h"
 #include "report/report.h"
@@ -78,6 +79,29 @@ std::optional<report::Report> preflight_output(const UpgradeArgs& a, const upgra
 }
 
 int run(const UpgradeArgs& a) {
+  if (a.in_place) {
+    // A run killed during its in-place write: finish it (after its commit
+    // point) or clear its temporary files (before), then go on from there.
+    std::error_code ec;
+    std::filesystem::path root = a.inventory;
+    if (!std::filesystem::is_directory(root, ec)) root = root.parent_path();
+    if (root.empty()) root = ".";
+    bool pending = std::filesystem::exists(root / FolderTransaction::kJournal, ec);
+    auto done = FolderTransaction::recover(root);
+    if (!done) {
+      print_error(done.error());
+      return kExitError;
+    }
+    if (!done->empty()) print_warning(Error(*done, Location{root.string()}));
+    // The interrupted run had passed its commit point: its upgrade is now
+    // the inventory (backups kept). That is the whole of this run.
+    if (pending) {
+      std::printf("kubespray-migrate: the interrupted in-place upgrade of %s is complete; run upgrade "
+                  "again for a further tag\n",
+                  root.string().c_str());
+      return kExitClean;
+    }
+  }
   upgrade::UpgradeOptions o;
   o.inventory = a.inventory;
   if (!a.kubespray.empty()) o.kubespray = a.kubespray;

@@ -139,4 +139,6 @@ Status write_file_atomic(const fs::path& path, const std::string& content,
   return fsync_path(dir, O_RDONLY | O_DIRECTORY);
 }
 
+Status sync_dir(const fs::path& dir) { return fsync_path(dir, O_RDONLY | O_DIRECTORY); }
+
 }  // namespace ksm

@@ -28,4 +28,7 @@ Status check_text(std::string_view text, const std::string& file);
 Status write_file_atomic(const fs::path& path, const std::string& content,
                          const std::string& backup_suffix = "");
 
+// fsync of a folder (after renames or creations in it), so they survive a crash.
+Status sync_dir(const fs::path& dir);
+
 }  // namespace ksm

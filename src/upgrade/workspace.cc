@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "core/fs.h"
+#include "core/transaction.h"
 
 namespace ksm::upgrade {
 
@@ -16,7 +17,7 @@ namespace {
 
 bool skipped_name(const std::string& name) {
   return name == ".git" || name.ends_with("~") || name.ends_with(".swp") ||
-         name.find(".ksm-tmp-") != std::string::npos;
+         FolderTransaction::is_own_file(name);
 }
 
 bool inside(const fs::path& root, const fs::path& p) {
@@ -30,6 +31,10 @@ bool inside(const fs::path& root, const fs::path& p) {
 Result<Workspace> Workspace::load(const fs::path& root) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) return Error("not a folder", Location{root.string()});
+  if (fs::path j = root / FolderTransaction::kJournal; fs::exists(j, ec))
+    return Error("an in-place upgrade of this inventory was interrupted: run `kubespray-migrate upgrade "
+                 "--in-place` on it again to complete it first",
+                 Location{j.string()});
   Workspace w;
   w.root_ = root;
   fs::path canon_root = fs::canonical(root, ec);
@@ -174,23 +179,18 @@ Status Workspace::write_scratch(const fs::path& out_dir) const {
 }
 
 Status Workspace::write_in_place(const std::string& backup_suffix) const {
-  std::error_code ec;
-  // First every new or changed file (atomically, with a backup of what it replaces) ...
+  // One commit for every file (core/transaction.h): a kill leaves the input
+  // or, once the journal is written, a state recover() completes.
+  FolderTransaction tx(root_, backup_suffix);
   for (const auto& [rel, f] : files_) {
     if (f.deleted) continue;
     bool same = f.original && f.original_path == rel && *f.original == f.text;
-    if (same) continue;
-    if (auto s = write_file_atomic(root_ / rel, f.text, backup_suffix); !s) return s;
+    if (!same) tx.write(rel, f.text);
   }
-  // ... then files moved away or removed: renamed to their backup name, never deleted.
-  for (const auto& [rel, f] : files_) {
-    if (!f.deleted || !f.original_path) continue;
-    fs::path p = root_ / rel;
-    if (!fs::exists(p, ec)) continue;
-    fs::rename(p, p.string() + backup_suffix, ec);
-    if (ec) return Error("cannot keep a backup: " + ec.message(), Location{p.string()});
-  }
-  return {};
+  // Files moved away or removed: renamed to their backup name, never deleted.
+  for (const auto& [rel, f] : files_)
+    if (f.deleted && f.original_path) tx.retire(rel);
+  return tx.commit();
 }
 
 namespace {

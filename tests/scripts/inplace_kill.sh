@@ -6,8 +6,15 @@
 #   - byte-identical to the completed result with its backup (*.orig)
 #     byte-identical to the original, or
 #   - gone (moved away) with its backup byte-identical to the original,
-# and every new file absent or complete. A SOPS-encrypted file (sops:
-# metadata, no variable to rename) rides along and must stay byte-identical.
+# and every new file absent or complete. Then the same command is run
+# again (it completes an interrupted run past its commit point, or clears
+# the temporary files of one killed before it and upgrades): the tree must
+# then be byte-identical to the uninterrupted result, every time; never a
+# mix of old and new files. The state right after the kill is tallied:
+# original (killed before the commit point, temporaries aside), done, or
+# journal (killed between the commit point and the end; recovery finishes).
+# A SOPS-encrypted file (sops: metadata, no variable to rename) rides along
+# and must stay byte-identical.
 # Kill points: KSM_KILL_RUNS (default 20) random delays over the run, then,
 # with strace, at every link/rename of the in-place writing in turn
 # (strace -e inject=...:signal=KILL), which hits each step of the writing.
@@ -73,9 +80,23 @@ check() {
   done < <(cd done && find . -type f -print0)
   cmp -s orig/group_vars/all/secrets.sops.yml "$d/group_vars/all/secrets.sops.yml" ||
     fail "$label: the SOPS file is not byte-identical"
-  local debris; debris=$(find "$d" -name '.*.ksm-tmp-*' | wc -l)
-  if [ "$new" = 0 ]; then state=original; elif [ "$old" -le 1 ]; then state=done; else state=mixed; fi
+  local debris; debris=$(find "$d" \( -name '.*.ksm-tmp-*' -o -name '.*.ksm-new-*' -o -name '.*.ksm-bak-*' \) | wc -l)
+  if [ -e "$d/.kubespray-migrate.journal" ]; then state=journal
+  elif [ "$new" = 0 ]; then state=original
+  elif diff -rq -x '.*.ksm-*' done "$d" >/dev/null; then state=done
+  else fail "$label: a mix of old and new files with no journal to complete it"; fi
   [ "$debris" = 0 ] || state="$state+tmp"
+}
+
+# recover DIR LABEL: the same command again; then DIR must be the result.
+# (A run killed after its last rename is done: the same command would only
+# say the inventory is already at the tag.)
+recover() {
+  local d="$1" label="$2" rc=0
+  [ "$state" = done ] && return 0
+  "$KSM_BIN" "${args[@]}" -i "$d" --in-place >recover.out 2>&1 || rc=$?
+  [ "$rc" = 0 ] || [ "$rc" = 2 ] || { cat recover.out; fail "$label: the run after the kill exited $rc"; }
+  diff -r done "$d" >/dev/null || { diff -r done "$d" | head -5; fail "$label: after recovery the tree is not the result"; }
 }
 
 declare -A seen=()
@@ -92,6 +113,7 @@ for i in $(seq 1 "$runs"); do
   wait "$pid" 2>/dev/null || true
   check run "random kill $i (${delay}s)"
   tally
+  recover run "random kill $i"
 done
 echo "random kills: $runs, states: $(for k in "${!seen[@]}"; do printf '%s=%s ' "$k" "${seen[$k]}"; done)"
 
@@ -118,6 +140,7 @@ if command -v strace >/dev/null && strace -f -o /dev/null -e trace=none true 2>/
         "$KSM_BIN" "${args[@]}" -i run --in-place >/dev/null 2>&1 || true) 2>/dev/null
       check run "kill at $sc #$k"
       tally
+      recover run "kill at $sc #$k"
       points=$((points + 1))
     done
   done
@@ -126,4 +149,4 @@ if command -v strace >/dev/null && strace -f -o /dev/null -e trace=none true 2>/
 else
   echo "strace unavailable (or not permitted): syscall kill points skipped"
 fi
-echo "no data loss"
+echo "no data loss: after every kill the input or a journal, and after the next run the result"
