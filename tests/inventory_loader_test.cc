@@ -191,3 +191,16 @@ TEST_CASE("loader: nesting thousands deep and endless files are bounded errors")
   REQUIRE(inv);
   CHECK(inv->host_groups(*inv->host_index("node1")).size() == 3002);  // g0..g3000 and all
 }
+
+TEST_CASE("loader: an inventory with the journal of an interrupted in-place upgrade is refused") {
+  TempDir d;
+  d.write("hosts.ini", "[all]\nn1\n");
+  REQUIRE(load_inventory({(d.path / "hosts.ini").string()}).ok());
+  d.write(".kubespray-migrate.journal", "{\"renames\": []}\n");
+  for (const auto& src : {d.path / "hosts.ini", d.path}) {
+    auto inv = load_inventory({src.string()});
+    REQUIRE_FALSE(inv.ok());
+    CHECK(inv.error().message.find("upgrade --in-place") != std::string::npos);
+    CHECK(inv.error().where.file.ends_with(".kubespray-migrate.journal"));
+  }
+}

@@ -13,6 +13,7 @@
 
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/transaction.h"
 #include "core/yaml.h"
 #include "inventory/hostpattern.h"
 #include "inventory/ini.h"
@@ -280,6 +281,12 @@ Result<Inventory> load_inventory(const std::vector<std::string>& sources) {
       continue;
     }
     fs::path p(src);
+    // Half of an interrupted `upgrade --in-place` is no inventory to read.
+    fs::path folder = fs::is_directory(p, ec) ? p : p.parent_path().empty() ? fs::path(".") : p.parent_path();
+    if (fs::path j = folder / FolderTransaction::kJournal; fs::exists(j, ec))
+      return Error("an in-place upgrade of this inventory was interrupted: run `kubespray-migrate "
+                   "upgrade --in-place` on it again to complete it first",
+                   Location{j.string(), 0, 0});
     if (auto st = load_source(inv, p, true); !st) return st.error();
     inv.vars_dirs.push_back(fs::is_directory(p, ec) ? p : p.parent_path().empty() ? fs::path(".") : p.parent_path());
   }
