@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "inventory/loader.h"
 
@@ -50,8 +51,58 @@ std::string relative_file(const std::string& file) {
   return slash == std::string::npos ? file : file.substr(slash + 1);
 }
 
+namespace {
+
+// The inventories loaded last, by everything they were loaded from: a hop
+// loads the workspace several times, and between two loads often nothing
+// changed (the next hop starts from where the last one ended). At 10,000
+// hosts a load is mostly parsing hosts.yaml.
+struct Cached {
+  std::string key;
+  inventory::Inventory inv;
+};
+std::vector<Cached>& cache() {
+  static std::vector<Cached> c;
+  return c;
+}
+constexpr size_t kCached = 2;
+
+std::string cache_key(const Workspace& ws, const std::string& hosts_file) {
+  std::string k = fs::absolute(ws.root()).lexically_normal().string();
+  k += '\0';
+  k += hosts_file;
+  for (const auto& rel : ws.files()) {
+    const std::string* t = ws.text(rel);
+    k += '\0';
+    k += rel;
+    k += '\0';
+    k += std::to_string(t ? t->size() : 0);
+    k += '\0';
+    if (t) k += *t;
+  }
+  return k;
+}
+
+Result<inventory::Inventory> load_uncached(const Workspace& ws, const std::string& hosts_file);
+
+}  // namespace
+
 Result<inventory::Inventory> load_workspace_inventory(const Workspace& ws,
                                                       const std::string& hosts_file) {
+  std::string key = cache_key(ws, hosts_file);
+  auto& c = cache();
+  for (const auto& e : c)
+    if (e.key == key) return e.inv;
+  auto inv = load_uncached(ws, hosts_file);
+  if (!inv) return inv;
+  if (c.size() == kCached) c.erase(c.begin());
+  c.push_back(Cached{std::move(key), *inv});
+  return inv;
+}
+
+namespace {
+
+Result<inventory::Inventory> load_uncached(const Workspace& ws, const std::string& hosts_file) {
   std::string tmpl = (fs::temp_directory_path() / "ksm-ws-XXXXXX").string();
   if (!::mkdtemp(tmpl.data())) return Error("cannot create a temporary folder");
   fs::path dir(tmpl);
@@ -95,5 +146,7 @@ Result<inventory::Inventory> load_workspace_inventory(const Workspace& ws,
     if (f.path.starts_with(root)) f.path = f.path.substr(root.size());
   return inv;
 }
+
+}  // namespace
 
 }  // namespace ksm::upgrade
