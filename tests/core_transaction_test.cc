@@ -21,7 +21,8 @@ namespace {
 std::map<std::string, std::string> tree(const fs::path& root) {
   std::map<std::string, std::string> out;
   for (const auto& e : fs::recursive_directory_iterator(root))
-    if (e.is_regular_file()) out[fs::relative(e.path(), root).generic_string()] = *ksm::read_file(e.path());
+    if (e.is_regular_file())
+      out[fs::relative(e.path(), root).generic_string()] = *ksm::read_file(e.path());
   return out;
 }
 
@@ -33,7 +34,7 @@ void input(const TempDir& d) {
 
 FolderTransaction change(const fs::path& root) {
   FolderTransaction tx(root, ".orig");
-  tx.write("group_vars/all/all.yml", "a: 2\n");                                  // replaced
+  tx.write("group_vars/all/all.yml", "a: 2\n");                                   // replaced
   tx.write("group_vars/k8s_cluster/k8s-cluster.yml", "kube_proxy_mode: ipvs\n");  // moved here
   tx.write("inventory.ini", "[all]\n");                                           // new
   tx.retire("group_vars/k8s-cluster/k8s-cluster.yml");                            // moved away
@@ -87,7 +88,8 @@ TEST_CASE("transaction: killed before the commit point, recover() removes its fi
   d.write("group_vars/all/.all.yml.ksm-new-0123abcd", "a: 2\n");
   d.write("group_vars/all/.all.yml.ksm-bak-0123abcd", "a: 1\n");
   d.write(".inventory.ini.ksm-new-0123abcd", "[all]\n");
-  d.write("..kubespray-migrate.journal.ksm-tmp-42", "{\"renames\": [");  // the journal, half written
+  d.write("..kubespray-migrate.journal.ksm-tmp-42",
+          "{\"renames\": [");  // the journal, half written
   auto said = FolderTransaction::recover(d.path);
   REQUIRE(said.ok());
   CHECK(said->find("removed 4 temporary files") == 0);

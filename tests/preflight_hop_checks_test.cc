@@ -20,7 +20,9 @@ using RStatus = ksm::report::Status;
 
 namespace {
 
-Version v(const char* s) { return *Version::parse(s); }
+Version v(const char* s) {
+  return *Version::parse(s);
+}
 
 Value versions_table(const char* file) {
   auto path = versions_dir() / file;
@@ -123,8 +125,8 @@ TEST_CASE("hop checks: the ansible-core a tag pins, for every tag of the shared 
 TEST_CASE("hop checks: Ansible on PATH older than the pin blocks, newer warns, none is unknown") {
   Value core = versions_table("ansible-core.yaml");
   std::optional<std::string> req = "ansible==9.13.0\n";
-  auto older = preflight::ansible_version("ansible [core 2.14.18]\n  config file = None\n", req, core,
-                                          v("v2.27.0"));
+  auto older = preflight::ansible_version("ansible [core 2.14.18]\n  config file = None\n", req,
+                                          core, v("v2.27.0"));
   REQUIRE(older.size() == 1);
   CHECK(older[0].severity == Severity::Error);
   CHECK(older[0].status == RStatus::Fail);
@@ -139,7 +141,8 @@ TEST_CASE("hop checks: Ansible on PATH older than the pin blocks, newer warns, n
   auto none = preflight::ansible_version("", req, core, v("v2.27.0"));
   REQUIRE(none.size() == 1);
   CHECK(none[0].status == RStatus::Unknown);
-  auto no_pin = preflight::ansible_version("ansible [core 2.14.18]\n", std::nullopt, core, v("v2.27.0"));
+  auto no_pin =
+      preflight::ansible_version("ansible [core 2.14.18]\n", std::nullopt, core, v("v2.27.0"));
   REQUIRE(no_pin.size() == 1);
   CHECK(no_pin[0].status == RStatus::Unknown);
 }

@@ -79,10 +79,12 @@ Status apply(const fs::path& root, const std::vector<std::pair<std::string, std:
     fs::path a = root / from, b = root / to;
     std::error_code ec;
     if (fs::symlink_status(a, ec).type() != fs::file_type::not_found) {
-      if (::rename(a.c_str(), b.c_str()) != 0) return sys_error("rename to " + b.string() + " failed", a);
+      if (::rename(a.c_str(), b.c_str()) != 0)
+        return sys_error("rename to " + b.string() + " failed", a);
     } else if (fs::symlink_status(b, ec).type() == fs::file_type::not_found) {
-      return Error("the journal's step " + from + " -> " + to + " cannot be completed: neither exists",
-                   Location{(root / FolderTransaction::kJournal).string()});
+      return Error(
+          "the journal's step " + from + " -> " + to + " cannot be completed: neither exists",
+          Location{(root / FolderTransaction::kJournal).string()});
     }
     dirs.insert(a.parent_path());
     dirs.insert(b.parent_path());
@@ -99,7 +101,8 @@ Result<std::vector<std::pair<std::string, std::string>>> read_journal(const fs::
   auto v = parse_json(*text, journal.string());
   if (!v) return v.error().context("the journal of an interrupted in-place upgrade");
   const Value* list = v->get("renames");
-  if (!list || !list->is_list()) return Error("not a kubespray-migrate journal", Location{journal.string()});
+  if (!list || !list->is_list())
+    return Error("not a kubespray-migrate journal", Location{journal.string()});
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& r : list->as_list()) {
     if (!r.is_list() || r.as_list().size() != 2 || !r.as_list()[0].is_string() ||
@@ -127,19 +130,22 @@ void FolderTransaction::write(const std::string& rel, std::string content) {
   writes_.emplace_back(rel, std::move(content));
 }
 
-void FolderTransaction::retire(const std::string& rel) { retires_.push_back(rel); }
+void FolderTransaction::retire(const std::string& rel) {
+  retires_.push_back(rel);
+}
 
 bool FolderTransaction::is_own_file(const std::string& name) {
   return name == kJournal || (name.starts_with('.') && (name.find(kNew) != std::string::npos ||
-                                                         name.find(kBak) != std::string::npos ||
-                                                         name.find(kTmp) != std::string::npos));
+                                                        name.find(kBak) != std::string::npos ||
+                                                        name.find(kTmp) != std::string::npos));
 }
 
 Status FolderTransaction::commit(std::optional<size_t> stop_after) {
   const fs::path journal = root_ / kJournal;
   std::error_code ec;
   if (fs::exists(journal, ec))
-    return Error("an interrupted in-place upgrade is pending here; complete it first", Location{journal.string()});
+    return Error("an interrupted in-place upgrade is pending here; complete it first",
+                 Location{journal.string()});
   const std::string id = run_id();
   std::vector<fs::path> temps;
   std::set<fs::path> dirs{root_};
@@ -154,19 +160,23 @@ Status FolderTransaction::commit(std::optional<size_t> stop_after) {
   for (const auto& [r, content] : writes_) {
     fs::path target = root_ / r;
     fs::create_directories(target.parent_path(), ec);
-    if (ec) return undo(Error("cannot create the folder: " + ec.message(), Location{target.parent_path().string()}));
+    if (ec)
+      return undo(Error("cannot create the folder: " + ec.message(),
+                        Location{target.parent_path().string()}));
     dirs.insert(target.parent_path());
     struct stat st {};
     bool exists = ::stat(target.c_str(), &st) == 0;
     fs::path tmp = hidden(target, kNew, id);
     temps.push_back(tmp);
-    if (auto s = write_new(tmp, content, exists ? (st.st_mode & 07777) : 0644); !s) return undo(s.error());
+    if (auto s = write_new(tmp, content, exists ? (st.st_mode & 07777) : 0644); !s)
+      return undo(s.error());
     if (exists && !suffix_.empty()) {
       fs::path bak = hidden(target, kBak, id);
       temps.push_back(bak);
       if (::link(target.c_str(), bak.c_str()) != 0) {
         fs::copy_file(target, bak, ec);
-        if (ec) return undo(Error("cannot keep a backup: " + ec.message(), Location{target.string()}));
+        if (ec)
+          return undo(Error("cannot keep a backup: " + ec.message(), Location{target.string()}));
       }
       backups.emplace_back(rel(bak), r + suffix_);
     }
@@ -185,7 +195,8 @@ Status FolderTransaction::commit(std::optional<size_t> stop_after) {
   List steps;
   for (const auto* group : {&backups, &installs, &retired})
     for (const auto& [a, b] : *group) steps.push_back(Value(List{Value(a), Value(b)}));
-  Value j(Map{{"kubespray-migrate-journal", Value(int64_t{1})}, {"renames", Value(std::move(steps))}});
+  Value j(
+      Map{{"kubespray-migrate-journal", Value(int64_t{1})}, {"renames", Value(std::move(steps))}});
   if (auto s = write_file_atomic(journal, to_json(j, {true, 1}) + "\n"); !s) return undo(s.error());
 
   // 3. apply; from here on an error leaves the journal for recover().
@@ -209,7 +220,8 @@ Result<std::string> FolderTransaction::recover(const fs::path& root) {
     fs::remove(journal, ec);
     if (ec) return Error("cannot remove the journal: " + ec.message(), Location{journal.string()});
     if (auto s = sync_dir(root); !s) return s.error();
-    said = "completed an interrupted in-place upgrade (" + std::to_string(steps->size()) + " renames)";
+    said =
+        "completed an interrupted in-place upgrade (" + std::to_string(steps->size()) + " renames)";
   }
   // Temporary files of a run killed before its commit point (or left by
   // the journal's own atomic write).
@@ -222,12 +234,14 @@ Result<std::string> FolderTransaction::recover(const fs::path& root) {
       it.disable_recursion_pending();
       continue;
     }
-    if (name != kJournal && is_own_file(name) && it->is_regular_file(ec)) debris.push_back(it->path());
+    if (name != kJournal && is_own_file(name) && it->is_regular_file(ec))
+      debris.push_back(it->path());
   }
   if (ec) return Error("cannot list: " + ec.message(), Location{root.string()});
   std::set<fs::path> dirs;
   for (const auto& p : debris) {
-    if (!fs::remove(p, ec) || ec) return Error("cannot remove: " + ec.message(), Location{p.string()});
+    if (!fs::remove(p, ec) || ec)
+      return Error("cannot remove: " + ec.message(), Location{p.string()});
     dirs.insert(p.parent_path());
     ++removed;
   }

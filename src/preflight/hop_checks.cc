@@ -58,12 +58,14 @@ std::optional<std::pair<int, int>> minor_of(const Value& v) {
   return minor_of(v.as_string());
 }
 
-std::string str(std::pair<int, int> m) { return std::to_string(m.first) + "." + std::to_string(m.second); }
+std::string str(std::pair<int, int> m) {
+  return std::to_string(m.first) + "." + std::to_string(m.second);
+}
 
 }  // namespace
 
-std::vector<Finding> etcd_member_names(vars::Resolver& to, vars::Resolver& from, const Version& to_tag,
-                                       const Version& from_tag) {
+std::vector<Finding> etcd_member_names(vars::Resolver& to, vars::Resolver& from,
+                                       const Version& to_tag, const Version& from_tag) {
   std::vector<Finding> out;
   const inventory::Inventory* inv = to.inventory();
   const inventory::Inventory* was = from.inventory();
@@ -121,8 +123,8 @@ std::vector<Finding> removed_apis(const vars::Resolved& from_kv, const vars::Res
     Finding f;
     f.id = "ksm/removed-apis/" + str(*minor);
     f.group = "kubernetes";
-    f.title = "Kubernetes " + str(*minor) + " stops serving " + std::to_string(apis->as_list().size()) +
-              " API versions";
+    f.title = "Kubernetes " + str(*minor) + " stops serving " +
+              std::to_string(apis->as_list().size()) + " API versions";
     f.severity = Severity::Warning;
     f.status = Status::Fail;
     f.source = Location{"versions/kubernetes-removed-apis.yaml", 0, 0};
@@ -142,9 +144,11 @@ std::vector<Finding> removed_apis(const vars::Resolved& from_kv, const vars::Res
       f.details.push_back(g->as_string() + " " + ks +
                           (use && use->is_string() ? " -> " + use->as_string() : ""));
     }
-    f.fix = "before the upgrade: `kubectl get --raw /metrics | grep apiserver_requested_deprecated_apis` "
-            "for clients still calling them; re-render Helm releases (helm mapkubeapis); check "
-            "`kubectl get crd -o custom-columns=NAME:.metadata.name,STORED:.status.storedVersions`";
+    f.fix =
+        "before the upgrade: `kubectl get --raw /metrics | grep "
+        "apiserver_requested_deprecated_apis` "
+        "for clients still calling them; re-render Helm releases (helm mapkubeapis); check "
+        "`kubectl get crd -o custom-columns=NAME:.metadata.name,STORED:.status.storedVersions`";
     if (src && src->is_string()) f.details.push_back("source: " + src->as_string());
     f.variables.push_back(variable("kube_version", from_kv, "", "the cluster now"));
     f.variables.push_back(variable("kube_version", to_kv, "", "after the hop"));
@@ -222,7 +226,8 @@ std::vector<Finding> ansible_version(const std::string& version_output,
     f.title = "Ansible version: no `ansible` on PATH";
     f.message = to_tag.str() + " pins ansible-core " + *pinned +
                 "; no `ansible --version` could be read, so the controller was not checked.";
-    f.fix = "run preflight where the playbooks will run, or `pip install -r requirements.txt` there";
+    f.fix =
+        "run preflight where the playbooks will run, or `pip install -r requirements.txt` there";
     f.details.push_back("unknown: `ansible --version` gave nothing");
     out.push_back(std::move(f));
     return out;
@@ -232,13 +237,15 @@ std::vector<Finding> ansible_version(const std::string& version_output,
   f.status = Status::Fail;
   bool older = *have < *want;
   f.severity = older ? Severity::Error : Severity::Warning;
-  f.title = "Ansible on PATH is ansible-core " + str(*have) + ", " + to_tag.str() + " pins " + *pinned;
-  f.message = older ? "The controller's Ansible is older than the one " + to_tag.str() +
-                          " is tested with: its playbooks use modules, filters and syntax the older "
-                          "release lacks, and Kubespray's own version assertion stops the run."
-                    : "The controller's Ansible is newer than the one " + to_tag.str() +
-                          " is tested with: deprecations removed in between break tasks part-way "
-                          "through the run (seed 004 hit this).";
+  f.title =
+      "Ansible on PATH is ansible-core " + str(*have) + ", " + to_tag.str() + " pins " + *pinned;
+  f.message = older
+                  ? "The controller's Ansible is older than the one " + to_tag.str() +
+                        " is tested with: its playbooks use modules, filters and syntax the older "
+                        "release lacks, and Kubespray's own version assertion stops the run."
+                  : "The controller's Ansible is newer than the one " + to_tag.str() +
+                        " is tested with: deprecations removed in between break tasks part-way "
+                        "through the run (seed 004 hit this).";
   f.fix = "in a virtualenv: pip install -r requirements.txt of " + to_tag.str();
   f.details.push_back("found: " + first);
   out.push_back(std::move(f));
