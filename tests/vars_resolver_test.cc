@@ -440,6 +440,8 @@ TEST_CASE("vars: a value that reads nothing of its host is shared by the hosts o
            "d: \"{{ b }}-{{ a }}\"\n"                  // host-specific through a
            "e: \"{{ b }}\"\n"
            "f: \"{{ hostvars['h1']['ip'] }}\"\n"       // another host's value: shared
+           "g: \"{{ hostvars.h2.ip }}-{{ hostvars | length }}\"\n"  // one entry, then the whole
+           "h: \"{{ hostvars['nope'] | default('none') }}\"\n"
            "cyc1: \"{{ cyc2 }}\"\n"
            "cyc2: \"{{ cyc1 }}\"\n");
   ks.write("inventory/sample/inventory.ini", "[kube_control_plane]\n");
@@ -458,6 +460,8 @@ TEST_CASE("vars: a value that reads nothing of its host is shared by the hosts o
   CHECK(h1.resolve("d").value == Value("3-10.0.0.1-x"));
   CHECK(h1.resolve("cyc1").value.unknown_reason() == "recursive definition: cyc1 -> cyc2 -> cyc1");
   CHECK(h1.resolve("f").value == Value("10.0.0.1"));
+  CHECK(h1.resolve("g").value == Value("10.0.0.2-3"));
+  CHECK(h1.resolve("h").value == Value("none"));
   r.release("h1");
   // h2 asks in another order; shared values come from h1's class, the rest are h2's own.
   auto& h2 = view(r, "h2");

@@ -182,6 +182,13 @@ class Eval : public Evaluator {
       return Value::unknown(fmt::format("'{}' is a fact or connection variable only known at run time", name));
     return v;
   }
+  // base[key] for a plain variable the context can give one element of.
+  std::optional<Value> member(const Node& base, const Value& key) {
+    if (base.kind != NK::Name) return std::nullopt;
+    for (auto it = frames_.rbegin(); it != frames_.rend(); ++it)
+      if (it->find(base.name)) return std::nullopt;
+    return ctx_.lookup_member(base.name, key);
+  }
   bool is_bound(const std::string& name) {
     for (auto it = frames_.rbegin(); it != frames_.rend(); ++it)
       if (it->find(name)) return true;
@@ -219,8 +226,18 @@ class Eval : public Evaluator {
         }
         return Value(std::move(m));
       }
-      case NK::Getattr: return attribute(eval(*n.kids[0]), n.name);
-      case NK::Getitem: return item(eval(*n.kids[0]), eval(*n.kids[1]));
+      case NK::Getattr: {
+        if (auto m = member(*n.kids[0], Value(n.name))) return *m;
+        return attribute(eval(*n.kids[0]), n.name);
+      }
+      case NK::Getitem: {
+        if (n.kids[0]->kind == NK::Name) {
+          Value key = eval(*n.kids[1]);
+          if (auto m = member(*n.kids[0], key)) return *m;
+          return item(eval(*n.kids[0]), key);
+        }
+        return item(eval(*n.kids[0]), eval(*n.kids[1]));
+      }
       case NK::Slice: {
         Value obj = eval(*n.kids[0]);
         Value a = n.kids[1] ? eval(*n.kids[1]) : Value();

@@ -42,6 +42,14 @@ class Context {
   // not the int). Contexts that template lazily should override it; the
   // default is lookup().
   virtual Value lookup_raw(std::string_view name) { return lookup(name); }
+  // `name[key]` (or `name.key`) without building all of `name`, for a
+  // variable far larger than the element read (hostvars[host] of a
+  // 10,000-host inventory); nullopt: look `name` up whole.
+  virtual std::optional<Value> lookup_member(std::string_view name, const Value& key) {
+    (void)name;
+    (void)key;
+    return std::nullopt;
+  }
 };
 
 // A Context over a Map, with an optional parent consulted for names the

@@ -402,6 +402,14 @@ Value HostView::lookup_raw(std::string_view name) {
   return f ? f->raw : Value::undefined();
 }
 
+std::optional<Value> HostView::lookup_member(std::string_view name, const Value& key) {
+  // Only where find() would give the whole hostvars: a full view of an inventory.
+  if (name != "hostvars" || mode_ != Mode::Full || !r_.inv_ || !key.is_string()) return std::nullopt;
+  const Value* h = r_.hostvars_of(key.as_string());
+  if (!h) return std::nullopt;  // no such host: the whole value decides (undefined)
+  return *h;
+}
+
 std::optional<Definition> HostView::definition(std::string_view name) const {
   auto f = find(name);
   if (!f) return std::nullopt;
@@ -534,39 +542,56 @@ const Value& Resolver::groups_value() {
   return *groups_;
 }
 
+Value Resolver::build_hostvars(size_t i) {
+  HostView v(*this, i, HostView::Mode::InventoryOnly);
+  Map m;
+  auto tmpl = [&](const std::string& s) {
+    // as HostView::resolve does for one string, under the host's own view
+    return v.template_string(s);
+  };
+  std::vector<std::string> names = v.inventory_names();
+  names.push_back("inventory_file");
+  names.push_back("inventory_dir");
+  for (const auto& n : names) {
+    auto f = v.find(n);
+    if (!f) continue;
+    m.set(n, f->is_static ? f->raw : template_lenient(v, f->raw, tmpl));
+  }
+  if (v.facts_) {
+    for (const auto& [k, val] : *v.facts_) m.set(k, val);
+    m.set("ansible_facts", v.ansible_facts_);
+  } else {
+    for (const auto& fn : fact_names_)
+      if (!m.contains(fn))
+        m.set(fn, Value::unknown("fact " + fn + " of " + v.host_ + " is gathered at run time (pass --facts DIR)"));
+  }
+  for (const auto& [rn, where] : opts_.runtime_names)
+    if (!m.contains(rn))
+      m.set(rn, Value::unknown(rn + " of " + v.host_ + " is set at run time (" + where.str() + ")"));
+  for (const char* n : {"inventory_hostname", "inventory_hostname_short", "group_names", "groups"})
+    if (auto f = v.find(n)) m.set(n, f->raw);
+  return Value(std::move(m));
+}
+
+const Value* Resolver::hostvars_of(const std::string& host) {
+  if (!inv_) return nullptr;
+  if (hostvars_) return hostvars_->get(host);
+  auto it = hostvars_by_host_.find(host);
+  if (it != hostvars_by_host_.end()) return &it->second;
+  auto ix = inv_->host_index(host);
+  if (!ix) return nullptr;
+  return &hostvars_by_host_.emplace(host, build_hostvars(*ix)).first->second;
+}
+
 const Value& Resolver::hostvars_value() {
   if (!hostvars_) {
     Map all;
     for (size_t i = 0; i < inv_->hosts().size(); ++i) {
-      HostView v(*this, i, HostView::Mode::InventoryOnly);
-      Map m;
-      auto tmpl = [&](const std::string& s) {
-        // as HostView::resolve does for one string, under the host's own view
-        return v.template_string(s);
-      };
-      std::vector<std::string> names = v.inventory_names();
-      names.push_back("inventory_file");
-      names.push_back("inventory_dir");
-      for (const auto& n : names) {
-        auto f = v.find(n);
-        if (!f) continue;
-        m.set(n, f->is_static ? f->raw : template_lenient(v, f->raw, tmpl));
-      }
-      if (v.facts_) {
-        for (const auto& [k, val] : *v.facts_) m.set(k, val);
-        m.set("ansible_facts", v.ansible_facts_);
-      } else {
-        for (const auto& fn : fact_names_)
-          if (!m.contains(fn))
-            m.set(fn, Value::unknown("fact " + fn + " of " + v.host_ + " is gathered at run time (pass --facts DIR)"));
-      }
-      for (const auto& [rn, where] : opts_.runtime_names)
-        if (!m.contains(rn))
-          m.set(rn, Value::unknown(rn + " of " + v.host_ + " is set at run time (" + where.str() + ")"));
-      for (const char* n : {"inventory_hostname", "inventory_hostname_short", "group_names", "groups"})
-        if (auto f = v.find(n)) m.set(n, f->raw);
-      all.set(v.host_, Value(std::move(m)));
+      const std::string& name = inv_->hosts()[i].name;
+      auto it = hostvars_by_host_.find(name);
+      all.set(name, it != hostvars_by_host_.end() ? it->second : build_hostvars(i));
     }
+    hostvars_by_host_.clear();
     hostvars_ = Value(std::move(all));
   }
   return *hostvars_;

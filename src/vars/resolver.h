@@ -129,6 +129,9 @@ class HostView : public jinja::Context {
   // jinja::Context: the winning definition's untemplated value (Ansible's
   // lone "{{ name }}" shortcut keeps a raw bool or number as it is).
   Value lookup_raw(std::string_view name) override;
+  // jinja::Context: hostvars[host] alone (Resolver::hostvars_of), not the
+  // whole hostvars of a large inventory.
+  std::optional<Value> lookup_member(std::string_view name, const Value& key) override;
   // The winning definition of `name` (untemplated, with where it comes
   // from), for callers that template it in a context of their own (a
   // task's vars on top: preflight); nullopt when nothing defines it.
@@ -215,6 +218,9 @@ class Resolver {
            ResolverOptions opts);
   const Value& groups_value();
   const Value& hostvars_value();
+  // One host's entry of hostvars (built on demand, kept); null for no such host.
+  const Value* hostvars_of(const std::string& host);
+  Value build_hostvars(size_t host);
 
   const KubesprayTree& tree_;
   const inventory::Inventory* inv_;
@@ -226,6 +232,7 @@ class Resolver {
   std::map<std::vector<size_t>, std::shared_ptr<const InventoryVars>> group_vars_;
   // Host-independent resolved values by host class (see HostView::taint_).
   std::unordered_map<std::string, std::unordered_map<std::string, Resolved>> class_memo_;
+  std::unordered_map<std::string, Value> hostvars_by_host_;
   std::unique_ptr<HostView> defaults_view_;
   std::optional<Value> groups_;
   std::optional<Value> hostvars_;
