@@ -225,7 +225,6 @@ Result<std::string> FolderTransaction::recover(const fs::path& root) {
   }
   // Temporary files of a run killed before its commit point (or left by
   // the journal's own atomic write).
-  size_t removed = 0;
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
   std::vector<fs::path> debris;
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -243,15 +242,14 @@ Result<std::string> FolderTransaction::recover(const fs::path& root) {
     if (!fs::remove(p, ec) || ec)
       return Error("cannot remove: " + ec.message(), Location{p.string()});
     dirs.insert(p.parent_path());
-    ++removed;
   }
   for (const auto& d : dirs)
     if (auto s = sync_dir(d); !s) return s.error();
-  if (removed)
-    said += said.empty() ? "removed " + std::to_string(removed) +
+  if (!debris.empty())
+    said += said.empty() ? "removed " + std::to_string(debris.size()) +
                                " temporary files of an in-place upgrade interrupted before its "
                                "commit point (the inventory was not changed by it)"
-                         : "; removed " + std::to_string(removed) + " temporary files";
+                         : "; removed " + std::to_string(debris.size()) + " temporary files";
   return said;
 }
 
