@@ -352,3 +352,27 @@ TEST_CASE("jinja eval: numeric YAML map keys stay numbers") {
   CHECK(ev("{1: 'a'}['1']") == "undefined");
   CHECK(ev("dict([[1, 'a']])[1]") == "\"a\"");
 }
+
+// Fuzzing found std::stoul throwing out of py_percent_format (CI, jinja_fuzz);
+// every number read from template text is now parsed without exceptions.
+TEST_CASE("jinja eval: numbers past int64 and giant widths are Unknown or a parse error, never a throw") {
+  CHECK(ev("'%5s|' % 'ab'") == "\"   ab|\"");
+  CHECK(starts_with(ev("'%99999999999999999999s' % 'a'"), "unknown: %-format width"));
+  CHECK(starts_with(ev("'%2000000d' % 1"), "unknown: %-format width"));
+  CHECK(starts_with(ev("'%.99999999999999999999f' % 1.0"), "unknown: %-format precision"));
+  CHECK(ev("'{1}{0}'.format('a', 'b')") == "\"ba\"");
+  CHECK(starts_with(ev("'{99999999999999999999}'.format('a')"), "unknown: "));  // Python: ValueError
+  CHECK(starts_with(ev("'{1a}'.format('a')"), "unknown: KeyError"));
+  CHECK(ev("0x1F + 0o17 + 0b101") == "51");
+  CHECK(ev("0x_ff") == "255");
+  CHECK_FALSE(parse_expression("0xffffffffffffffffffff").ok());
+  CHECK_FALSE(parse_expression("0b2").ok());  // 0 then the name b2, as Jinja lexes it
+  CHECK_FALSE(parse_expression("0x").ok());
+  CHECK_FALSE(parse_expression("1e999").ok());  // Jinja: NameError 'inf' at compile time
+  CHECK(ev("1e-999") == "0.0");
+  CHECK(starts_with(ev("'1.99999999999999999999' is version('1.2', '>', strict=true)"),
+                    "unknown: version component"));
+  CHECK(starts_with(ev("'1.0.0-99999999999999999999' is version('1.0.0-1', '>', version_type='semver')"),
+                    "unknown: version component"));
+  CHECK(starts_with(ev("'abc' | regex_replace('(b)', '\\\\g<99999999999>')"), "unknown: re.error"));
+}

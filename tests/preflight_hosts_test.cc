@@ -60,4 +60,8 @@ TEST_CASE("preflight hosts: unmatched terms and bad subscripts") {
   REQUIRE(s.ok());
   CHECK(s->unmatched == V{"bastion[0]"});
   CHECK_FALSE(select_hosts("kube_node[x]", inventory()).ok());
+  auto big = select_hosts("kube_node[99999999999999999999]", inventory());
+  REQUIRE_FALSE(big.ok());
+  CHECK(big.error().message.find("out of range") != std::string::npos);
+  CHECK_FALSE(select_hosts("kube_node[0:99999999999999999999]", inventory()).ok());
 }

@@ -4,10 +4,13 @@
 // precedence (jinja2/parser.py).
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
 
+#include "core/number.h"
 #include "jinja/internal.h"
 
 namespace ksm::jinja {
@@ -332,15 +335,26 @@ class Lexer {
       while (q < s_.size() && (pred(static_cast<unsigned char>(s_[q])) || (s_[q] == '_' && q + 1 < s_.size() && pred(static_cast<unsigned char>(s_[q + 1]))))) ++q;
     };
     auto isdig = [](unsigned char ch) { return std::isdigit(ch) != 0; };
-    if (s_[p] == '0' && q + 1 < s_.size() && std::strchr("xXoObB", s_[p + 1])) {
-      char b = std::tolower(s_[p + 1]);
-      q = p + 2;
+    // Jinja's integer_re: 0b(_?[01])+ | 0o(_?[0-7])+ | 0x(_?[0-9a-f])+; a
+    // prefix without a digit of its base is the literal 0 and a name after it.
+    if (s_[p] == '0' && p + 1 < s_.size() && s_[p + 1] != '\0' && std::strchr("xXoObB", s_[p + 1])) {
+      char b = static_cast<char>(std::tolower(static_cast<unsigned char>(s_[p + 1])));
       int base = b == 'x' ? 16 : b == 'o' ? 8 : 2;
-      digits([](unsigned char ch) { return std::isxdigit(ch) != 0; });
-      std::string d;
-      for (size_t i = p + 2; i < q; ++i) if (s_[i] != '_') d += s_[i];
-      toks_.push_back({TT::Int, "", Value(static_cast<int64_t>(std::stoll(d, nullptr, base))), line_});
-      return q;
+      auto of_base = [base](unsigned char ch) {
+        return base == 16 ? std::isxdigit(ch) != 0 : ch >= '0' && ch < '0' + base;
+      };
+      size_t r = p + 2;
+      if (r < s_.size() && s_[r] == '_') ++r;
+      if (r < s_.size() && of_base(static_cast<unsigned char>(s_[r]))) {
+        q = p + 2;
+        digits(of_base);
+        std::string d;
+        for (size_t i = p + 2; i < q; ++i) if (s_[i] != '_') d += s_[i];
+        auto v = parse_int64(d, base);
+        if (!v) throw ParseFail{"integer literal too large", line_};
+        toks_.push_back({TT::Int, "", Value(*v), line_});
+        return q;
+      }
     }
     digits(isdig);
     bool is_float = false;
@@ -361,7 +375,11 @@ class Lexer {
     std::string d;
     for (size_t i = p; i < q; ++i) if (s_[i] != '_') d += s_[i];
     if (is_float) {
-      toks_.push_back({TT::Float, "", Value(std::stod(d)), line_});
+      // Below the range is 0.0, as in Python; past it Jinja compiles the name
+      // `inf` and fails, so it is an error here too (std::stod would throw).
+      double v = std::strtod(d.c_str(), nullptr);
+      if (std::isinf(v)) throw ParseFail{"float literal out of range", line_};
+      toks_.push_back({TT::Float, "", Value(v), line_});
     } else {
       errno = 0;
       char* endp = nullptr;

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/number.h"
 #include "jinja/internal.h"
 
 namespace ksm::jinja {
@@ -28,6 +29,9 @@ const Value* find_unknown(const Value& v) {
 }
 
 namespace {
+// A '%' width or precision past this is not rendered (Unknown): Python would
+// build a string that size, and a template that asks for one is not config.
+constexpr int64_t kMaxFormatWidth = 1 << 20;
 const char kLenientUndefined[] =
     "the inline if-expression evaluated to false and no else section was defined "
     "(Jinja's lenient Undefined, used where it does not print as '')";
@@ -268,7 +272,9 @@ Value py_percent_format(const std::string& f, const Value& args) {
       ++i;
       std::string p;
       while (i < f.size() && std::isdigit(static_cast<unsigned char>(f[i]))) p += f[i++];
-      prec = p.empty() ? 0 : std::stoi(p);
+      auto n = p.empty() ? std::optional<int64_t>(0) : parse_int64(p);
+      if (!n || *n > kMaxFormatWidth) abort_unknown("%-format precision past 1,048,576 (not rendered)");
+      prec = static_cast<int>(*n);
     }
     if (i >= f.size()) abort_unknown("ValueError: incomplete format");
     char conv = f[i];
@@ -295,7 +301,9 @@ Value py_percent_format(const std::string& f, const Value& args) {
       case 'o': piece = fmt::format("{:o}", static_cast<int64_t>(to_num(*arg, "o"))); break;
       default: abort_unknown(fmt::format("unsupported % format character '{}'", conv));
     }
-    size_t w = width.empty() ? 0 : std::stoul(width);
+    auto wn = width.empty() ? std::optional<int64_t>(0) : parse_int64(width);
+    if (!wn || *wn > kMaxFormatWidth) abort_unknown("%-format width past 1,048,576 (not rendered)");
+    size_t w = static_cast<size_t>(*wn);
     size_t len = utf8_len(piece);
     if (len < w) {
       if (flags.find('-') != std::string::npos) piece += std::string(w - len, ' ');
@@ -338,10 +346,10 @@ Value py_str_format(const std::string& f, const std::vector<Value>& args,
       if (field.empty()) {
         if (auto_idx >= args.size()) abort_unknown("IndexError: Replacement index out of range");
         arg = &args[auto_idx++];
-      } else if (std::isdigit(static_cast<unsigned char>(field[0]))) {
-        size_t k = std::stoul(field);
-        if (k >= args.size()) abort_unknown("IndexError: Replacement index out of range");
-        arg = &args[k];
+      } else if (auto k = parse_int64(field)) {
+        if (*k < 0 || static_cast<uint64_t>(*k) >= args.size())
+          abort_unknown("IndexError: Replacement index out of range");
+        arg = &args[static_cast<size_t>(*k)];
       } else {
         for (const auto& [k, v] : kwargs)
           if (k == field) arg = &v;

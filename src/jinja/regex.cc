@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "core/number.h"
 #include "jinja/internal.h"
 
 namespace ksm::jinja {
@@ -163,12 +164,8 @@ namespace {
 int group_index(const ReMatch& m, const std::string& name) {
   for (const auto& [n, i] : m.names)
     if (n == name) return i;
-  bool digits = !name.empty();
-  for (char c : name) digits = digits && std::isdigit(static_cast<unsigned char>(c));
-  if (digits) {
-    int g = std::stoi(name);
-    if (g < static_cast<int>(m.groups.size())) return g;
-  }
+  if (auto g = parse_int64(name); g && *g >= 0 && static_cast<uint64_t>(*g) < m.groups.size())
+    return static_cast<int>(*g);
   abort_unknown(fmt::format("re.error: invalid group reference {}", name));
 }
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/number.h"
 #include "jinja/internal.h"
 
 namespace ksm::jinja {
@@ -28,7 +29,7 @@ List loose_parse(const std::string& v) {
       while (j < v.size() && std::isdigit(static_cast<unsigned char>(v[j]))) ++j;
       auto n = parse_py_int(v.substr(i, j - i));
       if (n) out.push_back(Value(*n));
-      else out.push_back(Value::unknown("version component too large"));
+      else out.push_back(Value::unknown("version component past int64 (not compared)"));
       i = j;
     } else if (c >= 'a' && c <= 'z') {
       flush_other();
@@ -53,7 +54,7 @@ int loose_cmp(const std::string& a, const std::string& b) {
   for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
     const Value& p = x[i];
     const Value& q = y[i];
-    if (p.is_unknown() || q.is_unknown()) abort_unknown("version component too large");
+    if (p.is_unknown() || q.is_unknown()) abort_unknown("version component past int64 (not compared)");
     if (p == q) continue;
     if (p.kind() != q.kind())
       abort_unknown(fmt::format(
@@ -71,19 +72,26 @@ struct Strict {
   int64_t pre_num;
 };
 
+// One numeric component; Python's int() has no limit, ours is int64.
+int64_t version_number(const std::string& digits) {
+  auto n = parse_int64(digits);
+  if (!n) abort_unknown(fmt::format("version component '{}' past int64 (not compared)", digits));
+  return *n;
+}
+
 Strict strict_parse(const std::string& s) {
   static const std::regex re(R"(^(\d+)\.(\d+)(\.(\d+))?([ab](\d+))?$)");
   std::smatch m;
   if (!std::regex_match(s, m, re))
     abort_unknown(fmt::format("Version comparison failed: invalid version number '{}'", s));
   Strict r{};
-  r.v[0] = std::stoll(m[1]);
-  r.v[1] = std::stoll(m[2]);
-  r.v[2] = m[4].matched ? std::stoll(m[4]) : 0;
+  r.v[0] = version_number(m[1]);
+  r.v[1] = version_number(m[2]);
+  r.v[2] = m[4].matched ? version_number(m[4]) : 0;
   r.pre = m[5].matched;
   if (r.pre) {
     r.pre_letter = m[5].str()[0];
-    r.pre_num = std::stoll(m[6]);
+    r.pre_num = version_number(m[6]);
   }
   return r;
 }
@@ -109,7 +117,7 @@ int semver_cmp(const std::string& a, const std::string& b) {
   if (!std::regex_match(b, y, re))
     abort_unknown(fmt::format("Version comparison failed: invalid semantic version '{}'", b));
   for (int i = 1; i <= 3; ++i) {
-    int64_t p = std::stoll(x[i]), q = std::stoll(y[i]);
+    int64_t p = version_number(x[i]), q = version_number(y[i]);
     if (p != q) return p < q ? -1 : 1;
   }
   std::string pa = x[4], pb = y[4];
@@ -132,7 +140,7 @@ int semver_cmp(const std::string& a, const std::string& b) {
     bool na = std::all_of(ia[i].begin(), ia[i].end(), ::isdigit);
     bool nb = std::all_of(ib[i].begin(), ib[i].end(), ::isdigit);
     if (ia[i] == ib[i]) continue;
-    if (na && nb) return std::stoll(ia[i]) < std::stoll(ib[i]) ? -1 : 1;
+    if (na && nb) return version_number(ia[i]) < version_number(ib[i]) ? -1 : 1;
     if (na) return -1;
     if (nb) return 1;
     return ia[i] < ib[i] ? -1 : 1;

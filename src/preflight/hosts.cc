@@ -9,6 +9,8 @@
 #include <regex>
 #include <set>
 
+#include "core/number.h"
+
 namespace ksm::preflight {
 
 namespace {
@@ -55,9 +57,12 @@ Result<std::pair<std::string, Subscript>> split_subscript(const std::string& ter
   std::smatch m;
   if (!std::regex_match(inside, m, re) || (m[1].str().empty() && !m[2].matched))
     return Error("invalid host pattern subscript '" + term + "'");
+  auto start = m[1].str().empty() ? std::optional<int64_t>(0) : parse_int64(m[1].str());
+  auto end = !m[2].matched || m[2].str().empty() ? std::optional<int64_t>(-1) : parse_int64(m[2].str());
+  if (!start || !end) return Error("host pattern subscript out of range in '" + term + "'");
   s.any = true;
-  s.start = m[1].str().empty() ? 0 : std::stol(m[1].str());
-  if (m[2].matched) s.end = m[2].str().empty() ? -1 : std::stol(m[2].str());
+  s.start = *start;
+  if (m[2].matched) s.end = *end;
   return std::make_pair(term.substr(0, open), s);
 }
 
