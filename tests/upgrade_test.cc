@@ -177,6 +177,10 @@ TEST_CASE("upgrade v2.15.1 -> v2.16.0 renames groups and the k8s-cluster folder"
   CHECK(*r->workspace.text("group_vars/k8s_cluster/zz-own.yml") == "# ours\nmy_setting: 1\n");
   CHECK(file_value(*r, "group_vars/k8s_cluster/addons.yml", "helm_enabled") == Value(true));
   CHECK(r->report.conflict_count() == 0);
+  // The folder moves once, by the group rename; the file_moves rule for the
+  // same folder finds it done (it used to ask for a merge of the folder with itself).
+  for (const auto& h : r->report.hops)
+    for (const auto& n : h.notes) CHECK_MESSAGE(n.message.find("cannot move") == std::string::npos, n.message);
   CHECK_MESSAGE(unexplained(*r).empty(), fmt::format("{}", fmt::join(unexplained(*r), "\n")));
 }
 

@@ -225,6 +225,8 @@ class HopRun {
   Status file_moves() {
     for (const auto* m : rules_.file_moves) {
       std::string from = translate(m->from);
+      // Already there: a group rename above moved group_vars/<group> itself.
+      if (from == m->to) continue;
       bool present = ws_.exists(from) || !ws_.files_under(from).empty();
       if (!present) continue;
       if (m->to.empty()) {
