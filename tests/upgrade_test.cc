@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "core/fs.h"
@@ -282,6 +283,52 @@ std::string at_b(std::string rel, const Version& b) {
 }
 
 }  // namespace
+
+// A variable whose template reads itself loops in Ansible ("recursive loop
+// detected in template string") wherever a task reads it. Upgrade cannot
+// preserve a value it cannot compute: it says so, once per variable, and
+// leaves the file alone. Offline (versions/ defaults) and with a clone
+// (vars::Resolver) the evaluators differ; both must report it.
+TEST_CASE("upgrade reports self-referencing inventory variables instead of passing them silently") {
+  test::TempDir tmp;
+  fs::copy(test::testdata() / "demo" / "mycluster", tmp.path / "inv", fs::copy_options::recursive);
+  const std::string loop = "kube_network_plugin: \"{{ kube_network_plugin }}\"\n"
+                           "container_manager: \"{{ cm2 }}\"\ncm2: \"{{ container_manager }}\"\n";
+  // In the folder of k8s-cluster, after k8s-cluster.yml: these values win
+  // over the demo's own (a loop shadowed by a stronger layer is harmless).
+  tmp.write("inv/group_vars/k8s-cluster/zz-loop.yml", loop);
+  auto check = [&](const UpgradeOptions& o) {
+    auto r = run_upgrade(o);
+    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
+    std::map<std::string, int> reported;
+    for (const auto& h : r->report.hops)
+      for (const auto& n : h.notes)
+        if (n.message.find("recursive loop detected in template") != std::string::npos) {
+          CHECK(n.level == NoteLevel::Review);
+          for (const char* v : {"kube_network_plugin (", "container_manager (", "cm2 ("})
+            if (n.message.starts_with(v)) ++reported[v];
+        }
+    CHECK(reported["kube_network_plugin ("] == 1);
+    CHECK(reported["container_manager ("] == 1);
+    CHECK(reported["cm2 ("] == 1);
+    const std::string* out = r->workspace.text("group_vars/k8s_cluster/zz-loop.yml");
+    REQUIRE(out != nullptr);
+    CHECK(*out == loop);
+  };
+  UpgradeOptions o;
+  o.inventory = (tmp.path / "inv").string();
+  o.to = "v2.16.0";
+  SUBCASE("offline") {
+    o.offline = true;
+    check(o);
+  }
+  SUBCASE("with a clone") {
+    KSM_REQUIRE_SHARED_DATA();
+    o.kubespray = test::kubespray_data().string();
+    o.from = "v2.15.1";
+    check(o);
+  }
+}
 
 TEST_CASE("upgrade: every consecutive pair v2.11.0 .. v2.31.0 keeps the operator's settings") {
   KSM_REQUIRE_SHARED_DATA();

@@ -188,11 +188,11 @@ TEST_CASE("vars: recursive definitions are Unknown, never a crash") {
   auto& h = view(*r, "node1");
   auto a = h.resolve("cyc_a");
   REQUIRE(a.value.is_unknown());
-  CHECK(a.value.unknown_reason() == "recursive definition: cyc_a -> cyc_b -> cyc_a");
+  CHECK(a.value.unknown_reason() == "recursive loop detected in template: cyc_a -> cyc_b -> cyc_a");
   CHECK(h.resolve("cyc_b").value.is_unknown());
   auto s = h.resolve("self_ref");
   REQUIRE(s.value.is_unknown());
-  CHECK(s.value.unknown_reason() == "recursive definition: self_ref -> self_ref");
+  CHECK(s.value.unknown_reason() == "recursive loop detected in template: self_ref -> self_ref");
 }
 
 TEST_CASE("vars: magic variables, hostvars and per-host values") {
@@ -458,7 +458,7 @@ TEST_CASE("vars: a value that reads nothing of its host is shared by the hosts o
   auto& h1 = view(r, "h1");
   CHECK(h1.resolve("e").value == Value("3"));
   CHECK(h1.resolve("d").value == Value("3-10.0.0.1-x"));
-  CHECK(h1.resolve("cyc1").value.unknown_reason() == "recursive definition: cyc1 -> cyc2 -> cyc1");
+  CHECK(h1.resolve("cyc1").value.unknown_reason() == "recursive loop detected in template: cyc1 -> cyc2 -> cyc1");
   CHECK(h1.resolve("f").value == Value("10.0.0.1"));
   CHECK(h1.resolve("g").value == Value("10.0.0.2-3"));
   CHECK(h1.resolve("h").value == Value("none"));
@@ -471,7 +471,7 @@ TEST_CASE("vars: a value that reads nothing of its host is shared by the hosts o
   CHECK(h2.resolve("e").value == Value("3"));
   CHECK(h2.resolve("f").value == Value("10.0.0.1"));
   // A cycle's message names where the walk entered it: never shared.
-  CHECK(h2.resolve("cyc2").value.unknown_reason() == "recursive definition: cyc2 -> cyc1 -> cyc2");
+  CHECK(h2.resolve("cyc2").value.unknown_reason() == "recursive loop detected in template: cyc2 -> cyc1 -> cyc2");
   // h3 sets e itself: its class differs, its own value wins.
   auto& h3 = view(r, "h3");
   CHECK(h3.resolve("e").value == Value("own"));

@@ -351,6 +351,19 @@ bool is_undefined_error(const Value& v) {
   return v.is_unknown() && v.unknown_reason().rfind("undefined variable", 0) == 0;
 }
 
+namespace {
+constexpr std::string_view kRecursiveLoop = "recursive loop detected in template";
+}
+
+Value recursive_loop_error(std::string_view detail) {
+  std::string reason(kRecursiveLoop);
+  if (!detail.empty() && detail.front() != ':') reason += ' ';
+  reason += detail;
+  return Value::unknown(std::move(reason));
+}
+
+bool is_recursive_loop(const Value& v) { return v.is_unknown() && v.unknown_reason().starts_with(kRecursiveLoop); }
+
 // ------------------------------------------------------------ MapContext
 
 MapContext::MapContext(Map vars, Context* parent, bool template_values)
@@ -362,7 +375,7 @@ Value MapContext::lookup(std::string_view name) {
   if (!template_values_) return *v;
   std::string n(name);
   if (std::find(active_.begin(), active_.end(), n) != active_.end())
-    return Value::unknown(fmt::format("recursive loop detected in template of '{}'", n));
+    return recursive_loop_error(fmt::format("of '{}'", n));
   active_.push_back(n);
   bool undef = false;
   Value r = template_value_impl(*v, *this, &undef);

@@ -111,6 +111,15 @@ std::vector<std::string> free_names(const Template& t);
 // values lazily can turn it back into Value::undefined() as Ansible does.
 bool is_undefined_error(const Value& v);
 
+// A variable whose template reads itself, directly or through others
+// (a: "{{ b }}", b: "{{ a }}"). Ansible stops with "recursive loop detected
+// in template string" wherever a task reads it; every evaluator here carries
+// it as this Unknown ("recursive loop detected in template " + detail, e.g.
+// "of 'a'" or ": a -> b -> a") so callers can tell it from a lookup or a
+// fact, which are unknown only until run time.
+Value recursive_loop_error(std::string_view detail);
+bool is_recursive_loop(const Value& v);
+
 // Python's truth of a value, as a Jinja condition (or an Ansible `when`)
 // sees it; nullopt when it cannot be known (Unknown, Undefined, a vault
 // value, which would have to be decrypted). A lenient Undefined (an inline

@@ -114,7 +114,7 @@ class HostContext : public jinja::Context {
     std::string name(n);
     if (auto it = cache_->find(name); it != cache_->end()) return it->second;
     if (std::find(active_.begin(), active_.end(), name) != active_.end())
-      return Value::unknown("recursive loop detected in template of '" + name + "'");
+      return jinja::recursive_loop_error("of '" + name + "'");
     active_.push_back(name);
     Value v = resolve(name);
     active_.pop_back();

@@ -29,7 +29,7 @@ class HostContext : public jinja::Context {
     if (auto c = cache_.find(key); c != cache_.end()) return c->second;
     const Value* raw = vars_.find(name);
     if (!raw) return Value::undefined();
-    if (active_.count(key)) return Value::unknown("recursive definition of '" + key + "'");
+    if (active_.count(key)) return jinja::recursive_loop_error("of '" + key + "'");
     active_.insert(key);
     Value v = jinja::template_value(*raw, *this);
     active_.erase(key);

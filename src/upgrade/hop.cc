@@ -421,6 +421,9 @@ class HopRun {
         Value new_v = sticky_value(*eff_after, in_.to, s, h.name);
         if (old_v.is_undefined()) continue;
         if (old_v.is_unknown() || new_v.is_unknown()) {
+          // A loop in the operator's definition is reported once, with its
+          // fix, by the invariant check (advisories_and_invariant).
+          if (jinja::is_recursive_loop(old_v) || jinja::is_recursive_loop(new_v)) continue;
           unknown = true;
           unknown_reason = old_v.is_unknown() ? old_v.unknown_reason() : new_v.unknown_reason();
           continue;
@@ -551,7 +554,18 @@ class HopRun {
       for (const auto& [name, v] : set_before) {
         std::string now = renamed_.count(name) ? renamed_[name] : name;
         if (explained.count(name) || explained.count(now) || restructured_away(name)) continue;
-        Value a = eff_before_->get(host, name).value;
+        Effective before = eff_before_->get(host, name);
+        const Value& a = before.value;
+        if (jinja::is_recursive_loop(a)) {
+          // Not the migration's doing: the input already loops. Ansible stops
+          // wherever a task reads it, so it is for the operator to fix.
+          note(NoteLevel::Review,
+               fmt::format("{} ({}) cannot be evaluated: {}; Ansible stops with \"recursive loop detected in "
+                           "template string\" wherever a task reads it: fix its definition",
+                           name, before.source.empty() ? "set in the inventory" : before.source, a.unknown_reason()));
+          explained.insert(name);
+          continue;
+        }
         Value b = eff_after->get(host, now).value;
         // Unknown parts (a lookup, a fact) cannot be compared: not a finding.
         if (a == b || (!a.is_undefined() && !vars::fully_known(a)) || (!b.is_undefined() && !vars::fully_known(b)))

@@ -350,7 +350,7 @@ Resolved HostView::resolve(std::string_view name) {
       r.from = f->from;
       r.raw = f->raw;
     }
-    r.value = Value::unknown("recursive definition: " + chain);
+    r.value = jinja::recursive_loop_error(": " + chain);
     taint();  // the chain depends on where the walk entered it: never shared
     return r;
   }

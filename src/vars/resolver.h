@@ -6,8 +6,8 @@
 // (jinja::template_value, Ansible's Templar.template) the first time it is
 // asked for, then memoized per host; a template reading another variable
 // resolves that one the same way. A recursive definition (a: "{{ b }}",
-// b: "{{ a }}") gives Unknown "recursive definition: a -> b -> a", never a
-// crash or a hang.
+// b: "{{ a }}") gives jinja::recursive_loop_error, Unknown "recursive loop
+// detected in template: a -> b -> a", never a crash or a hang.
 //
 // Layers and precedence: see layers.h. What is Unknown rather than guessed:
 //   - facts (`ansible_*` not set in the inventory) unless --facts supplied
