@@ -8,6 +8,7 @@
 
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/text.h"
 #include "jinja/jinja.h"
 #include "sources/version.h"
 #include "vars/resolver.h"
@@ -229,13 +230,6 @@ Value definition_entry(const Definition& d, Evaluator& ev) {
   if (!d.auto_loaded) m.set("include_vars", Value(true));
   put_evaluated(m, ev.evaluate(d.raw));
   return Value(std::move(m));
-}
-
-std::string trim(std::string_view s) {
-  size_t a = s.find_first_not_of(" \t\r\n");
-  if (a == std::string_view::npos) return "";
-  size_t b = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(a, b - a + 1));
 }
 
 // The Ansible line of requirements.txt ("ansible==9.13.0"), or a note why none.

@@ -40,6 +40,12 @@ bool sexagesimal(std::string_view body, double& out) {
 
 }  // namespace
 
+Location yaml_location(const YAML::Node& n, const std::string& file) {
+  auto m = n.Mark();
+  if (m.is_null()) return Location{file, 0, 0};
+  return Location{file, m.line + 1, m.column + 1};
+}
+
 std::string_view strip_bom(std::string_view text) {
   if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
       static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF)

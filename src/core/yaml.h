@@ -38,6 +38,10 @@ Result<Value> yaml_node_to_value(const YAML::Node& node, const std::string& file
 // guard (which yaml-cpp reports as "bad file").
 Error yaml_error(const YAML::Exception& e, const std::string& filename);
 
+// Where a parsed node starts, as file:line:col (1-based); line and column 0
+// when yaml-cpp has no mark for it (a node built in memory).
+Location yaml_location(const YAML::Node& n, const std::string& file);
+
 // Strips a UTF-8 byte order mark.
 std::string_view strip_bom(std::string_view text);
 

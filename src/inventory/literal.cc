@@ -40,9 +40,9 @@ void append_utf8(std::string& out, uint32_t cp) {
   }
 }
 
-class Reader {
+class LiteralReader {
  public:
-  explicit Reader(std::string_view t) : t_(t) {}
+  explicit LiteralReader(std::string_view t) : t_(t) {}
 
   std::optional<Value> run() {
     // literal_eval strips leading spaces and tabs before parsing.
@@ -406,7 +406,7 @@ class Reader {
 
 std::optional<Value> python_literal(std::string_view text) {
   if (text.find('\0') != std::string_view::npos) return std::nullopt;
-  return Reader(text).run();
+  return LiteralReader(text).run();
 }
 
 Value ini_value(std::string_view text) {

@@ -50,15 +50,11 @@ struct Entry {
   YAML::Node value;
 };
 
-class Reader {
+class YamlReader {
  public:
-  Reader(Inventory& inv, InventoryFile& file) : inv_(inv), file_(file) {}
+  YamlReader(Inventory& inv, InventoryFile& file) : inv_(inv), file_(file) {}
 
-  Location loc(const YAML::Node& n) const {
-    auto m = n.Mark();
-    if (m.is_null()) return Location{file_.path, 0, 0};
-    return Location{file_.path, m.line + 1, m.column + 1};
-  }
+  Location loc(const YAML::Node& n) const { return yaml_location(n, file_.path); }
 
   // A mapping's entries in document order; a repeated key keeps its first
   // place and its last value (a Python dict), with a warning.
@@ -263,7 +259,7 @@ Status parse_yaml_inventory(Inventory& inv, const std::string& path, std::string
   if (const YAML::Node& croot = root; croot["plugin"] && !croot["plugin"].IsNull())
     return not_inventory(Error("Plugin configuration YAML file, not YAML inventory (inventory plugins are not supported)",
                                Location{path, 1, 1}));
-  Reader r(inv, file);
+  YamlReader r(inv, file);
   try {
     for (const auto& e : r.entries(root)) {
       auto g = r.group(e, e.key);

@@ -147,8 +147,6 @@ bool is_dict_method(std::string_view n) {
   return false;
 }
 
-}  // namespace
-
 // One step budget for a render and every render it starts through lookups
 // (a variable whose template loops over another such variable would
 // otherwise multiply the budgets): the outermost Eval of the thread resets it.
@@ -1252,6 +1250,7 @@ class Eval : public Evaluator {
   Value last_value_;
   bool last_native_text_ = false;
 };
+}  // namespace
 
 RenderResult render_body(const Body& body, Context& ctx) {
   RenderResult r;

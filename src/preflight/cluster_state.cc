@@ -26,7 +26,7 @@ namespace {
 bool is_object(const Value& v) { return v.is_map() && v.get("kind") && v.get("apiVersion"); }
 
 // A List / IPPoolList contributes its items; a single object itself.
-Status add_objects(ClusterState& s, const Value& doc, const Location& where) {
+ksm::Status add_objects(ClusterState& s, const Value& doc, const Location& where) {
   const Value* items = doc.get("items");
   if (items && items->is_list()) {
     for (const auto& it : items->as_list()) {

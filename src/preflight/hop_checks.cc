@@ -4,6 +4,7 @@
 #include <cctype>
 #include <sstream>
 
+#include "core/text.h"
 #include "inventory/model.h"
 
 namespace ksm::preflight {
@@ -25,12 +26,6 @@ report::Variable variable(const std::string& name, const vars::Resolved& r, cons
   v.operator_file = r.defined && r.from.kind == vars::LayerKind::Inventory;
   v.provenance = when + ": " + (r.defined ? r.from.layer : "not set");
   return v;
-}
-
-std::string trim(std::string s) {
-  size_t a = s.find_first_not_of(" \t\r");
-  size_t b = s.find_last_not_of(" \t\r");
-  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
 }
 
 // "v1.25.6" -> (1, 25)

@@ -10,17 +10,11 @@
 #include <set>
 
 #include "core/number.h"
+#include "core/text.h"
 
 namespace ksm::preflight {
 
 namespace {
-
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\n");
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \t\n");
-  return s.substr(b, e - b + 1);
-}
 
 // "a:b,c" -> terms; ':' inside [..] (subscripts) does not split.
 std::vector<std::string> split_terms(const std::string& pattern) {

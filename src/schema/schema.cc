@@ -120,12 +120,6 @@ void sort_by_release(std::vector<T>& v) {
   std::stable_sort(v.begin(), v.end(), [](const T& a, const T& b) { return a.release < b.release; });
 }
 
-Location mark_of(const YAML::Node& n, const std::string& file) {
-  auto m = n.Mark();
-  if (m.is_null()) return Location{file, 0, 0};
-  return Location{file, m.line + 1, m.column + 1};
-}
-
 std::string str(const YAML::Node& n, const char* key) {
   YAML::Node v = n[key];
   return v && v.IsScalar() ? v.Scalar() : std::string();
@@ -175,7 +169,7 @@ void parse_schema_text(const std::string& text, const fs::path& path, const Json
     return;
   }
   auto fail = [&](const YAML::Node& n, const std::string& msg) {
-    errors.push_back(Error(msg, mark_of(n, file)));
+    errors.push_back(Error(msg, yaml_location(n, file)));
   };
 
   Version release;
@@ -212,7 +206,7 @@ void parse_schema_text(const std::string& text, const fs::path& path, const Json
     r.release = release;
     r.reason = str(n, "reason");
     r.source = str(n, "source");
-    r.where = mark_of(n, file);
+    r.where = yaml_location(n, file);
   };
 
   if (YAML::Node s = doc["summary"]) out.summaries[release.str()] = s.Scalar();
@@ -276,7 +270,7 @@ void parse_schema_text(const std::string& text, const fs::path& path, const Json
     for (const auto& var : n["variables"]) {
       Removal r;
       base(r, n);
-      r.where = mark_of(var, file);
+      r.where = yaml_location(var, file);
       r.variable = var.Scalar();
       r.effect = effect_of(n);
       r.replacement = str(n, "replacement");

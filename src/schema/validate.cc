@@ -45,12 +45,6 @@ Status check_keywords(const Value& s, const std::string& where, const std::strin
   return {};
 }
 
-Location mark_of(const YAML::Node& n, const std::string& file) {
-  auto m = n.Mark();
-  if (m.is_null()) return Location{file, 0, 0};
-  return Location{file, m.line + 1, m.column + 1};
-}
-
 // The JSON type name of a node as Ansible would type it.
 std::string type_of(const YAML::Node& n) {
   switch (n.Type()) {
@@ -97,7 +91,7 @@ struct Walker {
   }
 
   void fail(const YAML::Node& n, const std::string& path, const std::string& msg) {
-    errors.push_back(Error(describe(path) + ": " + msg, mark_of(n, file)));
+    errors.push_back(Error(describe(path) + ": " + msg, yaml_location(n, file)));
   }
 
   void walk(const YAML::Node& n, const Value* schema, const std::string& path) {

@@ -7,6 +7,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/text.h"
 #include "core/yaml.h"
 
 namespace ksm {
@@ -67,13 +68,6 @@ Result<std::vector<std::string>> main_vars_files(const Source& src, const std::s
     break;
   }
   return out;
-}
-
-std::string trim(std::string_view s) {
-  size_t a = s.find_first_not_of(" \t\r");
-  if (a == std::string_view::npos) return "";
-  size_t b = s.find_last_not_of(" \t\r");
-  return std::string(s.substr(a, b - a + 1));
 }
 
 std::vector<std::string_view> split_lines(std::string_view text) {

@@ -3,6 +3,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/yaml.h"
+
 namespace ksm::vars {
 
 namespace {
@@ -17,7 +19,7 @@ void walk(const YAML::Node& n, const std::string& file, std::unordered_map<std::
   if (!n.IsMap()) return;
   auto add = [&](const std::string& name, const YAML::Node& at) {
     if (name.empty() || out.count(name)) return;
-    out.emplace(name, Location{file, at.Mark().line + 1, at.Mark().column + 1});
+    out.emplace(name, yaml_location(at, file));
   };
   for (const auto& kv : n) {
     if (!kv.first.IsScalar()) continue;
