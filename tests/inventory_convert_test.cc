@@ -121,7 +121,7 @@ TEST_CASE("convert: yaml -> ini keeps the comments of all:, hosts, groups, varia
   CHECK(t.find("\n# every host\n") != std::string::npos);
   auto want = comments(kBuilderYaml);
   auto got = comments(t);
-  for (const auto& [text, n] : want) CHECK_MESSAGE(got[text] == n, text);
+  for (const auto& w : want) CHECK_MESSAGE(got[w.first] == w.second, w.first);
 }
 
 TEST_CASE("convert: ini -> yaml keeps header, section, host, child and variable comments") {
@@ -163,7 +163,7 @@ TEST_CASE("convert: ini -> yaml keeps header, section, host, child and variable 
   CHECK(line_of(t, "# login") + 1 == line_of(t, "    ansible_user: ubuntu"));
   auto want = comments(ini);
   auto got = comments(t);
-  for (const auto& [text, n] : want) CHECK_MESSAGE(got[text] == n, text);
+  for (const auto& w : want) CHECK_MESSAGE(got[w.first] == w.second, w.first);
   CHECK(c.omitted.empty());
 }
 

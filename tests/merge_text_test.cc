@@ -13,7 +13,7 @@ TEST_CASE("merge text: round trip is byte-exact") {
       "a\n",
       "a\r\nb\r\n",
       "a\r\nb",
-      "\xEF\xBB\xBF" "k: v\r\n# c\r\n",
+      "\xEF\xBB\xBFk: v\r\n# c\r\n",  // a BOM, then text
       "a\nb\r\nc",
       "\n\n\n",
       "x\r\r\n",  // a stray CR stays in the text

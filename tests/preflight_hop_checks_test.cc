@@ -107,7 +107,8 @@ TEST_CASE("hop checks: the ansible-core a tag pins, for every tag of the shared 
   std::vector<std::pair<const char*, const char*>> want = {
       {"v2.11.0", "2.7"},  {"v2.14.0", "2.9"},  {"v2.16.0", "2.9"},  {"v2.23.0", "2.14"},
       {"v2.24.0", "2.15"}, {"v2.25.0", "2.16"}, {"v2.29.0", "2.17"}, {"v2.31.0", "2.18"}};
-  for (const auto& [tag, minor] : want) {
+  for (const auto& w : want) {  // not a structured binding: INFO captures it
+    const std::string tag = w.first, minor = w.second;
     auto src = repo->at(tag);
     REQUIRE(src.ok());
     auto req = (*src)->read("requirements.txt");

@@ -262,7 +262,7 @@ TEST_CASE("source: a symlinked file reads as its target, like a checkout") {
 
 TEST_CASE("source: a clone with a work tree, opened from a subfolder") {
   KSM_REQUIRE_SHARED_DATA();
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(KSM_ASAN)
   // libgit2 1.5 (Debian 12) leaks PCRE2 match data in git_clone (its remote
   // URL check, git_remote_create_with_opts -> pcre2_match_data_create), which
   // LeakSanitizer reports at exit. The fixture needs a clone; the code under
@@ -274,7 +274,8 @@ TEST_CASE("source: a clone with a work tree, opened from a subfolder") {
   auto tmp = fresh_tmp("worktree-clone");
   auto dest = tmp / "kubespray";
   git_repository* raw = nullptr;
-  git_clone_options opts = GIT_CLONE_OPTIONS_INIT;
+  git_clone_options opts;
+  git_clone_options_init(&opts, GIT_CLONE_OPTIONS_VERSION);
   opts.checkout_branch = "master";
   REQUIRE(git_clone(&raw, test::kubespray_data().c_str(), dest.c_str(), &opts) == 0);
   git::Repository owned(raw);

@@ -12,6 +12,16 @@
 #include <fstream>
 #include <string>
 
+// KSM_ASAN: built with AddressSanitizer (gcc says so with
+// __SANITIZE_ADDRESS__, clang 14 only through __has_feature).
+#if defined(__SANITIZE_ADDRESS__)
+#define KSM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KSM_ASAN 1
+#endif
+#endif
+
 namespace ksm::test {
 
 inline std::filesystem::path shared_dir() {

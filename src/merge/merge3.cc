@@ -40,16 +40,20 @@ struct LineMerge {
 Result<LineMerge> git_merge(const std::string& base, const std::string& ours,
                             const std::string& theirs, const MergeLabels& labels) {
   git::ensure_init();
-  git_merge_file_input in_base = GIT_MERGE_FILE_INPUT_INIT;
-  git_merge_file_input in_ours = GIT_MERGE_FILE_INPUT_INIT;
-  git_merge_file_input in_theirs = GIT_MERGE_FILE_INPUT_INIT;
+  // The *_init functions, not the *_INIT macros: the macros leave fields to
+  // zero-initialisation, which clang's -Wmissing-field-initializers rejects.
+  git_merge_file_input in_base, in_ours, in_theirs;
+  git_merge_file_input_init(&in_base, GIT_MERGE_FILE_INPUT_VERSION);
+  git_merge_file_input_init(&in_ours, GIT_MERGE_FILE_INPUT_VERSION);
+  git_merge_file_input_init(&in_theirs, GIT_MERGE_FILE_INPUT_VERSION);
   in_base.ptr = base.data();
   in_base.size = base.size();
   in_ours.ptr = ours.data();
   in_ours.size = ours.size();
   in_theirs.ptr = theirs.data();
   in_theirs.size = theirs.size();
-  git_merge_file_options opts = GIT_MERGE_FILE_OPTIONS_INIT;
+  git_merge_file_options opts;
+  git_merge_file_options_init(&opts, GIT_MERGE_FILE_OPTIONS_VERSION);
   opts.ancestor_label = labels.base.c_str();
   opts.our_label = labels.ours.c_str();
   opts.their_label = labels.theirs.c_str();

@@ -10,6 +10,7 @@
 
 #include "core/fs.h"
 #include "core/transaction.h"
+#include "sources/git.h"
 
 namespace ksm::upgrade {
 
@@ -205,8 +206,9 @@ struct BufGuard {
 
 std::string unified(const std::string* a, const std::string& a_name, const std::string* b,
                     const std::string& b_name) {
-  git_libgit2_init();
-  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  git::ensure_init();
+  git_diff_options opts;
+  git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
   opts.context_lines = 3;
   git_patch* raw = nullptr;
   // libgit2 adds the a/ and b/ prefixes and /dev/null for a missing side.

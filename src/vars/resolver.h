@@ -236,7 +236,6 @@ class Resolver {
   std::unique_ptr<HostView> defaults_view_;
   std::optional<Value> groups_;
   std::optional<Value> hostvars_;
-  bool building_hostvars_ = false;
   // `ansible_*` names the role templates read: Unknown placeholders in
   // hostvars of hosts without facts (a fact there is unknown, not absent).
   std::vector<std::string> fact_names_;
