@@ -380,7 +380,8 @@ TEST_CASE("vars: etcd_member_name at v2.27.0 follows the etcd group's order, not
   REQUIRE(r.ok());
   const std::pair<const char*, const char*> expected[] = {
       {"node3", "etcd1"}, {"node1", "etcd2"}, {"node2", "etcd3"}, {"node4", ""}};
-  for (const auto& [host, name] : expected) {
+  for (const auto& e : expected) {  // not a structured binding: INFO captures it
+    const char *host = e.first, *name = e.second;
     auto v = view(**r, host).resolve("etcd_member_name");
     INFO(host << ": " << to_json(v.value));
     CHECK(v.known());
