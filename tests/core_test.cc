@@ -95,6 +95,15 @@ TEST_CASE("yaml: YAML 1.1 scalar typing as PyYAML does it") {
   CHECK(yaml11_scalar("ubuntu").is_string());
   CHECK(yaml11_scalar("-").is_string());
   CHECK(yaml11_scalar(".").is_string());
+  // Past int64 the text is kept (PyYAML makes a big integer; a cast would wrap)
+  CHECK(yaml11_scalar("9223372036854775807").as_int() == INT64_MAX);
+  CHECK(yaml11_scalar("-9223372036854775808").as_int() == INT64_MIN);
+  CHECK(yaml11_scalar("9223372036854775808") == Value("9223372036854775808"));
+  CHECK(yaml11_scalar("18446744073709551615") == Value("18446744073709551615"));
+  CHECK(yaml11_scalar("0xFFFFFFFFFFFFFFFF") == Value("0xFFFFFFFFFFFFFFFF"));
+  CHECK(yaml11_scalar("-0x8000000000000000").as_int() == INT64_MIN);
+  CHECK(yaml11_scalar("1:99999999999999999999999") == Value("1:99999999999999999999999"));
+  CHECK(yaml11_scalar("-1:30").as_int() == -90);
 }
 
 TEST_CASE("yaml: quoted strings stay strings, vault stays opaque, duplicates warn") {

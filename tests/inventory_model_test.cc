@@ -55,6 +55,13 @@ TEST_CASE("model: port only from the first declaration; priority kept out of var
   inv.set_group_var(g, "ansible_group_priority", Value("5"), {});
   CHECK(inv.group("g")->priority == 5);
   CHECK(inv.group("g")->vars.empty());
+  // past int's range the priority is clamped, never a wrapping or undefined cast
+  inv.set_group_var(g, "ansible_group_priority", Value(1e30), {});
+  CHECK(inv.group("g")->priority == INT32_MAX);
+  inv.set_group_var(g, "ansible_group_priority", Value(static_cast<int64_t>(-5000000000)), {});
+  CHECK(inv.group("g")->priority == INT32_MIN);
+  inv.set_group_var(g, "ansible_group_priority", Value(7.9), {});
+  CHECK(inv.group("g")->priority == 7);
 }
 
 TEST_CASE("model: depth is the longest path from all") {

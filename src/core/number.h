@@ -23,3 +23,29 @@ inline std::optional<int64_t> parse_int64(std::string_view digits, int base = 10
 }
 
 }  // namespace ksm
+
+namespace ksm {
+
+// `d` truncated toward zero, as Python's int(float) does, when the result fits
+// in int64_t; nullopt for NaN, the infinities and anything past the range
+// (a cast there is undefined behaviour; fuzzing found '4244444444444444444444' | int).
+inline std::optional<int64_t> truncate_to_int64(double d) {
+  if (!(d >= -0x1p63 && d < 0x1p63)) return std::nullopt;
+  return static_cast<int64_t>(d);
+}
+
+// The value -u or u, when it fits in int64_t (u up to 2^63 when negative).
+inline std::optional<int64_t> signed_from_magnitude(bool negative, uint64_t u) {
+  constexpr uint64_t kMax = static_cast<uint64_t>(INT64_MAX);
+  if (!negative) return u <= kMax ? std::optional<int64_t>(static_cast<int64_t>(u)) : std::nullopt;
+  if (u <= kMax) return -static_cast<int64_t>(u);
+  if (u == kMax + 1) return INT64_MIN;
+  return std::nullopt;
+}
+
+// An int64 narrowed to int, clamped to int's range.
+inline int clamp_to_int(int64_t v) {
+  return static_cast<int>(v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX : v);
+}
+
+}  // namespace ksm

@@ -3,9 +3,12 @@
 
 #include <yaml-cpp/depthguard.h>
 
+#include <charconv>
 #include <cmath>
 #include <optional>
 #include <regex>
+
+#include "core/number.h"
 
 namespace ksm {
 
@@ -76,25 +79,36 @@ Value yaml11_scalar(const std::string& s) {
   if (!numeric) return Value(s);
   if (std::regex_match(s, re_int)) {
     std::string t = no_underscores(s);
-    int sign = 1;
+    bool negative = false;
     std::string_view b = t;
     if (!b.empty() && (b[0] == '-' || b[0] == '+')) {
-      if (b[0] == '-') sign = -1;
+      negative = b[0] == '-';
       b.remove_prefix(1);
     }
+    // Past int64 (Python has big integers) the text is kept: a cast there
+    // would wrap or be undefined.
+    auto whole = [&](std::string_view digits, int base) -> std::optional<Value> {
+      uint64_t u = 0;
+      auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), u, base);
+      if (digits.empty() || ec != std::errc() || p != digits.data() + digits.size()) return std::nullopt;
+      if (auto n = signed_from_magnitude(negative, u)) return Value(*n);
+      return std::nullopt;
+    };
     try {
+      std::optional<Value> v;
       if (b == "0") return Value(static_cast<int64_t>(0));
-      if (b.substr(0, 2) == "0b") return Value(sign * static_cast<int64_t>(std::stoull(std::string(b.substr(2)), nullptr, 2)));
-      if (b.substr(0, 2) == "0x") return Value(sign * static_cast<int64_t>(std::stoull(std::string(b.substr(2)), nullptr, 16)));
-      if (b.find(':') != std::string_view::npos) {
-        double v;
-        if (sexagesimal(b, v)) return Value(static_cast<int64_t>(sign * v));
-      }
-      if (b[0] == '0') return Value(sign * static_cast<int64_t>(std::stoull(std::string(b), nullptr, 8)));
-      return Value(sign * static_cast<int64_t>(std::stoull(std::string(b), nullptr, 10)));
+      if (b.substr(0, 2) == "0b") v = whole(b.substr(2), 2);
+      else if (b.substr(0, 2) == "0x") v = whole(b.substr(2), 16);
+      else if (b.find(':') != std::string_view::npos) {
+        double d;
+        if (sexagesimal(b, d))
+          if (auto n = truncate_to_int64(negative ? -d : d)) v = Value(*n);
+      } else if (b[0] == '0') v = whole(b, 8);
+      else v = whole(b, 10);
+      if (v) return *v;
     } catch (const std::exception&) {
-      return Value(s);  // out of int64 range: keep the text
     }
+    return Value(s);  // out of int64 range: keep the text
   }
   if (std::regex_match(s, re_float)) {
     std::string t = no_underscores(s);

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <functional>
 
+#include "core/number.h"
+
 namespace ksm::inventory {
 
 const char* format_name(Format f) { return f == Format::Ini ? "ini" : "yaml"; }
@@ -100,8 +102,8 @@ void Inventory::set_group_var(size_t group, const std::string& key, Value v,
   Group& g = groups_[group];
   if (key == "ansible_group_priority") {
     // Group.set_priority: int(value); kept out of the variables, as Ansible does.
-    if (v.is_int()) g.priority = static_cast<int>(v.as_int());
-    else if (v.is_float()) g.priority = static_cast<int>(v.as_float());
+    if (v.is_int()) g.priority = clamp_to_int(v.as_int());
+    else if (v.is_float()) g.priority = clamp_to_int(truncate_to_int64(v.as_float()).value_or(v.as_float() < 0 ? INT64_MIN : INT64_MAX));
     else if (v.is_bool()) g.priority = v.as_bool() ? 1 : 0;
     else if (v.is_string()) {
       try {

@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "core/json.h"
+#include "core/number.h"
 #include "core/yaml.h"
 #include "jinja/internal.h"
 
@@ -574,13 +575,17 @@ bool apply_filter(Evaluator& ev, const std::string& full, const Value& in, const
     if (in.is_float()) {
       double d = in.as_float();
       if (std::isnan(d) || std::isinf(d)) { out = dv ? *dv : Value(dflt); return true; }
-      out = Value(static_cast<int64_t>(std::trunc(d)));
+      auto n = truncate_to_int64(d);
+      if (!n) abort_unknown("int: the value is past the 64-bit range (Python's big integers are not modelled)");
+      out = Value(*n);
       return true;
     }
     if (in.is_string()) {
       if (auto n = parse_py_int(in.as_string(), base)) { out = Value(*n); return true; }
       if (auto f = parse_py_float(in.as_string()); f && std::isfinite(*f)) {
-        out = Value(static_cast<int64_t>(std::trunc(*f)));
+        auto n = truncate_to_int64(*f);
+        if (!n) abort_unknown("int: the value is past the 64-bit range (Python's big integers are not modelled)");
+        out = Value(*n);
         return true;
       }
     }
@@ -1071,7 +1076,7 @@ bool apply_filter(Evaluator& ev, const std::string& full, const Value& in, const
     double m = std::pow(10.0, static_cast<double>(prec));
     if (method == "common") {
       if (in.is_int() || in.is_bool()) {
-        if (prec >= 0) { out = Value(static_cast<int64_t>(v)); return true; }
+        if (prec >= 0) { out = in.is_bool() ? Value(static_cast<int64_t>(in.as_bool())) : in; return true; }
       }
       // Python round(): half to even on the decimal representation; close enough via nearbyint
       double r = std::nearbyint(v * m) / m;

@@ -235,6 +235,19 @@ double to_num(const Value& v, const char* spec) {
                             py_type(v)));
 }
 
+// The integer a %d, %x or %o conversion prints: %d truncates a float, the
+// others refuse it (Python's TypeError); past int64 Python prints a big
+// integer, which is not modelled.
+int64_t to_int(const Value& v, const char* spec) {
+  if (v.is_int()) return v.as_int();
+  if (v.is_bool()) return v.as_bool();
+  if (v.is_float() && std::string_view(spec) != "d")
+    abort_unknown(fmt::format("TypeError: %{} format: an integer is required, not float", spec));
+  auto n = truncate_to_int64(to_num(v, spec));
+  if (!n) abort_unknown(fmt::format("%{} format: the value is past the 64-bit range (not rendered)", spec));
+  return *n;
+}
+
 }  // namespace
 
 Value py_percent_format(const std::string& f, const Value& args) {
@@ -289,16 +302,15 @@ Value py_percent_format(const std::string& f, const Value& args) {
       case 's': piece = py_str(*arg); if (prec >= 0) piece = piece.substr(0, prec); break;
       case 'r': piece = to_python_repr(*arg); break;
       case 'd': case 'i': case 'u': {
-        double d = to_num(*arg, "d");
-        int64_t n = arg->is_int() ? arg->as_int() : static_cast<int64_t>(std::trunc(d));
+        int64_t n = arg->is_int() ? arg->as_int() : to_int(*arg, "d");
         piece = std::to_string(n);
         if (flags.find('+') != std::string::npos && n >= 0) piece = "+" + piece;
         break;
       }
       case 'f': case 'F': piece = fmt_float_fixed(to_num(*arg, "f"), prec < 0 ? 6 : prec); break;
-      case 'x': piece = fmt::format("{:x}", static_cast<int64_t>(to_num(*arg, "x"))); break;
-      case 'X': piece = fmt::format("{:X}", static_cast<int64_t>(to_num(*arg, "X"))); break;
-      case 'o': piece = fmt::format("{:o}", static_cast<int64_t>(to_num(*arg, "o"))); break;
+      case 'x': piece = fmt::format("{:x}", to_int(*arg, "x")); break;
+      case 'X': piece = fmt::format("{:X}", to_int(*arg, "X")); break;
+      case 'o': piece = fmt::format("{:o}", to_int(*arg, "o")); break;
       default: abort_unknown(fmt::format("unsupported % format character '{}'", conv));
     }
     auto wn = width.empty() ? std::optional<int64_t>(0) : parse_int64(width);
