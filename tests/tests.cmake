@@ -21,11 +21,23 @@ endforeach()
 # after it (ctest ignores a name it does not know: the list depends on the build).
 set_tests_properties(script.inventory_oracle script.inplace_kill script.valgrind_demo
   script.preflight_eval_oracle PROPERTIES COST 1000)
+# Sweeps run a module over every tag of the shared data: CI's sanitizer run
+# leaves them to the plain run (-LE sweep), the single-hop tests of the same
+# code run there on real data too.
 set(KSM_TEST_COSTS "${CMAKE_CURRENT_BINARY_DIR}/ksm_test_costs.cmake")
 file(WRITE "${KSM_TEST_COSTS}" [=[
 set_tests_properties(
   "upgrade: every consecutive pair v2.11.0 .. v2.31.0 keeps the operator's settings"
   "catalog: versions/ regenerates from the shared data without drift"
   PROPERTIES COST 1000)
+set_tests_properties(
+  "upgrade: every consecutive pair v2.11.0 .. v2.31.0 keeps the operator's settings"
+  "catalog: versions/ regenerates from the shared data without drift"
+  "merge3: real samples, every consecutive pair of tags v2.11.0..v2.31.0"
+  "jinja kubespray: every role default template parses, at every tag"
+  "schema: completeness over every consecutive pair of versions/"
+  "kubespray_tree: every tag loads, with a kubespray-defaults role"
+  "catalog: facts of real tags"
+  PROPERTIES LABELS sweep)
 ]=])
 set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${KSM_TEST_COSTS}")
