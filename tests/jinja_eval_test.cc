@@ -372,6 +372,22 @@ TEST_CASE("jinja eval: numbers past int64 and giant widths are Unknown or a pars
   CHECK(starts_with(ev("'%x' % 1.5"), "unknown: TypeError: %x format: an integer is required, not float"));
   CHECK(ev("'%x' % 255") == "\"ff\"");
   CHECK(ev("9223372036854775807 | round") == "9223372036854775807");
+  // the edges of int64 in arithmetic, each undefined in C++ (UBSan), found by hand after the CI crash
+  CHECK(starts_with(ev("-(-9223372036854775807 - 1)"), "unknown: integer past the 64-bit range"));
+  CHECK(starts_with(ev("(-9223372036854775807 - 1) // -1"), "unknown: integer past the 64-bit range"));
+  CHECK(ev("(-9223372036854775807 - 1) % -1") == "0");
+  CHECK(ev("-7 % -1") == "0");
+  CHECK(ev("-7 % -2") == "-1");
+  CHECK(starts_with(ev("(-9223372036854775807 - 1) | abs"), "unknown: abs: the value is past the 64-bit range"));
+  CHECK(ev("range(9223372036854775806, 9223372036854775807, 5) | list") == "[9223372036854775806]");
+  CHECK(ev("range(0, 9223372036854775807, 4611686018427387904) | list") == "[0, 4611686018427387904]");
+  CHECK(ev("range(-9223372036854775807, -9223372036854775807 - 1, -5) | list") == "[-9223372036854775807]");
+  CHECK(starts_with(ev("'abcd' * 4611686018427387904"), "unknown: evaluation limit (size) exceeded"));
+  CHECK(starts_with(ev("'abc'.zfill(9223372036854775807)"), "unknown: evaluation limit (size) exceeded"));
+  CHECK(ev("'7'.zfill(3)") == "\"007\"");
+  CHECK(starts_with(ev("'x' | indent(9223372036854775807)"), "unknown: evaluation limit (output size) exceeded"));
+  CHECK(ev("'a\\nb' | indent(-3)") == "\"a\\nb\"");
+  CHECK(ev("'a\\nb' | indent(true)") == "\"a\\n b\"");
   CHECK(ev("0x1F + 0o17 + 0b101") == "51");
   CHECK(ev("0x_ff") == "255");
   CHECK_FALSE(parse_expression("0xffffffffffffffffffff").ok());

@@ -65,6 +65,9 @@ TEST_CASE("jinja ipaddr: membership query, ipwrap, ipmath, nthhost") {
   CHECK(ev("['fd00::1', 'x'] | ansible.utils.ipwrap") == "[\"[fd00::1]\", \"x\"]");
   CHECK(ev("'10.0.0.1' | ipmath(5)") == "\"10.0.0.6\"");
   CHECK(ev("'10.0.0.1' | ipmath(-2)") == "\"9.255.255.255\"");
+  CHECK(ev("'0.0.0.1' | ipmath(-1)") == "\"0.0.0.0\"");
+  CHECK(starts_with(ev("'0.0.0.1' | ipmath(-2)"), "unknown: ipmath: result out of range"));
+  CHECK(starts_with(ev("'10.0.0.1' | ipmath(-9223372036854775807 - 1)"), "unknown: ipmath: result out of range"));
   CHECK(ev("'10.0.0.0/8' | nthhost(300)") == "\"10.0.1.44\"");
 }
 

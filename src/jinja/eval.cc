@@ -263,7 +263,11 @@ class Eval : public Evaluator {
         Value v = eval(*n.kids[0]);
         if (v.is_unknown()) return v;
         if (v.is_undefined()) undefined_abort(describe_node(*n.kids[0]));
-        if (v.is_int()) return n.kind == NK::Neg ? Value(-v.as_int()) : v;
+        if (v.is_int()) {
+          if (n.kind == NK::Pos) return v;
+          if (v.as_int() == INT64_MIN) abort_unknown("integer past the 64-bit range (Python's big integers are not modelled)");
+          return Value(-v.as_int());
+        }
         if (v.is_bool()) return Value(static_cast<int64_t>(n.kind == NK::Neg ? -v.as_bool() : v.as_bool()));
         if (v.is_float()) return n.kind == NK::Neg ? Value(-v.as_float()) : v;
         if (v.is_vault()) return Value::unknown(opaque_reason(v));
@@ -492,7 +496,8 @@ class Eval : public Evaluator {
       if (seq && (cnt->is_int() || cnt->is_bool())) {
         int64_t k = std::max<int64_t>(0, ival(*cnt));
         size_t unit = seq->is_string() ? seq->as_string().size() : seq->as_list().size();
-        if (unit * k > limits().max_output) throw EvalAbort{"evaluation limit (size) exceeded", false};
+        if (k > 0 && unit > limits().max_output / static_cast<size_t>(k))
+          throw EvalAbort{"evaluation limit (size) exceeded", false};
         step(unit * k);
         if (seq->is_string()) {
           std::string s;
@@ -516,6 +521,7 @@ class Eval : public Evaluator {
       if (dval(b) == 0) abort_unknown("ZeroDivisionError: integer division or modulo by zero");
       if (both_int) {
         int64_t x = ival(a), y = ival(b);
+        if (x == INT64_MIN && y == -1) abort_unknown("integer past the 64-bit range (Python's big integers are not modelled)");
         int64_t q = x / y;
         if ((x % y != 0) && ((x < 0) != (y < 0))) --q;
         return Value(q);
@@ -528,6 +534,7 @@ class Eval : public Evaluator {
       if (dval(b) == 0) abort_unknown("ZeroDivisionError: integer division or modulo by zero");
       if (both_int) {
         int64_t x = ival(a), y = ival(b);
+        if (y == -1) return Value(static_cast<int64_t>(0));  // INT64_MIN % -1 overflows in C++
         int64_t r = x % y;
         if (r != 0 && ((r < 0) != (y < 0))) r += y;
         return Value(r);
@@ -676,9 +683,10 @@ class Eval : public Evaluator {
       else abort_unknown("TypeError: range expected 1 to 3 arguments");
       if (st == 0) abort_unknown("ValueError: range() arg 3 must not be zero");
       List l;
-      for (int64_t i = start; st > 0 ? i < stop : i > stop; i += st) {
+      for (int64_t i = start; st > 0 ? i < stop : i > stop;) {
         step();
         l.push_back(Value(i));
+        if (__builtin_add_overflow(i, st, &i)) break;  // past int64 is past stop
       }
       return Value(std::move(l));
     }
@@ -1063,6 +1071,8 @@ class Eval : public Evaluator {
       if (!body.empty() && (body[0] == '-' || body[0] == '+')) { sign = body.substr(0, 1); body = body.substr(1); }
       int64_t len = static_cast<int64_t>(utf8_len(s));
       if (len >= w) return Value(s);
+      if (static_cast<uint64_t>(w - len) > limits().max_output)
+        throw EvalAbort{"evaluation limit (size) exceeded", false};
       return Value(sign + std::string(w - len, '0') + body);
     }
     abort_unknown(fmt::format("AttributeError: 'str' object has no attribute '{}' (or it is not supported)", name));

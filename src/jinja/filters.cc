@@ -822,7 +822,10 @@ bool apply_filter(Evaluator& ev, const std::string& full, const Value& in, const
   if (name == "indent") {
     std::string s = str_of(in);
     const Value* w = a.get(0, "width");
-    std::string pad = w ? (w->is_string() ? w->as_string() : std::string(static_cast<size_t>(w->is_int() ? w->as_int() : 4), ' ')) : "    ";
+    int64_t width = !w ? 4 : w->is_int() ? w->as_int() : w->is_bool() ? w->as_bool() : 4;
+    if (width > 0 && static_cast<uint64_t>(width) > limits().max_output)
+      abort_unknown("evaluation limit (output size) exceeded");
+    std::string pad = w && w->is_string() ? w->as_string() : std::string(width > 0 ? static_cast<size_t>(width) : 0, ' ');
     bool first = arg_bool(a, 1, "first", false), blank = arg_bool(a, 2, "blank", false);
     std::string r;
     std::vector<std::string> lines;
@@ -1061,6 +1064,8 @@ bool apply_filter(Evaluator& ev, const std::string& full, const Value& in, const
     return true;
   }
   if (name == "abs") {
+    if (in.is_int() && in.as_int() == INT64_MIN)
+      abort_unknown("abs: the value is past the 64-bit range (Python's big integers are not modelled)");
     if (in.is_int()) out = Value(in.as_int() < 0 ? -in.as_int() : in.as_int());
     else if (in.is_bool()) out = Value(static_cast<int64_t>(in.as_bool()));
     else if (in.is_float()) out = Value(std::fabs(in.as_float()));

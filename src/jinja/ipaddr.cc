@@ -503,7 +503,7 @@ bool apply_ip_filter(const std::string& name, const Value& in, const CallArgs& a
     int64_t amt = amount->as_int();
     u128 r = p.net.ip + static_cast<u128>(amt);
     u128 all = p.net.version == 4 ? static_cast<u128>(0xFFFFFFFFu) : ~static_cast<u128>(0);
-    if ((amt >= 0 && (r < p.net.ip || r > all)) || (amt < 0 && static_cast<u128>(-amt) > p.net.ip))
+    if ((amt >= 0 && (r < p.net.ip || r > all)) || (amt < 0 && static_cast<u128>(-(amt + 1)) + 1 > p.net.ip))
       abort_unknown("ipmath: result out of range");
     out = Value(addr_str(p.net.version, r));
     return true;
