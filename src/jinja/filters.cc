@@ -448,6 +448,46 @@ std::string py_title(const std::string& s) {
 }
 
 // Python's `x in container` for the set filters (lists by equality).
+// str.split(sep=None, maxsplit=-1), for the `split` filter.
+Value str_split(Evaluator& ev, const std::string& s, const CallArgs& a) {
+  const Value* sepv = a.get(0, "sep");
+  const Value* mv = a.get(1, "maxsplit");
+  int64_t maxsplit = mv && mv->is_int() ? mv->as_int() : -1;
+  List r;
+  if (!sepv || sepv->is_null()) {
+    size_t i = 0;
+    auto sp = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+    while (i < s.size()) {
+      while (i < s.size() && sp(s[i])) ++i;
+      if (i >= s.size()) break;
+      if (maxsplit >= 0 && static_cast<int64_t>(r.size()) == maxsplit) {
+        size_t e = s.size();
+        while (e > i && sp(s[e - 1])) --e;
+        r.push_back(Value(s.substr(i, e - i)));
+        break;
+      }
+      size_t j = i;
+      while (j < s.size() && !sp(s[j])) ++j;
+      r.push_back(Value(s.substr(i, j - i)));
+      i = j;
+    }
+  } else {
+    if (!sepv->is_string()) abort_unknown("TypeError: must be str or None");
+    const std::string& sep = sepv->as_string();
+    if (sep.empty()) abort_unknown("ValueError: empty separator");
+    size_t pos = 0;
+    while (!(maxsplit >= 0 && static_cast<int64_t>(r.size()) == maxsplit)) {
+      size_t k = s.find(sep, pos);
+      if (k == std::string::npos) break;
+      r.push_back(Value(s.substr(pos, k - pos)));
+      pos = k + sep.size();
+      ev.step();
+    }
+    r.push_back(Value(s.substr(pos)));
+  }
+  return Value(std::move(r));
+}
+
 }  // namespace
 
 std::string python_json_dumps(const Value& v, int indent, bool sort_keys, bool html) {
@@ -673,9 +713,7 @@ bool apply_filter(Evaluator& ev, const std::string& full, const Value& in, const
   if (name == "split") {
     if (!in.is_string())
       abort_unknown(fmt::format("TypeError: descriptor 'split' for 'str' objects doesn't apply to a '{}' object", py_type(in)));
-    CallArgs m = a;
-    // reuse str.split through the evaluator's method dispatch
-    out = ev.call_filter("__str_split__", in, m);
+    out = str_split(ev, in.as_string(), a);
     return true;
   }
   if (name == "format") {
@@ -1324,47 +1362,6 @@ bool apply_filter(Evaluator& ev, const std::string& full, const Value& in, const
     return true;
   }
 
-  if (name == "__str_split__") {
-    // str.split(sep=None, maxsplit=-1) for the `split` filter
-    const std::string& s = in.as_string();
-    const Value* sepv = a.get(0, "sep");
-    const Value* mv = a.get(1, "maxsplit");
-    int64_t maxsplit = mv && mv->is_int() ? mv->as_int() : -1;
-    List r;
-    if (!sepv || sepv->is_null()) {
-      size_t i = 0;
-      auto sp = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-      while (i < s.size()) {
-        while (i < s.size() && sp(s[i])) ++i;
-        if (i >= s.size()) break;
-        if (maxsplit >= 0 && static_cast<int64_t>(r.size()) == maxsplit) {
-          size_t e = s.size();
-          while (e > i && sp(s[e - 1])) --e;
-          r.push_back(Value(s.substr(i, e - i)));
-          break;
-        }
-        size_t j = i;
-        while (j < s.size() && !sp(s[j])) ++j;
-        r.push_back(Value(s.substr(i, j - i)));
-        i = j;
-      }
-    } else {
-      if (!sepv->is_string()) abort_unknown("TypeError: must be str or None");
-      const std::string& sep = sepv->as_string();
-      if (sep.empty()) abort_unknown("ValueError: empty separator");
-      size_t pos = 0;
-      while (!(maxsplit >= 0 && static_cast<int64_t>(r.size()) == maxsplit)) {
-        size_t k = s.find(sep, pos);
-        if (k == std::string::npos) break;
-        r.push_back(Value(s.substr(pos, k - pos)));
-        pos = k + sep.size();
-        ev.step();
-      }
-      r.push_back(Value(s.substr(pos)));
-    }
-    out = Value(std::move(r));
-    return true;
-  }
   return false;
 }
 
