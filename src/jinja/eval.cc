@@ -496,6 +496,7 @@ class Eval : public Evaluator {
       if (seq && (cnt->is_int() || cnt->is_bool())) {
         int64_t k = std::max<int64_t>(0, ival(*cnt));
         size_t unit = seq->is_string() ? seq->as_string().size() : seq->as_list().size();
+        if (unit == 0) k = 0;  // '' * 10**12 is '' at once, not a trillion appends
         if (k > 0 && unit > limits().max_output / static_cast<size_t>(k))
           throw EvalAbort{"evaluation limit (size) exceeded", false};
         step(unit * k);
