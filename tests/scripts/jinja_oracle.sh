@@ -23,6 +23,12 @@ if ! command -v ansible-playbook >/dev/null 2>&1; then
   echo "skipped: ansible-playbook is not installed (the oracle)"
   exit 77
 fi
+# The oracle needs the collections Kubespray calls (ansible.posix: the json
+# stdout callback; ansible.utils: ipaddr): Debian's ansible package.
+if ! "$(head -1 "$(command -v ansible-playbook)" | sed -e 's/^#! *//' -e 's/ .*$//')" -c \
+    'import ansible_collections.ansible.posix, ansible_collections.ansible.utils' 2>/dev/null; then
+  echo "skipped: the Ansible collections are not installed (apt-get install ansible)"; exit 77
+fi
 [ -x "$BIN" ] || { echo "error: $BIN not built"; exit 1; }
 
 # The Python that runs Ansible, and one that also has netaddr (ipaddr filters).

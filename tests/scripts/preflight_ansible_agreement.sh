@@ -11,6 +11,12 @@ fi
 if ! command -v ansible-playbook >/dev/null || ! python3 -c 'import yaml' 2>/dev/null; then
   echo "skipped: needs ansible-playbook (Debian package ansible-core) and python3-yaml"; exit 77
 fi
+# The oracle needs the collections Kubespray calls (ansible.posix: the json
+# stdout callback; ansible.utils: ipaddr): Debian's ansible package.
+if ! "$(head -1 "$(command -v ansible-playbook)" | sed -e 's/^#! *//' -e 's/ .*$//')" -c \
+    'import ansible_collections.ansible.posix, ansible_collections.ansible.utils' 2>/dev/null; then
+  echo "skipped: the Ansible collections are not installed (apt-get install ansible)"; exit 77
+fi
 bin="${KSM_BIN:?}"
 here="$(cd "$(dirname "$0")" && pwd)"
 tmp="$(mktemp -d)"

@@ -29,6 +29,12 @@ fi
 if ! command -v ansible-playbook >/dev/null; then
   echo "skipped: ansible-playbook is not installed"; exit 77
 fi
+# The oracle needs the collections Kubespray calls (ansible.posix: the json
+# stdout callback; ansible.utils: ipaddr): Debian's ansible package.
+if ! "$(head -1 "$(command -v ansible-playbook)" | sed -e 's/^#! *//' -e 's/ .*$//')" -c \
+    'import ansible_collections.ansible.posix, ansible_collections.ansible.utils' 2>/dev/null; then
+  echo "skipped: the Ansible collections are not installed (apt-get install ansible)"; exit 77
+fi
 py="$(head -1 "$(command -v ansible-playbook)" | sed -e 's/^#! *//' -e 's/^\/usr\/bin\/env  *//')"
 command -v "${py%% *}" >/dev/null || py=python3
 helper="$KSM_SRC/tests/scripts/preflight_eval_oracle.py"
