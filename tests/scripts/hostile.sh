@@ -35,6 +35,15 @@ inv() {  # inv NAME: a fresh folder with a hosts.yml of one host
   mkdir -p "$work/$1"; printf 'all:\n  hosts:\n    node1:\n' >"$work/$1/hosts.yml"; echo "$work/$1/hosts.yml"
 }
 
+echo "== YAML alias bomb (billion laughs: 9^10 nodes from 1 KB)"
+h=$(inv bomb); mkdir -p bomb/group_vars
+python3 -c "
+print('a: &a [x, x, x, x, x, x, x, x, x]')
+p = 'a'
+for i in range(9):
+    print('l%d: &l%d [%s]' % (i, i, ', '.join(['*' + p] * 9))); p = 'l%d' % i" >bomb/group_vars/all.yml
+expect yaml-alias-bomb 1 'all.yml:[0-9]+:[0-9]+: .*alias bomb' -- "$KSM_BIN" inventory -i "$h" --list
+
 echo "== nesting thousands deep"
 printf 'all:\n  hosts:\n    node1:\n      x: %s%s\n' "$(rep '[' 100000)" "$(rep ']' 100000)" >deep.yml
 expect yaml-100k-deep 1 'deep.yml:4:[0-9]+: YAML nested too deeply' -- "$KSM_BIN" inventory -i deep.yml --list
@@ -133,6 +142,11 @@ cp latin1.ini inv/hosts.yaml.bad && mv inv/hosts.yaml inv/hosts.good && mv inv/h
 snapshot >inv.sum
 upgrade inventory-invalid-utf8 1 'hosts.yaml:2:16: .*invalid UTF-8' --to v2.16.0 --offline
 mv inv/hosts.good inv/hosts.yaml; snapshot >inv.sum
+
+ln -s "$work/outside.yml" inv/group_vars/all/outside.yml && echo 'x: 1' >"$work/outside.yml"
+snapshot >inv.sum
+upgrade symlink-leaving-inventory 1 'outside.yml: .*outside the inventory' --to v2.16.0 --offline
+rm inv/group_vars/all/outside.yml; snapshot >inv.sum
 
 echo "== upgrade: self-referencing variables in the inventory (bounded, reported)"
 printf 'kube_network_plugin: "{{ kube_network_plugin }}"\ncontainer_manager: "{{ cm2 }}"\ncm2: "{{ container_manager }}"\n' \
