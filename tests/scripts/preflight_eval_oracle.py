@@ -104,7 +104,9 @@ def play_project(tree, eval_path, out):
         body = ([{"name": "ksm live values", "set_fact": live}] if live else []) + tasks
         play = {"name": "ksm play %d" % n, "hosts": hosts, "gather_facts": False,
                 "connection": "local", "any_errors_fatal": False}
-        kd = "kubespray-defaults" if os.path.isdir(os.path.join(out, "roles", "kubespray-defaults")) \
+        # The role holding the defaults: from v2.30 a stub roles/kubespray-defaults
+        # (tasks only) stays beside the real roles/kubespray_defaults.
+        kd = "kubespray-defaults" if os.path.isdir(os.path.join(out, "roles", "kubespray-defaults", "defaults")) \
             else "kubespray_defaults"
         if role and role not in (kd,):
             fname = "ksm_%d.yml" % n
