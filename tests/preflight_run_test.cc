@@ -12,6 +12,7 @@
 #include <regex>
 
 #include "core/fs.h"
+#include "schema/schema.h"
 #include "sources/source.h"
 #include "test_support.h"
 #include "upgrade/upgrade.h"
@@ -97,8 +98,11 @@ void set_var(const fs::path& file, const std::string& key, const std::string& va
 }
 
 ksm::preflight::RunResult preflight(const fs::path& inv, const std::string& from,
-                                    const std::string& to) {
+                                    const std::string& to,
+                                    const ksm::schema::Schemas* schemas = nullptr) {
   ksm::preflight::RunOptions o;
+  o.schemas = schemas;
+  o.keep_evaluation = schemas != nullptr;
   o.inventory = {(inv / "hosts.yaml").string()};
   o.to = &clone().tree(to);
   o.to_tag = to;
@@ -251,5 +255,35 @@ TEST_CASE("preflight seed 004: container_manager / etcd_deployment_type at v2.18
   set_var(k8s, "container_manager", "docker");
   auto docker = preflight(inv, "v2.17.1", "v2.18.0");
   CHECK(failing(docker.report, title) == nullptr);
+  fs::remove_all(inv);
+}
+
+TEST_CASE("preflight: an implicit default is no definition for the target's tasks") {
+  KSM_REQUIRE_KUBESPRAY_CLONE();
+  // Before v2.19 calico_network_backend had no default: the templates said
+  // `| default('bird')` (schemas/sticky.yml `implicit`). v2.16.0's check
+  // "calico_network_backend is defined" is skipped by Ansible
+  // (preflight_eval_oracle found us passing it when the CLI's schemas were
+  // given); what --from deployed still uses the implicit value.
+  auto schemas = ksm::schema::load_default_schemas();
+  REQUIRE(schemas.ok());
+  fs::path inv = sample_inventory("implicit", "v2.15.1");
+  auto run = preflight(inv, "v2.15.1", "v2.16.0", &*schemas);
+  const ksm::Value* outcomes = run.evaluation.as_map().find("outcomes");
+  REQUIRE(outcomes);
+  bool seen = false;
+  for (const auto& a : outcomes->as_list()) {
+    if (a.as_map().find("name")->as_string() != "Check calico network backend defined correctly") continue;
+    seen = true;
+    for (const auto& e : a.as_map().find("hosts")->as_map())
+      CHECK_MESSAGE(e.second.as_map().find("status")->as_string() == "skipped", e.first);
+  }
+  CHECK(seen);
+  // The prediction of the live IPPool comes from v2.15.1 with backend bird.
+  const ksm::Value* live = run.evaluation.as_map().find("live");
+  REQUIRE(live);
+  const ksm::Value* pool = live->as_map().find("calico_pool_conf");
+  REQUIRE(pool);
+  CHECK(pool->as_map().find("value")->as_map().find("spec")->as_map().find("ipipMode")->as_string() == "Always");
   fs::remove_all(inv);
 }

@@ -72,7 +72,12 @@ Result<RunResult> run(const RunOptions& o) {
     fact_cache = std::move(*c);
   }
   const auto* fc = fact_cache ? &*fact_cache : nullptr;
-  auto to = values_at(*o.to, o.to_tag, *inv, fc, o.schemas);
+  // The target's tasks see Kubespray's definitions only: an implicit default
+  // (a template's `| default('bird')` before the variable had one) leaves the
+  // variable undefined for `is defined` and bare uses, as Ansible has it
+  // (v2.16.0's "calico_network_backend is defined" skips). What `--from`
+  // deployed, on the other hand, is what those templates rendered.
+  auto to = values_at(*o.to, o.to_tag, *inv, fc, nullptr);
   if (!to) return to.error();
   std::unique_ptr<ResolverValues> from;
   std::optional<inventory::Inventory> from_inv;
