@@ -141,6 +141,24 @@ TEST_CASE("jinja eval: undefined attribute of a defined dict") {
   CHECK(starts_with(ev("d.x + 1", vars), "unknown: undefined variable 'd.x'"));
 }
 
+TEST_CASE("jinja eval: a subscript with a key not known yet may be undefined") {
+  const std::string vars = R"({"sums": {"amd64": {"v1": "abc"}}, "l": [1]})";
+  Value v = eval("sums[lookup('env', 'ARCH')]['v1']", vars);
+  CHECK(is_maybe_undefined(v));
+  CHECK(starts_with(show(v), "unknown: may be undefined: lookup('env')"));
+  CHECK(is_maybe_undefined(eval("l[lookup('env', 'I')]", vars)));
+  // an unknown container, or a known key: no such mark
+  CHECK_FALSE(is_maybe_undefined(eval("lookup('env', 'X')['a']", vars)));
+  CHECK_FALSE(is_maybe_undefined(eval("sums['amd64']", vars)));
+  // found inside containers, as an undefined error is
+  Map m{{"a", Value(1)}, {"b", Value(List{maybe_undefined(Value::unknown("fact"))})}};
+  REQUIRE(find_maybe_undefined(Value(m)));
+  CHECK(find_maybe_undefined(Value(m))->unknown_reason() == "may be undefined: fact");
+  CHECK_FALSE(find_maybe_undefined(Value(Map{{"a", Value::unknown("fact")}})));
+  CHECK(contains_undefined_error(Value(Map{{"a", Value(List{eval("missing + 1")})}})));
+  CHECK_FALSE(contains_undefined_error(Value(Map{{"a", Value::unknown("fact")}})));
+}
+
 TEST_CASE("jinja eval: item access and slices") {
   const std::string vars = R"({"l": [1, 2, 3, 4], "s": "kubernetes", "u": "héllo"})";
   CHECK(ev("l[0]", vars) == "1");

@@ -427,3 +427,60 @@ TEST_CASE("preflight evaluate: templated includes followed with the inventory's 
   CHECK(x->assertions[0].role == "network_plugin/calico");
   CHECK(x->not_followed.empty());
 }
+
+TEST_CASE("preflight evaluate: a variable is templated whole, as Ansible before 2.19 does") {
+  // Kubespray v2.23.0's prep_kubeadm_images.yml:2 on an inventory pinning a
+  // kube_version the tag has no checksum for: Ansible templates all of
+  // `downloads` to read downloads.kubeadm.version, hits the missing checksum
+  // and errors; reading only the key that renders would call it skipped.
+  MemoryTree tree(Files{
+      {"upgrade-cluster.yml", "- hosts: kube_control_plane\n  roles: [download]\n"},
+      {"roles/download/tasks/main.yml", R"Y(
+- name: Check kubeadm version matches kubernetes version
+  fail:
+    msg: "Kubeadm version {{ kubeadm_version }} do not matches kubernetes {{ kube_version }}"
+  when:
+    - not kubeadm_version == downloads.kubeadm.version
+- name: Read with a default
+  assert:
+    that: downloads.kubeadm.version | default('none') == 'none'
+)Y"},
+  });
+  auto x = ksm::preflight::extract_assertions(tree);
+  REQUIRE(x.ok());
+  Map common{
+      {"kubeadm_version", Value("v1.26.11")},
+      {"image_arch", Value("amd64")},
+      {"kubeadm_checksums", Value(Map{{"amd64", Value(Map{{"v1.27.7", Value("abc")}})}})},
+      {"downloads", Value(Map{{"kubeadm", Value(Map{{"version", Value("{{ kubeadm_version }}")},
+                                                   {"sha256", Value("{{ kubeadm_checksums[image_arch][kubeadm_version] }}")}})}})}};
+  FakeValues to("v2.23.0", three_nodes(), common);
+  EvalInputs in;
+  in.to = &to;
+  auto run = [&] {
+    auto os = ksm::preflight::evaluate_assertions(*x, in);
+    REQUIRE(os.ok());
+    return *os;
+  };
+  auto os = run();
+  const auto* check = outcome(os, "Check kubeadm version matches kubernetes version");
+  REQUIRE(check);
+  CHECK(check->status == Status::Unknown);  // Ansible: an error, never "skipped"
+  CHECK(check->hosts[0].reason.find("undefined variable") != std::string::npos);
+  CHECK(outcome(os, "Read with a default")->status == Status::Pass);
+
+  // The checksum's key needs facts: whether downloads is defined is unknown.
+  to.common().set("image_arch", Value("{{ ansible_architecture }}"));
+  os = run();
+  check = outcome(os, "Check kubeadm version matches kubernetes version");
+  CHECK(check->status == Status::Unknown);
+  CHECK(check->hosts[0].reason.find("may be undefined") != std::string::npos);
+  CHECK(outcome(os, "Read with a default")->status == Status::Unknown);
+
+  // A checksum for the version: defined, the versions match, skipped.
+  to.common().set("image_arch", Value("amd64"));
+  to.common().set("kubeadm_version", Value("v1.27.7"));
+  os = run();
+  CHECK(outcome(os, "Check kubeadm version matches kubernetes version")->status == Status::Skipped);
+  CHECK(outcome(os, "Read with a default")->status == Status::Fail);
+}

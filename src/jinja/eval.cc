@@ -409,7 +409,8 @@ class Eval : public Evaluator {
 
   Value item(const Value& obj, const Value& key) {
     if (obj.is_unknown()) return obj;
-    if (key.is_unknown()) return key;
+    // A key not known yet may be missing: the item may be undefined.
+    if (key.is_unknown()) return obj.is_map() || obj.is_list() ? maybe_undefined(key) : key;
     if (obj.is_vault()) return Value::unknown(opaque_reason(obj));
     if (obj.is_undefined()) return obj;
     if (key.is_undefined()) undefined_abort("subscript");

@@ -352,6 +352,45 @@ bool is_undefined_error(const Value& v) {
 }
 
 namespace {
+constexpr std::string_view kMaybeUndefined = "may be undefined: ";
+}
+
+Value maybe_undefined(const Value& unknown) {
+  if (is_maybe_undefined(unknown)) return unknown;
+  return Value::unknown(std::string(kMaybeUndefined) + unknown.unknown_reason());
+}
+
+bool is_maybe_undefined(const Value& v) { return v.is_unknown() && v.unknown_reason().starts_with(kMaybeUndefined); }
+
+const Value* find_maybe_undefined(const Value& v) {
+  if (v.is_list()) {
+    for (const auto& e : v.as_list())
+      if (const Value* u = find_maybe_undefined(e)) return u;
+    return nullptr;
+  }
+  if (v.is_map()) {
+    for (const auto& [k, e] : v.as_map())
+      if (const Value* u = find_maybe_undefined(e)) return u;
+    return nullptr;
+  }
+  return is_maybe_undefined(v) ? &v : nullptr;
+}
+
+bool contains_undefined_error(const Value& v) {
+  if (v.is_list()) {
+    for (const auto& e : v.as_list())
+      if (contains_undefined_error(e)) return true;
+    return false;
+  }
+  if (v.is_map()) {
+    for (const auto& [k, e] : v.as_map())
+      if (contains_undefined_error(e)) return true;
+    return false;
+  }
+  return is_undefined_error(v);
+}
+
+namespace {
 constexpr std::string_view kRecursiveLoop = "recursive loop detected in template";
 }
 

@@ -111,6 +111,23 @@ std::vector<std::string> free_names(const Template& t);
 // values lazily can turn it back into Value::undefined() as Ansible does.
 bool is_undefined_error(const Value& v);
 
+// True when v or anything inside it is such an error. Ansible before 2.19
+// templates a variable whole when a template reads it (AnsibleJ2Vars): one
+// undefined deep inside a dict makes the whole variable undefined, even
+// when the template reads only a key that renders fine
+// (`downloads.kubeadm.version` with no checksum for the kubeadm version).
+bool contains_undefined_error(const Value& v);
+
+// An Unknown that may stand for an undefined value at run time: a dict or
+// list subscripted with a key not known before the run
+// (`kubeadm_checksums[image_arch][kubeadm_version]` without facts). Its
+// reason starts with "may be undefined: ". Inside a variable templated
+// whole, it leaves unknown whether the variable is defined at all.
+Value maybe_undefined(const Value& unknown);
+bool is_maybe_undefined(const Value& v);
+// The first such Unknown inside v (v itself included), or null.
+const Value* find_maybe_undefined(const Value& v);
+
 // A variable whose template reads itself, directly or through others
 // (a: "{{ b }}", b: "{{ a }}"). Ansible stops with "recursive loop detected
 // in template string" wherever a task reads it; every evaluator here carries

@@ -168,7 +168,13 @@ class HostContext : public jinja::Context {
 
   Value templated(const Value& raw) {
     Value r = jinja::template_value(raw, *this);
-    if (jinja::is_undefined_error(r)) return Value::undefined();
+    // Templated whole, as Ansible does: an undefined anywhere inside
+    // makes the variable undefined.
+    if (jinja::contains_undefined_error(r)) return Value::undefined();
+    if (!r.is_unknown())
+      if (const Value* u = jinja::find_maybe_undefined(r))
+        return Value::unknown("whether the variable is defined is not known before the run (a part " +
+                              u->unknown_reason() + ")");
     return r;
   }
 
