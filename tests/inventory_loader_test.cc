@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "inventory/loader.h"
+#include "sources/memory_source.h"
 #include "test_support.h"
 
 using namespace ksm;
@@ -46,11 +47,11 @@ TEST_CASE("loader: a folder of hosts files skips *.ini and *.md; vars files by A
 
 TEST_CASE("loader: vars folders, sorted, recursive, hidden and foreign files skipped") {
   auto dir = inventories() / "vars-folders";
-  auto files = find_vars_files(dir / "group_vars", "all");
-  std::vector<std::string> names;
-  for (const auto& f : files) names.push_back(f.lexically_relative(dir / "group_vars").string());
-  CHECK(names == std::vector<std::string>{"all/00-base.yml", "all/10-override.yaml", "all/empty.yml",
-                                          "all/nested/zz.yml"});
+  ksm::DirSource src(dir);
+  auto files = find_vars_files(src, "group_vars", "all");
+  CHECK(files ==
+        std::vector<std::string>{"group_vars/all/00-base.yml", "group_vars/all/10-override.yaml",
+                                 "group_vars/all/empty.yml", "group_vars/all/nested/zz.yml"});
   auto inv = load_inventory({(dir / "hosts.yaml").string()});
   REQUIRE(inv);
   // group_vars/k8s-cluster names no group of this inventory: reported, not read
@@ -203,4 +204,58 @@ TEST_CASE("loader: an inventory with the journal of an interrupted in-place upgr
     CHECK(inv.error().message.find("upgrade --in-place") != std::string::npos);
     CHECK(inv.error().where.file.ends_with(".kubespray-migrate.journal"));
   }
+}
+
+TEST_CASE("loader: an inventory read through a Source in memory, as from a folder") {
+  ksm::MemorySource mem(
+      {{"mycluster/hosts.yaml",
+        "all:\n  hosts:\n    node1: {ansible_host: 10.0.0.1}\n  children:\n"
+        "    kube_control_plane:\n      hosts: {node1: }\n"},
+       {"mycluster/inventory.ini", "# [all]\n# node1 ansible_host=10.0.0.1\n"},
+       {"mycluster/group_vars/all/all.yml", "---\nbin_dir: /usr/local/bin\n"},
+       {"mycluster/group_vars/k8s-cluster/k8s-cluster.yml", "kube_version: v1.19.9\n"},
+       {"mycluster/host_vars/node1.yml", "ip: 10.0.0.1\n"}},
+      "mem");
+  // The folder, as Ansible reads it: inventory.ini is skipped (.ini in a folder).
+  auto inv = load_inventory(mem, "mycluster");
+  REQUIRE_MESSAGE(inv, (inv ? "" : inv.error().str()));
+  REQUIRE(inv->files.size() == 1);
+  CHECK(inv->files[0].path == "mycluster/hosts.yaml");
+  CHECK(inv->files[0].disk_path.empty());  // not on disk
+  REQUIRE(inv->host("node1"));
+  CHECK(inv->host("node1")->host_vars_files.size() == 1);
+  REQUIRE(inv->group("all")->group_vars_files.size() == 1);
+  const auto& vf = inv->vars_files[inv->group("all")->group_vars_files[0]];
+  CHECK(vf.path == "mycluster/group_vars/all/all.yml");
+  CHECK(vf.where.at("bin_dir").str() == "mycluster/group_vars/all/all.yml:2:1");
+  CHECK(inv->unused_vars_entries == std::vector<std::string>{"mycluster/group_vars/k8s-cluster"});
+  CHECK(inv->vars_dirs.at(0) == "mycluster");
+
+  // The hosts file named: the same inventory, the same group_vars beside it.
+  auto file = load_inventory(mem, "mycluster/hosts.yaml");
+  REQUIRE(file);
+  CHECK(file->vars_files.size() == inv->vars_files.size());
+
+  // Errors carry the Source's names.
+  auto missing = load_inventory(mem, "mycluster/nope.yaml");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().where.file == "mycluster/nope.yaml");
+  ksm::MemorySource bad(ksm::MemorySource::Files{{"h.yml", "all:\n  hosts:\n    a: {x: [}\n"}});
+  auto b = load_inventory(bad, "h.yml");
+  REQUIRE_FALSE(b);
+  CHECK(b.error().where.file == "h.yml");
+  CHECK(b.error().where.line == 3);
+}
+
+TEST_CASE("loader: a Source's disk path gives inventory_file, its display path the locations") {
+  test::TempDir t;
+  t.write("inv/hosts.ini", "[kube_node]\nn1\n");
+  t.write("inv/group_vars/all.yml", "a: 1\n");
+  ksm::DirSource src(t.path / "inv");
+  auto inv = load_inventory(src, "hosts.ini");
+  REQUIRE(inv);
+  CHECK(inv->files[0].path == (t.path / "inv/hosts.ini").string());
+  CHECK(inv->files[0].disk_path == (t.path / "inv/hosts.ini").string());
+  CHECK(inv->file((t.path / "inv/hosts.ini").string()) == &inv->files[0]);
+  CHECK(inv->file("hosts.ini") == nullptr);
 }

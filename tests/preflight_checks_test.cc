@@ -108,7 +108,9 @@ struct Fixture {
         R"({"tag": "v2.21.0", "kube_version": "v1.24.6", "kube_versions": ["v1.22.0", "v1.23.5", "v1.24.6"]})",
         "facts");
     REQUIRE(facts.ok());
-    in.to_facts = *facts;
+    auto tag = ksm::catalog::TagFacts::from_value(*facts);
+    REQUIRE(tag.ok());
+    in.to_facts = &*tag;
     return ksm::preflight::own_checks(in);
   }
 };

@@ -5,6 +5,9 @@
 
 #include <doctest/doctest.h>
 
+#include "core/paths.h"
+#include "preflight/release_data.h"
+#include "sources/source.h"
 #include "test_support.h"
 
 using ksm::preflight::load_cluster_state;
@@ -66,8 +69,10 @@ TEST_CASE("preflight cluster state: variables shape, JSON, several documents, er
 }
 
 TEST_CASE("preflight cluster state: shipped live-value rules load") {
-  auto rules = ksm::preflight::load_live_value_rules();
-  REQUIRE(rules.ok());
+  ksm::DirSource data(ksm::data_dir());
+  auto release = ksm::preflight::load_release_data(data, "v2.19.0");
+  REQUIRE(release.ok());
+  const auto* rules = &release->live_rules;
   REQUIRE_FALSE(rules->empty());
   const auto& r = rules->front();
   CHECK(r.name == "calico_pool_conf");

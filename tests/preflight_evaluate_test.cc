@@ -12,8 +12,10 @@
 #include <filesystem>
 
 #include "core/json.h"
-#include "sources/kubespray_tree.h"
+#include "core/paths.h"
 #include "memory_tree.h"
+#include "preflight/release_data.h"
+#include "sources/kubespray_tree.h"
 #include "sources/source.h"
 
 using ksm::Map;
@@ -214,9 +216,10 @@ struct Fixture {
     x = std::move(*e);
     in.to = &to;
     in.from = &from;
-    auto rules = ksm::preflight::load_live_value_rules();
-    REQUIRE(rules.ok());
-    in.live_rules = *rules;
+    ksm::DirSource data(ksm::data_dir());
+    auto release = ksm::preflight::load_release_data(data, "v2.19.0");
+    REQUIRE(release.ok());
+    in.live_rules = release->live_rules;
   }
 };
 

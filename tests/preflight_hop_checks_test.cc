@@ -11,6 +11,7 @@
 #include "core/yaml.h"
 #include "inventory/loader.h"
 #include "sources/kubespray_tree.h"
+#include "sources/memory_source.h"
 #include "sources/source.h"
 #include "test_support.h"
 
@@ -24,13 +25,17 @@ Version v(const char* s) {
   return *Version::parse(s);
 }
 
-Value versions_table(const char* file) {
-  auto path = versions_dir() / file;
-  auto text = read_file(path);
-  REQUIRE(text.ok());
-  auto val = parse_yaml(*text, path.string());
-  REQUIRE(val.ok());
-  return *val;
+// The shipped data, as preflight reads it.
+const preflight::ReleaseData& shipped() {
+  static preflight::ReleaseData data = [] {
+    DirSource src(data_dir());
+    auto d = preflight::load_release_data(src, "v2.27.0");
+    REQUIRE(d.ok());
+    REQUIRE(d->removed_apis.has_value());
+    REQUIRE(d->ansible_core.has_value());
+    return std::move(*d);
+  }();
+  return data;
 }
 
 vars::Resolved known(const char* s) {
@@ -79,7 +84,7 @@ TEST_CASE("hop checks: an etcd member whose name would change is blocking; a pin
 }
 
 TEST_CASE("hop checks: the Kubernetes minors a hop crosses, with the APIs they stop serving") {
-  Value table = versions_table("kubernetes-removed-apis.yaml");
+  const preflight::RemovedApis& table = *shipped().removed_apis;
   auto fs = preflight::removed_apis(known("v1.21.5"), known("v1.25.6"), table);
   std::vector<std::string> ids;
   for (const auto& f : fs) ids.push_back(f.id);
@@ -99,7 +104,7 @@ TEST_CASE("hop checks: the Kubernetes minors a hop crosses, with the APIs they s
 
 TEST_CASE("hop checks: the ansible-core a tag pins, for every tag of the shared data") {
   KSM_REQUIRE_SHARED_DATA();
-  Value core = versions_table("ansible-core.yaml");
+  const preflight::AnsibleCoreTable& core = *shipped().ansible_core;
   auto repo = GitRepo::open(test::kubespray_data());
   REQUIRE(repo.ok());
   // What requirements.txt pins at each tag (a symlink to requirements-2.x.txt from v2.18 to
@@ -124,7 +129,7 @@ TEST_CASE("hop checks: the ansible-core a tag pins, for every tag of the shared 
 }
 
 TEST_CASE("hop checks: Ansible on PATH older than the pin blocks, newer warns, none is unknown") {
-  Value core = versions_table("ansible-core.yaml");
+  const preflight::AnsibleCoreTable& core = *shipped().ansible_core;
   std::optional<std::string> req = "ansible==9.13.0\n";
   auto older = preflight::ansible_version("ansible [core 2.14.18]\n  config file = None\n", req,
                                           core, v("v2.27.0"));
@@ -146,4 +151,29 @@ TEST_CASE("hop checks: Ansible on PATH older than the pin blocks, newer warns, n
       preflight::ansible_version("ansible [core 2.14.18]\n", std::nullopt, core, v("v2.27.0"));
   REQUIRE(no_pin.size() == 1);
   CHECK(no_pin[0].status == RStatus::Unknown);
+}
+
+TEST_CASE("release data: typed, with what could not be read said as notes") {
+  MemorySource bad({{"versions/kubernetes-removed-apis.yaml", "removals:\n  - {minor: '1.22'}\n"},
+                    {"versions/ansible-core.yaml", "community: {'x': '2.16'}\n"},
+                    {"schemas/preflight/live_values.yml", "live_values: []\n"}});
+  auto d = preflight::load_release_data(bad, "v2.27.0");
+  REQUIRE_MESSAGE(d.ok(), (d.ok() ? "" : d.error().str()));
+  CHECK_FALSE(d->to_facts.has_value());
+  CHECK_FALSE(d->removed_apis.has_value());
+  CHECK_FALSE(d->ansible_core.has_value());
+  REQUIRE(d->notes.size() == 3);
+  CHECK(d->notes[0].find("versions/ has no facts for v2.27.0") == 0);
+  CHECK(d->notes[1].find("versions/kubernetes-removed-apis.yaml unreadable") == 0);
+  CHECK(d->notes[2].find("versions/ansible-core.yaml unreadable") == 0);
+  // Without the live-value rules preflight cannot predict the cluster: an error.
+  MemorySource none(MemorySource::Files{{"versions/ansible-core.yaml", "community: {}\n"}});
+  CHECK_FALSE(preflight::load_release_data(none, "v2.27.0").ok());
+
+  const auto& data = shipped();
+  REQUIRE(data.to_facts.has_value());
+  CHECK(data.to_facts->tag() == "v2.27.0");
+  CHECK(data.ansible_core->community.at(9) == "2.16");
+  CHECK(data.removed_apis->removals.front().minor == "1.16");
+  CHECK_FALSE(data.live_rules.empty());
 }

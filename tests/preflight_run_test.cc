@@ -12,6 +12,7 @@
 #include <regex>
 
 #include "core/fs.h"
+#include "core/paths.h"
 #include "schema/schema.h"
 #include "sources/source.h"
 #include "test_support.h"
@@ -103,7 +104,12 @@ ksm::preflight::RunResult preflight(const fs::path& inv, const std::string& from
   ksm::preflight::RunOptions o;
   o.schemas = schemas;
   o.keep_evaluation = schemas != nullptr;
-  o.inventory = {(inv / "hosts.yaml").string()};
+  ksm::DirSource folder(inv);
+  o.inventory = {{&folder, "hosts.yaml"}};
+  ksm::DirSource data(ksm::data_dir());
+  auto release = ksm::preflight::load_release_data(data, to);
+  REQUIRE(release.ok());
+  o.release = &*release;
   o.to = &clone().tree(to);
   o.to_tag = to;
   o.from = &clone().tree(from);

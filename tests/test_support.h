@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 
 // KSM_ASAN: built with AddressSanitizer (gcc says so with
@@ -31,12 +32,33 @@ inline std::filesystem::path shared_dir() {
 inline std::filesystem::path kubespray_data() { return shared_dir() / "kubespray-data.git"; }
 inline bool have_kubespray_data() { return std::filesystem::exists(kubespray_data() / "HEAD"); }
 inline std::filesystem::path testdata() { return KSM_TESTDATA; }
-// A full Kubespray clone (all tasks and playbooks), from env KSM_KUBESPRAY_CLONE;
-// empty when unset.
+// A full Kubespray clone (all tasks and playbooks): env KSM_KUBESPRAY_CLONE,
+// else ../shared/kubespray-full.git (every release tag, what the playbooks
+// run), so that CI runs the tests that need one; empty when neither is there.
 inline std::filesystem::path kubespray_clone() {
   const char* e = std::getenv("KSM_KUBESPRAY_CLONE");
-  return e && *e ? std::filesystem::path(e) : std::filesystem::path();
+  if (e && *e) return e;
+  auto full = shared_dir() / "kubespray-full.git";
+  return std::filesystem::exists(full / "HEAD") ? full : std::filesystem::path();
 }
+
+// Sets an environment variable for the life of the object, then restores it.
+struct ScopedEnv {
+  std::string name;
+  std::optional<std::string> old;
+  ScopedEnv(std::string n, const std::string& value) : name(std::move(n)) {
+    if (const char* o = std::getenv(name.c_str())) old = o;
+    ::setenv(name.c_str(), value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (old)
+      ::setenv(name.c_str(), old->c_str(), 1);
+    else
+      ::unsetenv(name.c_str());
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+};
 
 // A fresh folder under the system's temporary directory, removed with the
 // object; write() creates a file (and its parents) with the exact bytes given.

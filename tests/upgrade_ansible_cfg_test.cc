@@ -59,7 +59,7 @@ TEST_CASE("ansible.cfg: untouched or already at the new tag: nothing written") {
   Hop hop;
   REQUIRE(merge_ansible_cfg_texts(kBase, kBase, kTheirs, "a", "b", ws, hop).ok());
   REQUIRE(merge_ansible_cfg_texts(kBase, kTheirs, kTheirs, "a", "b", ws, hop).ok());
-  CHECK_FALSE(ws.exists(kAnsibleCfg));
+  CHECK_FALSE(ws.has_file(kAnsibleCfg));
   CHECK(hop.changes.empty());
 }
 

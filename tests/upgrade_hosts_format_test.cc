@@ -64,8 +64,8 @@ TEST_CASE("hosts format: yaml -> ini keeps membership and the etcd order, nothin
   Hop hop;
   REQUIRE(convert_hosts(ws, hosts, HostsFormat::Ini, target, hop).ok());
   CHECK(hosts == "inventory.ini");
-  CHECK_FALSE(ws.exists("hosts.yaml"));
-  REQUIRE(ws.exists("inventory.ini"));
+  CHECK_FALSE(ws.has_file("hosts.yaml"));
+  REQUIRE(ws.has_file("inventory.ini"));
   auto after = load_workspace_inventory(ws, hosts);
   REQUIRE(after.ok());
   CHECK(members(*after, "etcd") == std::vector<std::string>{"node3", "node1", "node2"});

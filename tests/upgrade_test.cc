@@ -447,3 +447,32 @@ TEST_CASE("upgrade never edits a SOPS-encrypted file: renames inside it are repo
         told = true;
   CHECK(told);
 }
+
+TEST_CASE("upgrade: run again at the tag it reached is a no-op that says so (automation reruns)") {
+  test::TempDir t;
+  fs::path demo = test::testdata() / "demo" / "mycluster";
+  fs::copy(demo, t.path / "inv", fs::copy_options::recursive);
+  UpgradeOptions o;
+  o.inventory = (t.path / "inv").string();
+  o.to = "v2.17.1";
+  o.offline = true;
+  auto first = run_upgrade(o);
+  REQUIRE_MESSAGE(first.ok(), (first.ok() ? "" : first.error().str()));
+  REQUIRE(first->workspace.write_in_place(".orig").ok());
+  // The state file now says v2.17.1: the same command again does nothing.
+  auto again = run_upgrade(o);
+  REQUIRE_MESSAGE(again.ok(), (again.ok() ? "" : again.error().str()));
+  CHECK(again->from_tag == "v2.17.1");
+  CHECK_FALSE(again->workspace.changed());
+  CHECK(again->report.exit_status() == 0);
+  REQUIRE(again->report.hops.size() == 1);
+  bool said = false;
+  for (const auto& n : again->report.hops[0].notes)
+    if (n.message.find("already at v2.17.1") != std::string::npos) said = true;
+  CHECK(said);
+  // An explicit --from equal to --to is the same no-op; going back is still refused.
+  o.from = "v2.17.1";
+  CHECK(run_upgrade(o).ok());
+  o.from = "v2.18.0";
+  CHECK_FALSE(run_upgrade(o).ok());
+}

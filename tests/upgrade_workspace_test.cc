@@ -4,7 +4,10 @@
 #include <fstream>
 
 #include "core/fs.h"
+#include "sources/source.h"
+#include "test_support.h"
 #include "upgrade/workspace.h"
+#include "upgrade/ws_inventory.h"
 
 using namespace ksm;
 using ksm::upgrade::Workspace;
@@ -82,4 +85,67 @@ TEST_CASE("workspace: a symlink leaving the inventory is refused") {
   auto ws = Workspace::load(in);
   REQUIRE(!ws.ok());
   CHECK(ws.error().message.find("outside the inventory") != std::string::npos);
+}
+
+TEST_CASE("workspace: read as a Source, its inventory loaded from memory") {
+  fs::path in = fresh_dir("source");
+  write(in / "hosts.yaml",
+        "all:\n  hosts:\n    node1:\n  children:\n    kube_node:\n      hosts: {node1: }\n");
+  write(in / "group_vars/all/all.yml", "a: 1\n");
+  auto ws = Workspace::load(in);
+  REQUIRE(ws.ok());
+  const ksm::Source& src = *ws;
+  CHECK(src.is_dir("group_vars"));
+  CHECK(src.exists("group_vars/all/all.yml"));
+  CHECK(*src.list_dirs("group_vars") == std::vector<std::string>{"group_vars/all"});
+  CHECK(src.display_path("hosts.yaml") == "hosts.yaml");
+  CHECK(src.disk_path("hosts.yaml") == fs::absolute(in / "hosts.yaml").lexically_normal());
+
+  auto inv = ksm::upgrade::load_workspace_inventory(*ws, "hosts.yaml");
+  REQUIRE(inv.ok());
+  // Locations name the operator's files relative to the inventory; Ansible's
+  // inventory_file is in the operator's folder (no scratch copy anywhere).
+  CHECK(inv->files[0].path == "hosts.yaml");
+  CHECK(inv->files[0].disk_path == fs::absolute(in / "hosts.yaml").lexically_normal().string());
+  CHECK(inv->vars_files[0].where.at("a").str() == "group_vars/all/all.yml:1:1");
+
+  // A change is seen at the next load; an unchanged workspace is not re-read.
+  uint64_t g = ws->generation();
+  ws->put("group_vars/all/all.yml", "a: 2\n");
+  CHECK(ws->generation() != g);
+  auto again = ksm::upgrade::load_workspace_inventory(*ws, "hosts.yaml");
+  REQUIRE(again.ok());
+  CHECK(again->vars_files[0].data.get("a")->as_int() == 2);
+  CHECK(ws->loaded().generation == ws->generation());
+
+  // A copy changed apart never shares a generation with its original.
+  Workspace copy = *ws;
+  copy.put("x.yml", "x: 1\n");
+  ws->put("y.yml", "y: 1\n");
+  CHECK(copy.generation() != ws->generation());
+
+  // A merge conflict is read as the operator's side.
+  ws->put("group_vars/all/all.yml", "<<<<<<< ours\na: 3\n=======\na: 4\n>>>>>>> theirs\n");
+  auto conflicted = ksm::upgrade::load_workspace_inventory(*ws, "hosts.yaml");
+  REQUIRE(conflicted.ok());
+  CHECK(conflicted->vars_files[0].data.get("a")->as_int() == 3);
+}
+
+TEST_CASE("workspace: a diff leaves libgit2 usable (the clone is read after upgrade --diff)") {
+  fs::path in = fresh_dir("diff");
+  write(in / "a.yml", "a: 1\n");
+  auto ws = Workspace::load(in);
+  REQUIRE(ws.ok());
+  ws->put("a.yml", "a: 2\n");
+  for (int i = 0; i < 2; ++i) CHECK(ws->diff().find("+a: 2") != std::string::npos);
+  if (!ksm::test::have_kubespray_data()) return;
+  auto repo = ksm::GitRepo::open(ksm::test::kubespray_data());
+  REQUIRE(repo.ok());
+  auto tree = repo->at("v2.18.0");
+  REQUIRE(tree.ok());
+  CHECK((*tree)->read("inventory/sample/group_vars/all/all.yml").ok());
+  CHECK(ws->diff().find("+a: 2") != std::string::npos);
+  auto tags = repo->tags();
+  REQUIRE(tags.ok());
+  CHECK(tags->size() > 20);
 }

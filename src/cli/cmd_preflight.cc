@@ -16,6 +16,8 @@
 #include "cli/trees.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/paths.h"
+#include "inventory/loader.h"
 #include "preflight/extract.h"
 #include "preflight/run.h"
 #include "report/report.h"
@@ -109,8 +111,16 @@ int evaluate(const PreflightOpts& o, const Source& to_src, report::Format format
     }
     from_src = std::move(*fs);
   }
+  DirSource data(data_dir());
+  auto release = preflight::load_release_data(data, o.to);
+  if (!release) {
+    print_error(release.error());
+    return kExitError;
+  }
+  inventory::DiskInputs disk(*sources);
   preflight::RunOptions ro;
-  ro.inventory = *sources;
+  ro.release = &*release;
+  ro.inventory = disk.inputs();
   ro.to = &to_src;
   ro.to_tag = o.to;
   ro.from = from_src.get();

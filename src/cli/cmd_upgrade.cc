@@ -10,11 +10,11 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/trees.h"
-#include "core/transaction.h"
 #include "core/json.h"
-#include "preflight/run.h"
+#include "core/paths.h"
+#include "core/transaction.h"
+#include "pipeline/upgrade_check.h"
 #include "report/report.h"
-#include "schema/schema.h"
 #include "upgrade/upgrade.h"
 
 namespace ksm::cli {
@@ -32,51 +32,6 @@ struct UpgradeArgs {
   std::string hosts_format = "keep";
   std::vector<std::string> schemas;
 };
-
-// Issue 6: with a full clone at hand (playbooks, not only roles), the
-// produced inventory is checked by preflight for the target tag, so one
-// command gives the new inventory and the assertions that would still fail.
-// nullopt when there is nothing to check against (offline, no playbook).
-std::optional<report::Report> preflight_output(const UpgradeArgs& a, const upgrade::UpgradeResult& r) {
-  if (a.offline || a.no_preflight) return std::nullopt;
-  std::optional<std::string> ks;
-  if (!a.kubespray.empty()) ks = a.kubespray;
-  auto to = open_tree(ks, a.to);
-  if (!to || !(*to)->read("upgrade-cluster.yml")) return std::nullopt;
-  auto from = open_tree(ks, r.from_tag);
-  auto schemas = schema::load_default_schemas();
-  std::filesystem::path scratch = std::filesystem::temp_directory_path() /
-                                  ("ksm-upgrade-preflight-" + std::to_string(::getpid()));
-  std::error_code ec;
-  std::filesystem::remove_all(scratch, ec);
-  struct Cleanup {
-    std::filesystem::path d;
-    ~Cleanup() { std::error_code e; std::filesystem::remove_all(d, e); }
-  } cleanup{scratch};
-  if (auto s = r.workspace.write_scratch(scratch); !s) {
-    print_warning(s.error().context("preflight of the produced inventory skipped"));
-    return std::nullopt;
-  }
-  preflight::RunOptions ro;
-  ro.inventory = {(scratch / r.hosts_file).string()};
-  ro.to = to->get();
-  ro.to_tag = a.to;
-  ro.from = from ? from->get() : nullptr;
-  ro.from_tag = from ? r.from_tag : "";
-  if (from) ro.from_inventory = {a.inventory};  // what the cluster was deployed with
-  ro.schemas = schemas ? &*schemas : nullptr;
-  ro.ansible_version = ansible_on_path();
-  ro.check_ansible = true;
-  auto pr = preflight::run(ro);
-  if (!pr) {
-    print_warning(pr.error().context("preflight of the produced inventory"));
-    return std::nullopt;
-  }
-  // Operator files are already named relative to the inventory; the inventory is the produced one.
-  if (pr->report.target.is_map()) pr->report.target.map_mut().set("inventory", Value(r.report.output));
-  pr->report.inventory_root.clear();
-  return std::move(pr->report);
-}
 
 int run(const UpgradeArgs& a) {
   if (a.in_place) {
@@ -102,7 +57,8 @@ int run(const UpgradeArgs& a) {
       return kExitClean;
     }
   }
-  upgrade::UpgradeOptions o;
+  pipeline::UpgradeCheckOptions po;
+  upgrade::UpgradeOptions& o = po.upgrade;
   o.inventory = a.inventory;
   if (!a.kubespray.empty()) o.kubespray = a.kubespray;
   o.from = a.from;
@@ -117,63 +73,58 @@ int run(const UpgradeArgs& a) {
   }
   o.hosts_format = *hf;
   if (::isatty(STDERR_FILENO)) o.progress = [](const std::string& s) { std::fprintf(stderr, "%s\n", s.c_str()); };
-  auto r = upgrade::run_upgrade(o);
+  // With a full clone at hand (playbooks, not only roles), the produced
+  // inventory is checked by preflight for the target tag, so one command
+  // gives the new inventory and the assertions that would still fail.
+  po.preflight = !a.no_preflight;
+  DirSource data(data_dir());
+  po.data = &data;
+  if (po.preflight && !a.offline) po.ansible_version = ansible_on_path();
+  auto r = pipeline::upgrade_and_check(po);
   if (!r) {
     print_error(r.error());
     return kExitError;
   }
-  upgrade::Report& report = r->report;
+  if (r->preflight_error) print_warning(*r->preflight_error);
+  upgrade::UpgradeResult& u = r->upgrade;
+  std::string output;
   if (a.diff) {
-    report.output = "(diff)";
-    std::fputs(r->workspace.diff().c_str(), stdout);
+    output = "(diff)";
+    std::fputs(u.workspace.diff().c_str(), stdout);
   } else if (a.in_place) {
-    report.output = "(in place, backups *" + a.backup_suffix + ")";
-    if (auto s = r->workspace.write_in_place(a.backup_suffix); !s) {
+    output = "(in place, backups *" + a.backup_suffix + ")";
+    if (auto s = u.workspace.write_in_place(a.backup_suffix); !s) {
       print_error(s.error());
       return kExitError;
     }
   } else {
     std::filesystem::path out = a.output;
     if (out.empty()) {
-      auto root = r->workspace.root().lexically_normal();
+      auto root = u.workspace.root().lexically_normal();
       if (root.filename().empty()) root = root.parent_path();
       if (root == ".") root = std::filesystem::current_path();
       out = root.parent_path() / (root.filename().string() + "-" + a.to);
     }
-    if (auto s = r->workspace.write_to(out); !s) {
+    if (auto s = u.workspace.write_to(out); !s) {
       print_error(s.error());
       return kExitError;
     }
-    report.output = out.string();
+    output = out.string();
   }
+  pipeline::set_output(*r, output);
   FILE* rep = a.diff ? stderr : stdout;
-  auto checked = preflight_output(a, *r);
-  int status = report.exit_status();
-  if (checked) {
-    int ps = report::exit_status(*checked);
-    status = std::max(status, ps);
-  }
   if (a.format == "json") {
-    std::string up = upgrade::render_json(report);
-    if (checked) {
-      auto doc = parse_json(up, "upgrade report");
-      auto pf = parse_json(report::render_json(*checked), "preflight report");
-      if (doc && pf && doc->is_map()) {
-        doc->map_mut().set("preflight", *pf);
-        up = to_json(*doc, {false, 2}) + "\n";
-      }
-    }
-    std::fputs(up.c_str(), rep);
+    std::fputs((to_json(pipeline::to_value(*r), {false, 2}) + "\n").c_str(), rep);
   } else {
-    std::fputs(upgrade::render_text(report, use_colour(rep)).c_str(), rep);
-    if (checked) {
+    std::fputs(upgrade::render_text(u.report, use_colour(rep)).c_str(), rep);
+    if (r->preflight) {
       report::TextOptions to;
       to.colour = use_colour(rep);
       std::fputs(("\npreflight of the produced inventory for " + a.to + ":\n").c_str(), rep);
-      std::fputs(report::render_text(*checked, to).c_str(), rep);
+      std::fputs(report::render_text(*r->preflight, to).c_str(), rep);
     }
   }
-  return status;
+  return r->exit_status();
 }
 
 }  // namespace

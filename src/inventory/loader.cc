@@ -5,11 +5,12 @@
 #include <unistd.h>
 
 #include <ini.h>
+#include <yaml-cpp/yaml.h>
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <unordered_set>
-#include <yaml-cpp/yaml.h>
 
 #include "core/fs.h"
 #include "core/json.h"
@@ -54,29 +55,34 @@ bool vault_file(std::string_view text) {
   return text.substr(0, 14) == "$ANSIBLE_VAULT";
 }
 
-Error io_error(const std::string& what, const fs::path& p, const std::error_code& ec) {
-  return Error(what + ": " + ec.message(), Location{p.string(), 0, 0});
+// A read error located at the file (a DirSource's already is).
+Error read_error(const Source& src, const std::string& path, Error e) {
+  if (e.where.file.empty()) e.where = Location{src.display_path(path), 0, 0};
+  return e;
 }
 
-Status load_source(Inventory& inv, const fs::path& path, bool top) {
-  std::error_code ec;
-  auto st = fs::status(path, ec);
-  if (ec || !fs::exists(st)) {
-    return Error(top ? "no such inventory file or folder" : "cannot read", Location{path.string(), 0, 0});
-  }
-  if (fs::is_directory(st)) {
-    std::vector<std::string> names;
-    fs::directory_iterator it(path, ec);
-    if (ec) return io_error("cannot list inventory folder", path, ec);
-    for (const auto& e : it) names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    for (const auto& n : names) {
-      if (ignored_in_folder(n)) continue;
-      if (auto s = load_source(inv, path / n, false); !s) return s;
+// A folder whose group_vars/ and host_vars/ apply (the folder of each source).
+struct VarsDir {
+  const Source* source = nullptr;
+  std::string path;  // relative to source
+};
+
+Status load_source(Inventory& inv, const Source& src, const std::string& path, bool top) {
+  if (!src.exists(path))
+    return Error(top ? "no such inventory file or folder" : "cannot read",
+                 Location{src.display_path(path), 0, 0});
+  if (src.is_dir(path)) {
+    auto entries = list_entries(src, path);
+    if (!entries)
+      return Error("cannot list inventory folder: " + entries.error().message,
+                   Location{src.display_path(path), 0, 0});
+    for (const auto& e : *entries) {
+      if (ignored_in_folder(e.name)) continue;
+      if (auto s = load_source(inv, src, join_source_path(path, e.name), false); !s) return s;
     }
     return {};
   }
-  return load_hosts_file(inv, path);
+  return load_hosts_file(inv, src, path);
 }
 
 Status check_hosts(const Inventory& inv, const std::vector<std::string>& sources) {
@@ -88,41 +94,49 @@ Status check_hosts(const Inventory& inv, const std::vector<std::string>& sources
   return Error(what, Location{where, 0, 0});
 }
 
-void load_vars_dirs(Inventory& inv, std::vector<std::pair<size_t, size_t>>& group_files,
+void load_vars_dirs(Inventory& inv, const std::vector<VarsDir>& dirs,
+                    std::vector<std::pair<size_t, size_t>>& group_files,
                     std::vector<std::pair<size_t, size_t>>& host_files, Status& status) {
-  for (size_t d = 0; d < inv.vars_dirs.size(); ++d) {
-    const fs::path& dir = inv.vars_dirs[d];
+  for (size_t d = 0; d < dirs.size(); ++d) {
+    const Source& src = *dirs[d].source;
     for (const char* sub : {"group_vars", "host_vars"}) {
       bool groups = sub[0] == 'g';
-      fs::path base = dir / sub;
-      std::error_code ec;
-      if (!fs::exists(base, ec)) continue;
-      if (!fs::is_directory(base, ec)) {
-        inv.warnings.push_back(Error(std::string("Found ") + sub + " that is not a directory, skipping",
-                                     Location{base.string(), 0, 0}));
+      std::string base = join_source_path(dirs[d].path, sub);
+      if (!src.exists(base)) continue;
+      if (!src.is_dir(base)) {
+        inv.warnings.push_back(
+            Error(std::string("Found ") + sub + " that is not a directory, skipping",
+                  Location{src.display_path(base), 0, 0}));
         continue;
       }
       // One listing; entries that name no group/host are reported, not read.
       std::vector<std::string> names;
-      for (const auto& e : fs::directory_iterator(base, ec)) names.push_back(e.path().filename().string());
-      std::sort(names.begin(), names.end());
+      auto entries = list_entries(src, base);
+      if (entries)
+        for (auto& e : *entries) names.push_back(std::move(e.name));
       std::unordered_set<std::string> listing(names.begin(), names.end());
       std::unordered_set<std::string> used;
       size_t count = groups ? inv.groups().size() : inv.hosts().size();
       for (size_t i = 0; i < count; ++i) {
         const std::string& name = groups ? inv.groups()[i].name : inv.hosts()[i].name;
         if (!name.empty() && name[0] == '/') continue;
-        for (const auto& f : find_vars_files(base, name, ec ? nullptr : &listing)) {
-          auto rel = f.lexically_relative(base);
-          used.insert(rel.begin()->string());
-          auto vf = load_vars_file(f);
+        for (const auto& f : find_vars_files(src, base, name, entries ? &listing : nullptr)) {
+          std::string rel = f.substr(base.size() + 1);
+          used.insert(rel.substr(0, rel.find('/')));
+          auto text = src.read(f);
+          if (!text) {
+            status = read_error(src, f, text.error());
+            return;
+          }
+          auto vf = parse_vars_file(src.display_path(f), std::move(*text));
           if (!vf) {
             status = vf.error();
             return;
           }
           if (vf->vault_encrypted)
-            inv.warnings.push_back(Error("vault-encrypted file: its variables are not read (no vault password)",
-                                         Location{f.string(), 0, 0}));
+            inv.warnings.push_back(
+                Error("vault-encrypted file: its variables are not read (no vault password)",
+                      Location{vf->path, 0, 0}));
           vf->entity = name;
           vf->for_group = groups;
           vf->vars_dir = d;
@@ -132,49 +146,120 @@ void load_vars_dirs(Inventory& inv, std::vector<std::pair<size_t, size_t>>& grou
       }
       for (const auto& n : names)
         if (!used.count(n) && n[0] != '.' && !ends_with(n, "~"))
-          inv.unused_vars_entries.push_back((base / n).string());
+          inv.unused_vars_entries.push_back(src.display_path(join_source_path(base, n)));
     }
   }
 }
 
+// The folder of a source: the folder itself, or the one holding the file.
+std::string folder_of(const Source& src, const std::string& path) {
+  return src.is_dir(path) ? path : source_parent(path);
+}
+
+// Half of an interrupted `upgrade --in-place` is no inventory to read.
+Status check_no_journal(const Source& src, const std::string& folder) {
+  std::string j = join_source_path(folder, FolderTransaction::kJournal);
+  if (!src.exists(j)) return {};
+  return Error(
+      "an in-place upgrade of this inventory was interrupted: run `kubespray-migrate "
+      "upgrade --in-place` on it again to complete it first",
+      Location{src.display_path(j), 0, 0});
+}
+
+// Ansible's host_list plugin: "host1,host2:2222".
+void add_host_list(Inventory& inv, const std::string& list) {
+  size_t s = 0;
+  while (s <= list.size()) {
+    size_t c = list.find(',', s);
+    std::string h(py_strip(
+        std::string_view(list).substr(s, c == std::string::npos ? std::string::npos : c - s)));
+    if (!h.empty()) {
+      auto hp = expand_host_pattern(h);
+      std::optional<int> port;
+      std::string name = h;
+      if (hp && hp->hosts.size() == 1) {
+        name = hp->hosts[0];
+        port = hp->port;
+      }
+      inv.add_host(name, Inventory::kUngrouped, port);
+    }
+    if (c == std::string::npos) break;
+    s = c + 1;
+  }
+}
+
+// Loads every input into `inv` (host lists are already in it), then the
+// vars folders, and attaches them.
+Result<Inventory> load_inputs(Inventory inv, const std::vector<InventoryInput>& inputs) {
+  std::vector<VarsDir> dirs;
+  for (const auto& in : inputs) {
+    if (!in.source) {
+      add_host_list(inv, in.path);
+      continue;
+    }
+    auto path = normalize_source_path(in.path);
+    if (!path) return Error(path.error().message, Location{in.source->display_path(in.path), 0, 0});
+    if (in.source->exists(*path)) {
+      std::string folder = folder_of(*in.source, *path);
+      if (auto st = check_no_journal(*in.source, folder); !st) return st.error();
+    }
+    if (auto st = load_source(inv, *in.source, *path, true); !st) return st.error();
+    std::string folder = folder_of(*in.source, *path);
+    dirs.push_back({in.source, folder});
+    inv.vars_dirs.emplace_back(in.source->display_path(folder));
+  }
+  inv.reconcile();
+  if (auto st = check_hosts(inv, inv.sources); !st) return st.error();
+
+  std::vector<std::pair<size_t, size_t>> gf, hf;
+  Status status;
+  load_vars_dirs(inv, dirs, gf, hf, status);
+  if (!status) return status.error();
+  // Attach in load order (all sources' files for a group, in source order).
+  for (auto [g, f] : gf) inv.group_at(g).group_vars_files.push_back(f);
+  for (auto [h, f] : hf) inv.host_at(h).host_vars_files.push_back(f);
+  return inv;
+}
+
 }  // namespace
 
-std::vector<fs::path> find_vars_files(const fs::path& dir, const std::string& name,
-                                      const std::unordered_set<std::string>* listing) {
-  std::vector<fs::path> found;
-  std::function<void(const fs::path&)> walk = [&](const fs::path& d) {
-    std::vector<std::string> names;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(d, ec)) names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    for (const auto& n : names) {
-      if (n[0] == '.' || ends_with(n, "~")) continue;
-      fs::path p = d / n;
-      std::string ext = extension(n);
-      if (fs::is_directory(p, ec) && ext.empty()) walk(p);
-      else if (fs::is_regular_file(p, ec) && (ext.empty() || is_yaml_ext(ext))) found.push_back(p);
+std::vector<std::string> find_vars_files(const Source& src, const std::string& dir,
+                                         const std::string& name,
+                                         const std::unordered_set<std::string>* listing) {
+  std::vector<std::string> found;
+  std::function<void(const std::string&)> walk = [&](const std::string& d) {
+    auto entries = list_entries(src, d);
+    if (!entries) return;
+    for (const auto& e : *entries) {
+      if (e.name[0] == '.' || ends_with(e.name, "~")) continue;
+      std::string p = join_source_path(d, e.name);
+      std::string ext = extension(e.name);
+      if (e.folder && ext.empty())
+        walk(p);
+      else if (!e.folder && (ext.empty() || is_yaml_ext(ext)))
+        found.push_back(p);
     }
   };
-  // (a name with a '/' or a dot folder is looked up the long way)
+  // (a name with a '/' or a dot folder is looked up the long way; one that
+  // leaves the tree names nothing in it)
   if (name.find('/') != std::string::npos || name == "." || name == "..") listing = nullptr;
   for (const char* ext : {"", ".yml", ".yaml", ".json"}) {
     if (listing && !listing->count(name + ext)) continue;
-    fs::path p = dir / (name + ext);
-    std::error_code ec;
-    if (!fs::exists(p, ec)) continue;
-    if (fs::is_directory(p, ec)) walk(p);
-    else found.push_back(p);
+    auto p = normalize_source_path(join_source_path(dir, name + ext));
+    if (!p || !p->starts_with(dir + "/") || !src.exists(*p)) continue;
+    if (src.is_dir(*p))
+      walk(*p);
+    else
+      found.push_back(*p);
     break;
   }
   return found;
 }
 
-Result<VarsFile> load_vars_file(const fs::path& path) {
+Result<VarsFile> parse_vars_file(std::string display, std::string text) {
   VarsFile vf;
-  vf.path = path.string();
-  auto text = read_file(path);
-  if (!text) return text.error();
-  vf.text = std::move(*text);
+  vf.path = std::move(display);
+  vf.text = std::move(text);
   if (auto st = check_text(vf.text, vf.path); !st) return st.error();
   if (vault_file(vf.text)) {
     vf.vault_encrypted = true;
@@ -230,76 +315,67 @@ Result<VarsFile> load_vars_file(const fs::path& path) {
   return vf;
 }
 
-Status load_hosts_file(Inventory& inv, const fs::path& path) {
-  std::string p = path.string();
-  auto text = read_file(path);
-  if (!text) return text.error();
+Status load_hosts_file(Inventory& inv, const Source& src, const std::string& path) {
+  std::string p = src.display_path(path);
+  auto text = src.read(path);
+  if (!text) return read_error(src, path, text.error());
   if (vault_file(*text))
     return Error("vault-encrypted inventory file: it cannot be read without the vault password",
                  Location{p, 1, 1});
-  std::string ext = extension(path.filename().string());
+  std::string ext = extension(path.substr(path.rfind('/') + 1));
   if (ext == ".toml")
     return Error("unsupported inventory file type '.toml' (expected INI, or YAML/JSON: .yaml, .yml, .json)",
                  Location{p, 0, 0});
   if (auto st = check_text(*text, p); !st) return st.error().context("unsupported inventory file");
+  size_t before = inv.files.size();
+  Status st;
   if (ext.empty() || is_yaml_ext(ext)) {
     bool not_yaml = false;
-    Status st = parse_yaml_inventory(inv, p, *text, &not_yaml);
-    if (st || !not_yaml) return st;
-    // Ansible's plugin chain: the ini plugin takes any file yaml rejected.
-    Status ini = parse_ini(inv, p, std::move(*text));
-    if (ini) return ini;
-    return is_yaml_ext(ext) ? st : ini;
+    st = parse_yaml_inventory(inv, p, *text, &not_yaml);
+    if (!st && not_yaml) {
+      // Ansible's plugin chain: the ini plugin takes any file yaml rejected.
+      Status ini = parse_ini(inv, p, std::move(*text));
+      if (ini || !is_yaml_ext(ext)) st = ini;
+    }
+  } else {
+    st = parse_ini(inv, p, std::move(*text));
   }
-  return parse_ini(inv, p, std::move(*text));
+  if (auto disk = src.disk_path(path))
+    for (size_t i = before; i < inv.files.size(); ++i) inv.files[i].disk_path = disk->string();
+  return st;
+}
+
+Result<Inventory> load_inventory(const std::vector<InventoryInput>& inputs) {
+  Inventory inv;
+  for (const auto& in : inputs)
+    inv.sources.push_back(in.source ? in.source->display_path(in.path) : in.path);
+  return load_inputs(std::move(inv), inputs);
+}
+
+Result<Inventory> load_inventory(const Source& source, const std::string& path) {
+  return load_inventory(std::vector<InventoryInput>{{&source, path}});
+}
+
+DiskInputs::DiskInputs(const std::vector<std::string>& paths) {
+  for (const auto& src : paths) {
+    std::error_code ec;
+    fs::path p(src);
+    if (src.find(',') != std::string::npos && !fs::exists(p, ec)) {
+      inputs_.push_back({nullptr, src});
+      continue;
+    }
+    bool folder = fs::is_directory(p, ec);
+    fs::path root = folder ? p : p.parent_path();
+    if (root.empty()) root = ".";
+    owned_.push_back(std::make_unique<DirSource>(root));
+    inputs_.push_back({owned_.back().get(), folder ? "" : p.filename().string()});
+  }
 }
 
 Result<Inventory> load_inventory(const std::vector<std::string>& sources) {
-  Inventory inv;
-  inv.sources = sources;
-  for (const auto& src : sources) {
-    std::error_code ec;
-    if (src.find(',') != std::string::npos && !fs::exists(src, ec)) {
-      // host_list plugin: "host1,host2:2222"
-      size_t s = 0;
-      while (s <= src.size()) {
-        size_t c = src.find(',', s);
-        std::string h(py_strip(std::string_view(src).substr(s, c == std::string::npos ? std::string::npos : c - s)));
-        if (!h.empty()) {
-          auto hp = expand_host_pattern(h);
-          std::optional<int> port;
-          std::string name = h;
-          if (hp && hp->hosts.size() == 1) {
-            name = hp->hosts[0];
-            port = hp->port;
-          }
-          inv.add_host(name, Inventory::kUngrouped, port);
-        }
-        if (c == std::string::npos) break;
-        s = c + 1;
-      }
-      continue;
-    }
-    fs::path p(src);
-    // Half of an interrupted `upgrade --in-place` is no inventory to read.
-    fs::path folder = fs::is_directory(p, ec) ? p : p.parent_path().empty() ? fs::path(".") : p.parent_path();
-    if (fs::path j = folder / FolderTransaction::kJournal; fs::exists(j, ec))
-      return Error("an in-place upgrade of this inventory was interrupted: run `kubespray-migrate "
-                   "upgrade --in-place` on it again to complete it first",
-                   Location{j.string(), 0, 0});
-    if (auto st = load_source(inv, p, true); !st) return st.error();
-    inv.vars_dirs.push_back(fs::is_directory(p, ec) ? p : p.parent_path().empty() ? fs::path(".") : p.parent_path());
-  }
-  inv.reconcile();
-  if (auto st = check_hosts(inv, sources); !st) return st.error();
-
-  std::vector<std::pair<size_t, size_t>> gf, hf;
-  Status status;
-  load_vars_dirs(inv, gf, hf, status);
-  if (!status) return status.error();
-  // Attach in load order (all sources' files for a group, in source order).
-  for (auto [g, f] : gf) inv.group_at(g).group_vars_files.push_back(f);
-  for (auto [h, f] : hf) inv.host_at(h).host_vars_files.push_back(f);
+  DiskInputs disk(sources);
+  auto inv = load_inventory(disk.inputs());
+  if (inv) inv->sources = sources;
   return inv;
 }
 

@@ -5,36 +5,68 @@
 // `.yaml`, `.json`, or a folder of such files read in sorted order). Without
 // -i, the sources come from ANSIBLE_INVENTORY or the `inventory =` of the
 // ansible.cfg Ansible would read.
+//
+// Everything is read through a Source (sources/source.h): a folder on disk
+// (DirSource), the inventory `upgrade` is producing (upgrade::Workspace) or
+// files in memory (tests). Locations name files by the Source's
+// display_path; inventory_file/inventory_dir come from its disk_path.
 #pragma once
 
-#include <filesystem>
+#include <memory>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
 #include "core/error.h"
 #include "inventory/model.h"
+#include "sources/source.h"
 
 namespace ksm::inventory {
+
+// One -i source: a hosts file or a folder of them, `path` relative to
+// `source` ("" = its root); without a source, `path` is a host list
+// ("host1,host2:2222", Ansible's host_list plugin).
+struct InventoryInput {
+  const Source* source = nullptr;
+  std::string path;
+};
+
+// The -i values of a command as InventoryInputs on disk: one DirSource per
+// path (its folder, or the folder of the file), so that locations keep the
+// path as the operator typed it; a value with a comma that names no file is
+// a host list.
+class DiskInputs {
+ public:
+  explicit DiskInputs(const std::vector<std::string>& paths);
+  const std::vector<InventoryInput>& inputs() const { return inputs_; }
+
+ private:
+  std::vector<std::unique_ptr<DirSource>> owned_;
+  std::vector<InventoryInput> inputs_;
+};
 
 // Loads and reconciles. Errors (file:line:col where there is one): a missing
 // or unreadable path, malformed YAML or INI, an unsupported file type, an
 // inventory without hosts.
+Result<Inventory> load_inventory(const std::vector<InventoryInput>& inputs);
+Result<Inventory> load_inventory(const Source& source, const std::string& path);
+// The -i paths on disk as given (DiskInputs).
 Result<Inventory> load_inventory(const std::vector<std::string>& sources);
 
 // Parses one hosts file into `inv` (format picked as Ansible's plugin chain
 // would: yaml for .yaml/.yml/.json or no extension, falling back to ini).
-Status load_hosts_file(Inventory& inv, const std::filesystem::path& path);
+Status load_hosts_file(Inventory& inv, const Source& source, const std::string& path);
 
 // The files Ansible's vars plugin reads for `name` under `dir` (a group_vars
-// or host_vars folder): find_vars_files order. `listing`, when given, holds
-// the names in `dir` (one listing instead of four lookups per host).
-std::vector<std::filesystem::path> find_vars_files(
-    const std::filesystem::path& dir, const std::string& name,
-    const std::unordered_set<std::string>* listing = nullptr);
+// or host_vars folder of `source`): find_vars_files order, as paths of
+// `source`. `listing`, when given, holds the names in `dir` (one listing
+// instead of four lookups per host).
+std::vector<std::string> find_vars_files(const Source& source, const std::string& dir,
+                                         const std::string& name,
+                                         const std::unordered_set<std::string>* listing = nullptr);
 // Reads one group_vars/host_vars file (YAML or JSON; a whole-file vault is
-// kept as vault_encrypted with null data).
-Result<VarsFile> load_vars_file(const std::filesystem::path& path);
+// kept as vault_encrypted with null data); `display` names it in locations.
+Result<VarsFile> parse_vars_file(std::string display, std::string text);
 
 // Where the inventory comes from without -i: ANSIBLE_INVENTORY, else
 // `[defaults] inventory` of the ansible.cfg Ansible would read

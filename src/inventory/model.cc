@@ -16,6 +16,12 @@ Inventory::Inventory() {
   (void)add_child(kAll, kUngrouped);
 }
 
+const InventoryFile* Inventory::file(std::string_view path) const {
+  for (const auto& f : files)
+    if (f.path == path) return &f;
+  return nullptr;
+}
+
 const Group* Inventory::group(std::string_view name) const {
   auto i = group_index(name);
   return i ? &groups_[*i] : nullptr;

@@ -45,6 +45,7 @@ struct YamlKey {
 
 struct InventoryFile {
   std::string path;       // as found (source path joined with the entry name)
+  std::string disk_path;  // absolute, where Ansible reads it (inventory_file); "" when not on disk
   std::string text;       // the raw bytes read
   Format format = Format::Ini;
   bool bom = false;       // starts with a UTF-8 byte order mark
@@ -97,7 +98,8 @@ class Inventory {
   Inventory();
 
   std::vector<std::string> sources;          // the -i paths, as given
-  std::vector<std::filesystem::path> vars_dirs;  // folders whose group_vars/host_vars apply
+  std::vector<std::filesystem::path>
+      vars_dirs;  // folders whose group_vars/host_vars apply (display paths)
   std::vector<InventoryFile> files;          // hosts files, in the order parsed
   std::vector<VarsFile> vars_files;          // group_vars/host_vars files that applied
   std::vector<std::string> unused_vars_entries;  // group_vars/host_vars entries naming no group/host
@@ -105,6 +107,8 @@ class Inventory {
 
   const std::vector<Group>& groups() const { return groups_; }
   const std::vector<Host>& hosts() const { return hosts_; }  // in the order first seen
+  // The hosts file named `path` (InventoryFile::path); nullptr when none.
+  const InventoryFile* file(std::string_view path) const;
   const Group* group(std::string_view name) const;
   const Host* host(std::string_view name) const;
   std::optional<size_t> group_index(std::string_view name) const;

@@ -189,9 +189,9 @@ void kube_version(const CheckInputs& in, vars::HostView* to_view, vars::HostView
   var.where = kv.from.where;
   var.operator_file = kv.from.kind == vars::LayerKind::Inventory;
   var.provenance = kv.from.layer;
-  if (!in.to_facts.is_undefined()) {
-    auto facts = catalog::TagFacts::from_value(in.to_facts);
-    if (facts && !facts->kube_versions().empty() && !facts->can_install(want)) {
+  if (in.to_facts) {
+    const catalog::TagFacts* facts = in.to_facts;
+    if (!facts->kube_versions().empty() && !facts->can_install(want)) {
       auto all = facts->kube_versions();
       Finding f;
       f.id = "ksm/kube-version-not-installable";
@@ -297,9 +297,9 @@ std::vector<report::Finding> own_checks(const CheckInputs& in) {
   gone_variables(in, to_view, out);
   unused_group_vars(in, out);
   kube_version(in, to_view, from_view, out);
-  if (to_view && from_view) {
+  if (to_view && from_view && in.removed_apis) {
     auto apis = removed_apis(from_view->resolve("kube_version"), to_view->resolve("kube_version"),
-                             in.removed_apis);
+                             *in.removed_apis);
     out.insert(out.end(), apis.begin(), apis.end());
   }
   advisories(in, to_view, out);
@@ -308,7 +308,8 @@ std::vector<report::Finding> own_checks(const CheckInputs& in) {
     out.insert(out.end(), names.begin(), names.end());
   }
   if (in.check_ansible) {
-    auto a = ansible_version(in.ansible_version, in.requirements, in.ansible_core, in.to);
+    auto a = ansible_version(in.ansible_version, in.requirements,
+                             in.ansible_core ? *in.ansible_core : AnsibleCoreTable{}, in.to);
     out.insert(out.end(), a.begin(), a.end());
   }
   return out;

@@ -15,8 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "catalog/facts.h"
 #include "core/value.h"
 #include "inventory/model.h"
+#include "preflight/release_data.h"
 #include "report/report.h"
 #include "schema/schema.h"
 #include "sources/version.h"
@@ -31,12 +33,12 @@ struct CheckInputs {
   std::optional<Version> from;                      // the tag the cluster runs
   vars::Resolver* to_values = nullptr;              // required
   vars::Resolver* from_values = nullptr;            // optional
-  // versions/<to>.json (installable kube_versions); Undefined when absent.
-  Value to_facts = Value::undefined();
-  // versions/kubernetes-removed-apis.yaml and versions/ansible-core.yaml,
-  // parsed; Undefined when absent (those checks are then skipped).
-  Value removed_apis = Value::undefined();
-  Value ansible_core = Value::undefined();
+  // versions/<to>.json (installable kube_versions); null when absent.
+  const catalog::TagFacts* to_facts = nullptr;
+  // versions/kubernetes-removed-apis.yaml and versions/ansible-core.yaml;
+  // null when absent (those checks are then skipped).
+  const RemovedApis* removed_apis = nullptr;
+  const AnsibleCoreTable* ansible_core = nullptr;
   // The controller check (hop_checks.h ansible_version): only when asked.
   bool check_ansible = false;
   std::optional<std::string> requirements;  // requirements.txt of the --to tag

@@ -4,7 +4,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/fs.h"
-#include "core/paths.h"
 #include "core/yaml.h"
 
 namespace ksm::preflight {
@@ -119,13 +118,6 @@ Result<std::vector<LiveValueRule>> parse_live_value_rules(const std::string& tex
     rules.push_back(std::move(r));
   }
   return rules;
-}
-
-Result<std::vector<LiveValueRule>> load_live_value_rules() {
-  auto path = schemas_dir() / "preflight" / "live_values.yml";
-  auto text = read_file(path);
-  if (!text) return text.error();
-  return parse_live_value_rules(*text, path.string());
 }
 
 const Value* value_at_path(const Value& v, const std::string& dotted) {

@@ -58,8 +58,7 @@ struct LiveValueRule {
 
 Result<std::vector<LiveValueRule>> parse_live_value_rules(const std::string& text,
                                                           const std::string& file);
-// schemas/preflight/live_values.yml of the data folder (core/paths.h).
-Result<std::vector<LiveValueRule>> load_live_value_rules();
+// (schemas/preflight/live_values.yml is read by release_data.h.)
 
 // "spec.ipipMode" of a map; nullptr when a step is missing.
 const Value* value_at_path(const Value& v, const std::string& dotted);

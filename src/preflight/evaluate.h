@@ -71,7 +71,7 @@ struct EvalInputs {
   TagValues* from = nullptr;                    // optional: what the cluster runs now
   const ClusterState* cluster_state = nullptr;  // optional: beats the prediction from `from`
   const Facts* facts = nullptr;                 // optional
-  std::vector<LiveValueRule> live_rules;        // load_live_value_rules()
+  std::vector<LiveValueRule> live_rules;        // ReleaseData::live_rules
   // Values Ansible sets on the controller, when known before the run
   // (ansible_version from `ansible --version`: controller_values()).
   Map controller;

@@ -102,24 +102,19 @@ std::vector<Finding> etcd_member_names(vars::Resolver& to, vars::Resolver& from,
 }
 
 std::vector<Finding> removed_apis(const vars::Resolved& from_kv, const vars::Resolved& to_kv,
-                                  const Value& table) {
+                                  const RemovedApis& table) {
   std::vector<Finding> out;
-  const Value* removals = table.is_map() ? table.get("removals") : nullptr;
-  if (!removals || !removals->is_list() || !from_kv.known() || !to_kv.known()) return out;
+  if (!from_kv.known() || !to_kv.known()) return out;
   auto a = minor_of(from_kv.value), b = minor_of(to_kv.value);
   if (!a || !b || !(*a < *b)) return out;
-  const Value* src = table.get("source");
-  for (const auto& r : removals->as_list()) {
-    const Value* m = r.get("minor");
-    const Value* apis = r.get("apis");
-    if (!m || !m->is_string() || !apis || !apis->is_list()) continue;
-    auto minor = minor_of(m->as_string());
+  for (const auto& r : table.removals) {
+    auto minor = minor_of(r.minor);
     if (!minor || !(*a < *minor) || *b < *minor) continue;
     Finding f;
     f.id = "ksm/removed-apis/" + str(*minor);
     f.group = "kubernetes";
-    f.title = "Kubernetes " + str(*minor) + " stops serving " +
-              std::to_string(apis->as_list().size()) + " API versions";
+    f.title = "Kubernetes " + str(*minor) + " stops serving " + std::to_string(r.apis.size()) +
+              " API versions";
     f.severity = Severity::Warning;
     f.status = Status::Fail;
     f.source = Location{"versions/kubernetes-removed-apis.yaml", 0, 0};
@@ -128,23 +123,17 @@ std::vector<Finding> removed_apis(const vars::Resolved& from_kv, const vars::Res
                 to_kv.value.as_string() + ", through " + str(*minor) +
                 ", which removes these API versions: objects, manifests and Helm releases still "
                 "written in them fail after the upgrade.";
-    for (const auto& api : apis->as_list()) {
-      const Value* g = api.get("api");
-      const Value* kinds = api.get("kinds");
-      const Value* use = api.get("use");
-      if (!g || !g->is_string()) continue;
+    for (const auto& api : r.apis) {
       std::string ks;
-      if (kinds && kinds->is_list())
-        for (const auto& k : kinds->as_list()) ks += (ks.empty() ? "" : ", ") + to_python_str(k);
-      f.details.push_back(g->as_string() + " " + ks +
-                          (use && use->is_string() ? " -> " + use->as_string() : ""));
+      for (const auto& k : api.kinds) ks += (ks.empty() ? "" : ", ") + k;
+      f.details.push_back(api.api + " " + ks + (api.use.empty() ? "" : " -> " + api.use));
     }
     f.fix =
         "before the upgrade: `kubectl get --raw /metrics | grep "
         "apiserver_requested_deprecated_apis` "
         "for clients still calling them; re-render Helm releases (helm mapkubeapis); check "
         "`kubectl get crd -o custom-columns=NAME:.metadata.name,STORED:.status.storedVersions`";
-    if (src && src->is_string()) f.details.push_back("source: " + src->as_string());
+    if (!table.source.empty()) f.details.push_back("source: " + table.source);
     f.variables.push_back(variable("kube_version", from_kv, "", "the cluster now"));
     f.variables.push_back(variable("kube_version", to_kv, "", "after the hop"));
     out.push_back(std::move(f));
@@ -152,8 +141,8 @@ std::vector<Finding> removed_apis(const vars::Resolved& from_kv, const vars::Res
   return out;
 }
 
-std::optional<std::string> pinned_core(const std::string& requirements, const Value& core_table,
-                                       std::string* pin_line) {
+std::optional<std::string> pinned_core(const std::string& requirements,
+                                       const AnsibleCoreTable& core_table, std::string* pin_line) {
   std::istringstream in(requirements);
   std::string line, community, core, community_line, core_line;
   while (std::getline(in, line)) {
@@ -180,15 +169,14 @@ std::optional<std::string> pinned_core(const std::string& requirements, const Va
   if (!m) return std::nullopt;
   if (pin_line) *pin_line = community_line;
   if (m->first < 3) return str(*m);  // before 3.0 the package was Ansible itself
-  const Value* t = core_table.is_map() ? core_table.get("community") : nullptr;
-  const Value* c = t ? t->get(std::to_string(m->first)) : nullptr;
-  if (!c || !c->is_string()) return std::nullopt;
-  return c->as_string();
+  auto c = core_table.community.find(m->first);
+  if (c == core_table.community.end()) return std::nullopt;
+  return c->second;
 }
 
 std::vector<Finding> ansible_version(const std::string& version_output,
                                      const std::optional<std::string>& requirements,
-                                     const Value& core_table, const Version& to_tag) {
+                                     const AnsibleCoreTable& core_table, const Version& to_tag) {
   std::vector<Finding> out;
   Finding f;
   f.id = "ksm/ansible-version";

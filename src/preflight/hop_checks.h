@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/value.h"
+#include "preflight/release_data.h"
 #include "report/report.h"
 #include "sources/version.h"
 #include "vars/resolver.h"
@@ -28,16 +29,17 @@ std::vector<report::Finding> etcd_member_names(vars::Resolver& to, vars::Resolve
 
 // ksm/removed-apis/<minor>: one warning per Kubernetes minor in
 // (from kube_version, to kube_version] with removals in `table`
-// (versions/kubernetes-removed-apis.yaml, parsed).
+// (versions/kubernetes-removed-apis.yaml).
 std::vector<report::Finding> removed_apis(const vars::Resolved& from_kube_version,
                                           const vars::Resolved& to_kube_version,
-                                          const Value& table);
+                                          const RemovedApis& table);
 
 // The ansible-core minor ("2.16") a requirements.txt pins: `ansible-core==`
 // wins; `ansible==X` maps through `core_table` (versions/ansible-core.yaml);
 // before 3.0 the `ansible` package is core itself. nullopt when it pins
 // neither.
-std::optional<std::string> pinned_core(const std::string& requirements, const Value& core_table,
+std::optional<std::string> pinned_core(const std::string& requirements,
+                                       const AnsibleCoreTable& core_table,
                                        std::string* pin_line = nullptr);
 
 // ksm/ansible-version: the ansible-core on PATH (`ansible --version` output,
@@ -45,6 +47,7 @@ std::optional<std::string> pinned_core(const std::string& requirements, const Va
 // warning; none on PATH or no pin: unknown.
 std::vector<report::Finding> ansible_version(const std::string& version_output,
                                              const std::optional<std::string>& requirements,
-                                             const Value& core_table, const Version& to_tag);
+                                             const AnsibleCoreTable& core_table,
+                                             const Version& to_tag);
 
 }  // namespace ksm::preflight

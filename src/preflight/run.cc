@@ -8,12 +8,10 @@
 #include <algorithm>
 
 #include "core/fs.h"
-#include "core/paths.h"
 #include "core/yaml.h"
 #include "inventory/loader.h"
 #include "preflight/checks.h"
 #include "preflight/evaluate.h"
-#include "schema/facts.h"
 #include "preflight/extract.h"
 #include "preflight/tag_values.h"
 #include "vars/runtime.h"
@@ -55,6 +53,7 @@ void relative_to_inventory(report::Report& rep) {
 
 Result<RunResult> run(const RunOptions& o) {
   if (!o.to) return Error("preflight: no target tree");
+  if (!o.release) return Error("preflight: no release data");
   if (o.inventory.empty()) return Error("preflight needs the inventory (-i PATH)");
   RunResult res;
   auto inv = inventory::load_inventory(o.inventory);
@@ -105,14 +104,12 @@ Result<RunResult> run(const RunOptions& o) {
     if (!c) return c.error();
     cs = std::move(*c);
   }
-  auto rules = load_live_value_rules();
-  if (!rules) return rules.error();
   EvalInputs in;
   in.to = to->get();
   in.from = from.get();
   in.cluster_state = cs ? &*cs : nullptr;
   in.facts = facts ? &*facts : nullptr;
-  in.live_rules = std::move(*rules);
+  in.live_rules = o.release->live_rules;
   if (!o.ansible_version.empty()) {
     Value av = ansible_version_value(o.ansible_version);
     if (!av.is_undefined()) in.controller.set("ansible_version", av);
@@ -153,23 +150,11 @@ Result<RunResult> run(const RunOptions& o) {
     if (o.from) ci.from = Version::parse(o.from_tag);
     ci.to_values = &(*to)->resolver();
     ci.from_values = from ? &from->resolver() : nullptr;
-    if (auto rf = schema::ReleaseFacts::from_versions(versions_dir()))
-      if (rf->find(o.to_tag))
-        if (auto f = rf->facts(o.to_tag)) ci.to_facts = std::move(*f);
-    if (ci.to_facts.is_undefined())
-      res.report.notes.push_back("versions/ has no facts for " + o.to_tag +
-                                 ": whether kube_version can be installed was not checked");
-    for (auto [file, slot] : {std::pair{"kubernetes-removed-apis.yaml", &ci.removed_apis},
-                              std::pair{"ansible-core.yaml", &ci.ansible_core}}) {
-      auto path = versions_dir() / file;
-      auto text = read_file(path);
-      auto v = text ? parse_yaml(*text, path.string()) : Result<Value>(text.error());
-      if (v)
-        *slot = std::move(*v);
-      else
-        res.report.notes.push_back("versions/" + std::string(file) + " unreadable (" +
-                                   v.error().str() + "): its check was skipped");
-    }
+    ci.to_facts = o.release->to_facts ? &*o.release->to_facts : nullptr;
+    ci.removed_apis = o.release->removed_apis ? &*o.release->removed_apis : nullptr;
+    ci.ansible_core = o.release->ansible_core ? &*o.release->ansible_core : nullptr;
+    res.report.notes.insert(res.report.notes.end(), o.release->notes.begin(),
+                            o.release->notes.end());
     ci.check_ansible = o.check_ansible;
     ci.ansible_version = o.ansible_version;
     if (o.check_ansible)
@@ -196,12 +181,14 @@ Result<RunResult> run(const RunOptions& o) {
                      });
   }
 
-  std::error_code ec;
-  std::filesystem::path first = o.inventory.front();
-  res.report.inventory_root =
-      (std::filesystem::is_directory(first, ec) ? first : first.parent_path()).string();
-  if (res.report.inventory_root.empty()) res.report.inventory_root = ".";
-  res.report.target.map_mut().set("inventory", Value(o.inventory.front()));
+  const inventory::InventoryInput& first = o.inventory.front();
+  if (first.source) {
+    std::string folder = first.source->is_dir(first.path) ? first.path : source_parent(first.path);
+    res.report.inventory_root = first.source->display_path(folder);
+    res.report.target.map_mut().set("inventory", Value(first.source->display_path(first.path)));
+  } else {
+    res.report.target.map_mut().set("inventory", Value(first.path));
+  }
   relative_to_inventory(res.report);
   return res;
 }

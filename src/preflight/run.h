@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "core/error.h"
+#include "inventory/loader.h"
+#include "preflight/release_data.h"
 #include "report/report.h"
 #include "schema/schema.h"
 #include "sources/source.h"
@@ -16,7 +18,9 @@
 namespace ksm::preflight {
 
 struct RunOptions {
-  std::vector<std::string> inventory;  // hosts files / folders, as Ansible's -i
+  // Hosts files / folders, as Ansible's -i, each read through its Source (a
+  // DirSource per -i path for the CLI, the produced Workspace for upgrade).
+  std::vector<inventory::InventoryInput> inventory;
   const Source* to = nullptr;          // required: the target tag's tree
   std::string to_tag;
   const Source* from = nullptr;        // optional: what the cluster runs now
@@ -25,13 +29,16 @@ struct RunOptions {
   std::string facts;                   // --facts DIR ("" = none)
   std::string playbook = "upgrade-cluster.yml";
   const schema::Schemas* schemas = nullptr;  // implicit defaults and our own checks; may be null
+  // Required: what the tool knows of the --to release beyond the clone
+  // (load_release_data from the data folder's Source).
+  const ReleaseData* release = nullptr;
   bool own_checks = true;              // checks.h beside Kubespray's assertions
   std::string ansible_version;         // `ansible --version` output ("" = not known)
   bool check_ansible = false;          // compare it with the --to tag's requirements.txt
   // The inventory the cluster was deployed with, for the --from side ("" =
   // `inventory`): upgrade checks its output against its input this way, so
   // that what the migration itself changed (etcd group order) is caught.
-  std::vector<std::string> from_inventory;
+  std::vector<inventory::InventoryInput> from_inventory;
   bool include_passed = false;         // list passed and skipped assertions too
   bool keep_evaluation = false;        // fill RunResult::evaluation
 };

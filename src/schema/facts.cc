@@ -40,12 +40,18 @@ Result<ReleaseFacts> ReleaseFacts::from_versions(const fs::path& dir) {
 Result<ReleaseFacts> ReleaseFacts::from_clone(const fs::path& path) {
   auto repo = open_kubespray(path);
   if (!repo) return repo.error();
-  auto tags = repo->tags();
+  auto f = from_repo(*repo);
+  if (f) f->origin_ = "Kubespray clone " + path.string();
+  return f;
+}
+
+Result<ReleaseFacts> ReleaseFacts::from_repo(const GitRepo& repo) {
+  auto tags = repo.tags();
   if (!tags) return tags.error();
   ReleaseFacts f;
   for (const auto& t : *tags) f.tags_.push_back(TagRef{t.name, t.version});
-  f.repo_ = std::make_shared<GitRepo>(std::move(*repo));
-  f.origin_ = "Kubespray clone " + path.string();
+  f.repo_ = std::make_shared<GitRepo>(repo);
+  f.origin_ = "Kubespray clone " + repo.name();
   return f;
 }
 

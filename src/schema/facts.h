@@ -30,6 +30,8 @@ class ReleaseFacts {
  public:
   static Result<ReleaseFacts> from_versions(const std::filesystem::path& dir);
   static Result<ReleaseFacts> from_clone(const std::filesystem::path& path);
+  // A clone already open: shares its handle (no second open).
+  static Result<ReleaseFacts> from_repo(const GitRepo& repo);
 
   // Release tags in version order.
   const std::vector<TagRef>& tags() const { return tags_; }

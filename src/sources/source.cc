@@ -53,9 +53,51 @@ Result<std::string> normalize_source_path(std::string_view path) {
   return out;
 }
 
+std::string join_source_path(std::string_view dir, std::string_view name) {
+  if (dir.empty()) return std::string(name);
+  if (name.empty()) return std::string(dir);
+  std::string out(dir);
+  out += '/';
+  out += name;
+  return out;
+}
+
+std::string source_parent(std::string_view path) {
+  auto slash = path.rfind('/');
+  return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash));
+}
+
+Result<std::vector<SourceEntry>> list_entries(const Source& src, std::string_view dir) {
+  auto files = src.list(dir, false);
+  if (!files) return files.error();
+  auto dirs = src.list_dirs(dir);
+  if (!dirs) return dirs.error();
+  std::vector<SourceEntry> out;
+  out.reserve(files->size() + dirs->size());
+  auto name_of = [&](const std::string& p) { return dir.empty() ? p : p.substr(dir.size() + 1); };
+  for (const auto& f : *files) out.push_back({name_of(f), false});
+  for (const auto& d : *dirs) out.push_back({name_of(d), true});
+  std::sort(out.begin(), out.end(),
+            [](const SourceEntry& a, const SourceEntry& b) { return a.name < b.name; });
+  return out;
+}
+
 // ---------------------------------------------------------------- DirSource
 
 DirSource::DirSource(std::filesystem::path root) : root_(std::move(root)) {}
+
+std::string DirSource::display_path(std::string_view path) const {
+  if (root_.empty() || root_ == ".") return path.empty() ? std::string(".") : std::string(path);
+  if (path.empty()) return root_.string();
+  return (root_ / path).string();
+}
+
+std::optional<std::filesystem::path> DirSource::disk_path(std::string_view path) const {
+  std::error_code ec;
+  auto abs = std::filesystem::absolute(path.empty() ? root_ : root_ / path, ec);
+  if (ec) return std::nullopt;
+  return abs.lexically_normal();
+}
 
 Result<std::string> DirSource::read(std::string_view path) const {
   auto p = normalize_source_path(path);

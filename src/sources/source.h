@@ -1,8 +1,12 @@
-// A Kubespray tree at one revision, whatever holds it: a git clone read
+// A tree of files at one revision, whatever holds it: a git clone read
 // through libgit2 straight from the object database (GitSource: a tag,
-// branch or commit, no checkout), or a plain folder (DirSource: a checkout
-// or an unpacked release tarball). Catalog, vars, upgrade and preflight read
-// Kubespray only through this interface.
+// branch or commit, no checkout), a plain folder (DirSource: a checkout, an
+// unpacked release tarball, the operator's inventory), files in memory
+// (MemorySource, sources/memory_source.h: tests, fuzzing) or the inventory
+// `upgrade` is producing (upgrade::Workspace). Every module reads Kubespray
+// trees and inventories only through this interface, as ninja's code reads
+// the disk only through DiskInterface: nothing writes a scratch copy to
+// read it back.
 //
 // Paths are relative to the tree's root, '/'-separated ("roles/x/defaults/main.yml").
 // Absolute paths and ".." components are refused, so a DirSource never
@@ -40,7 +44,32 @@ class Source {
   virtual Result<std::vector<std::string>> list_dirs(std::string_view dir) const = 0;
   // For messages and file:line locations: "kubespray-data.git@v2.18.0" or a folder.
   virtual std::string label() const = 0;
+
+  // How the file or folder `path` is named in file:line locations of the
+  // operator's files: the path as the operator would type it
+  // ("inventory/mycluster/hosts.yaml" for a folder opened as
+  // "inventory/mycluster"). The default is `path` itself.
+  virtual std::string display_path(std::string_view path) const { return std::string(path); }
+  // Where `path` is on disk as Ansible would see it (absolute), for
+  // inventory_file / inventory_dir; nullopt when the tree is not on disk.
+  virtual std::optional<std::filesystem::path> disk_path(std::string_view path) const {
+    (void)path;
+    return std::nullopt;
+  }
 };
+
+// The names directly in `dir` of a Source, files and folders together, in
+// byte order (Ansible's sorted os.listdir), as (name, is_folder) pairs.
+struct SourceEntry {
+  std::string name;
+  bool folder = false;
+};
+Result<std::vector<SourceEntry>> list_entries(const Source& src, std::string_view dir);
+
+// `dir` and `name` joined with '/' ("" + name = name).
+std::string join_source_path(std::string_view dir, std::string_view name);
+// The folder part of a root-relative path ("a/b/c" -> "a/b", "c" -> "").
+std::string source_parent(std::string_view path);
 
 // Checks and normalises a root-relative path: strips "./" and trailing
 // '/', refuses absolute paths, ".." and NUL.
@@ -56,6 +85,9 @@ class DirSource : public Source {
   Result<std::vector<std::string>> list(std::string_view dir, bool recursive) const override;
   Result<std::vector<std::string>> list_dirs(std::string_view dir) const override;
   std::string label() const override { return root_.string(); }
+  // root/path as given ("inv/hosts.yaml"; just "hosts.yaml" for the root ".").
+  std::string display_path(std::string_view path) const override;
+  std::optional<std::filesystem::path> disk_path(std::string_view path) const override;
   const std::filesystem::path& root() const { return root_; }
 
  private:

@@ -132,7 +132,8 @@ class HopRun {
     return it == moved_from_.end() ? rel : it->second;
   }
   Status move(const std::string& from, const std::string& to) {
-    std::vector<std::string> files = ws_.exists(from) ? std::vector<std::string>{from} : ws_.files_under(from);
+    std::vector<std::string> files =
+        ws_.has_file(from) ? std::vector<std::string>{from} : ws_.files_under(from);
     if (auto s = ws_.move(from, to); !s) return s;
     std::string pf = from + "/", pt = to + "/";
     for (const auto& f : files) {
@@ -204,9 +205,9 @@ class HopRun {
     for (const auto* r : rules_.group_renames) {
       for (const char* ext : {"", ".yml", ".yaml", ".json"}) {
         std::string from = "group_vars/" + r->from + ext, to = "group_vars/" + r->to + ext;
-        bool present = ws_.exists(from) || !ws_.files_under(from).empty();
+        bool present = ws_.has_file(from) || !ws_.files_under(from).empty();
         if (!present) continue;
-        if (ws_.exists(to) || !ws_.files_under(to).empty()) {
+        if (ws_.has_file(to) || !ws_.files_under(to).empty()) {
           note(NoteLevel::Review,
                fmt::format("{} and {} both exist: group {} is now {}; merge them by hand", from, to,
                            r->from, r->to), rule_source(*r));
@@ -227,7 +228,7 @@ class HopRun {
       std::string from = translate(m->from);
       // Already there: a group rename above moved group_vars/<group> itself.
       if (from == m->to) continue;
-      bool present = ws_.exists(from) || !ws_.files_under(from).empty();
+      bool present = ws_.has_file(from) || !ws_.files_under(from).empty();
       if (!present) continue;
       if (m->to.empty()) {
         note(NoteLevel::Review,
@@ -235,7 +236,7 @@ class HopRun {
              rule_source(*m));
         continue;
       }
-      if (ws_.exists(m->to) || (!ws_.exists(from) && !ws_.files_under(m->to).empty())) {
+      if (ws_.has_file(m->to) || (!ws_.has_file(from) && !ws_.files_under(m->to).empty())) {
         note(NoteLevel::Review, fmt::format("cannot move {} to {}: the target exists; merge them by hand", from, m->to),
              rule_source(*m));
         continue;
@@ -285,7 +286,8 @@ class HopRun {
     // New sample files, for an inventory that is a copy of the sample.
     if (copies * 2 >= from_files.size() && copies > 0) {
       for (const auto& rel : to_files) {
-        if (rel == in_.to.tree->sample().hosts_file || from_set.count(rel) || ws_.exists(rel)) continue;
+        if (rel == in_.to.tree->sample().hosts_file || from_set.count(rel) || ws_.has_file(rel))
+          continue;
         if (!is_vars_file(rel)) continue;
         auto text = in_.to.sample_file(rel);
         if (!text) continue;
@@ -364,7 +366,7 @@ class HopRun {
       std::unordered_map<std::string, Location> where;
       auto vars = inventory::host_vars(inv, h, &where);
       auto w = where.find(name);
-      if (w != where.end() && is_vars_file(w->second.file) && ws_.exists(w->second.file) &&
+      if (w != where.end() && is_vars_file(w->second.file) && ws_.has_file(w->second.file) &&
           !is_sops(*ws_.text(w->second.file)))
         return w->second.file;
       break;
@@ -451,7 +453,7 @@ class HopRun {
         continue;
       }
       std::string file = pin_file(s.variable, *after);
-      std::string text = ws_.exists(file) ? *ws_.text(file) : std::string("---\n");
+      std::string text = ws_.has_file(file) ? *ws_.text(file) : std::string("---\n");
       auto doc = merge::YamlDoc::parse(text);
       std::string why = fmt::format("pinned by kubespray-migrate at {}: the running cluster uses {}; {} would "
                                     "change it to {}",
@@ -488,7 +490,8 @@ class HopRun {
     if (kv && kv->is_string() && !jinja::is_possibly_template(kv->as_string())) {
       std::string file = where.count("kube_version") ? where["kube_version"].file : "";
       if (!in_.to.facts.can_install(kv->as_string())) {
-        if (in_.opts.bump_kube_version && is_vars_file(file) && ws_.exists(file) && !is_sops(*ws_.text(file))) {
+        if (in_.opts.bump_kube_version && is_vars_file(file) && ws_.has_file(file) &&
+            !is_sops(*ws_.text(file))) {
           auto doc = merge::YamlDoc::parse(*ws_.text(file));
           auto rec = doc.set("kube_version", Value(target_default));
           if (!rec) return rec.error().context(file);

@@ -58,7 +58,7 @@ Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, con
   if (!conv) return conv.error().context("converting " + hosts_file);
 
   std::string dest = new_name(hosts_file, to, target);
-  if (dest != hosts_file && ws.exists(dest))
+  if (dest != hosts_file && ws.has_file(dest))
     return Error(fmt::format("cannot convert {} to {}: {} exists already", hosts_file, dest, dest));
   std::string old = hosts_file;
   ws.remove(old);
@@ -117,7 +117,7 @@ Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, con
       continue;
     }
     std::string file = "host_vars/" + host + ".yml";
-    std::string text = ws.exists(file) ? *ws.text(file) : std::string("---\n");
+    std::string text = ws.has_file(file) ? *ws.text(file) : std::string("---\n");
     auto doc = merge::YamlDoc::parse(text);
     merge::InsertOptions opt;
     opt.comment = "pinned by kubespray-migrate: the etcd member keeps its name although its position in the etcd "

@@ -47,7 +47,7 @@ std::string show(const Value& v) {
 
 }  // namespace
 
-std::string render_json(const Report& r) {
+Value to_value(const Report& r) {
   List hops;
   for (const auto& h : r.hops) {
     List changes, conflicts, notes;
@@ -77,7 +77,11 @@ std::string render_json(const Report& r) {
   Map root{{"input", r.input}, {"output", r.output}, {"hops", Value(std::move(hops))},
            {"conflicts", static_cast<int64_t>(r.conflict_count())},
            {"exit_status", static_cast<int64_t>(r.exit_status())}};
-  return to_json(Value(std::move(root)), {false, 2}) + "\n";
+  return Value(std::move(root));
+}
+
+std::string render_json(const Report& r) {
+  return to_json(to_value(r), {false, 2}) + "\n";
 }
 
 std::string render_text(const Report& r, bool colour) {

@@ -56,6 +56,7 @@ struct Report {
   size_t conflict_count() const;
 };
 
+Value to_value(const Report& r);  // the JSON document render_json prints
 std::string render_json(const Report& r);
 std::string render_text(const Report& r, bool colour);
 

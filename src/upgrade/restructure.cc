@@ -253,7 +253,7 @@ Status apply_restructure(const schema::Restructure& rule, Workspace& ws, const i
   auto computed = compute_restructure(rule, old_vars, view, host, hop);
   if (!computed) return computed.error();
   for (const auto& [name, file] : places) {
-    if (!file.empty() && ws.exists(file) && is_sops(*ws.text(file))) {
+    if (!file.empty() && ws.has_file(file) && is_sops(*ws.text(file))) {
       hop.notes.push_back(Note{NoteLevel::Review,
                                fmt::format("{}: {} is set in the SOPS-encrypted {}, which is left byte-identical; "
                                            "write {} with `sops {}`", rule.id, name, file,
@@ -263,7 +263,7 @@ Status apply_restructure(const schema::Restructure& rule, Workspace& ws, const i
     }
   }
   std::string target = places.front().second;
-  if (target.empty() || !ws.exists(target)) {
+  if (target.empty() || !ws.has_file(target)) {
     hop.notes.push_back(Note{NoteLevel::Review,
                              rule.id + ": the old variables are set in the hosts file; write " +
                                  fmt::format("{}", fmt::join(rule.to, ", ")) + " by hand",
@@ -273,7 +273,7 @@ Status apply_restructure(const schema::Restructure& rule, Workspace& ws, const i
   std::string source = rule.where.str() + (rule.source.empty() ? "" : " (" + rule.source + ")");
   // Comment out the old variables (with a note), then write the new ones.
   for (const auto& [name, file] : places) {
-    if (file.empty() || !ws.exists(file)) continue;
+    if (file.empty() || !ws.has_file(file)) continue;
     auto doc = merge::YamlDoc::parse(*ws.text(file));
     merge::RemoveOptions ro;
     ro.note = fmt::format("{} is no longer read at {}: see {} below (kubespray-migrate)", name, to_tag,

@@ -53,7 +53,7 @@ double score_tag(const Workspace& ws, const Map& set_vars, const catalog::TagFac
   for (const auto& rel : files) {
     if (!rel.starts_with("group_vars/")) continue;
     ++vars_files;
-    if (ws.exists(rel)) ++common;
+    if (ws.has_file(rel)) ++common;
   }
   double file_score = vars_files ? static_cast<double>(common) / static_cast<double>(vars_files) : 0;
   size_t compared = 0, equal = 0;
@@ -110,6 +110,18 @@ std::string today() {
 
 }  // namespace
 
+Result<std::optional<GitRepo>> open_upgrade_clone(const UpgradeOptions& opts) {
+  if (opts.offline) return std::optional<GitRepo>();
+  auto path = kubespray_path(opts.kubespray);
+  if (!path) {
+    if (opts.kubespray) return path.error();
+    return std::optional<GitRepo>();
+  }
+  auto r = open_kubespray(*path);
+  if (!r) return r.error();
+  return std::optional<GitRepo>(std::move(*r));
+}
+
 Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   auto where = locate_inventory(opts.inventory);
   if (!where) return where.error();
@@ -118,22 +130,25 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   std::string hosts = where->second;
 
   // A clone when one is given or found; versions/ otherwise.
-  std::optional<GitRepo> repo;
-  if (!opts.offline) {
-    auto path = kubespray_path(opts.kubespray);
-    if (path) {
-      auto r = open_kubespray(*path);
-      if (!r) return r.error();
-      repo.emplace(std::move(*r));
-    } else if (opts.kubespray) {
-      return path.error();
-    }
+  std::optional<GitRepo> own_repo;
+  const GitRepo* repo = opts.repo;
+  if (!repo) {
+    auto r = open_upgrade_clone(opts);
+    if (!r) return r.error();
+    own_repo = std::move(*r);
+    if (own_repo) repo = &*own_repo;
   }
-  auto rf = repo ? schema::ReleaseFacts::from_clone(repo->git_dir())
+  auto rf = repo ? schema::ReleaseFacts::from_repo(*repo)
                  : schema::ReleaseFacts::from_versions(versions_dir());
   if (!rf) return rf.error();
-  auto schemas = schema::load_default_schemas(opts.schema_dirs);
-  if (!schemas) return schemas.error();
+  std::optional<schema::Schemas> own_schemas;
+  const schema::Schemas* schemas = opts.schemas;
+  if (!schemas) {
+    auto loaded = schema::load_default_schemas(opts.schema_dirs);
+    if (!loaded) return loaded.error();
+    own_schemas = std::move(*loaded);
+    schemas = &*own_schemas;
+  }
 
   UpgradeResult result{std::move(*ws), hosts, {}, {}};
   Report& report = result.report;
@@ -161,10 +176,12 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   if (!rf->find(from)) return rf->unknown_tag(from);
   if (!rf->find(opts.to)) return rf->unknown_tag(opts.to);
   result.from_tag = from;
-  auto stops = schema::plan_stops(*rf, *schemas, from, opts.to);
+  // Already there (a run repeated by automation): nothing to do, said so.
+  auto stops = from == opts.to ? Result<std::vector<std::string>>(std::vector<std::string>{})
+                               : schema::plan_stops(*rf, *schemas, from, opts.to);
   if (!stops) return stops.error();
 
-  const GitRepo* repo_ptr = repo ? &*repo : nullptr;
+  const GitRepo* repo_ptr = repo;
   auto prev = load_release(*rf, repo_ptr, from);
   if (!prev) return prev.error();
   size_t n = 0;
@@ -183,7 +200,8 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   }
   if (stops->empty()) {
     Hop h{from, opts.to, {}, {}, start_notes};
-    h.notes.push_back({NoteLevel::Info, "the inventory is already at " + opts.to, ""});
+    h.notes.push_back(
+        {NoteLevel::Info, "the inventory is already at " + opts.to + ": nothing to do", ""});
     report.hops.push_back(std::move(h));
   }
   if (repo && !stops->empty()) {

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "core/error.h"
+#include "schema/schema.h"
+#include "sources/source.h"
 #include "upgrade/hop.h"
 #include "upgrade/hosts_format.h"
 #include "upgrade/report.h"
@@ -29,6 +31,11 @@ struct UpgradeOptions {
   HostsFormat hosts_format = HostsFormat::Keep;  // --hosts-format: converted after the last hop
   // Progress lines ("hop 2/5: v2.16.0 -> v2.17.1"), e.g. to stderr on a terminal.
   std::function<void(const std::string&)> progress;
+  // Already opened by the caller (pipeline/upgrade_check.h opens them once
+  // for upgrade and preflight); when null, run_upgrade opens the clone
+  // (unless offline) and loads schemas/ plus schema_dirs itself.
+  const GitRepo* repo = nullptr;
+  const schema::Schemas* schemas = nullptr;
 };
 
 struct UpgradeResult {
@@ -51,5 +58,10 @@ struct Inference {
 };
 
 Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts);
+
+// The clone an upgrade reads: --kubespray, else $KUBESPRAY_DIR or the
+// current directory when it is a clone; nullopt when offline or none is
+// found without being asked for. An Error when the one asked for is not.
+Result<std::optional<GitRepo>> open_upgrade_clone(const UpgradeOptions& opts);
 
 }  // namespace ksm::upgrade

@@ -6,11 +6,13 @@
 #include <git2.h>
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 
 #include "core/fs.h"
 #include "core/transaction.h"
 #include "sources/git.h"
+#include "sources/memory_source.h"
 
 namespace ksm::upgrade {
 
@@ -65,12 +67,53 @@ Result<Workspace> Workspace::load(const fs::path& root) {
     f.text = std::move(*text);
     w.files_.emplace(rel, std::move(f));
   }
+  w.touch();
   return w;
 }
 
-bool Workspace::exists(const std::string& rel) const {
+bool Workspace::has_file(const std::string& rel) const {
   auto it = files_.find(rel);
   return it != files_.end() && !it->second.deleted;
+}
+
+void Workspace::touch() {
+  // One counter for every workspace: a copy and its original never reach
+  // the same generation with different files.
+  static std::atomic<uint64_t> next{1};
+  generation_ = next.fetch_add(1, std::memory_order_relaxed);
+}
+
+Result<std::string> Workspace::read(std::string_view path) const {
+  auto p = normalize_source_path(path);
+  if (!p) return p.error().context(label());
+  if (const std::string* t = text(*p)) return *t;
+  if (is_dir(*p)) return Error(label() + ": " + *p + " is a folder, not a file");
+  return Error(label() + ": no such file: " + *p);
+}
+
+bool Workspace::exists(std::string_view path) const {
+  auto p = normalize_source_path(path);
+  return p && (has_file(*p) || is_dir(*p));
+}
+
+bool Workspace::is_dir(std::string_view path) const {
+  auto p = normalize_source_path(path);
+  return p && sorted_paths_is_dir(files(), *p);
+}
+
+Result<std::vector<std::string>> Workspace::list(std::string_view dir, bool recursive) const {
+  return sorted_paths_list(files(), dir, recursive, label());
+}
+
+Result<std::vector<std::string>> Workspace::list_dirs(std::string_view dir) const {
+  return sorted_paths_list_dirs(files(), dir, label());
+}
+
+std::optional<fs::path> Workspace::disk_path(std::string_view path) const {
+  std::error_code ec;
+  auto abs = fs::absolute(root_ / path, ec);
+  if (ec) return std::nullopt;
+  return abs.lexically_normal();
 }
 
 const std::string* Workspace::text(const std::string& rel) const {
@@ -94,6 +137,7 @@ std::vector<std::string> Workspace::files_under(const std::string& dir) const {
 }
 
 void Workspace::put(const std::string& rel, std::string text) {
+  touch();
   auto it = files_.find(rel);
   if (it != files_.end()) {
     it->second.text = std::move(text);
@@ -107,7 +151,8 @@ void Workspace::put(const std::string& rel, std::string text) {
 
 Status Workspace::move(const std::string& from, const std::string& to) {
   std::vector<std::pair<std::string, std::string>> moves;
-  if (exists(from)) {
+  touch();
+  if (has_file(from)) {
     moves.emplace_back(from, to);
   } else {
     std::string pf = from.ends_with('/') ? from : from + "/";
@@ -116,7 +161,7 @@ Status Workspace::move(const std::string& from, const std::string& to) {
   }
   if (moves.empty()) return Error("nothing to move at '" + from + "'");
   for (const auto& [a, b] : moves)
-    if (exists(b)) return Error("cannot move '" + a + "' to '" + b + "': the target exists");
+    if (has_file(b)) return Error("cannot move '" + a + "' to '" + b + "': the target exists");
   for (const auto& [a, b] : moves) {
     auto node = files_.extract(a);
     node.key() = b;
@@ -133,6 +178,7 @@ Status Workspace::move(const std::string& from, const std::string& to) {
 }
 
 void Workspace::remove(const std::string& rel) {
+  touch();
   auto it = files_.find(rel);
   if (it != files_.end()) it->second.deleted = true;
 }
@@ -164,19 +210,6 @@ bool is_sops(const std::string& text) {
   bool yaml = text.starts_with("sops:") || text.find("\nsops:") != std::string::npos;
   bool json = text.find("\"sops\"") != std::string::npos;
   return (yaml && text.find("mac:") != std::string::npos) || (json && text.find("\"mac\"") != std::string::npos);
-}
-
-Status Workspace::write_scratch(const fs::path& out_dir) const {
-  for (const auto& [rel, f] : files_) {
-    if (f.deleted) continue;
-    fs::path p = out_dir / rel;
-    std::error_code ec;
-    fs::create_directories(p.parent_path(), ec);
-    std::ofstream out(p, std::ios::binary);
-    out.write(f.text.data(), static_cast<std::streamsize>(f.text.size()));
-    if (!out) return Error("cannot write the scratch copy", Location{p.string()});
-  }
-  return {};
 }
 
 Status Workspace::write_in_place(const std::string& backup_suffix) const {
@@ -217,7 +250,6 @@ std::string unified(const std::string* a, const std::string& a_name, const std::
   int rc = git_patch_from_buffers(&raw, a ? a->data() : nullptr, a ? a->size() : 0, an.c_str(),
                                   b ? b->data() : nullptr, b ? b->size() : 0, bn.c_str(), &opts);
   std::unique_ptr<git_patch, PatchDeleter> patch(raw);
-  git_libgit2_shutdown();
   if (rc != 0 || !patch) return {};
   BufGuard out;
   if (git_patch_to_buf(&out.buf, patch.get()) != 0) return {};

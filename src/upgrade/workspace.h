@@ -5,15 +5,24 @@
 //   - a new folder (the default): unchanged files copied byte-exact;
 //   - in place: only changed files rewritten, each atomically, with a backup;
 //   - a unified diff against the input, writing nothing.
+// It is a Source (sources/source.h): the inventory module and preflight read
+// the inventory being produced straight from memory, its files named
+// relative to the inventory folder and placed, for Ansible's inventory_dir,
+// in the operator's folder.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
+#include "inventory/model.h"
+#include "sources/source.h"
 
 namespace ksm::upgrade {
 
@@ -31,16 +40,22 @@ struct WorkFile {
 // rename inside it is reported for the operator to do with `sops`.
 bool is_sops(const std::string& text);
 
-class Workspace {
+class Workspace : public Source {
  public:
   // Reads every regular file under `root` (skipping .git and editor
   // droppings). Symlinks pointing outside `root` are refused.
   static Result<Workspace> load(const fs::path& root);
   // An empty workspace (tests, or converting a single hosts file).
-  static Workspace empty(fs::path root) { Workspace w; w.root_ = std::move(root); return w; }
+  static Workspace empty(fs::path root) {
+    Workspace w;
+    w.root_ = std::move(root);
+    w.touch();
+    return w;
+  }
 
   const fs::path& root() const { return root_; }
-  bool exists(const std::string& rel) const;
+  // A live file at `rel` (Source::exists also answers for folders).
+  bool has_file(const std::string& rel) const;
   const std::string* text(const std::string& rel) const;
   std::vector<std::string> files() const;  // live files, sorted
   std::vector<std::string> files_under(const std::string& dir) const;
@@ -49,12 +64,31 @@ class Workspace {
   Status move(const std::string& from, const std::string& to);  // file or folder prefix
   void remove(const std::string& rel);
   bool changed() const;
+  // Changes with every put/move/remove; no two states of any workspace share one.
+  uint64_t generation() const { return generation_; }
+
+  // Source: the live files, by their current relative paths.
+  Result<std::string> read(std::string_view path) const override;
+  bool exists(std::string_view path) const override;
+  bool is_dir(std::string_view path) const override;
+  Result<std::vector<std::string>> list(std::string_view dir, bool recursive) const override;
+  Result<std::vector<std::string>> list_dirs(std::string_view dir) const override;
+  std::string label() const override { return root_.string(); }
+  // Reports name the operator's files relative to the inventory folder.
+  std::string display_path(std::string_view path) const override { return std::string(path); }
+  std::optional<fs::path> disk_path(std::string_view path) const override;
+
+  // The inventory last loaded from this workspace (upgrade/ws_inventory.cc),
+  // for the hosts file it was loaded with, at the generation it was loaded.
+  struct LoadedInventory {
+    uint64_t generation = 0;
+    std::string hosts_file;
+    std::shared_ptr<const inventory::Inventory> inventory;
+  };
+  LoadedInventory& loaded() const { return loaded_; }
 
   // Outputs.
   Status write_to(const fs::path& out_dir) const;  // out_dir must not exist or be empty
-  // The same without fsync or rename, for a private scratch copy (upgrade
-  // loads the inventory being produced from one between steps).
-  Status write_scratch(const fs::path& out_dir) const;
   // Rewrites changed files under root() atomically, keeping `<file>.<suffix>` backups;
   // moved files are written at their new place and the old one renamed to the backup.
   Status write_in_place(const std::string& backup_suffix) const;
@@ -62,8 +96,12 @@ class Workspace {
   std::string diff() const;
 
  private:
+  void touch();
+
   fs::path root_;
   std::map<std::string, WorkFile> files_;  // key: current relative path
+  uint64_t generation_ = 0;
+  mutable LoadedInventory loaded_;
 };
 
 }  // namespace ksm::upgrade

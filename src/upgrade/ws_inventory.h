@@ -1,6 +1,6 @@
 // Loading the inventory as it stands in a Workspace (between the steps of a
-// hop), with every Location made relative to the workspace root so reports
-// name the operator's files.
+// hop): read straight from the workspace (it is a Source), so locations
+// already name the operator's files relative to the inventory folder.
 #pragma once
 
 #include <string>
@@ -11,10 +11,10 @@
 
 namespace ksm::upgrade {
 
+// The inventory of `hosts_file` (relative to the workspace root). A hop
+// loads the workspace several times and often nothing changed in between:
+// the last load is kept in the workspace until its next change.
 Result<inventory::Inventory> load_workspace_inventory(const Workspace& ws,
                                                       const std::string& hosts_file);
-
-// The path of `loc` relative to the folder it was loaded from (see above).
-std::string relative_file(const std::string& file);
 
 }  // namespace ksm::upgrade

@@ -174,8 +174,13 @@ HostView::HostView(Resolver& r, std::optional<size_t> host, Mode mode)
   }
   // inventory_file/inventory_dir: set on the host when it is first added.
   if (!host_level && !h.declared.empty() && !h.declared.front().file.empty()) {
+    // Where Ansible reads the file (an upgrade's produced inventory names
+    // the operator's folder); a file with no place on disk as named.
+    const inventory::InventoryFile* declared = inv.file(h.declared.front().file);
     std::filesystem::path file =
-        std::filesystem::absolute(h.declared.front().file).lexically_normal();
+        declared && !declared->disk_path.empty()
+            ? std::filesystem::path(declared->disk_path)
+            : std::filesystem::absolute(h.declared.front().file).lexically_normal();
     Provenance p{LayerKind::Inventory, "inventory (the hosts file that first named the host)", "",
                  h.declared.front()};
     host_vars_.set("inventory_file", Value(file.string()), p);

@@ -2,9 +2,10 @@
 # Differential test: the assertions `preflight --list-assertions` reaches
 # agree with what `ansible-playbook --list-tasks upgrade-cluster.yml`
 # compiles, both ways, at several tags (see preflight_ansible_agreement.py).
-# Skips (77) without a Kubespray clone or without ansible-playbook.
+# Skips (77) without a Kubespray clone (KSM_KUBESPRAY_CLONE, default
+# ../shared/kubespray-full.git) or without ansible-playbook.
 set -euo pipefail
-clone="${KSM_KUBESPRAY_CLONE:-/work/.mirror/kubernetes-sigs+kubespray/repo}"
+clone="${KSM_KUBESPRAY_CLONE:-${KSM_SHARED:-}/kubespray-full.git}"
 if [ ! -e "$clone" ]; then
   echo "skipped: no Kubespray clone at $clone (set KSM_KUBESPRAY_CLONE)"; exit 77
 fi

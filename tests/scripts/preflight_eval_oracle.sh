@@ -18,11 +18,12 @@
 #   KSM_PREFLIGHT_ORACLE_HOPS="v2.18.2:v2.19.0"   the hops (CI: one; locally
 #       KSM_PREFLIGHT_ORACLE_HOPS="v2.18.2:v2.19.0 v2.19.1:v2.20.0 v2.23.3:v2.24.0 v2.26.0:v2.27.0")
 #   KSM_PREFLIGHT_ORACLE_KEEP=dir   keep the work folder
-# Exit 77 (skip) without KSM_KUBESPRAY_CLONE or ansible-playbook.
+# Exit 77 (skip) without a full clone (KSM_KUBESPRAY_CLONE, default
+# ../shared/kubespray-full.git) or ansible-playbook.
 set -euo pipefail
 : "${KSM_BIN:?KSM_BIN must name the kubespray-migrate binary}"
 KSM_SRC="${KSM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}"
-clone="${KSM_KUBESPRAY_CLONE:-}"
+clone="${KSM_KUBESPRAY_CLONE:-${KSM_SHARED:-}/kubespray-full.git}"
 if [ -z "$clone" ] || [ ! -e "$clone" ]; then
   echo "skipped: set KSM_KUBESPRAY_CLONE to a full Kubespray clone"; exit 77
 fi

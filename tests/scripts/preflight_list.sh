@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end: `preflight --list-assertions` on a real Kubespray clone, text
 # and JSON; the calico check of v2.19.0 is listed with its file:line.
-# Skips (77) without a clone (KSM_KUBESPRAY_CLONE, default the mirror path).
+# Skips (77) without a clone (KSM_KUBESPRAY_CLONE, default ../shared/kubespray-full.git).
 set -euo pipefail
-clone="${KSM_KUBESPRAY_CLONE:-/work/.mirror/kubernetes-sigs+kubespray/repo}"
+clone="${KSM_KUBESPRAY_CLONE:-${KSM_SHARED:-}/kubespray-full.git}"
 if [ ! -e "$clone" ]; then
   echo "skipped: no Kubespray clone at $clone (set KSM_KUBESPRAY_CLONE)"
   exit 77

@@ -5,10 +5,11 @@
 # "preflight" object; the calico "inventory doesn't match the current cluster
 # configuration" check (roles/network_plugin/calico/tasks/check.yml) does not
 # fail, because upgrade pinned ipip/vxlan/backend. Without the pins (preflight
-# alone on the input) it fails. Exit 77 without KSM_KUBESPRAY_CLONE.
+# alone on the input) it fails. Exit 77 without a clone (KSM_KUBESPRAY_CLONE,
+# default ../shared/kubespray-full.git).
 set -euo pipefail
 : "${KSM_BIN:?KSM_BIN must name the kubespray-migrate binary}"
-clone="${KSM_KUBESPRAY_CLONE:-}"
+clone="${KSM_KUBESPRAY_CLONE:-${KSM_SHARED:-}/kubespray-full.git}"
 [ -n "$clone" ] && [ -e "$clone" ] || { echo "skipped: set KSM_KUBESPRAY_CLONE to a Kubespray clone"; exit 77; }
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
