@@ -188,10 +188,8 @@ void add_host_list(Inventory& inv, const std::string& list) {
   }
 }
 
-// Loads every input into `inv` (host lists are already in it), then the
-// vars folders, and attaches them.
-Result<Inventory> load_inputs(Inventory inv, const std::vector<InventoryInput>& inputs) {
-  std::vector<VarsDir> dirs;
+// The hosts files of every input into `inv`, reconciled and checked.
+Status load_hosts_into(Inventory& inv, const std::vector<InventoryInput>& inputs) {
   for (const auto& in : inputs) {
     if (!in.source) {
       add_host_list(inv, in.path);
@@ -204,13 +202,30 @@ Result<Inventory> load_inputs(Inventory inv, const std::vector<InventoryInput>& 
       if (auto st = check_no_journal(*in.source, folder); !st) return st.error();
     }
     if (auto st = load_source(inv, *in.source, *path, true); !st) return st.error();
-    std::string folder = folder_of(*in.source, *path);
-    dirs.push_back({in.source, folder});
-    inv.vars_dirs.emplace_back(in.source->display_path(folder));
+    inv.vars_dirs.emplace_back(in.source->display_path(folder_of(*in.source, *path)));
   }
   inv.reconcile();
-  if (auto st = check_hosts(inv, inv.sources); !st) return st.error();
+  return check_hosts(inv, inv.sources);
+}
 
+}  // namespace
+
+Result<Inventory> load_hosts(const std::vector<InventoryInput>& inputs) {
+  Inventory inv;
+  for (const auto& in : inputs)
+    inv.sources.push_back(in.source ? in.source->display_path(in.path) : in.path);
+  if (auto st = load_hosts_into(inv, inputs); !st) return st.error();
+  return inv;
+}
+
+Result<Inventory> load_vars(Inventory inv, const std::vector<InventoryInput>& inputs) {
+  std::vector<VarsDir> dirs;
+  for (const auto& in : inputs) {
+    if (!in.source) continue;
+    auto path = normalize_source_path(in.path);
+    if (!path) return Error(path.error().message, Location{in.source->display_path(in.path), 0, 0});
+    dirs.push_back({in.source, folder_of(*in.source, *path)});
+  }
   std::vector<std::pair<size_t, size_t>> gf, hf;
   Status status;
   load_vars_dirs(inv, dirs, gf, hf, status);
@@ -221,7 +236,7 @@ Result<Inventory> load_inputs(Inventory inv, const std::vector<InventoryInput>& 
   return inv;
 }
 
-}  // namespace
+namespace {}  // namespace
 
 std::vector<std::string> find_vars_files(const Source& src, const std::string& dir,
                                          const std::string& name,
@@ -346,10 +361,9 @@ Status load_hosts_file(Inventory& inv, const Source& src, const std::string& pat
 }
 
 Result<Inventory> load_inventory(const std::vector<InventoryInput>& inputs) {
-  Inventory inv;
-  for (const auto& in : inputs)
-    inv.sources.push_back(in.source ? in.source->display_path(in.path) : in.path);
-  return load_inputs(std::move(inv), inputs);
+  auto hosts = load_hosts(inputs);
+  if (!hosts) return hosts.error();
+  return load_vars(std::move(*hosts), inputs);
 }
 
 Result<Inventory> load_inventory(const Source& source, const std::string& path) {
@@ -374,9 +388,10 @@ DiskInputs::DiskInputs(const std::vector<std::string>& paths) {
 
 Result<Inventory> load_inventory(const std::vector<std::string>& sources) {
   DiskInputs disk(sources);
-  auto inv = load_inventory(disk.inputs());
-  if (inv) inv->sources = sources;
-  return inv;
+  auto hosts = load_hosts(disk.inputs());
+  if (!hosts) return hosts.error();
+  hosts->sources = sources;
+  return load_vars(std::move(*hosts), disk.inputs());
 }
 
 Result<DefaultSources> default_sources() {

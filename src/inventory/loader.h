@@ -50,6 +50,12 @@ class DiskInputs {
 // inventory without hosts.
 Result<Inventory> load_inventory(const std::vector<InventoryInput>& inputs);
 Result<Inventory> load_inventory(const Source& source, const std::string& path);
+// The two steps of load_inventory, for a caller that reloads the same hosts
+// files with other group_vars/host_vars (upgrade, between the steps of a
+// hop): the hosts files, reconciled and checked; then the vars folders
+// beside each input.
+Result<Inventory> load_hosts(const std::vector<InventoryInput>& inputs);
+Result<Inventory> load_vars(Inventory hosts, const std::vector<InventoryInput>& inputs);
 // The -i paths on disk as given (DiskInputs).
 Result<Inventory> load_inventory(const std::vector<std::string>& sources);
 

@@ -84,11 +84,9 @@ Result<Value> ReleaseFacts::facts(const std::string& tag) {
   if (repo_) {
     auto rev = repo_->resolve(tag);
     if (!rev) return rev.error();
-    auto src = repo_->at(tag);
-    if (!src) return src.error();
-    auto tree = KubesprayTree::load(**src);
+    auto tree = this->tree(tag);
     if (!tree) return tree.error();
-    auto facts = catalog::tag_facts(*tree, catalog::TagInfo{tag, rev->commit_id, rev->date});
+    auto facts = catalog::tag_facts(**tree, catalog::TagInfo{tag, rev->commit_id, rev->date});
     if (!facts) return facts.error();
     v = std::move(*facts);
   } else {
@@ -101,6 +99,21 @@ Result<Value> ReleaseFacts::facts(const std::string& tag) {
   }
   cache_[tag] = v;
   return v;
+}
+
+Result<std::shared_ptr<const KubesprayTree>> ReleaseFacts::tree(const std::string& tag) {
+  if (!repo_) return std::shared_ptr<const KubesprayTree>();
+  for (const auto& [t, tree] : trees_)
+    if (t == tag) return tree;
+  auto src = repo_->at(tag);
+  if (!src) return src.error();
+  auto tree = KubesprayTree::load(**src);
+  if (!tree) return tree.error().context("reading Kubespray " + tag);
+  // A hop needs two trees (its two tags); the plan walks them in order.
+  constexpr size_t kKept = 3;
+  if (trees_.size() == kKept) trees_.erase(trees_.begin());
+  trees_.emplace_back(tag, std::make_shared<const KubesprayTree>(std::move(*tree)));
+  return trees_.back().second;
 }
 
 const Value* fact_default(const Value& facts, std::string_view name) {

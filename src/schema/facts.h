@@ -16,6 +16,7 @@
 
 #include "core/error.h"
 #include "core/value.h"
+#include "sources/kubespray_tree.h"
 #include "sources/source.h"
 #include "sources/version.h"
 
@@ -36,8 +37,13 @@ class ReleaseFacts {
   // Release tags in version order.
   const std::vector<TagRef>& tags() const { return tags_; }
   const TagRef* find(std::string_view tag) const;
-  // The versions/<tag>.json object of a known tag (cached).
+  // The versions/<tag>.json object of a known tag (cached); from a clone,
+  // computed from the tag's tree.
   Result<Value> facts(const std::string& tag);
+  // From a clone: the tag's tree, loaded once for its facts and for the
+  // caller (upgrade merges its sample and resolves its role defaults). The
+  // last few trees are kept. Null when the facts come from versions/.
+  Result<std::shared_ptr<const KubesprayTree>> tree(const std::string& tag);
   // "versions/ (57 tags)" or "kubespray clone PATH".
   const std::string& origin() const { return origin_; }
   bool is_clone() const { return repo_ != nullptr; }
@@ -48,6 +54,7 @@ class ReleaseFacts {
  private:
   std::vector<TagRef> tags_;
   std::map<std::string, Value> cache_;
+  std::vector<std::pair<std::string, std::shared_ptr<const KubesprayTree>>> trees_;  // newest last
   std::filesystem::path dir_;
   std::shared_ptr<GitRepo> repo_;
   std::string origin_;

@@ -21,9 +21,18 @@ Result<Release> load_release(schema::ReleaseFacts& rf, const GitRepo* repo, cons
   if (!repo) return Release{tag, std::move(*facts), nullptr, nullptr};
   auto src = repo->at(tag);
   if (!src) return src.error();
-  auto tree = KubesprayTree::load(**src);
-  if (!tree) return tree.error().context("reading Kubespray " + tag);
-  Release r{tag, std::move(*facts), nullptr, std::make_unique<KubesprayTree>(std::move(*tree))};
+  // The tree the facts were computed from, when they come from this clone.
+  std::shared_ptr<const KubesprayTree> tree;
+  if (rf.is_clone()) {
+    auto t = rf.tree(tag);
+    if (!t) return t.error();
+    tree = std::move(*t);
+  } else {
+    auto t = KubesprayTree::load(**src);
+    if (!t) return t.error().context("reading Kubespray " + tag);
+    tree = std::make_shared<const KubesprayTree>(std::move(*t));
+  }
+  Release r{tag, std::move(*facts), nullptr, std::move(tree)};
   r.source = std::move(*src);
   return r;
 }

@@ -19,7 +19,7 @@ struct Release {
   std::string tag;
   catalog::TagFacts facts;
   std::unique_ptr<Source> source;       // null offline
-  std::unique_ptr<KubesprayTree> tree;  // null offline
+  std::shared_ptr<const KubesprayTree> tree;  // null offline
 
   bool offline() const { return tree == nullptr; }
   // A file of inventory/sample at this tag (clone only), by sample-relative path.

@@ -84,6 +84,11 @@ class Workspace : public Source {
     uint64_t generation = 0;
     std::string hosts_file;
     std::shared_ptr<const inventory::Inventory> inventory;
+    // Its hosts part (inventory::load_hosts) and the hosts file's text it
+    // was parsed from: a hop mostly edits group_vars, and at 10,000 hosts
+    // parsing the hosts file is most of a load.
+    std::string hosts_text;
+    std::shared_ptr<const inventory::Inventory> hosts;
   };
   LoadedInventory& loaded() const { return loaded_; }
 

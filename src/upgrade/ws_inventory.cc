@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "inventory/loader.h"
 
@@ -70,9 +71,20 @@ Result<inventory::Inventory> load_workspace_inventory(const Workspace& ws,
   if (last.inventory && last.generation == ws.generation() && last.hosts_file == hosts_file)
     return *last.inventory;
   OursView view(ws);
-  auto inv = inventory::load_inventory(view, hosts_file);
+  std::vector<inventory::InventoryInput> inputs{{&view, hosts_file}};
+  auto text = view.read(hosts_file);
+  bool same_hosts = text && last.hosts && last.hosts_file == hosts_file && last.hosts_text == *text;
+  if (!same_hosts) {
+    auto hosts = inventory::load_hosts(inputs);
+    if (!hosts) return hosts.error();
+    last.hosts = std::make_shared<const inventory::Inventory>(std::move(*hosts));
+    last.hosts_text = text ? std::move(*text) : std::string();
+  }
+  auto inv = inventory::load_vars(*last.hosts, inputs);
   if (!inv) return inv;
-  last = {ws.generation(), hosts_file, std::make_shared<const inventory::Inventory>(*inv)};
+  last.generation = ws.generation();
+  last.hosts_file = hosts_file;
+  last.inventory = std::make_shared<const inventory::Inventory>(*inv);
   return inv;
 }
 
