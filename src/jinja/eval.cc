@@ -2,6 +2,8 @@
 // ksm::Value, three-valued (Unknown flows through values; an Unknown that
 // decides output or control flow makes the whole render Unknown), bounded
 // in steps and output size.
+// The methods of str (`s.split(',')`) are a table of functions,
+// kStrMethods, that Eval::method looks up.
 #include <cmath>
 #include <unordered_map>
 
@@ -16,8 +18,12 @@ namespace ksm::jinja {
 namespace {
 Limits g_limits;
 }
-void set_limits(const Limits& l) { g_limits = l; }
-const Limits& limits() { return g_limits; }
+void set_limits(const Limits& l) {
+  g_limits = l;
+}
+const Limits& limits() {
+  return g_limits;
+}
 
 void undefined_abort(const std::string& what) {
   std::string w = what;
@@ -30,20 +36,37 @@ namespace {
 // Names Ansible always provides at run time; absent from the Context they
 // are unknown (not undefined).
 bool is_magic_name(std::string_view n) {
-  static const char* names[] = {"hostvars", "groups", "group_names", "inventory_hostname",
-                                "inventory_hostname_short", "play_hosts", "ansible_play_hosts",
-                                "ansible_play_batch", "ansible_play_hosts_all", "playbook_dir",
-                                "inventory_dir", "inventory_file", "role_path", "role_name",
-                                "omit", "ansible_check_mode", "ansible_version", "ansible_facts",
-                                "environment", "ansible_parent_role_names", "ansible_run_tags",
-                                "ansible_skip_tags", "ansible_limit", "ansible_loop_var"};
+  static const char* names[] = {"hostvars",
+                                "groups",
+                                "group_names",
+                                "inventory_hostname",
+                                "inventory_hostname_short",
+                                "play_hosts",
+                                "ansible_play_hosts",
+                                "ansible_play_batch",
+                                "ansible_play_hosts_all",
+                                "playbook_dir",
+                                "inventory_dir",
+                                "inventory_file",
+                                "role_path",
+                                "role_name",
+                                "omit",
+                                "ansible_check_mode",
+                                "ansible_version",
+                                "ansible_facts",
+                                "environment",
+                                "ansible_parent_role_names",
+                                "ansible_run_tags",
+                                "ansible_skip_tags",
+                                "ansible_limit",
+                                "ansible_loop_var"};
   for (const char* m : names)
     if (n == m) return true;
   return false;
 }
 
-const char* kGlobalFunctions[] = {"range", "dict", "lookup", "query", "q", "now", "undef",
-                                  "namespace", "lipsum", "cycler", "joiner"};
+const char* kGlobalFunctions[] = {"range", "dict",      "lookup", "query",  "q",     "now",
+                                  "undef", "namespace", "lipsum", "cycler", "joiner"};
 bool is_global_function(std::string_view n) {
   for (const char* g : kGlobalFunctions)
     if (n == g) return true;
@@ -58,18 +81,25 @@ bool is_string_type_filter(const std::string& name) {
 
 std::string describe_plain(const Node& n) {
   switch (n.kind) {
-    case NK::Name: return n.name;
-    case NK::Getattr: return describe_plain(*n.kids[0]) + "." + n.name;
+    case NK::Name:
+      return n.name;
+    case NK::Getattr:
+      return describe_plain(*n.kids[0]) + "." + n.name;
     case NK::Getitem:
       if (n.kids[1]->kind == NK::Literal)
         return describe_plain(*n.kids[0]) + "[" + to_python_repr(n.kids[1]->lit) + "]";
       return describe_plain(*n.kids[0]) + "[...]";
-    case NK::Filter: return describe_plain(*n.kids[0]) + " | " + n.name;
-    case NK::Call: return describe_plain(*n.kids[0]) + "(...)";
-    default: return "expression";
+    case NK::Filter:
+      return describe_plain(*n.kids[0]) + " | " + n.name;
+    case NK::Call:
+      return describe_plain(*n.kids[0]) + "(...)";
+    default:
+      return "expression";
   }
 }
-std::string describe_node(const Node& n) { return "'" + describe_plain(n) + "'"; }
+std::string describe_node(const Node& n) {
+  return "'" + describe_plain(n) + "'";
+}
 
 struct Frame {
   std::vector<std::pair<std::string, Value>> vars;
@@ -79,8 +109,10 @@ struct Frame {
     return nullptr;
   }
   void set(const std::string& n, Value v) {
-    if (Value* p = find(n)) *p = std::move(v);
-    else vars.emplace_back(n, std::move(v));
+    if (Value* p = find(n))
+      *p = std::move(v);
+    else
+      vars.emplace_back(n, std::move(v));
   }
 };
 
@@ -124,7 +156,10 @@ Value slice_value(const Value& obj, const Value& a, const Value& b, const Value&
     const std::string& s = obj.as_string();
     bool ascii = true;
     for (unsigned char ch : s)
-      if (ch >= 0x80) { ascii = false; break; }
+      if (ch >= 0x80) {
+        ascii = false;
+        break;
+      }
     std::string out;
     if (ascii) {
       do_slice(static_cast<int64_t>(s.size()), [&](int64_t i) { out += s[i]; });
@@ -140,11 +175,410 @@ Value slice_value(const Value& obj, const Value& a, const Value& b, const Value&
 }
 
 bool is_dict_method(std::string_view n) {
-  static const char* m[] = {"keys", "values", "items", "get", "copy", "update", "pop",
-                            "setdefault", "clear", "popitem", "fromkeys"};
+  static const char* m[] = {"keys", "values",     "items", "get",     "copy",    "update",
+                            "pop",  "setdefault", "clear", "popitem", "fromkeys"};
   for (const char* x : m)
     if (n == x) return true;
   return false;
+}
+
+Value unknown_of(const Value& v) {
+  if (v.is_unknown()) return v;
+  if (const Value* u = find_unknown(v)) return Value::unknown(opaque_reason(*u));
+  return Value::unknown("unknown");
+}
+
+// ---- methods of str: `s.name(args)` ----
+bool is_py_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// One call of a str method, `s.name(args)`; each method below returns its value.
+struct StrCall {
+  Evaluator& ev;
+  const std::string& s;
+  const std::string& name;
+  const CallArgs& args;
+
+  // The positional argument i, or null.
+  const Value* arg(size_t i) const { return i < args.pos.size() ? &args.pos[i] : nullptr; }
+  // An optional int argument (None: the default).
+  int64_t opt_int(size_t i, const char* kw, int64_t dflt) const {
+    const Value* v = args.get(i, kw);
+    if (!v || v->is_null()) return dflt;
+    if (!v->is_int()) abort_unknown("TypeError: integer argument expected");
+    return v->as_int();
+  }
+  // The positional str argument i, which the method requires.
+  std::string need_str(size_t i) const {
+    const Value* v = arg(i);
+    if (!v) abort_unknown(fmt::format("TypeError: {}() missing argument", name));
+    if (v->is_undefined()) undefined_abort(name + "() argument");
+    if (!v->is_string())
+      abort_unknown(fmt::format("TypeError: {}() argument must be str, not {}", name, py_type(*v)));
+    return v->as_string();
+  }
+};
+using StrMethodFn = Value (*)(const StrCall&);
+
+// str.split() without a separator: the runs of non-whitespace, at most
+// maxsplit splits (the rest, right-stripped, is the last part).
+std::vector<std::string> split_whitespace(const std::string& s, int64_t maxsplit) {
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && is_py_space(s[i])) ++i;
+    if (i >= s.size()) break;
+    if (maxsplit >= 0 && static_cast<int64_t>(parts.size()) == maxsplit) {
+      size_t e = s.size();
+      while (e > i && is_py_space(s[e - 1])) --e;
+      parts.push_back(s.substr(i, e - i));
+      break;
+    }
+    size_t j = i;
+    while (j < s.size() && !is_py_space(s[j])) ++j;
+    parts.push_back(s.substr(i, j - i));
+    i = j;
+  }
+  return parts;
+}
+
+// str.rsplit() without a separator: as split_whitespace, splitting from the right.
+std::vector<std::string> rsplit_whitespace(const std::string& s, int64_t maxsplit) {
+  std::vector<std::string> parts;
+  int64_t i = static_cast<int64_t>(s.size()) - 1;
+  while (i >= 0) {
+    while (i >= 0 && is_py_space(s[i])) --i;
+    if (i < 0) break;
+    if (maxsplit >= 0 && static_cast<int64_t>(parts.size()) == maxsplit) {
+      size_t b = 0;
+      while (b < static_cast<size_t>(i) && is_py_space(s[b])) ++b;
+      parts.push_back(s.substr(b, i - b + 1));
+      break;
+    }
+    int64_t j = i;
+    while (j >= 0 && !is_py_space(s[j])) --j;
+    parts.push_back(s.substr(j + 1, i - j));
+    i = j;
+  }
+  std::reverse(parts.begin(), parts.end());
+  return parts;
+}
+
+// str.split(sep, maxsplit) with a non-empty separator.
+std::vector<std::string> split_sep(Evaluator& ev, const std::string& s, const std::string& sep,
+                                   int64_t maxsplit) {
+  std::vector<std::string> parts;
+  size_t pos = 0;
+  while (true) {
+    if (maxsplit >= 0 && static_cast<int64_t>(parts.size()) == maxsplit) break;
+    size_t k = s.find(sep, pos);
+    if (k == std::string::npos) break;
+    parts.push_back(s.substr(pos, k - pos));
+    pos = k + sep.size();
+    ev.step();
+  }
+  parts.push_back(s.substr(pos));
+  return parts;
+}
+
+// str.rsplit(sep, maxsplit) with a non-empty separator.
+std::vector<std::string> rsplit_sep(Evaluator& ev, const std::string& s, const std::string& sep,
+                                    int64_t maxsplit) {
+  size_t end = s.size();
+  std::vector<std::string> rev;
+  while (true) {
+    if (maxsplit >= 0 && static_cast<int64_t>(rev.size()) == maxsplit) break;
+    if (end < sep.size()) break;
+    size_t k = s.rfind(sep, end - sep.size());
+    if (k == std::string::npos) break;
+    rev.push_back(s.substr(k + sep.size(), end - k - sep.size()));
+    end = k;
+    ev.step();
+  }
+  rev.push_back(s.substr(0, end));
+  return std::vector<std::string>(rev.rbegin(), rev.rend());
+}
+
+// split, rsplit
+Value str_split_rsplit(const StrCall& call) {
+  const std::string& s = call.s;
+  const Value* sepv = call.args.get(0, "sep");
+  int64_t maxsplit = call.opt_int(1, "maxsplit", -1);
+  List out;
+  if (!sepv || sepv->is_null()) {
+    std::vector<std::string> parts =
+        call.name == "split" ? split_whitespace(s, maxsplit) : rsplit_whitespace(s, maxsplit);
+    for (auto& p : parts) out.push_back(Value(p));
+    return Value(std::move(out));
+  }
+  if (sepv->is_undefined()) undefined_abort("split() separator");
+  if (!sepv->is_string()) abort_unknown("TypeError: must be str or None");
+  const std::string& sep = sepv->as_string();
+  if (sep.empty()) abort_unknown("ValueError: empty separator");
+  std::vector<std::string> parts = call.name == "split" ? split_sep(call.ev, s, sep, maxsplit)
+                                                        : rsplit_sep(call.ev, s, sep, maxsplit);
+  for (auto& p : parts) out.push_back(Value(p));
+  return Value(std::move(out));
+}
+
+// startswith, endswith
+Value str_startswith_endswith(const StrCall& call) {
+  const std::string& s = call.s;
+  const Value* p = call.arg(0);
+  if (!p) abort_unknown("TypeError: missing argument");
+  std::vector<std::string> cands;
+  if (p->is_string())
+    cands.push_back(p->as_string());
+  else if (p->is_list()) {
+    for (const auto& e : p->as_list()) {
+      if (!e.is_string()) abort_unknown("TypeError: tuple for startswith must only contain str");
+      cands.push_back(e.as_string());
+    }
+  } else if (p->is_undefined()) {
+    undefined_abort(call.name + "() argument");
+  } else {
+    abort_unknown(fmt::format("TypeError: {} first arg must be str or a tuple of str, not {}",
+                              call.name, py_type(*p)));
+  }
+  for (const auto& c : cands) {
+    if (call.name == "startswith"
+            ? s.rfind(c, 0) == 0
+            : (s.size() >= c.size() && s.compare(s.size() - c.size(), c.size(), c) == 0))
+      return Value(true);
+  }
+  return Value(false);
+}
+
+Value str_replace(const StrCall& call) {
+  const std::string& s = call.s;
+  std::string from = call.need_str(0), to = call.need_str(1);
+  int64_t count = call.opt_int(2, "count", -1);
+  std::string out;
+  if (from.empty()) {
+    // Python inserts `to` between every character
+    auto chars = utf8_chars(s);
+    int64_t n = 0;
+    for (const auto& c : chars) {
+      if (count < 0 || n < count) {
+        out += to;
+        ++n;
+      }
+      out += c;
+    }
+    if (count < 0 || n < count) out += to;
+    return Value(out);
+  }
+  size_t pos = 0;
+  int64_t n = 0;
+  while (true) {
+    size_t k = s.find(from, pos);
+    if (k == std::string::npos || (count >= 0 && n >= count)) break;
+    out.append(s, pos, k - pos);
+    out += to;
+    pos = k + from.size();
+    ++n;
+    call.ev.step();
+  }
+  out.append(s, pos);
+  return Value(out);
+}
+
+// lower, upper
+Value str_lower_upper(const StrCall& call) {
+  const std::string& s = call.s;
+  std::string out = s;
+  for (auto& c : out)
+    c = static_cast<char>(call.name == "lower" ? std::tolower(static_cast<unsigned char>(c))
+                                               : std::toupper(static_cast<unsigned char>(c)));
+  return Value(out);
+}
+
+// strip, lstrip, rstrip
+Value str_strip(const StrCall& call) {
+  const std::string& s = call.s;
+  const Value* cv = call.arg(0);
+  std::string chars;
+  bool ws = !cv || cv->is_null();
+  if (!ws) chars = call.need_str(0);
+  auto strip_it = [&](char c) { return ws ? is_py_space(c) : chars.find(c) != std::string::npos; };
+  size_t a = 0, b = s.size();
+  if (call.name != "rstrip")
+    while (a < b && strip_it(s[a])) ++a;
+  if (call.name != "lstrip")
+    while (b > a && strip_it(s[b - 1])) --b;
+  return Value(s.substr(a, b - a));
+}
+
+Value str_format(const StrCall& call) {
+  const std::string& s = call.s;
+  for (const auto& [k, v] : call.args.kw)
+    if (find_unknown(v)) return unknown_of(v);
+  return py_str_format(s, call.args.pos, call.args.kw);
+}
+
+Value str_join(const StrCall& call) {
+  const std::string& s = call.s;
+  const Value* it = call.arg(0);
+  if (!it) abort_unknown("TypeError: join() takes exactly one argument");
+  if (it->is_undefined()) undefined_abort("join() argument");
+  if (const Value* u = find_unknown(*it)) return Value::unknown(opaque_reason(*u));
+  std::vector<std::string> items;
+  if (it->is_list()) {
+    for (const auto& e : it->as_list()) {
+      if (!e.is_string())
+        abort_unknown(
+            fmt::format("TypeError: sequence item: expected str instance, {} found", py_type(e)));
+      items.push_back(e.as_string());
+    }
+  } else if (it->is_map()) {
+    for (const auto& [k, v] : it->as_map()) {
+      if (it->as_map().key_type(k))
+        abort_unknown("TypeError: sequence item: expected str instance, " +
+                      py_type(*it->as_map().key_type(k)) + " found");
+      items.push_back(k);
+    }
+  } else if (it->is_string()) {
+    items = utf8_chars(it->as_string());
+  } else {
+    abort_unknown("TypeError: can only join an iterable");
+  }
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? s : "") + items[i];
+  return Value(out);
+}
+
+// find, rfind, index, rindex, count
+Value str_find_index_count(const StrCall& call) {
+  const std::string& s = call.s;
+  std::string sub = call.need_str(0);
+  if (call.name == "count") {
+    if (sub.empty()) return Value(static_cast<int64_t>(utf8_len(s) + 1));
+    int64_t c = 0;
+    for (size_t k = s.find(sub); k != std::string::npos; k = s.find(sub, k + sub.size())) ++c;
+    return Value(c);
+  }
+  size_t k = (call.name[0] == 'r') ? s.rfind(sub) : s.find(sub);
+  if (k == std::string::npos) {
+    if (call.name == "index" || call.name == "rindex")
+      abort_unknown("ValueError: substring not found");
+    return Value(static_cast<int64_t>(-1));
+  }
+  return Value(static_cast<int64_t>(utf8_len(s.substr(0, k))));
+}
+
+Value str_removeprefix(const StrCall& call) {
+  const std::string& s = call.s;
+  std::string p = call.need_str(0);
+  return Value(s.rfind(p, 0) == 0 ? s.substr(p.size()) : s);
+}
+
+Value str_removesuffix(const StrCall& call) {
+  const std::string& s = call.s;
+  std::string p = call.need_str(0);
+  if (!p.empty() && s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0)
+    return Value(s.substr(0, s.size() - p.size()));
+  return Value(s);
+}
+
+Value str_splitlines(const StrCall& call) {
+  const std::string& s = call.s;
+  List out;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t j = i;
+    while (j < s.size() && s[j] != '\n' && s[j] != '\r') ++j;
+    out.push_back(Value(s.substr(i, j - i)));
+    if (j < s.size() && s[j] == '\r' && j + 1 < s.size() && s[j + 1] == '\n') ++j;
+    i = j + 1;
+  }
+  return Value(std::move(out));
+}
+
+// isdigit, isnumeric, isdecimal, isalpha, isalnum, isspace, islower, isupper
+Value str_is_class(const StrCall& call) {
+  const std::string& s = call.s;
+  if (s.empty()) return Value(false);
+  bool cased = false;
+  for (unsigned char c : s) {
+    bool ok = call.name == "isalpha"   ? std::isalpha(c)
+              : call.name == "isalnum" ? std::isalnum(c)
+              : call.name == "isspace" ? is_py_space(c)
+              : call.name == "islower" ? !std::isupper(c)
+              : call.name == "isupper" ? !std::islower(c)
+                                       : std::isdigit(c);
+    if (c >= 0x80) return Value::unknown("non-ASCII str." + call.name + "()");
+    if (std::isalpha(c)) cased = true;
+    if (!ok) return Value(false);
+  }
+  if ((call.name == "islower" || call.name == "isupper") && !cased) return Value(false);
+  return Value(true);
+}
+
+// title, capitalize: as the filters
+Value str_title_capitalize(const StrCall& call) {
+  CallArgs fargs;
+  fargs.pos = call.args.pos;
+  fargs.kw = call.args.kw;
+  return call.ev.call_filter(call.name, Value(call.s), fargs);
+}
+
+Value str_zfill(const StrCall& call) {
+  const std::string& s = call.s;
+  int64_t w = call.opt_int(0, "width", 0);
+  std::string body = s;
+  std::string sign;
+  if (!body.empty() && (body[0] == '-' || body[0] == '+')) {
+    sign = body.substr(0, 1);
+    body = body.substr(1);
+  }
+  int64_t len = static_cast<int64_t>(utf8_len(s));
+  if (len >= w) return Value(s);
+  if (static_cast<uint64_t>(w - len) > limits().max_output)
+    throw EvalAbort{"evaluation limit (size) exceeded", false};
+  return Value(sign + std::string(w - len, '0') + body);
+}
+
+constexpr auto kStrMethods = std::to_array<Named<StrMethodFn>>({
+    {"capitalize", str_title_capitalize},
+    {"count", str_find_index_count},
+    {"endswith", str_startswith_endswith},
+    {"find", str_find_index_count},
+    {"format", str_format},
+    {"index", str_find_index_count},
+    {"isalnum", str_is_class},
+    {"isalpha", str_is_class},
+    {"isdecimal", str_is_class},
+    {"isdigit", str_is_class},
+    {"islower", str_is_class},
+    {"isnumeric", str_is_class},
+    {"isspace", str_is_class},
+    {"isupper", str_is_class},
+    {"join", str_join},
+    {"lower", str_lower_upper},
+    {"lstrip", str_strip},
+    {"removeprefix", str_removeprefix},
+    {"removesuffix", str_removesuffix},
+    {"replace", str_replace},
+    {"rfind", str_find_index_count},
+    {"rindex", str_find_index_count},
+    {"rsplit", str_split_rsplit},
+    {"rstrip", str_strip},
+    {"split", str_split_rsplit},
+    {"splitlines", str_splitlines},
+    {"startswith", str_startswith_endswith},
+    {"strip", str_strip},
+    {"title", str_title_capitalize},
+    {"upper", str_lower_upper},
+    {"zfill", str_zfill},
+});
+static_assert(sorted_by_name(kStrMethods));
+
+Value string_method(Evaluator& ev, const std::string& s, const std::string& name,
+                    const CallArgs& args) {
+  if (StrMethodFn method = find_named(kStrMethods, name)) return method(StrCall{ev, s, name, args});
+  abort_unknown(fmt::format(
+      "AttributeError: 'str' object has no attribute '{}' (or it is not supported)", name));
 }
 
 // One step budget for a render and every render it starts through lookups
@@ -177,7 +611,8 @@ class Eval : public Evaluator {
     if (is_magic_name(name))
       return Value::unknown(fmt::format("magic variable '{}' is not known here", name));
     if (name.rfind("ansible_", 0) == 0)
-      return Value::unknown(fmt::format("'{}' is a fact or connection variable only known at run time", name));
+      return Value::unknown(
+          fmt::format("'{}' is a fact or connection variable only known at run time", name));
     return v;
   }
   // base[key] for a plain variable the context can give one element of.
@@ -197,7 +632,8 @@ class Eval : public Evaluator {
   Value eval(const Node& n) {
     step();
     switch (n.kind) {
-      case NK::Literal: return n.lit;
+      case NK::Literal:
+        return n.lit;
       case NK::Name: {
         Value v = lookup(n.name);
         if (v.is_undefined() && is_global_function(n.name))
@@ -211,19 +647,8 @@ class Eval : public Evaluator {
         for (const auto& k : n.kids) l.push_back(eval(*k));
         return Value(std::move(l));
       }
-      case NK::Dict: {
-        Map m;
-        for (size_t i = 0; i + 1 < n.kids.size(); i += 2) {
-          Value k = eval(*n.kids[i]);
-          Value v = eval(*n.kids[i + 1]);
-          if (k.is_unknown()) return k;
-          if (k.is_undefined()) undefined_abort(describe_node(*n.kids[i]));
-          if (!k.is_string() && !k.is_int() && !k.is_bool() && !k.is_float() && !k.is_null())
-            abort_unknown(fmt::format("TypeError: unhashable type: '{}'", py_type(k)));
-          m.set_typed(k, std::move(v));
-        }
-        return Value(std::move(m));
-      }
+      case NK::Dict:
+        return eval_dict(n);
       case NK::Getattr: {
         if (auto m = member(*n.kids[0], Value(n.name))) return *m;
         return attribute(eval(*n.kids[0]), n.name);
@@ -245,7 +670,8 @@ class Eval : public Evaluator {
           if (x->is_unknown()) return *x;
         return slice_value(obj, a, b, c);
       }
-      case NK::Call: return call(n);
+      case NK::Call:
+        return call(n);
       case NK::Filter: {
         Value input = eval(*n.kids[0]);
         CallArgs args = eval_args(n);
@@ -259,65 +685,24 @@ class Eval : public Evaluator {
         return r;
       }
       case NK::Neg:
-      case NK::Pos: {
-        Value v = eval(*n.kids[0]);
-        if (v.is_unknown()) return v;
-        if (v.is_undefined()) undefined_abort(describe_node(*n.kids[0]));
-        if (v.is_int()) {
-          if (n.kind == NK::Pos) return v;
-          if (v.as_int() == INT64_MIN) abort_unknown("integer past the 64-bit range (Python's big integers are not modelled)");
-          return Value(-v.as_int());
-        }
-        if (v.is_bool()) return Value(static_cast<int64_t>(n.kind == NK::Neg ? -v.as_bool() : v.as_bool()));
-        if (v.is_float()) return n.kind == NK::Neg ? Value(-v.as_float()) : v;
-        if (v.is_vault()) return Value::unknown(opaque_reason(v));
-        abort_unknown(fmt::format("TypeError: bad operand type for unary {}: '{}'",
-                                  n.kind == NK::Neg ? "-" : "+", py_type(v)));
-      }
+      case NK::Pos:
+        return eval_unary(n);
       case NK::Not: {
         Value why;
         auto t = cond(*n.kids[0], &why);
         if (!t) return why;
         return Value(!*t);
       }
-      case NK::And: {
-        Value a = eval(*n.kids[0]);
-        auto t = truth(a, *n.kids[0]);
-        if (t && !*t) return a;
-        Value b = eval(*n.kids[1]);
-        if (!t) {
-          // unknown and b: false if b is known false, else unknown
-          auto tb = truth_soft(b);
-          if (tb && !*tb) return b;
-          return unknown_of(a);
-        }
-        return b;
-      }
-      case NK::Or: {
-        Value a = eval(*n.kids[0]);
-        auto t = truth(a, *n.kids[0]);
-        if (t && *t) return a;
-        Value b = eval(*n.kids[1]);
-        if (!t) {
-          auto tb = truth_soft(b);
-          if (tb && *tb) return unknown_of(a);  // value would be a or b: which one is unknown
-          return unknown_of(a);
-        }
-        return b;
-      }
-      case NK::Binary: return binary(n.name, eval(*n.kids[0]), eval(*n.kids[1]), n);
-      case NK::Concat: {
-        Value a = eval(*n.kids[0]);
-        Value b = eval(*n.kids[1]);
-        if (a.is_undefined()) undefined_abort(describe_node(*n.kids[0]));
-        if (b.is_undefined()) undefined_abort(describe_node(*n.kids[1]));
-        if (is_lenient_undefined(a)) a = Value("");  // str(Undefined()) == ''
-        if (is_lenient_undefined(b)) b = Value("");
-        if (const Value* u = find_unknown(a)) return Value::unknown(opaque_reason(*u));
-        if (const Value* u = find_unknown(b)) return Value::unknown(opaque_reason(*u));
-        return Value(py_str(finalize_str(a)) + py_str(finalize_str(b)));
-      }
-      case NK::Compare: return compare(n);
+      case NK::And:
+        return eval_and(n);
+      case NK::Or:
+        return eval_or(n);
+      case NK::Binary:
+        return binary(n.name, eval(*n.kids[0]), eval(*n.kids[1]), n);
+      case NK::Concat:
+        return eval_concat(n);
+      case NK::Compare:
+        return compare(n);
       case NK::CondExpr: {
         Value why;
         auto t = cond(*n.kids[1], &why);
@@ -326,17 +711,88 @@ class Eval : public Evaluator {
         if (!n.kids[2]) return lenient_undefined();
         return eval(*n.kids[2]);
       }
-      default: abort_unknown("internal: statement evaluated as expression");
+      default:
+        abort_unknown("internal: statement evaluated as expression");
     }
   }
 
-  static Value finalize_str(const Value& v) { return v; }
-
-  static Value unknown_of(const Value& v) {
-    if (v.is_unknown()) return v;
-    if (const Value* u = find_unknown(v)) return Value::unknown(opaque_reason(*u));
-    return Value::unknown("unknown");
+  // {k: v, ...}: keys must be hashable.
+  Value eval_dict(const Node& n) {
+    Map m;
+    for (size_t i = 0; i + 1 < n.kids.size(); i += 2) {
+      Value k = eval(*n.kids[i]);
+      Value v = eval(*n.kids[i + 1]);
+      if (k.is_unknown()) return k;
+      if (k.is_undefined()) undefined_abort(describe_node(*n.kids[i]));
+      if (!k.is_string() && !k.is_int() && !k.is_bool() && !k.is_float() && !k.is_null())
+        abort_unknown(fmt::format("TypeError: unhashable type: '{}'", py_type(k)));
+      m.set_typed(k, std::move(v));
+    }
+    return Value(std::move(m));
   }
+
+  // -x, +x
+  Value eval_unary(const Node& n) {
+    Value v = eval(*n.kids[0]);
+    if (v.is_unknown()) return v;
+    if (v.is_undefined()) undefined_abort(describe_node(*n.kids[0]));
+    if (v.is_int()) {
+      if (n.kind == NK::Pos) return v;
+      if (v.as_int() == INT64_MIN)
+        abort_unknown("integer past the 64-bit range (Python's big integers are not modelled)");
+      return Value(-v.as_int());
+    }
+    if (v.is_bool())
+      return Value(static_cast<int64_t>(n.kind == NK::Neg ? -v.as_bool() : v.as_bool()));
+    if (v.is_float()) return n.kind == NK::Neg ? Value(-v.as_float()) : v;
+    if (v.is_vault()) return Value::unknown(opaque_reason(v));
+    abort_unknown(fmt::format("TypeError: bad operand type for unary {}: '{}'",
+                              n.kind == NK::Neg ? "-" : "+", py_type(v)));
+  }
+
+  // a and b
+  Value eval_and(const Node& n) {
+    Value a = eval(*n.kids[0]);
+    auto t = truth(a, *n.kids[0]);
+    if (t && !*t) return a;
+    Value b = eval(*n.kids[1]);
+    if (!t) {
+      // unknown and b: false if b is known false, else unknown
+      auto tb = truth_soft(b);
+      if (tb && !*tb) return b;
+      return unknown_of(a);
+    }
+    return b;
+  }
+
+  // a or b
+  Value eval_or(const Node& n) {
+    Value a = eval(*n.kids[0]);
+    auto t = truth(a, *n.kids[0]);
+    if (t && *t) return a;
+    Value b = eval(*n.kids[1]);
+    if (!t) {
+      auto tb = truth_soft(b);
+      if (tb && *tb) return unknown_of(a);  // value would be a or b: which one is unknown
+      return unknown_of(a);
+    }
+    return b;
+  }
+
+  // a ~ b: str() of both, a lenient Undefined as ''
+  Value eval_concat(const Node& n) {
+    Value a = eval(*n.kids[0]);
+    Value b = eval(*n.kids[1]);
+    if (a.is_undefined()) undefined_abort(describe_node(*n.kids[0]));
+    if (b.is_undefined()) undefined_abort(describe_node(*n.kids[1]));
+    if (is_lenient_undefined(a)) a = Value("");  // str(Undefined()) == ''
+    if (is_lenient_undefined(b)) b = Value("");
+    if (const Value* u = find_unknown(a)) return Value::unknown(opaque_reason(*u));
+    if (const Value* u = find_unknown(b)) return Value::unknown(opaque_reason(*u));
+    return Value(py_str(finalize_str(a)) + py_str(finalize_str(b)));
+  }
+
+  static Value finalize_str(const Value& v) { return v; }
 
   // Truthiness; Undefined aborts (Ansible's StrictUndefined), unknown → nullopt.
   std::optional<bool> truth(const Value& v, const Node& from) {
@@ -394,16 +850,20 @@ class Eval : public Evaluator {
 
   Value attribute(const Value& obj, const std::string& attr) override {
     switch (obj.kind()) {
-      case Kind::Undefined: return obj;  // AnsibleUndefined.__getattr__ returns itself
-      case Kind::Unknown: return obj;
-      case Kind::Vault: return Value::unknown(opaque_reason(obj));
+      case Kind::Undefined:
+        return obj;  // AnsibleUndefined.__getattr__ returns itself
+      case Kind::Unknown:
+        return obj;
+      case Kind::Vault:
+        return Value::unknown(opaque_reason(obj));
       case Kind::Map: {
         if (is_dict_method(attr))
           return Value::unknown(fmt::format("bound method dict.{} used as a value", attr));
         if (const Value* v = obj.as_map().find(attr); v && !obj.as_map().key_type(attr)) return *v;
         return Value::undefined();
       }
-      default: return Value::undefined();
+      default:
+        return Value::undefined();
     }
   }
 
@@ -442,6 +902,24 @@ class Eval : public Evaluator {
       return Value::undefined();
     }
     return Value::undefined();
+  }
+
+  // seq * times for a str or list seq, within the output limit.
+  Value repeat(const Value& seq, int64_t times) {
+    int64_t k = std::max<int64_t>(0, times);
+    size_t unit = seq.is_string() ? seq.as_string().size() : seq.as_list().size();
+    if (unit == 0) k = 0;  // '' * 10**12 is '' at once, not a trillion appends
+    if (k > 0 && unit > limits().max_output / static_cast<size_t>(k))
+      throw EvalAbort{"evaluation limit (size) exceeded", false};
+    step(unit * k);
+    if (seq.is_string()) {
+      std::string s;
+      for (int64_t i = 0; i < k; ++i) s += seq.as_string();
+      return Value(s);
+    }
+    List l;
+    for (int64_t i = 0; i < k; ++i) l.insert(l.end(), seq.as_list().begin(), seq.as_list().end());
+    return Value(std::move(l));
   }
 
   Value binary(const std::string& op, const Value& a, const Value& b, const Node& n) {
@@ -492,25 +970,14 @@ class Eval : public Evaluator {
         return Value(r);
       }
       if (isnum(a) && isnum(b)) return Value(dval(a) * dval(b));
-      const Value* seq = a.is_string() || a.is_list() ? &a : b.is_string() || b.is_list() ? &b : nullptr;
+      const Value* seq = a.is_string() || a.is_list()   ? &a
+                         : b.is_string() || b.is_list() ? &b
+                                                        : nullptr;
       const Value* cnt = seq == &a ? &b : &a;
-      if (seq && (cnt->is_int() || cnt->is_bool())) {
-        int64_t k = std::max<int64_t>(0, ival(*cnt));
-        size_t unit = seq->is_string() ? seq->as_string().size() : seq->as_list().size();
-        if (unit == 0) k = 0;  // '' * 10**12 is '' at once, not a trillion appends
-        if (k > 0 && unit > limits().max_output / static_cast<size_t>(k))
-          throw EvalAbort{"evaluation limit (size) exceeded", false};
-        step(unit * k);
-        if (seq->is_string()) {
-          std::string s;
-          for (int64_t i = 0; i < k; ++i) s += seq->as_string();
-          return Value(s);
-        }
-        List l;
-        for (int64_t i = 0; i < k; ++i) l.insert(l.end(), seq->as_list().begin(), seq->as_list().end());
-        return Value(std::move(l));
-      }
-      if (seq) abort_unknown(fmt::format("TypeError: can't multiply sequence by non-int of type '{}'", py_type(*cnt)));
+      if (seq && (cnt->is_int() || cnt->is_bool())) return repeat(*seq, ival(*cnt));
+      if (seq)
+        abort_unknown(fmt::format("TypeError: can't multiply sequence by non-int of type '{}'",
+                                  py_type(*cnt)));
       return type_error();
     }
     if (op == "/") {
@@ -523,7 +990,8 @@ class Eval : public Evaluator {
       if (dval(b) == 0) abort_unknown("ZeroDivisionError: integer division or modulo by zero");
       if (both_int) {
         int64_t x = ival(a), y = ival(b);
-        if (x == INT64_MIN && y == -1) abort_unknown("integer past the 64-bit range (Python's big integers are not modelled)");
+        if (x == INT64_MIN && y == -1)
+          abort_unknown("integer past the 64-bit range (Python's big integers are not modelled)");
         int64_t q = x / y;
         if ((x % y != 0) && ((x < 0) != (y < 0))) --q;
         return Value(q);
@@ -571,8 +1039,8 @@ class Eval : public Evaluator {
     if (hay.is_string()) {
       if (!needle.is_string()) {
         if (needle.is_vault()) return unknown_of(needle);
-        abort_unknown(fmt::format("TypeError: 'in <string>' requires string as left operand, not {}",
-                                  py_type(needle)));
+        abort_unknown(fmt::format(
+            "TypeError: 'in <string>' requires string as left operand, not {}", py_type(needle)));
       }
       return Value(hay.as_string().find(needle.as_string()) != std::string::npos);
     }
@@ -615,7 +1083,8 @@ class Eval : public Evaluator {
     if (a.is_undefined() || b.is_undefined()) undefined_abort("operand of " + op);
     if (const Value* u = find_unknown(a)) return Value::unknown(opaque_reason(*u));
     if (const Value* u = find_unknown(b)) return Value::unknown(opaque_reason(*u));
-    if (!((a.is_int() || a.is_float() || a.is_bool()) && (b.is_int() || b.is_float() || b.is_bool())) &&
+    if (!((a.is_int() || a.is_float() || a.is_bool()) &&
+          (b.is_int() || b.is_float() || b.is_bool())) &&
         !(a.is_string() && b.is_string()) && !(a.is_list() && b.is_list()))
       abort_unknown(fmt::format("TypeError: '{}' not supported between instances of '{}' and '{}'",
                                 op, py_type(a), py_type(b)));
@@ -675,14 +1144,22 @@ class Eval : public Evaluator {
       for (const auto& v : args.pos) {
         if (v.is_undefined()) undefined_abort("range argument");
         if (!v.is_int() && !v.is_bool())
-          abort_unknown(fmt::format("TypeError: '{}' object cannot be interpreted as an integer", py_type(v)));
+          abort_unknown(fmt::format("TypeError: '{}' object cannot be interpreted as an integer",
+                                    py_type(v)));
         p.push_back(v.is_bool() ? v.as_bool() : v.as_int());
       }
       int64_t start = 0, stop = 0, st = 1;
-      if (p.size() == 1) stop = p[0];
-      else if (p.size() == 2) { start = p[0]; stop = p[1]; }
-      else if (p.size() == 3) { start = p[0]; stop = p[1]; st = p[2]; }
-      else abort_unknown("TypeError: range expected 1 to 3 arguments");
+      if (p.size() == 1)
+        stop = p[0];
+      else if (p.size() == 2) {
+        start = p[0];
+        stop = p[1];
+      } else if (p.size() == 3) {
+        start = p[0];
+        stop = p[1];
+        st = p[2];
+      } else
+        abort_unknown("TypeError: range expected 1 to 3 arguments");
       if (st == 0) abort_unknown("ValueError: range() arg 3 must not be zero");
       List l;
       for (int64_t i = start; st > 0 ? i < stop : i > stop;) {
@@ -696,14 +1173,16 @@ class Eval : public Evaluator {
       Map m;
       if (!args.pos.empty()) {
         const Value& src = args.pos[0];
-        if (src.is_map()) m = src.as_map();
+        if (src.is_map())
+          m = src.as_map();
         else if (src.is_list()) {
           for (const auto& pair : src.as_list()) {
             if (!pair.is_list() || pair.as_list().size() != 2)
               return Value::unknown("dict() of items that are not pairs is not supported");
             const Value& k = pair.as_list()[0];
             if (!k.is_string() && !k.is_int() && !k.is_bool() && !k.is_float() && !k.is_null())
-              return Value::unknown("dict() of pairs with a key of type " + py_type(k) + " is not supported");
+              return Value::unknown("dict() of pairs with a key of type " + py_type(k) +
+                                    " is not supported");
             m.set_typed(k, pair.as_list()[1]);
           }
         } else {
@@ -714,7 +1193,8 @@ class Eval : public Evaluator {
       return Value(std::move(m));
     }
     if (name == "lookup" || name == "query" || name == "q") {
-      std::string plugin = !args.pos.empty() && args.pos[0].is_string() ? args.pos[0].as_string() : "?";
+      std::string plugin =
+          !args.pos.empty() && args.pos[0].is_string() ? args.pos[0].as_string() : "?";
       if (plugin == "vars" || plugin == "ansible.builtin.vars") {
         List out;
         for (size_t i = 1; i < args.pos.size(); ++i) {
@@ -722,8 +1202,10 @@ class Eval : public Evaluator {
           if (!term.is_string()) abort_unknown("lookup('vars'): invalid term");
           Value v = lookup(term.as_string());
           if (v.is_undefined()) {
-            if (const Value* d = args.get(99, "default")) v = *d;
-            else undefined_abort("'" + term.as_string() + "' (lookup vars)");
+            if (const Value* d = args.get(99, "default"))
+              v = *d;
+            else
+              undefined_abort("'" + term.as_string() + "' (lookup vars)");
           }
           out.push_back(v);
         }
@@ -743,20 +1225,15 @@ class Eval : public Evaluator {
     return Value::unknown(fmt::format("unsupported function '{}'", name));
   }
 
-  Value method(const Value& obj, const std::string& name, const CallArgs& args, const Node& callee) {
+  Value method(const Value& obj, const std::string& name, const CallArgs& args,
+               const Node& callee) {
     if (obj.is_unknown()) return obj;
     if (obj.is_vault()) return unknown_of(obj);
     if (obj.is_undefined()) undefined_abort(describe_node(callee));
     for (const auto& v : args.pos)
       if (v.is_unknown()) return v;
-    auto arg = [&](size_t i) -> const Value* { return i < args.pos.size() ? &args.pos[i] : nullptr; };
-    auto need_str = [&](size_t i) -> std::string {
-      const Value* v = arg(i);
-      if (!v) abort_unknown(fmt::format("TypeError: {}() missing argument", name));
-      if (v->is_undefined()) undefined_abort(name + "() argument");
-      if (!v->is_string())
-        abort_unknown(fmt::format("TypeError: {}() argument must be str, not {}", name, py_type(*v)));
-      return v->as_string();
+    auto arg = [&](size_t i) -> const Value* {
+      return i < args.pos.size() ? &args.pos[i] : nullptr;
     };
     if (obj.is_map()) {
       const Map& m = obj.as_map();
@@ -794,7 +1271,7 @@ class Eval : public Evaluator {
       }
       undefined_abort(describe_node(callee));
     }
-    if (obj.is_string()) return string_method(obj.as_string(), name, args, need_str);
+    if (obj.is_string()) return string_method(*this, obj.as_string(), name, args);
     if (obj.is_list()) {
       const List& l = obj.as_list();
       if (name == "index" || name == "count") {
@@ -820,264 +1297,8 @@ class Eval : public Evaluator {
       if (name == "is_integer" && obj.is_float())
         return Value(std::floor(obj.as_float()) == obj.as_float());
     }
-    abort_unknown(fmt::format("AttributeError: '{}' object has no attribute '{}'", py_type(obj), name));
-  }
-
-  template <typename NeedStr>
-  Value string_method(const std::string& s, const std::string& name, const CallArgs& args,
-                      NeedStr need_str) {
-    auto arg = [&](size_t i) -> const Value* { return i < args.pos.size() ? &args.pos[i] : nullptr; };
-    auto opt_int = [&](size_t i, const char* kw, int64_t dflt) -> int64_t {
-      const Value* v = args.get(i, kw);
-      if (!v || v->is_null()) return dflt;
-      if (!v->is_int()) abort_unknown("TypeError: integer argument expected");
-      return v->as_int();
-    };
-    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-    if (name == "split" || name == "rsplit") {
-      const Value* sepv = args.get(0, "sep");
-      int64_t maxsplit = opt_int(1, "maxsplit", -1);
-      List out;
-      if (!sepv || sepv->is_null()) {
-        // whitespace split
-        std::vector<std::string> parts;
-        if (name == "split") {
-          size_t i = 0;
-          while (i < s.size()) {
-            while (i < s.size() && is_space(s[i])) ++i;
-            if (i >= s.size()) break;
-            if (maxsplit >= 0 && static_cast<int64_t>(parts.size()) == maxsplit) {
-              size_t e = s.size();
-              while (e > i && is_space(s[e - 1])) --e;
-              parts.push_back(s.substr(i, e - i));
-              break;
-            }
-            size_t j = i;
-            while (j < s.size() && !is_space(s[j])) ++j;
-            parts.push_back(s.substr(i, j - i));
-            i = j;
-          }
-        } else {
-          int64_t i = static_cast<int64_t>(s.size()) - 1;
-          while (i >= 0) {
-            while (i >= 0 && is_space(s[i])) --i;
-            if (i < 0) break;
-            if (maxsplit >= 0 && static_cast<int64_t>(parts.size()) == maxsplit) {
-              size_t b = 0;
-              while (b < static_cast<size_t>(i) && is_space(s[b])) ++b;
-              parts.push_back(s.substr(b, i - b + 1));
-              break;
-            }
-            int64_t j = i;
-            while (j >= 0 && !is_space(s[j])) --j;
-            parts.push_back(s.substr(j + 1, i - j));
-            i = j;
-          }
-          std::reverse(parts.begin(), parts.end());
-        }
-        for (auto& p : parts) out.push_back(Value(p));
-        return Value(std::move(out));
-      }
-      if (sepv->is_undefined()) undefined_abort("split() separator");
-      if (!sepv->is_string()) abort_unknown("TypeError: must be str or None");
-      const std::string& sep = sepv->as_string();
-      if (sep.empty()) abort_unknown("ValueError: empty separator");
-      std::vector<std::string> parts;
-      if (name == "split") {
-        size_t pos = 0;
-        while (true) {
-          if (maxsplit >= 0 && static_cast<int64_t>(parts.size()) == maxsplit) break;
-          size_t k = s.find(sep, pos);
-          if (k == std::string::npos) break;
-          parts.push_back(s.substr(pos, k - pos));
-          pos = k + sep.size();
-          step();
-        }
-        parts.push_back(s.substr(pos));
-      } else {
-        size_t end = s.size();
-        std::vector<std::string> rev;
-        while (true) {
-          if (maxsplit >= 0 && static_cast<int64_t>(rev.size()) == maxsplit) break;
-          if (end < sep.size()) break;
-          size_t k = s.rfind(sep, end - sep.size());
-          if (k == std::string::npos) break;
-          rev.push_back(s.substr(k + sep.size(), end - k - sep.size()));
-          end = k;
-          step();
-        }
-        rev.push_back(s.substr(0, end));
-        parts.assign(rev.rbegin(), rev.rend());
-      }
-      for (auto& p : parts) out.push_back(Value(p));
-      return Value(std::move(out));
-    }
-    if (name == "startswith" || name == "endswith") {
-      const Value* p = arg(0);
-      if (!p) abort_unknown("TypeError: missing argument");
-      std::vector<std::string> cands;
-      if (p->is_string()) cands.push_back(p->as_string());
-      else if (p->is_list()) {
-        for (const auto& e : p->as_list()) {
-          if (!e.is_string()) abort_unknown("TypeError: tuple for startswith must only contain str");
-          cands.push_back(e.as_string());
-        }
-      } else if (p->is_undefined()) {
-        undefined_abort(name + "() argument");
-      } else {
-        abort_unknown(fmt::format("TypeError: {} first arg must be str or a tuple of str, not {}", name, py_type(*p)));
-      }
-      for (const auto& c : cands) {
-        if (name == "startswith" ? s.rfind(c, 0) == 0
-                                 : (s.size() >= c.size() && s.compare(s.size() - c.size(), c.size(), c) == 0))
-          return Value(true);
-      }
-      return Value(false);
-    }
-    if (name == "replace") {
-      std::string from = need_str(0), to = need_str(1);
-      int64_t count = opt_int(2, "count", -1);
-      std::string out;
-      if (from.empty()) {
-        // Python inserts `to` between every character
-        auto chars = utf8_chars(s);
-        int64_t n = 0;
-        for (const auto& c : chars) {
-          if (count < 0 || n < count) { out += to; ++n; }
-          out += c;
-        }
-        if (count < 0 || n < count) out += to;
-        return Value(out);
-      }
-      size_t pos = 0;
-      int64_t n = 0;
-      while (true) {
-        size_t k = s.find(from, pos);
-        if (k == std::string::npos || (count >= 0 && n >= count)) break;
-        out.append(s, pos, k - pos);
-        out += to;
-        pos = k + from.size();
-        ++n;
-        step();
-      }
-      out.append(s, pos);
-      return Value(out);
-    }
-    if (name == "lower" || name == "upper") {
-      std::string out = s;
-      for (auto& c : out) c = static_cast<char>(name == "lower" ? std::tolower(static_cast<unsigned char>(c)) : std::toupper(static_cast<unsigned char>(c)));
-      return Value(out);
-    }
-    if (name == "strip" || name == "lstrip" || name == "rstrip") {
-      const Value* cv = arg(0);
-      std::string chars;
-      bool ws = !cv || cv->is_null();
-      if (!ws) chars = need_str(0);
-      auto strip_it = [&](char c) { return ws ? is_space(c) : chars.find(c) != std::string::npos; };
-      size_t a = 0, b = s.size();
-      if (name != "rstrip") while (a < b && strip_it(s[a])) ++a;
-      if (name != "lstrip") while (b > a && strip_it(s[b - 1])) --b;
-      return Value(s.substr(a, b - a));
-    }
-    if (name == "format") {
-      for (const auto& [k, v] : args.kw)
-        if (find_unknown(v)) return unknown_of(v);
-      return py_str_format(s, args.pos, args.kw);
-    }
-    if (name == "join") {
-      const Value* it = arg(0);
-      if (!it) abort_unknown("TypeError: join() takes exactly one argument");
-      if (it->is_undefined()) undefined_abort("join() argument");
-      if (const Value* u = find_unknown(*it)) return Value::unknown(opaque_reason(*u));
-      std::vector<std::string> items;
-      if (it->is_list()) {
-        for (const auto& e : it->as_list()) {
-          if (!e.is_string()) abort_unknown(fmt::format("TypeError: sequence item: expected str instance, {} found", py_type(e)));
-          items.push_back(e.as_string());
-        }
-      } else if (it->is_map()) {
-        for (const auto& [k, v] : it->as_map()) {
-          if (it->as_map().key_type(k))
-            abort_unknown("TypeError: sequence item: expected str instance, " + py_type(*it->as_map().key_type(k)) + " found");
-          items.push_back(k);
-        }
-      } else if (it->is_string()) {
-        items = utf8_chars(it->as_string());
-      } else {
-        abort_unknown("TypeError: can only join an iterable");
-      }
-      std::string out;
-      for (size_t i = 0; i < items.size(); ++i) out += (i ? s : "") + items[i];
-      return Value(out);
-    }
-    if (name == "find" || name == "rfind" || name == "index" || name == "rindex" || name == "count") {
-      std::string sub = need_str(0);
-      if (name == "count") {
-        if (sub.empty()) return Value(static_cast<int64_t>(utf8_len(s) + 1));
-        int64_t c = 0;
-        for (size_t k = s.find(sub); k != std::string::npos; k = s.find(sub, k + sub.size())) ++c;
-        return Value(c);
-      }
-      size_t k = (name[0] == 'r') ? s.rfind(sub) : s.find(sub);
-      if (k == std::string::npos) {
-        if (name == "index" || name == "rindex") abort_unknown("ValueError: substring not found");
-        return Value(static_cast<int64_t>(-1));
-      }
-      return Value(static_cast<int64_t>(utf8_len(s.substr(0, k))));
-    }
-    if (name == "removeprefix") {
-      std::string p = need_str(0);
-      return Value(s.rfind(p, 0) == 0 ? s.substr(p.size()) : s);
-    }
-    if (name == "removesuffix") {
-      std::string p = need_str(0);
-      if (!p.empty() && s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0)
-        return Value(s.substr(0, s.size() - p.size()));
-      return Value(s);
-    }
-    if (name == "splitlines") {
-      List out;
-      size_t i = 0;
-      while (i < s.size()) {
-        size_t j = i;
-        while (j < s.size() && s[j] != '\n' && s[j] != '\r') ++j;
-        out.push_back(Value(s.substr(i, j - i)));
-        if (j < s.size() && s[j] == '\r' && j + 1 < s.size() && s[j + 1] == '\n') ++j;
-        i = j + 1;
-      }
-      return Value(std::move(out));
-    }
-    if (name == "isdigit" || name == "isnumeric" || name == "isdecimal" || name == "isalpha" ||
-        name == "isalnum" || name == "isspace" || name == "islower" || name == "isupper") {
-      if (s.empty()) return Value(false);
-      bool cased = false;
-      for (unsigned char c : s) {
-        bool ok = name == "isalpha" ? std::isalpha(c) : name == "isalnum" ? std::isalnum(c)
-                  : name == "isspace" ? is_space(c) : name == "islower" ? !std::isupper(c)
-                  : name == "isupper" ? !std::islower(c) : std::isdigit(c);
-        if (c >= 0x80) return Value::unknown("non-ASCII str." + name + "()");
-        if (std::isalpha(c)) cased = true;
-        if (!ok) return Value(false);
-      }
-      if ((name == "islower" || name == "isupper") && !cased) return Value(false);
-      return Value(true);
-    }
-    CallArgs fargs;
-    fargs.pos = args.pos;
-    fargs.kw = args.kw;
-    if (name == "title" || name == "capitalize") return call_filter(name, Value(s), fargs);
-    if (name == "zfill") {
-      int64_t w = opt_int(0, "width", 0);
-      std::string body = s;
-      std::string sign;
-      if (!body.empty() && (body[0] == '-' || body[0] == '+')) { sign = body.substr(0, 1); body = body.substr(1); }
-      int64_t len = static_cast<int64_t>(utf8_len(s));
-      if (len >= w) return Value(s);
-      if (static_cast<uint64_t>(w - len) > limits().max_output)
-        throw EvalAbort{"evaluation limit (size) exceeded", false};
-      return Value(sign + std::string(w - len, '0') + body);
-    }
-    abort_unknown(fmt::format("AttributeError: 'str' object has no attribute '{}' (or it is not supported)", name));
+    abort_unknown(
+        fmt::format("AttributeError: '{}' object has no attribute '{}'", py_type(obj), name));
   }
 
   Value call_filter_node(const Node& n, const Value& input, const CallArgs& args) {
@@ -1109,7 +1330,8 @@ class Eval : public Evaluator {
   void emit(const std::string& s) {
     out_ += s;
     ++nodes_;
-    if (out_.size() > limits().max_output) throw EvalAbort{"evaluation limit (output size) exceeded", false};
+    if (out_.size() > limits().max_output)
+      throw EvalAbort{"evaluation limit (output size) exceeded", false};
   }
 
   void exec(const std::vector<NodeP>& stmts) {
@@ -1119,7 +1341,9 @@ class Eval : public Evaluator {
   void exec_one(const Node& n) {
     step();
     switch (n.kind) {
-      case NK::Text: emit(n.name); return;
+      case NK::Text:
+        emit(n.name);
+        return;
       case NK::Output: {
         Value v = eval(*n.kids[0]);
         if (v.is_undefined()) undefined_abort(describe_node(*n.kids[0]));
@@ -1148,7 +1372,8 @@ class Eval : public Evaluator {
         if (n.has_else) exec(n.bodies.back());
         return;
       }
-      case NK::For: return exec_for(n);
+      case NK::For:
+        return exec_for(n);
       case NK::Set: {
         Value v = eval(*n.kids[0]);
         assign(n.targets, v);
@@ -1172,7 +1397,8 @@ class Eval : public Evaluator {
         assign(n.targets, v);
         return;
       }
-      default: abort_unknown("internal: expression executed as statement");
+      default:
+        abort_unknown("internal: expression executed as statement");
     }
   }
 
@@ -1195,24 +1421,34 @@ class Eval : public Evaluator {
     }
     if (v.is_undefined()) undefined_abort("unpacked value");
     List items;
-    if (v.is_list()) items = v.as_list();
-    else if (v.is_string()) for (auto& c : utf8_chars(v.as_string())) items.push_back(Value(c));
-    else if (v.is_map()) for (const auto& [k, e] : v.as_map()) items.push_back(v.as_map().key_value(k));
-    else abort_unknown(fmt::format("TypeError: cannot unpack non-iterable {} object", py_type(v)));
+    if (v.is_list())
+      items = v.as_list();
+    else if (v.is_string())
+      for (auto& c : utf8_chars(v.as_string())) items.push_back(Value(c));
+    else if (v.is_map())
+      for (const auto& [k, e] : v.as_map()) items.push_back(v.as_map().key_value(k));
+    else
+      abort_unknown(fmt::format("TypeError: cannot unpack non-iterable {} object", py_type(v)));
     if (items.size() != targets.size())
-      abort_unknown(fmt::format("ValueError: expected {} values to unpack, got {}", targets.size(), items.size()));
+      abort_unknown(fmt::format("ValueError: expected {} values to unpack, got {}", targets.size(),
+                                items.size()));
     for (size_t i = 0; i < targets.size(); ++i) frames_.back().set(targets[i], items[i]);
   }
 
   void exec_for(const Node& n) {
     Value it = eval(*n.conds[0]);
     if (it.is_undefined()) undefined_abort(describe_node(*n.conds[0]));
-    if (it.is_unknown() || it.is_vault()) abort_unknown("loop over unknown: " + opaque_reason(unknown_of(it)));
+    if (it.is_unknown() || it.is_vault())
+      abort_unknown("loop over unknown: " + opaque_reason(unknown_of(it)));
     List items;
-    if (it.is_list()) items = it.as_list();
-    else if (it.is_map()) for (const auto& [k, v] : it.as_map()) items.push_back(it.as_map().key_value(k));
-    else if (it.is_string()) for (auto& c : utf8_chars(it.as_string())) items.push_back(Value(c));
-    else abort_unknown(fmt::format("TypeError: '{}' object is not iterable", py_type(it)));
+    if (it.is_list())
+      items = it.as_list();
+    else if (it.is_map())
+      for (const auto& [k, v] : it.as_map()) items.push_back(it.as_map().key_value(k));
+    else if (it.is_string())
+      for (auto& c : utf8_chars(it.as_string())) items.push_back(Value(c));
+    else
+      abort_unknown(fmt::format("TypeError: '{}' object is not iterable", py_type(it)));
     if (n.recursive) abort_unknown("unsupported: recursive for loop");
     // filter first (Jinja: loop.length counts filtered items)
     if (n.conds.size() > 1) {

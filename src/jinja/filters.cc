@@ -5,6 +5,11 @@
 // lists, `combine` merges like Ansible's merge_hash. Filters whose result
 // cannot be known here (random, hashes with salts, to_yaml's layout) give
 // Unknown with a reason.
+//
+// One function per filter (or per family sharing its code: min/max, the set
+// operations, ...); apply_filter looks the name up in two tables of them:
+// the filters that see undefined and unknown inputs themselves, then, once
+// unknowns are propagated and undefined inputs rejected, all the others.
 #include <algorithm>
 #include <cmath>
 
@@ -39,13 +44,27 @@ void json_str(std::string& out, const std::string& s, bool html = false) {
     unsigned char c = s[i];
     if (c < 0x80) {
       switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
         default:
           if (c < 0x20 || (html && (c == '<' || c == '>' || c == '&' || c == '\'')))
             out += fmt::format("\\u{:04x}", c);
@@ -71,7 +90,9 @@ void json_str(std::string& out, const std::string& s, bool html = false) {
   out += '"';
 }
 
-std::string py_float_repr(double d) { return to_python_str(Value(d)); }
+std::string py_float_repr(double d) {
+  return to_python_str(Value(d));
+}
 
 void json_dump(std::string& out, const Value& v, int indent, bool sort_keys, int depth,
                const std::string& item_sep, const std::string& key_sep, bool html) {
@@ -81,20 +102,34 @@ void json_dump(std::string& out, const Value& v, int indent, bool sort_keys, int
     out.append(static_cast<size_t>(indent * d), ' ');
   };
   switch (v.kind()) {
-    case Kind::Null: out += "null"; return;
-    case Kind::Bool: out += v.as_bool() ? "true" : "false"; return;
-    case Kind::Int: out += std::to_string(v.as_int()); return;
+    case Kind::Null:
+      out += "null";
+      return;
+    case Kind::Bool:
+      out += v.as_bool() ? "true" : "false";
+      return;
+    case Kind::Int:
+      out += std::to_string(v.as_int());
+      return;
     case Kind::Float: {
       double d = v.as_float();
-      if (std::isnan(d)) out += "NaN";
-      else if (std::isinf(d)) out += d > 0 ? "Infinity" : "-Infinity";
-      else out += py_float_repr(d);
+      if (std::isnan(d))
+        out += "NaN";
+      else if (std::isinf(d))
+        out += d > 0 ? "Infinity" : "-Infinity";
+      else
+        out += py_float_repr(d);
       return;
     }
-    case Kind::String: json_str(out, v.as_string(), html); return;
+    case Kind::String:
+      json_str(out, v.as_string(), html);
+      return;
     case Kind::List: {
       const List& l = v.as_list();
-      if (l.empty()) { out += "[]"; return; }
+      if (l.empty()) {
+        out += "[]";
+        return;
+      }
       out += '[';
       for (size_t i = 0; i < l.size(); ++i) {
         if (i) out += item_sep;
@@ -107,13 +142,17 @@ void json_dump(std::string& out, const Value& v, int indent, bool sort_keys, int
     }
     case Kind::Map: {
       const Map& m = v.as_map();
-      if (m.empty()) { out += "{}"; return; }
+      if (m.empty()) {
+        out += "{}";
+        return;
+      }
       std::vector<const Map::Entry*> es;
       for (const auto& e : m) es.push_back(&e);
       if (sort_keys) {
         if (m.has_typed_keys())  // Python compares the keys themselves
           abort_unknown("to_json with sort_keys of a dict with non-string keys");
-        std::stable_sort(es.begin(), es.end(), [](auto* a, auto* b) { return a->first < b->first; });
+        std::stable_sort(es.begin(), es.end(),
+                         [](auto* a, auto* b) { return a->first < b->first; });
       }
       out += '{';
       for (size_t i = 0; i < es.size(); ++i) {
@@ -121,9 +160,12 @@ void json_dump(std::string& out, const Value& v, int indent, bool sort_keys, int
         nl(depth + 1);
         // json.dumps writes a non-string key as JSON would write the value
         const Value* t = m.key_type(es[i]->first);
-        if (t && t->is_bool()) json_str(out, t->as_bool() ? "true" : "false", html);
-        else if (t && t->is_null()) json_str(out, "null", html);
-        else json_str(out, es[i]->first, html);
+        if (t && t->is_bool())
+          json_str(out, t->as_bool() ? "true" : "false", html);
+        else if (t && t->is_null())
+          json_str(out, "null", html);
+        else
+          json_str(out, es[i]->first, html);
         out += key_sep;
         json_dump(out, es[i]->second, indent, sort_keys, depth + 1, item_sep, key_sep, html);
       }
@@ -131,8 +173,10 @@ void json_dump(std::string& out, const Value& v, int indent, bool sort_keys, int
       out += '}';
       return;
     }
-    case Kind::Undefined: undefined_abort("value");
-    default: abort_unknown(opaque_reason(v));
+    case Kind::Undefined:
+      undefined_abort("value");
+    default:
+      abort_unknown(opaque_reason(v));
   }
 }
 
@@ -236,8 +280,9 @@ std::string arg_str(const CallArgs& a, size_t i, const char* kw, const std::stri
 // Ansible's merge_hash (ansible.utils.vars).
 Value merge_hash(const Value& x, const Value& y, bool recursive, const std::string& list_merge) {
   if (!x.is_map() || !y.is_map())
-    abort_unknown(fmt::format("AnsibleError: failed to combine variables, expected dicts but got a '{}' and a '{}'",
-                              py_type(x), py_type(y)));
+    abort_unknown(fmt::format(
+        "AnsibleError: failed to combine variables, expected dicts but got a '{}' and a '{}'",
+        py_type(x), py_type(y)));
   if (x.as_map().empty() || x == y) return y;
   Map out = x.as_map();
   if (!recursive && list_merge == "replace") {
@@ -262,16 +307,24 @@ Value merge_hash(const Value& x, const Value& y, bool recursive, const std::stri
       const List& a = xv->as_list();
       const List& b = yv.as_list();
       List r;
-      if (list_merge == "replace") r = b;
-      else if (list_merge == "keep") r = a;
-      else if (list_merge == "append") { r = a; r.insert(r.end(), b.begin(), b.end()); }
-      else if (list_merge == "prepend") { r = b; r.insert(r.end(), a.begin(), a.end()); }
-      else if (list_merge == "append_rp") {
-        for (const auto& z : a) if (std::find(b.begin(), b.end(), z) == b.end()) r.push_back(z);
+      if (list_merge == "replace")
+        r = b;
+      else if (list_merge == "keep")
+        r = a;
+      else if (list_merge == "append") {
+        r = a;
+        r.insert(r.end(), b.begin(), b.end());
+      } else if (list_merge == "prepend") {
+        r = b;
+        r.insert(r.end(), a.begin(), a.end());
+      } else if (list_merge == "append_rp") {
+        for (const auto& z : a)
+          if (std::find(b.begin(), b.end(), z) == b.end()) r.push_back(z);
         r.insert(r.end(), b.begin(), b.end());
       } else if (list_merge == "prepend_rp") {
         r = b;
-        for (const auto& z : a) if (std::find(b.begin(), b.end(), z) == b.end()) r.push_back(z);
+        for (const auto& z : a)
+          if (std::find(b.begin(), b.end(), z) == b.end()) r.push_back(z);
       } else {
         abort_unknown("AnsibleFilterError: combine: invalid list_merge '" + list_merge + "'");
       }
@@ -286,7 +339,8 @@ Value merge_hash(const Value& x, const Value& y, bool recursive, const std::stri
 List flatten(const List& l, std::optional<int64_t> levels, bool skip_nulls) {
   List ret;
   for (const auto& e : l) {
-    if (skip_nulls && (e.is_null() || (e.is_string() && (e.as_string() == "None" || e.as_string() == "null"))))
+    if (skip_nulls &&
+        (e.is_null() || (e.is_string() && (e.as_string() == "None" || e.as_string() == "null"))))
       continue;
     if (e.is_list()) {
       if (!levels) {
@@ -349,7 +403,8 @@ std::string b64encode(const std::string& in) {
   std::string out;
   size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
-    uint32_t n = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+    uint32_t n = (static_cast<unsigned char>(in[i]) << 16) |
+                 (static_cast<unsigned char>(in[i + 1]) << 8) |
                  static_cast<unsigned char>(in[i + 2]);
     out += kB64[(n >> 18) & 63];
     out += kB64[(n >> 12) & 63];
@@ -362,7 +417,8 @@ std::string b64encode(const std::string& in) {
     out += kB64[(n >> 12) & 63];
     out += "==";
   } else if (i + 2 == in.size()) {
-    uint32_t n = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
+    uint32_t n =
+        (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
     out += kB64[(n >> 18) & 63];
     out += kB64[(n >> 12) & 63];
     out += kB64[(n >> 6) & 63];
@@ -413,12 +469,17 @@ std::string shlex_quote(const std::string& s) {
   if (s.empty()) return "''";
   bool safe = true;
   for (unsigned char c : s)
-    if (!(std::isalnum(c) || std::strchr("@%+=:,./-_", c))) { safe = false; break; }
+    if (!(std::isalnum(c) || std::strchr("@%+=:,./-_", c))) {
+      safe = false;
+      break;
+    }
   if (safe) return s;
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\"'\"'";
-    else out += c;
+    if (c == '\'')
+      out += "'\"'\"'";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -440,8 +501,10 @@ std::string py_title(const std::string& s) {
       start = false;
     } else {
       r += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (!std::isalnum(static_cast<unsigned char>(c)) && std::strchr(" \t\n\r-({[<", c)) start = true;
-      else if (std::isalpha(static_cast<unsigned char>(c))) start = false;
+      if (!std::isalnum(static_cast<unsigned char>(c)) && std::strchr(" \t\n\r-({[<", c))
+        start = true;
+      else if (std::isalpha(static_cast<unsigned char>(c)))
+        start = false;
     }
   }
   return r;
@@ -456,7 +519,9 @@ Value str_split(Evaluator& ev, const std::string& s, const CallArgs& a) {
   List r;
   if (!sepv || sepv->is_null()) {
     size_t i = 0;
-    auto sp = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+    auto sp = [](char c) {
+      return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    };
     while (i < s.size()) {
       while (i < s.size() && sp(s[i])) ++i;
       if (i >= s.size()) break;
@@ -492,75 +557,1267 @@ Value str_split(Evaluator& ev, const std::string& s, const CallArgs& a) {
 
 std::string python_json_dumps(const Value& v, int indent, bool sort_keys, bool html) {
   std::string out;
-  if (indent >= 0) json_dump(out, v, indent, sort_keys, 0, ",", ": ", html);
-  else json_dump(out, v, -1, sort_keys, 0, ", ", ": ", html);
+  if (indent >= 0)
+    json_dump(out, v, indent, sort_keys, 0, ",", ": ", html);
+  else
+    json_dump(out, v, -1, sort_keys, 0, ", ", ": ", html);
   return out;
 }
 
-bool apply_filter(Evaluator& ev, const std::string& full, const Value& in, const CallArgs& a, Value& out) {
+namespace {
+
+// One application of a filter, `in | name(args)`: each filter below reads it,
+// writes its result to `out` and returns true (as apply_filter does for a
+// filter it knows).
+struct FilterCall {
+  Evaluator& ev;
+  const std::string& name;  // short_name(): without `ansible.builtin.` & co.
+  const Value& in;
+  const CallArgs& args;
+  Value& out;
+
+  // False, with `out` set to the Unknown, when v holds an unknown anywhere.
+  bool concrete(const Value& v) const {
+    if (const Value* u = find_unknown(v)) {
+      out = Value::unknown(opaque_reason(*u));
+      return false;
+    }
+    return true;
+  }
+};
+using FilterFn = bool (*)(const FilterCall&);
+
+// ---- filters that look at undefined/unknown inputs themselves ----
+// default, d
+bool filter_default(const FilterCall& call) {
+  const Value* dv = call.args.get(0, "default_value");
+  Value dflt = dv ? *dv : Value("");
+  bool boolean = false;
+  if (const Value* b = call.args.get(1, "boolean")) {
+    auto t = truthy(*b);
+    if (!t) {
+      call.out = *b;
+      return true;
+    }
+    boolean = *t;
+  }
+  if (call.in.is_undefined() || is_lenient_undefined(call.in)) {
+    call.out = dflt;
+    return true;
+  }
+  if (call.in.is_unknown()) {
+    call.out = call.in;
+    return true;
+  }
+  if (boolean) {
+    auto t = truthy(call.in);
+    if (!t) {
+      call.out = Value::unknown(opaque_reason(call.in));
+      return true;
+    }
+    call.out = *t ? call.in : dflt;
+    return true;
+  }
+  call.out = call.in;
+  return true;
+}
+
+bool filter_mandatory(const FilterCall& call) {
+  if (call.in.is_undefined()) {
+    const Value* msg = call.args.get(0, "msg");
+    if (msg && msg->is_string()) abort_unknown("mandatory: " + msg->as_string());
+    undefined_abort("mandatory value");
+  }
+  call.out = call.in;
+  return true;
+}
+
+bool filter_type_debug(const FilterCall& call) {
+  if (call.in.is_unknown()) {
+    call.out = call.in;
+    return true;
+  }
+  switch (call.in.kind()) {
+    case Kind::Undefined:
+      call.out = Value("AnsibleUndefined");
+      return true;
+    case Kind::Null:
+      call.out = Value("NoneType");
+      return true;
+    case Kind::Bool:
+      call.out = Value("bool");
+      return true;
+    case Kind::Int:
+      call.out = Value("int");
+      return true;
+    case Kind::Float:
+      call.out = Value("float");
+      return true;
+    default:
+      call.out = Value::unknown(fmt::format(
+          "type_debug of a {} depends on where it came from (e.g. str vs AnsibleUnicode)",
+          py_type(call.in)));
+      return true;
+  }
+}
+
+// Filters whose result depends on the run (random, dates, files, vault, ...)
+// or on a layout not modelled here (to_yaml): Unknown, but an undefined input
+// is still an error (except for `random`).
+bool filter_unknowable(const FilterCall& call) {
+  if (call.in.is_undefined() && call.name != "random") undefined_abort("value");
+  call.out = Value::unknown(fmt::format("filter '{}' is not evaluated here", call.name));
+  return true;
+}
+
+// hash, checksum, md5, sha1 (even of an undefined input)
+bool filter_not_evaluated_hash(const FilterCall& call) {
+  call.out = Value::unknown(fmt::format("filter '{}' is not evaluated here", call.name));
+  return true;
+}
+
+// ---- type conversion ----
+bool filter_bool(const FilterCall& call) {
+  if (call.in.is_null() || call.in.is_bool()) {
+    call.out = call.in;
+    return true;
+  }
+  if (call.in.is_string()) {
+    std::string s = lower_ascii(call.in.as_string());
+    call.out = Value(s == "yes" || s == "on" || s == "1" || s == "true");
+    return true;
+  }
+  call.out = Value((call.in.is_int() || call.in.is_float()) && call.in.as_number() == 1);
+  return true;
+}
+
+bool filter_int(const FilterCall& call) {
+  int64_t dflt = 0;
+  const Value* dv = call.args.get(0, "default");
+  int base = 10;
+  if (const Value* b = call.args.get(1, "base")) {
+    if (!b->is_int()) abort_unknown("int: base must be an integer");
+    base = static_cast<int>(b->as_int());
+  }
+  if (call.in.is_int()) {
+    call.out = call.in;
+    return true;
+  }
+  if (call.in.is_bool()) {
+    call.out = Value(static_cast<int64_t>(call.in.as_bool()));
+    return true;
+  }
+  if (call.in.is_float()) {
+    double d = call.in.as_float();
+    if (std::isnan(d) || std::isinf(d)) {
+      call.out = dv ? *dv : Value(dflt);
+      return true;
+    }
+    auto n = truncate_to_int64(d);
+    if (!n)
+      abort_unknown(
+          "int: the value is past the 64-bit range (Python's big integers are not modelled)");
+    call.out = Value(*n);
+    return true;
+  }
+  if (call.in.is_string()) {
+    if (auto n = parse_py_int(call.in.as_string(), base)) {
+      call.out = Value(*n);
+      return true;
+    }
+    if (auto f = parse_py_float(call.in.as_string()); f && std::isfinite(*f)) {
+      auto n = truncate_to_int64(*f);
+      if (!n)
+        abort_unknown(
+            "int: the value is past the 64-bit range (Python's big integers are not modelled)");
+      call.out = Value(*n);
+      return true;
+    }
+  }
+  call.out = dv ? *dv : Value(dflt);
+  return true;
+}
+
+bool filter_float(const FilterCall& call) {
+  const Value* dv = call.args.get(0, "default");
+  if (call.in.is_float()) {
+    call.out = call.in;
+    return true;
+  }
+  if (call.in.is_int() || call.in.is_bool()) {
+    call.out = Value(call.in.is_bool() ? (call.in.as_bool() ? 1.0 : 0.0)
+                                       : static_cast<double>(call.in.as_int()));
+    return true;
+  }
+  if (call.in.is_string())
+    if (auto f = parse_py_float(call.in.as_string())) {
+      call.out = Value(*f);
+      return true;
+    }
+  call.out = dv ? *dv : Value(0.0);
+  return true;
+}
+
+bool filter_string(const FilterCall& call) {
+  if (!call.concrete(call.in)) return true;
+  call.out = Value(py_str(call.in));
+  return true;
+}
+
+bool filter_list(const FilterCall& call) {
+  if (!call.concrete(call.in) && !call.in.is_list()) return true;
+  call.out = Value(iterate(call.in, "list"));
+  return true;
+}
+
+// ---- strings ----
+// lower, upper, capitalize, title
+bool filter_case(const FilterCall& call) {
+  if (!call.concrete(call.in)) return true;
+  std::string s = py_str(call.in);
+  if (has_non_ascii(s)) {
+    call.out = Value::unknown("case conversion of non-ASCII text is not supported");
+    return true;
+  }
+  call.out = Value(call.name == "lower"        ? lower_ascii(s)
+                   : call.name == "upper"      ? upper_ascii(s)
+                   : call.name == "capitalize" ? py_capitalize(s)
+                                               : py_title(s));
+  return true;
+}
+
+bool filter_trim(const FilterCall& call) {
+  if (!call.concrete(call.in)) return true;
+  std::string s = py_str(call.in);
+  const Value* cv = call.args.get(0, "chars");
+  auto strip_it = [&](char c) {
+    if (cv && !cv->is_null()) return py_str(*cv).find(c) != std::string::npos;
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  };
+  size_t b = 0, e = s.size();
+  while (b < e && strip_it(s[b])) ++b;
+  while (e > b && strip_it(s[e - 1])) --e;
+  call.out = Value(s.substr(b, e - b));
+  return true;
+}
+
+bool filter_replace(const FilterCall& call) {
+  if (!call.concrete(call.in)) return true;
+  std::string s = py_str(call.in);
+  if (call.args.pos.size() < 2 && !call.args.get(1, "new"))
+    abort_unknown("TypeError: replace() missing arguments");
+  std::string from = py_str(*call.args.get(0, "old")), to = py_str(*call.args.get(1, "new"));
+  const Value* cnt = call.args.get(2, "count");
+  int64_t count = cnt && cnt->is_int() ? cnt->as_int() : -1;
+  std::string r;
+  size_t pos = 0;
+  int64_t n = 0;
+  if (from.empty()) {
+    auto chars = utf8_chars(s);
+    for (const auto& c : chars) {
+      if (count < 0 || n < count) {
+        r += to;
+        ++n;
+      }
+      r += c;
+    }
+    if (count < 0 || n < count) r += to;
+    call.out = Value(r);
+    return true;
+  }
+  while (true) {
+    size_t k = s.find(from, pos);
+    if (k == std::string::npos || (count >= 0 && n >= count)) break;
+    r.append(s, pos, k - pos);
+    r += to;
+    pos = k + from.size();
+    ++n;
+  }
+  r.append(s, pos);
+  call.out = Value(r);
+  return true;
+}
+
+bool filter_split(const FilterCall& call) {
+  if (!call.in.is_string())
+    abort_unknown(fmt::format(
+        "TypeError: descriptor 'split' for 'str' objects doesn't apply to a '{}' object",
+        py_type(call.in)));
+  call.out = str_split(call.ev, call.in.as_string(), call.args);
+  return true;
+}
+
+bool filter_format(const FilterCall& call) {
+  if (!call.concrete(call.in)) return true;
+  std::string f = py_str(call.in);
+  if (!call.args.kw.empty()) {
+    Map m;
+    for (const auto& [k, v] : call.args.kw) m.set(k, v);
+    call.out = py_percent_format(f, Value(std::move(m)));
+  } else {
+    call.out = py_percent_format(f, Value(List(call.args.pos)));
+  }
+  return true;
+}
+
+bool filter_regex_replace(const FilterCall& call) {
+  if (!call.concrete(call.in)) return true;
+  std::string s = py_str(call.in);
+  std::string pat = arg_str(call.args, 0, "pattern", "");
+  std::string repl = arg_str(call.args, 1, "replacement", "");
+  bool ic = arg_bool(call.args, 2, "ignorecase", false),
+       ml = arg_bool(call.args, 3, "multiline", false);
+  auto re = compile_regex(pat, ic, ml);
+  call.out = Value(regex_sub(*re, s, repl));
+  return true;
+}
+
+bool filter_regex_search(const FilterCall& call) {
+  if (!call.concrete(call.in)) return true;
+  std::string s = py_str(call.in);
+  std::string pat = arg_str(call.args, 0, "regex", "");
+  std::vector<std::string> groups;
+  for (size_t i = 1; i < call.args.pos.size(); ++i) {
+    std::string g = py_str(call.args.pos[i]);
+    if (g.rfind("\\g<", 0) == 0 && g.back() == '>')
+      groups.push_back(g.substr(3, g.size() - 4));
+    else if (g.size() > 1 && g[0] == '\\' && std::isdigit(static_cast<unsigned char>(g[1])))
+      groups.push_back(g.substr(1));
+    else
+      abort_unknown("AnsibleFilterError: Unknown argument");
+  }
+  bool ic = false, ml = false;
+  for (const auto& [k, v] : call.args.kw) {
+    if (k == "ignorecase") ic = truthy(v).value_or(false);
+    if (k == "multiline") ml = truthy(v).value_or(false);
+  }
+  auto re = compile_regex(pat, ic, ml);
+  ReMatch m = regex_exec(*re, s, ReMode::Search);
+  if (!m.ok) {
+    call.out = Value(nullptr);
+    return true;
+  }
+  if (groups.empty()) {
+    call.out = Value(*m.groups[0]);
+    return true;
+  }
+  List l;
+  for (const auto& g : groups) {
+    int idx = -1;
+    for (const auto& [n, i] : m.names)
+      if (n == g) idx = i;
+    if (idx < 0) {
+      auto n = parse_py_int(g);
+      if (!n || *n >= static_cast<int64_t>(m.groups.size()))
+        abort_unknown("IndexError: no such group");
+      idx = static_cast<int>(*n);
+    }
+    l.push_back(m.groups[idx] ? Value(*m.groups[idx]) : Value(nullptr));
+  }
+  call.out = Value(std::move(l));
+  return true;
+}
+
+bool filter_regex_findall(const FilterCall& call) {
+  if (!call.concrete(call.in)) return true;
+  std::string s = py_str(call.in);
+  std::string pat = arg_str(call.args, 0, "regex", "");
+  bool ml = arg_bool(call.args, 1, "multiline", false),
+       ic = arg_bool(call.args, 2, "ignorecase", false);
+  auto re = compile_regex(pat, ic, ml);
+  List l;
+  for (const auto& m : regex_findall(*re, s)) {
+    if (m.groups.size() == 1)
+      l.push_back(Value(*m.groups[0]));
+    else if (m.groups.size() == 2)
+      l.push_back(Value(m.groups[1].value_or("")));
+    else {
+      List t;
+      for (size_t g = 1; g < m.groups.size(); ++g) t.push_back(Value(m.groups[g].value_or("")));
+      l.push_back(Value(std::move(t)));
+    }
+  }
+  call.out = Value(std::move(l));
+  return true;
+}
+
+bool filter_regex_escape(const FilterCall& call) {
+  std::string s = py_str(call.in);
+  std::string re_type = arg_str(call.args, 0, "re_type", "python");
+  if (re_type != "python") {
+    call.out = Value::unknown("regex_escape re_type " + re_type);
+    return true;
+  }
+  std::string r;
+  for (char c : s) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+          static_cast<unsigned char>(c) >= 0x80))
+      r += '\\';
+    r += c;
+  }
+  call.out = Value(r);
+  return true;
+}
+
+// basename, dirname
+bool filter_basename_dirname(const FilterCall& call) {
+  std::string p = py_str(call.in);
+  size_t k = p.rfind('/');
+  if (call.name == "basename") {
+    call.out = Value(k == std::string::npos ? p : p.substr(k + 1));
+    return true;
+  }
+  std::string head = k == std::string::npos ? "" : p.substr(0, k + 1);
+  // os.path.dirname strips trailing slashes unless head is all slashes
+  if (!head.empty() && head.find_first_not_of('/') != std::string::npos)
+    while (!head.empty() && head.back() == '/') head.pop_back();
+  call.out = Value(head);
+  return true;
+}
+
+bool filter_splitext(const FilterCall& call) {
+  std::string p = py_str(call.in);
+  size_t slash = p.rfind('/');
+  size_t dot = p.rfind('.');
+  size_t base = slash == std::string::npos ? 0 : slash + 1;
+  // leading dots of the basename don't start an extension
+  size_t first_non_dot = p.find_first_not_of('.', base);
+  if (dot == std::string::npos || dot < base || first_non_dot == std::string::npos ||
+      dot < first_non_dot)
+    call.out = Value(List{Value(p), Value("")});
+  else
+    call.out = Value(List{Value(p.substr(0, dot)), Value(p.substr(dot))});
+  return true;
+}
+
+bool filter_path_join(const FilterCall& call) {
+  List parts;
+  if (call.in.is_string())
+    parts.push_back(call.in);
+  else if (call.in.is_list())
+    parts = call.in.as_list();
+  else
+    abort_unknown("AnsibleFilterTypeError: |path_join expects string or sequence");
+  std::string r;
+  for (const auto& p : parts) {
+    std::string s = py_str(p);
+    if (!s.empty() && s[0] == '/')
+      r = s;
+    else if (r.empty() || r.back() == '/')
+      r += s;
+    else
+      r += "/" + s;
+  }
+  call.out = Value(r);
+  return true;
+}
+
+bool filter_quote(const FilterCall& call) {
+  call.out = Value(shlex_quote(call.in.is_null() ? "" : py_str(call.in)));
+  return true;
+}
+
+bool filter_b64encode(const FilterCall& call) {
+  call.out = Value(b64encode(py_str(call.in)));
+  return true;
+}
+
+bool filter_b64decode(const FilterCall& call) {
+  auto d = b64decode(py_str(call.in));
+  if (!d) abort_unknown("binascii.Error: Incorrect padding");
+  if (!valid_utf8(*d)) {
+    call.out = Value::unknown("b64decode: result is not UTF-8 text");
+    return true;
+  }
+  call.out = Value(*d);
+  return true;
+}
+
+bool filter_indent(const FilterCall& call) {
+  std::string s = py_str(call.in);
+  const Value* w = call.args.get(0, "width");
+  int64_t width = !w ? 4 : w->is_int() ? w->as_int() : w->is_bool() ? w->as_bool() : 4;
+  if (width > 0 && static_cast<uint64_t>(width) > limits().max_output)
+    abort_unknown("evaluation limit (output size) exceeded");
+  std::string pad = w && w->is_string()
+                        ? w->as_string()
+                        : std::string(width > 0 ? static_cast<size_t>(width) : 0, ' ');
+  bool first = arg_bool(call.args, 1, "first", false),
+       blank = arg_bool(call.args, 2, "blank", false);
+  std::string r;
+  std::vector<std::string> lines;
+  size_t pos = 0;
+  while (true) {
+    size_t k = s.find('\n', pos);
+    lines.push_back(s.substr(pos, k == std::string::npos ? std::string::npos : k - pos));
+    if (k == std::string::npos) break;
+    pos = k + 1;
+  }
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i) r += "\n";
+    bool do_pad = (i == 0) ? first : (blank || !lines[i].empty());
+    if (i == 0 && first && !blank && lines[i].empty()) do_pad = true;
+    r += (do_pad ? pad : "") + lines[i];
+  }
+  call.out = Value(r);
+  return true;
+}
+
+// center, truncate, wordcount, striptags, urlencode, escape, e, forceescape, filesizeformat,
+// batch, slice
+bool filter_not_supported(const FilterCall& call) {
+  call.out = Value::unknown(fmt::format("filter '{}' is not supported", call.name));
+  return true;
+}
+
+bool filter_safe(const FilterCall& call) {
+  call.out = call.in;
+  return true;
+}
+
+// ---- JSON / YAML ----
+// to_json, to_nice_json, tojson
+bool filter_to_json(const FilterCall& call) {
+  if (!call.concrete(call.in)) return true;
+  int indent = -1;
+  bool sort = false;
+  if (call.name == "to_nice_json") {
+    indent = 4;
+    sort = true;
+  }
+  if (call.name == "tojson") sort = true;
+  if (const Value* i = call.args.get(call.name == "to_nice_json" ? 0 : 99, "indent");
+      i && i->is_int())
+    indent = static_cast<int>(i->as_int());
+  if (const Value* s = call.args.get(call.name == "to_nice_json" ? 1 : 99, "sort_keys"))
+    sort = truthy(*s).value_or(false);
+  call.out = Value(python_json_dumps(call.in, indent, sort, call.name == "tojson"));
+  return true;
+}
+
+bool filter_from_json(const FilterCall& call) {
+  if (!call.in.is_string())
+    abort_unknown(fmt::format("TypeError: the JSON object must be str, not {}", py_type(call.in)));
+  auto r = parse_json(call.in.as_string());
+  if (!r) abort_unknown("JSONDecodeError: " + r.error().message);
+  call.out = *r;
+  return true;
+}
+
+bool filter_from_yaml(const FilterCall& call) {
+  if (!call.in.is_string()) {
+    call.out = call.in;
+    return true;
+  }
+  auto r = parse_yaml(call.in.as_string(), "<from_yaml>");
+  if (!r) abort_unknown("YAML error: " + r.error().message);
+  call.out = *r;
+  return true;
+}
+
+// ---- sequences ----
+// length, count
+bool filter_length(const FilterCall& call) {
+  if (call.in.is_string())
+    call.out = Value(static_cast<int64_t>(utf8_len(call.in.as_string())));
+  else if (call.in.is_list())
+    call.out = Value(static_cast<int64_t>(call.in.as_list().size()));
+  else if (call.in.is_map())
+    call.out = Value(static_cast<int64_t>(call.in.as_map().size()));
+  else
+    abort_unknown(fmt::format("TypeError: object of type '{}' has no len()", py_type(call.in)));
+  return true;
+}
+
+// first, last
+bool filter_first_last(const FilterCall& call) {
+  List l;
+  if (call.in.is_list()) {
+    if (call.in.as_list().empty()) {
+      call.out = Value::undefined();
+      return true;
+    }
+    call.out = call.name == "first" ? call.in.as_list().front() : call.in.as_list().back();
+    return true;
+  }
+  if (call.name == "last" && call.in.is_map())
+    abort_unknown("TypeError: 'dict' object is not reversible");
+  l = iterate(call.in, call.name.c_str());
+  if (l.empty()) {
+    call.out = Value::undefined();
+    return true;
+  }
+  call.out = call.name == "first" ? l.front() : l.back();
+  return true;
+}
+
+bool filter_join(const FilterCall& call) {
+  List l = iterate(call.in, "join");
+  const Value* attr = call.args.get(1, "attribute");
+  std::string sep = call.args.get(0, "d") ? py_str(*call.args.get(0, "d")) : "";
+  std::string r;
+  for (size_t i = 0; i < l.size(); ++i) {
+    Value item = attr ? get_attr_path(call.ev, l[i], *attr) : l[i];
+    if (item.is_unknown() || item.is_vault()) {
+      call.out = Value::unknown(opaque_reason(item));
+      return true;
+    }
+    if (const Value* u = find_unknown(item)) {
+      call.out = Value::unknown(opaque_reason(*u));
+      return true;
+    }
+    if (i) r += sep;
+    r += py_str(item);
+    if (r.size() > limits().max_output) abort_unknown("evaluation limit (output size) exceeded");
+  }
+  call.out = Value(r);
+  return true;
+}
+
+bool filter_reverse(const FilterCall& call) {
+  if (call.in.is_string()) {
+    auto chars = utf8_chars(call.in.as_string());
+    std::string r;
+    for (auto it = chars.rbegin(); it != chars.rend(); ++it) r += *it;
+    call.out = Value(r);
+    return true;
+  }
+  List l = iterate(call.in, "reverse");
+  std::reverse(l.begin(), l.end());
+  call.out = Value(std::move(l));
+  return true;
+}
+
+bool filter_unique(const FilterCall& call) {
+  if (!call.concrete(call.in)) return true;
+  bool cs = arg_bool(call.args, 0, "case_sensitive", false);
+  const Value* attr = call.args.get(1, "attribute");
+  call.out = Value(unique_list(iterate(call.in, "unique"), cs, attr, call.ev));
+  return true;
+}
+
+// union, intersect, difference, symmetric_difference
+bool filter_set_operation(const FilterCall& call) {
+  const Value* bp = call.args.get(0, "b");
+  if (!bp) abort_unknown(fmt::format("TypeError: {}() missing argument", call.name));
+  const Value& b = *bp;
+  if (!call.concrete(call.in) || !call.concrete(b)) return true;
+  if (call.in.is_string() && b.is_string()) {
+    call.out = Value::unknown(call.name + " of two strings gives a set (order not reproducible)");
+    return true;
+  }
+  List x = iterate(call.in, call.name.c_str()), y = iterate(b, call.name.c_str());
+  call.ev.step(x.size() + y.size() + 1);
+  ValueSet in_y;
+  for (const auto& e : y) in_y.insert(e);
+  List r;
+  if (call.name == "union") {
+    List all = x;
+    all.insert(all.end(), y.begin(), y.end());
+    r = unique_list(all, true, nullptr, call.ev);
+  } else if (call.name == "intersect") {
+    for (const auto& e : x)
+      if (in_y.contains(e)) r.push_back(e);
+    r = unique_list(r, true, nullptr, call.ev);
+  } else if (call.name == "difference") {
+    for (const auto& e : x)
+      if (!in_y.contains(e)) r.push_back(e);
+    r = unique_list(r, true, nullptr, call.ev);
+  } else {
+    List all = x;
+    all.insert(all.end(), y.begin(), y.end());
+    ValueSet isect;
+    for (const auto& e : x)
+      if (in_y.contains(e)) isect.insert(e);
+    for (const auto& e : unique_list(all, true, nullptr, call.ev))
+      if (!isect.contains(e)) r.push_back(e);
+  }
+  call.out = Value(std::move(r));
+  return true;
+}
+
+bool filter_flatten(const FilterCall& call) {
+  if (!call.in.is_list()) abort_unknown("flatten expects a list");
+  std::optional<int64_t> levels;
+  if (const Value* lv = call.args.get(0, "levels"); lv && !lv->is_null()) {
+    if (!lv->is_int()) abort_unknown("flatten: levels must be an int");
+    levels = lv->as_int();
+  }
+  bool skip = arg_bool(call.args, 1, "skip_nulls", true);
+  call.out = Value(flatten(call.in.as_list(), levels, skip));
+  return true;
+}
+
+bool filter_sort(const FilterCall& call) {
+  if (!call.concrete(call.in)) return true;
+  bool rev = arg_bool(call.args, 0, "reverse", false),
+       cs = arg_bool(call.args, 1, "case_sensitive", false);
+  const Value* attr = call.args.get(2, "attribute");
+  List l = iterate(call.in, "sort");
+  std::vector<std::pair<Value, size_t>> keyed;
+  for (size_t i = 0; i < l.size(); ++i) {
+    Value k = attr ? get_attr_path(call.ev, l[i], *attr) : l[i];
+    if (k.is_undefined()) undefined_abort("sort attribute");
+    keyed.emplace_back(cs ? k : ignore_case(k), i);
+  }
+  call.ev.step(l.size() * 4);
+  std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& p, const auto& q) {
+    return rev ? py_less(q.first, p.first) : py_less(p.first, q.first);
+  });
+  List r;
+  for (const auto& [k, i] : keyed) r.push_back(l[i]);
+  call.out = Value(std::move(r));
+  return true;
+}
+
+bool filter_dictsort(const FilterCall& call) {
+  if (!call.in.is_map()) abort_unknown("dictsort expects a dict");
+  if (!call.concrete(call.in)) return true;
+  bool cs = arg_bool(call.args, 0, "case_sensitive", false);
+  std::string by = arg_str(call.args, 1, "by", "key");
+  bool rev = arg_bool(call.args, 2, "reverse", false);
+  List items;
+  for (const auto& [k, v] : call.in.as_map())
+    items.push_back(Value(List{call.in.as_map().key_value(k), v}));
+  std::stable_sort(items.begin(), items.end(), [&](const Value& p, const Value& q) {
+    const Value& x = p.as_list()[by == "value" ? 1 : 0];
+    const Value& y = q.as_list()[by == "value" ? 1 : 0];
+    Value kx = cs ? x : ignore_case(x), ky = cs ? y : ignore_case(y);
+    return rev ? py_less(ky, kx) : py_less(kx, ky);
+  });
+  call.out = Value(std::move(items));
+  return true;
+}
+
+// min, max
+bool filter_min_max(const FilterCall& call) {
+  if (!call.concrete(call.in)) return true;
+  bool cs = arg_bool(call.args, 0, "case_sensitive", false);
+  const Value* attr = call.args.get(1, "attribute");
+  List l = iterate(call.in, call.name.c_str());
+  if (l.empty()) {
+    call.out = Value::undefined();
+    return true;
+  }
+  size_t best = 0;
+  Value bk;
+  for (size_t i = 0; i < l.size(); ++i) {
+    Value k = attr ? get_attr_path(call.ev, l[i], *attr) : l[i];
+    if (!cs) k = ignore_case(k);
+    if (i == 0) {
+      bk = k;
+      continue;
+    }
+    bool better = call.name == "min" ? py_less(k, bk) : py_less(bk, k);
+    if (better) {
+      best = i;
+      bk = k;
+    }
+  }
+  call.out = l[best];
+  return true;
+}
+
+bool filter_sum(const FilterCall& call) {
+  if (!call.concrete(call.in)) return true;
+  const Value* attr = call.args.get(0, "attribute");
+  Value acc =
+      call.args.get(1, "start") ? *call.args.get(1, "start") : Value(static_cast<int64_t>(0));
+  for (const auto& e : iterate(call.in, "sum")) {
+    Value v = attr ? get_attr_path(call.ev, e, *attr) : e;
+    if (v.is_undefined()) undefined_abort("sum item");
+    if ((acc.is_int() || acc.is_bool()) && (v.is_int() || v.is_bool())) {
+      int64_t r;
+      int64_t x = acc.is_bool() ? acc.as_bool() : acc.as_int();
+      int64_t y = v.is_bool() ? v.as_bool() : v.as_int();
+      if (__builtin_add_overflow(x, y, &r)) {
+        call.out = Value::unknown("integer overflow");
+        return true;
+      }
+      acc = Value(r);
+    } else if ((acc.is_number() || acc.is_bool()) && (v.is_number() || v.is_bool())) {
+      acc = Value((acc.is_bool() ? acc.as_bool() : acc.as_number()) +
+                  (v.is_bool() ? v.as_bool() : v.as_number()));
+    } else if (acc.is_list() && v.is_list()) {
+      List l = acc.as_list();
+      l.insert(l.end(), v.as_list().begin(), v.as_list().end());
+      acc = Value(std::move(l));
+    } else {
+      abort_unknown(fmt::format("TypeError: unsupported operand type(s) for +: '{}' and '{}'",
+                                py_type(acc), py_type(v)));
+    }
+  }
+  call.out = acc;
+  return true;
+}
+
+bool filter_abs(const FilterCall& call) {
+  if (call.in.is_int() && call.in.as_int() == INT64_MIN)
+    abort_unknown(
+        "abs: the value is past the 64-bit range (Python's big integers are not modelled)");
+  if (call.in.is_int())
+    call.out = Value(call.in.as_int() < 0 ? -call.in.as_int() : call.in.as_int());
+  else if (call.in.is_bool())
+    call.out = Value(static_cast<int64_t>(call.in.as_bool()));
+  else if (call.in.is_float())
+    call.out = Value(std::fabs(call.in.as_float()));
+  else
+    abort_unknown(fmt::format("TypeError: bad operand type for abs(): '{}'", py_type(call.in)));
+  return true;
+}
+
+bool filter_round(const FilterCall& call) {
+  int64_t prec = 0;
+  if (const Value* p = call.args.get(0, "precision")) prec = p->is_int() ? p->as_int() : 0;
+  std::string method = arg_str(call.args, 1, "method", "common");
+  if (!call.in.is_number() && !call.in.is_bool())
+    abort_unknown(fmt::format("TypeError: type {} doesn't define __round__", py_type(call.in)));
+  double v = call.in.is_bool() ? call.in.as_bool() : call.in.as_number();
+  double m = std::pow(10.0, static_cast<double>(prec));
+  if (method == "common") {
+    if (call.in.is_int() || call.in.is_bool()) {
+      if (prec >= 0) {
+        call.out = call.in.is_bool() ? Value(static_cast<int64_t>(call.in.as_bool())) : call.in;
+        return true;
+      }
+    }
+    // Python round(): half to even on the decimal representation; close enough via nearbyint
+    double r = std::nearbyint(v * m) / m;
+    if (std::fabs(v * m - std::trunc(v * m)) != 0.5) r = std::round(v * m) / m;
+    call.out = Value(r);
+  } else if (method == "ceil") {
+    call.out = Value(std::ceil(v * m) / m);
+  } else if (method == "floor") {
+    call.out = Value(std::floor(v * m) / m);
+  } else {
+    abort_unknown("FilterArgumentError: method must be common, ceil or floor");
+  }
+  return true;
+}
+
+// zip, zip_longest
+bool filter_zip(const FilterCall& call) {
+  std::vector<List> lists{iterate(call.in, "zip")};
+  for (const auto& v : call.args.pos) lists.push_back(iterate(v, "zip"));
+  size_t n = lists[0].size();
+  for (const auto& l : lists)
+    n = call.name == "zip" ? std::min(n, l.size()) : std::max(n, l.size());
+  Value fill = call.args.get(99, "fillvalue") ? *call.args.get(99, "fillvalue") : Value(nullptr);
+  List r;
+  for (size_t i = 0; i < n; ++i) {
+    List t;
+    for (const auto& l : lists) t.push_back(i < l.size() ? l[i] : fill);
+    r.push_back(Value(std::move(t)));
+  }
+  call.out = Value(std::move(r));
+  return true;
+}
+
+bool filter_product(const FilterCall& call) {
+  std::vector<List> lists{iterate(call.in, "product")};
+  for (const auto& v : call.args.pos) lists.push_back(iterate(v, "product"));
+  List r{Value(List{})};
+  for (const auto& l : lists) {
+    List next;
+    for (const auto& prefix : r)
+      for (const auto& e : l) {
+        List t = prefix.as_list();
+        t.push_back(e);
+        next.push_back(Value(std::move(t)));
+        call.ev.step();
+      }
+    r = std::move(next);
+  }
+  call.out = Value(std::move(r));
+  return true;
+}
+
+bool filter_items(const FilterCall& call) {
+  if (!call.in.is_map()) abort_unknown("items expects a mapping");
+  List r;
+  for (const auto& [k, v] : call.in.as_map())
+    r.push_back(Value(List{call.in.as_map().key_value(k), v}));
+  call.out = Value(std::move(r));
+  return true;
+}
+
+bool filter_dict2items(const FilterCall& call) {
+  if (!call.in.is_map())
+    abort_unknown(
+        fmt::format("AnsibleFilterTypeError: dict2items requires a dictionary, got {} instead.",
+                    py_type(call.in)));
+  std::string kn = arg_str(call.args, 0, "key_name", "key"),
+              vn = arg_str(call.args, 1, "value_name", "value");
+  List r;
+  for (const auto& [k, v] : call.in.as_map()) {
+    Map m;
+    m.set(kn, call.in.as_map().key_value(k));
+    m.set(vn, v);
+    r.push_back(Value(std::move(m)));
+  }
+  call.out = Value(std::move(r));
+  return true;
+}
+
+bool filter_items2dict(const FilterCall& call) {
+  if (!call.in.is_list())
+    abort_unknown(fmt::format("AnsibleFilterTypeError: items2dict requires a list, got {} instead.",
+                              py_type(call.in)));
+  std::string kn = arg_str(call.args, 0, "key_name", "key"),
+              vn = arg_str(call.args, 1, "value_name", "value");
+  Map m;
+  for (const auto& e : call.in.as_list()) {
+    if (e.is_unknown()) {
+      call.out = e;
+      return true;
+    }
+    if (!e.is_map())
+      abort_unknown("AnsibleFilterTypeError: items2dict requires a list of dictionaries");
+    const Value* k = e.as_map().find(kn);
+    const Value* v = e.as_map().find(vn);
+    if (!k || !v)
+      abort_unknown(
+          fmt::format("AnsibleFilterTypeError: items2dict requires each dictionary in the list to "
+                      "contain the keys '{}' and '{}'",
+                      kn, vn));
+    if (k->is_unknown()) {
+      call.out = *k;
+      return true;
+    }
+    if (!k->is_string() && !k->is_int() && !k->is_bool() && !k->is_float() && !k->is_null())
+      abort_unknown(fmt::format("TypeError: unhashable type: '{}'", py_type(*k)));
+    m.set_typed(*k, *v);
+  }
+  call.out = Value(std::move(m));
+  return true;
+}
+
+bool filter_combine(const FilterCall& call) {
+  bool recursive = false;
+  std::string list_merge = "replace";
+  for (const auto& [k, v] : call.args.kw) {
+    if (k == "recursive")
+      recursive = truthy(v).value_or(false);
+    else if (k == "list_merge")
+      list_merge = py_str(v);
+    else
+      abort_unknown(
+          "AnsibleFilterError: 'recursive' and 'list_merge' are the only valid keyword arguments");
+  }
+  List terms{call.in};
+  terms.insert(terms.end(), call.args.pos.begin(), call.args.pos.end());
+  List dicts = flatten(terms, 1, false);
+  for (const auto& d : dicts) {
+    if (d.is_undefined()) undefined_abort("combine argument");
+    if (d.is_unknown()) {
+      call.out = d;
+      return true;
+    }
+  }
+  if (dicts.empty()) {
+    call.out = Value(Map{});
+    return true;
+  }
+  if (dicts.size() == 1) {
+    call.out = dicts[0];
+    return true;
+  }
+  Value result = dicts.back();
+  for (size_t i = dicts.size() - 1; i-- > 0;)
+    result = merge_hash(dicts[i], result, recursive, list_merge);
+  call.out = result;
+  return true;
+}
+
+bool filter_ternary(const FilterCall& call) {
+  if (call.args.pos.size() < 2) abort_unknown("TypeError: ternary() missing arguments");
+  const Value* none_val = call.args.get(2, "none_val");
+  if (call.in.is_null() && none_val && !none_val->is_null()) {
+    call.out = *none_val;
+    return true;
+  }
+  auto t = truthy(call.in);
+  if (!t) {
+    call.out = Value::unknown(opaque_reason(call.in));
+    return true;
+  }
+  call.out = *t ? call.args.pos[0] : call.args.pos[1];
+  return true;
+}
+
+bool filter_extract(const FilterCall& call) {
+  const Value* container = call.args.get(0, "container");
+  if (!container) abort_unknown("TypeError: extract() missing container");
+  List keys{call.in};
+  if (const Value* mk = call.args.get(1, "morekeys"); mk && !mk->is_null()) {
+    if (mk->is_list())
+      keys.insert(keys.end(), mk->as_list().begin(), mk->as_list().end());
+    else
+      keys.push_back(*mk);
+  }
+  Value cur = *container;
+  for (const auto& k : keys) {
+    if (cur.is_unknown()) break;
+    if (cur.is_undefined()) break;
+    if (cur.is_map() &&
+        (k.is_string() || k.is_int() || k.is_float() || k.is_bool() || k.is_null())) {
+      const Value* v = cur.as_map().find_key(k);
+      cur = v ? *v : Value::undefined();
+    } else if (cur.is_list() && k.is_int()) {
+      int64_t i = k.as_int();
+      const List& l = cur.as_list();
+      if (i < 0) i += static_cast<int64_t>(l.size());
+      cur = (i >= 0 && i < static_cast<int64_t>(l.size())) ? l[i] : Value::undefined();
+    } else if (k.is_string()) {
+      cur = call.ev.attribute(cur, k.as_string());
+    } else {
+      cur = Value::undefined();
+    }
+  }
+  call.out = cur;
+  return true;
+}
+
+// ---- higher-order: map / select / reject / selectattr / rejectattr ----
+bool filter_map(const FilterCall& call) {
+  List l = iterate(call.in, "map");
+  List r;
+  const Value* attr = nullptr;
+  for (const auto& [k, v] : call.args.kw)
+    if (k == "attribute") attr = &v;
+  if (attr) {
+    const Value* dflt = nullptr;
+    for (const auto& [k, v] : call.args.kw)
+      if (k == "default") dflt = &v;
+    for (const auto& e : l) {
+      Value v = get_attr_path(call.ev, e, *attr);
+      if (v.is_undefined() && dflt) v = *dflt;
+      r.push_back(v);
+    }
+    call.out = Value(std::move(r));
+    return true;
+  }
+  if (call.args.pos.empty()) {
+    call.out = Value(std::move(l));
+    return true;
+  }
+  if (!call.args.pos[0].is_string()) abort_unknown("map: filter name must be a string");
+  std::string f = call.args.pos[0].as_string();
+  CallArgs rest;
+  rest.pos.assign(call.args.pos.begin() + 1, call.args.pos.end());
+  rest.kw = call.args.kw;
+  for (const auto& e : l) r.push_back(call.ev.call_filter(f, e, rest));
+  call.out = Value(std::move(r));
+  return true;
+}
+
+// select, reject, selectattr, rejectattr
+bool filter_select_reject(const FilterCall& call) {
+  bool attr_mode = call.name == "selectattr" || call.name == "rejectattr";
+  bool keep_if = call.name == "select" || call.name == "selectattr";
+  List l = iterate(call.in, call.name.c_str());
+  size_t off = 0;
+  const Value* attr = nullptr;
+  if (attr_mode) {
+    if (call.args.pos.empty()) abort_unknown(call.name + ": missing attribute");
+    attr = &call.args.pos[0];
+    off = 1;
+  }
+  std::string test;
+  if (call.args.pos.size() > off) {
+    if (!call.args.pos[off].is_string()) abort_unknown(call.name + ": test name must be a string");
+    test = call.args.pos[off].as_string();
+  }
+  CallArgs rest;
+  if (call.args.pos.size() > off + 1)
+    rest.pos.assign(call.args.pos.begin() + off + 1, call.args.pos.end());
+  rest.kw = call.args.kw;
+  List r;
+  for (const auto& e : l) {
+    Value subject = attr ? get_attr_path(call.ev, e, *attr) : e;
+    bool t;
+    if (test.empty()) {
+      if (subject.is_undefined()) undefined_abort("selected value");
+      auto tr = truthy(subject);
+      if (!tr) {
+        call.out = Value::unknown(opaque_reason(subject));
+        return true;
+      }
+      t = *tr;
+    } else {
+      Value res = call.ev.call_test(test, subject, rest);
+      if (res.is_unknown()) {
+        call.out = res;
+        return true;
+      }
+      auto tr = truthy(res);
+      if (!tr) {
+        call.out = Value::unknown(opaque_reason(res));
+        return true;
+      }
+      t = *tr;
+    }
+    if (t == keep_if) r.push_back(e);
+  }
+  call.out = Value(std::move(r));
+  return true;
+}
+
+// ---- math ----
+// log, pow, root
+bool filter_math(const FilterCall& call) {
+  if (!call.in.is_number()) abort_unknown(call.name + ": a number is required");
+  double x = call.in.as_number();
+  if (call.name == "pow") {
+    const Value* y = call.args.get(0, "y");
+    if (!y || !y->is_number()) abort_unknown("pow: a number is required");
+    call.out = Value(std::pow(x, y->as_number()));
+  } else if (call.name == "log") {
+    const Value* b = call.args.get(0, "base");
+    if (x <= 0) abort_unknown("ValueError: math domain error");
+    call.out = Value(b ? std::log(x) / std::log(b->as_number()) : std::log(x));
+  } else {
+    const Value* b = call.args.get(0, "base");
+    double base = b ? b->as_number() : 2;
+    call.out = Value(base == 2 ? std::sqrt(x) : std::pow(x, 1.0 / base));
+  }
+  return true;
+}
+
+// Filters that look at undefined and unknown inputs themselves, before
+// apply_filter propagates them.
+constexpr auto kRawFilters = std::to_array<Named<FilterFn>>({
+    {"checksum", filter_not_evaluated_hash},
+    {"comment", filter_unknowable},
+    {"d", filter_default},
+    {"default", filter_default},
+    {"expanduser", filter_unknowable},
+    {"fileglob", filter_unknowable},
+    {"from_yaml_all", filter_unknowable},
+    {"groupby", filter_unknowable},
+    {"hash", filter_not_evaluated_hash},
+    {"human_readable", filter_unknowable},
+    {"human_to_bytes", filter_unknowable},
+    {"json_query", filter_unknowable},
+    {"mandatory", filter_mandatory},
+    {"md5", filter_not_evaluated_hash},
+    {"password_hash", filter_unknowable},
+    {"pprint", filter_unknowable},
+    {"random", filter_unknowable},
+    {"realpath", filter_unknowable},
+    {"sha1", filter_not_evaluated_hash},
+    {"shuffle", filter_unknowable},
+    {"strftime", filter_unknowable},
+    {"subelements", filter_unknowable},
+    {"to_datetime", filter_unknowable},
+    {"to_nice_yaml", filter_unknowable},
+    {"to_uuid", filter_unknowable},
+    {"to_yaml", filter_unknowable},
+    {"type_debug", filter_type_debug},
+    {"unvault", filter_unknowable},
+    {"urlize", filter_unknowable},
+    {"urlsplit", filter_unknowable},
+    {"vault", filter_unknowable},
+    {"win_basename", filter_unknowable},
+    {"win_dirname", filter_unknowable},
+    {"win_splitdrive", filter_unknowable},
+    {"wordwrap", filter_unknowable},
+    {"xmlattr", filter_unknowable},
+});
+static_assert(sorted_by_name(kRawFilters));
+
+// Every other filter (the ipaddr family aside, see ipaddr.cc).
+constexpr auto kFilters = std::to_array<Named<FilterFn>>({
+    {"abs", filter_abs},
+    {"b64decode", filter_b64decode},
+    {"b64encode", filter_b64encode},
+    {"basename", filter_basename_dirname},
+    {"batch", filter_not_supported},
+    {"bool", filter_bool},
+    {"capitalize", filter_case},
+    {"center", filter_not_supported},
+    {"combine", filter_combine},
+    {"count", filter_length},
+    {"dict2items", filter_dict2items},
+    {"dictsort", filter_dictsort},
+    {"difference", filter_set_operation},
+    {"dirname", filter_basename_dirname},
+    {"e", filter_not_supported},
+    {"escape", filter_not_supported},
+    {"extract", filter_extract},
+    {"filesizeformat", filter_not_supported},
+    {"first", filter_first_last},
+    {"flatten", filter_flatten},
+    {"float", filter_float},
+    {"forceescape", filter_not_supported},
+    {"format", filter_format},
+    {"from_json", filter_from_json},
+    {"from_yaml", filter_from_yaml},
+    {"indent", filter_indent},
+    {"int", filter_int},
+    {"intersect", filter_set_operation},
+    {"items", filter_items},
+    {"items2dict", filter_items2dict},
+    {"join", filter_join},
+    {"last", filter_first_last},
+    {"length", filter_length},
+    {"list", filter_list},
+    {"log", filter_math},
+    {"lower", filter_case},
+    {"map", filter_map},
+    {"max", filter_min_max},
+    {"min", filter_min_max},
+    {"path_join", filter_path_join},
+    {"pow", filter_math},
+    {"product", filter_product},
+    {"quote", filter_quote},
+    {"regex_escape", filter_regex_escape},
+    {"regex_findall", filter_regex_findall},
+    {"regex_replace", filter_regex_replace},
+    {"regex_search", filter_regex_search},
+    {"reject", filter_select_reject},
+    {"rejectattr", filter_select_reject},
+    {"replace", filter_replace},
+    {"reverse", filter_reverse},
+    {"root", filter_math},
+    {"round", filter_round},
+    {"safe", filter_safe},
+    {"select", filter_select_reject},
+    {"selectattr", filter_select_reject},
+    {"slice", filter_not_supported},
+    {"sort", filter_sort},
+    {"split", filter_split},
+    {"splitext", filter_splitext},
+    {"string", filter_string},
+    {"striptags", filter_not_supported},
+    {"sum", filter_sum},
+    {"symmetric_difference", filter_set_operation},
+    {"ternary", filter_ternary},
+    {"title", filter_case},
+    {"to_json", filter_to_json},
+    {"to_nice_json", filter_to_json},
+    {"tojson", filter_to_json},
+    {"trim", filter_trim},
+    {"truncate", filter_not_supported},
+    {"union", filter_set_operation},
+    {"unique", filter_unique},
+    {"upper", filter_case},
+    {"urlencode", filter_not_supported},
+    {"wordcount", filter_not_supported},
+    {"zip", filter_zip},
+    {"zip_longest", filter_zip},
+});
+static_assert(sorted_by_name(kFilters));
+
+}  // namespace
+
+bool apply_filter(Evaluator& ev, const std::string& full, const Value& in, const CallArgs& a,
+                  Value& out) {
   const std::string name = short_name(full);
+  const FilterCall call{ev, name, in, a, out};
 
   // ---- filters that look at undefined/unknown inputs themselves ----
-  if (name == "default" || name == "d") {
-    const Value* dv = a.get(0, "default_value");
-    Value dflt = dv ? *dv : Value("");
-    bool boolean = false;
-    if (const Value* b = a.get(1, "boolean")) {
-      auto t = truthy(*b);
-      if (!t) { out = *b; return true; }
-      boolean = *t;
-    }
-    if (in.is_undefined() || is_lenient_undefined(in)) { out = dflt; return true; }
-    if (in.is_unknown()) { out = in; return true; }
-    if (boolean) {
-      auto t = truthy(in);
-      if (!t) { out = Value::unknown(opaque_reason(in)); return true; }
-      out = *t ? in : dflt;
-      return true;
-    }
-    out = in;
-    return true;
-  }
-  if (name == "mandatory") {
-    if (in.is_undefined()) {
-      const Value* msg = a.get(0, "msg");
-      if (msg && msg->is_string()) abort_unknown("mandatory: " + msg->as_string());
-      undefined_abort("mandatory value");
-    }
-    out = in;
-    return true;
-  }
-  if (name == "type_debug") {
-    if (in.is_unknown()) { out = in; return true; }
-    switch (in.kind()) {
-      case Kind::Undefined: out = Value("AnsibleUndefined"); return true;
-      case Kind::Null: out = Value("NoneType"); return true;
-      case Kind::Bool: out = Value("bool"); return true;
-      case Kind::Int: out = Value("int"); return true;
-      case Kind::Float: out = Value("float"); return true;
-      default:
-        out = Value::unknown(fmt::format(
-            "type_debug of a {} depends on where it came from (e.g. str vs AnsibleUnicode)", py_type(in)));
-        return true;
-    }
-  }
-  static const char* unknowable[] = {"random", "shuffle", "password_hash", "to_uuid", "strftime",
-                                     "to_datetime", "fileglob", "expanduser", "realpath", "vault",
-                                     "unvault", "pprint", "to_yaml", "to_nice_yaml", "from_yaml_all",
-                                     "json_query", "comment", "human_readable", "human_to_bytes",
-                                     "urlsplit", "win_basename", "win_dirname", "win_splitdrive",
-                                     "subelements", "groupby", "xmlattr", "urlize", "wordwrap"};
-  for (const char* u : unknowable) {
-    if (name == u) {
-      if (in.is_undefined() && name != "random") undefined_abort("value");
-      out = Value::unknown(fmt::format("filter '{}' is not evaluated here", name));
-      return true;
-    }
-  }
-  if (name == "hash" || name == "checksum" || name == "md5" || name == "sha1") {
-    out = Value::unknown(fmt::format("filter '{}' is not evaluated here", name));
-    return true;
-  }
+  if (FilterFn raw = find_named(kRawFilters, name)) return raw(call);
 
   // Jinja's lenient Undefined (inline if without else): str() is '', len() is 0
   if (is_lenient_undefined(in) && (name == "string" || name == "length" || name == "count")) {
@@ -569,799 +1826,28 @@ bool apply_filter(Evaluator& ev, const std::string& full, const Value& in, const
   }
 
   // ---- propagate unknowns, reject undefined ----
-  if (in.is_unknown()) { out = in; return true; }
-  if (const Value* u = first_unknown_arg(a)) { out = *u; return true; }
-  if (in.is_vault()) { out = Value::unknown(opaque_reason(in)); return true; }
+  if (in.is_unknown()) {
+    out = in;
+    return true;
+  }
+  if (const Value* u = first_unknown_arg(a)) {
+    out = *u;
+    return true;
+  }
+  if (in.is_vault()) {
+    out = Value::unknown(opaque_reason(in));
+    return true;
+  }
   if (in.is_undefined()) undefined_abort("value");
   for (const auto& v : a.pos)
     if (v.is_undefined() && name != "map" && name != "select" && name != "reject")
       undefined_abort("filter argument");
 
-  auto concrete = [&](const Value& v) -> bool {
-    if (const Value* u = find_unknown(v)) {
-      out = Value::unknown(opaque_reason(*u));
-      return false;
-    }
-    return true;
-  };
-  auto str_of = [&](const Value& v) { return py_str(v); };
-
   if (is_ip_filter(name)) {
-    if (!concrete(in)) return true;
+    if (!call.concrete(in)) return true;
     return apply_ip_filter(name, in, a, out);
   }
-
-  // ---- type conversion ----
-  if (name == "bool") {
-    if (in.is_null() || in.is_bool()) { out = in; return true; }
-    if (in.is_string()) {
-      std::string s = lower_ascii(in.as_string());
-      out = Value(s == "yes" || s == "on" || s == "1" || s == "true");
-      return true;
-    }
-    out = Value((in.is_int() || in.is_float()) && in.as_number() == 1);
-    return true;
-  }
-  if (name == "int") {
-    int64_t dflt = 0;
-    const Value* dv = a.get(0, "default");
-    int base = 10;
-    if (const Value* b = a.get(1, "base")) {
-      if (!b->is_int()) abort_unknown("int: base must be an integer");
-      base = static_cast<int>(b->as_int());
-    }
-    if (in.is_int()) { out = in; return true; }
-    if (in.is_bool()) { out = Value(static_cast<int64_t>(in.as_bool())); return true; }
-    if (in.is_float()) {
-      double d = in.as_float();
-      if (std::isnan(d) || std::isinf(d)) { out = dv ? *dv : Value(dflt); return true; }
-      auto n = truncate_to_int64(d);
-      if (!n) abort_unknown("int: the value is past the 64-bit range (Python's big integers are not modelled)");
-      out = Value(*n);
-      return true;
-    }
-    if (in.is_string()) {
-      if (auto n = parse_py_int(in.as_string(), base)) { out = Value(*n); return true; }
-      if (auto f = parse_py_float(in.as_string()); f && std::isfinite(*f)) {
-        auto n = truncate_to_int64(*f);
-        if (!n) abort_unknown("int: the value is past the 64-bit range (Python's big integers are not modelled)");
-        out = Value(*n);
-        return true;
-      }
-    }
-    out = dv ? *dv : Value(dflt);
-    return true;
-  }
-  if (name == "float") {
-    const Value* dv = a.get(0, "default");
-    if (in.is_float()) { out = in; return true; }
-    if (in.is_int() || in.is_bool()) { out = Value(in.is_bool() ? (in.as_bool() ? 1.0 : 0.0) : static_cast<double>(in.as_int())); return true; }
-    if (in.is_string())
-      if (auto f = parse_py_float(in.as_string())) { out = Value(*f); return true; }
-    out = dv ? *dv : Value(0.0);
-    return true;
-  }
-  if (name == "string") {
-    if (!concrete(in)) return true;
-    out = Value(str_of(in));
-    return true;
-  }
-  if (name == "list") {
-    if (!concrete(in) && !in.is_list()) return true;
-    out = Value(iterate(in, "list"));
-    return true;
-  }
-
-  // ---- strings ----
-  if (name == "lower" || name == "upper" || name == "capitalize" || name == "title") {
-    if (!concrete(in)) return true;
-    std::string s = str_of(in);
-    if (has_non_ascii(s)) {
-      out = Value::unknown("case conversion of non-ASCII text is not supported");
-      return true;
-    }
-    out = Value(name == "lower" ? lower_ascii(s) : name == "upper" ? upper_ascii(s)
-                : name == "capitalize" ? py_capitalize(s) : py_title(s));
-    return true;
-  }
-  if (name == "trim") {
-    if (!concrete(in)) return true;
-    std::string s = str_of(in);
-    const Value* cv = a.get(0, "chars");
-    auto strip_it = [&](char c) {
-      if (cv && !cv->is_null()) return py_str(*cv).find(c) != std::string::npos;
-      return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-    };
-    size_t b = 0, e = s.size();
-    while (b < e && strip_it(s[b])) ++b;
-    while (e > b && strip_it(s[e - 1])) --e;
-    out = Value(s.substr(b, e - b));
-    return true;
-  }
-  if (name == "replace") {
-    if (!concrete(in)) return true;
-    std::string s = str_of(in);
-    if (a.pos.size() < 2 && !a.get(1, "new")) abort_unknown("TypeError: replace() missing arguments");
-    std::string from = py_str(*a.get(0, "old")), to = py_str(*a.get(1, "new"));
-    const Value* cnt = a.get(2, "count");
-    int64_t count = cnt && cnt->is_int() ? cnt->as_int() : -1;
-    std::string r;
-    size_t pos = 0;
-    int64_t n = 0;
-    if (from.empty()) {
-      auto chars = utf8_chars(s);
-      for (const auto& c : chars) {
-        if (count < 0 || n < count) { r += to; ++n; }
-        r += c;
-      }
-      if (count < 0 || n < count) r += to;
-      out = Value(r);
-      return true;
-    }
-    while (true) {
-      size_t k = s.find(from, pos);
-      if (k == std::string::npos || (count >= 0 && n >= count)) break;
-      r.append(s, pos, k - pos);
-      r += to;
-      pos = k + from.size();
-      ++n;
-    }
-    r.append(s, pos);
-    out = Value(r);
-    return true;
-  }
-  if (name == "split") {
-    if (!in.is_string())
-      abort_unknown(fmt::format("TypeError: descriptor 'split' for 'str' objects doesn't apply to a '{}' object", py_type(in)));
-    out = str_split(ev, in.as_string(), a);
-    return true;
-  }
-  if (name == "format") {
-    if (!concrete(in)) return true;
-    std::string f = str_of(in);
-    if (!a.kw.empty()) {
-      Map m;
-      for (const auto& [k, v] : a.kw) m.set(k, v);
-      out = py_percent_format(f, Value(std::move(m)));
-    } else {
-      out = py_percent_format(f, Value(List(a.pos)));
-    }
-    return true;
-  }
-  if (name == "regex_replace") {
-    if (!concrete(in)) return true;
-    std::string s = str_of(in);
-    std::string pat = arg_str(a, 0, "pattern", "");
-    std::string repl = arg_str(a, 1, "replacement", "");
-    bool ic = arg_bool(a, 2, "ignorecase", false), ml = arg_bool(a, 3, "multiline", false);
-    auto re = compile_regex(pat, ic, ml);
-    out = Value(regex_sub(*re, s, repl));
-    return true;
-  }
-  if (name == "regex_search") {
-    if (!concrete(in)) return true;
-    std::string s = str_of(in);
-    std::string pat = arg_str(a, 0, "regex", "");
-    std::vector<std::string> groups;
-    for (size_t i = 1; i < a.pos.size(); ++i) {
-      std::string g = py_str(a.pos[i]);
-      if (g.rfind("\\g<", 0) == 0 && g.back() == '>') groups.push_back(g.substr(3, g.size() - 4));
-      else if (g.size() > 1 && g[0] == '\\' && std::isdigit(static_cast<unsigned char>(g[1]))) groups.push_back(g.substr(1));
-      else abort_unknown("AnsibleFilterError: Unknown argument");
-    }
-    bool ic = false, ml = false;
-    for (const auto& [k, v] : a.kw) {
-      if (k == "ignorecase") ic = truthy(v).value_or(false);
-      if (k == "multiline") ml = truthy(v).value_or(false);
-    }
-    auto re = compile_regex(pat, ic, ml);
-    ReMatch m = regex_exec(*re, s, ReMode::Search);
-    if (!m.ok) { out = Value(nullptr); return true; }
-    if (groups.empty()) { out = Value(*m.groups[0]); return true; }
-    List l;
-    for (const auto& g : groups) {
-      int idx = -1;
-      for (const auto& [n, i] : m.names) if (n == g) idx = i;
-      if (idx < 0) {
-        auto n = parse_py_int(g);
-        if (!n || *n >= static_cast<int64_t>(m.groups.size())) abort_unknown("IndexError: no such group");
-        idx = static_cast<int>(*n);
-      }
-      l.push_back(m.groups[idx] ? Value(*m.groups[idx]) : Value(nullptr));
-    }
-    out = Value(std::move(l));
-    return true;
-  }
-  if (name == "regex_findall") {
-    if (!concrete(in)) return true;
-    std::string s = str_of(in);
-    std::string pat = arg_str(a, 0, "regex", "");
-    bool ml = arg_bool(a, 1, "multiline", false), ic = arg_bool(a, 2, "ignorecase", false);
-    auto re = compile_regex(pat, ic, ml);
-    List l;
-    for (const auto& m : regex_findall(*re, s)) {
-      if (m.groups.size() == 1) l.push_back(Value(*m.groups[0]));
-      else if (m.groups.size() == 2) l.push_back(Value(m.groups[1].value_or("")));
-      else {
-        List t;
-        for (size_t g = 1; g < m.groups.size(); ++g) t.push_back(Value(m.groups[g].value_or("")));
-        l.push_back(Value(std::move(t)));
-      }
-    }
-    out = Value(std::move(l));
-    return true;
-  }
-  if (name == "regex_escape") {
-    std::string s = str_of(in);
-    std::string re_type = arg_str(a, 0, "re_type", "python");
-    if (re_type != "python") { out = Value::unknown("regex_escape re_type " + re_type); return true; }
-    std::string r;
-    for (char c : s) {
-      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80)) r += '\\';
-      r += c;
-    }
-    out = Value(r);
-    return true;
-  }
-  if (name == "basename" || name == "dirname") {
-    std::string p = str_of(in);
-    size_t k = p.rfind('/');
-    if (name == "basename") { out = Value(k == std::string::npos ? p : p.substr(k + 1)); return true; }
-    std::string head = k == std::string::npos ? "" : p.substr(0, k + 1);
-    // os.path.dirname strips trailing slashes unless head is all slashes
-    if (!head.empty() && head.find_first_not_of('/') != std::string::npos)
-      while (!head.empty() && head.back() == '/') head.pop_back();
-    out = Value(head);
-    return true;
-  }
-  if (name == "splitext") {
-    std::string p = str_of(in);
-    size_t slash = p.rfind('/');
-    size_t dot = p.rfind('.');
-    size_t base = slash == std::string::npos ? 0 : slash + 1;
-    // leading dots of the basename don't start an extension
-    size_t first_non_dot = p.find_first_not_of('.', base);
-    if (dot == std::string::npos || dot < base || first_non_dot == std::string::npos || dot < first_non_dot)
-      out = Value(List{Value(p), Value("")});
-    else
-      out = Value(List{Value(p.substr(0, dot)), Value(p.substr(dot))});
-    return true;
-  }
-  if (name == "path_join") {
-    List parts;
-    if (in.is_string()) parts.push_back(in);
-    else if (in.is_list()) parts = in.as_list();
-    else abort_unknown("AnsibleFilterTypeError: |path_join expects string or sequence");
-    std::string r;
-    for (const auto& p : parts) {
-      std::string s = py_str(p);
-      if (!s.empty() && s[0] == '/') r = s;
-      else if (r.empty() || r.back() == '/') r += s;
-      else r += "/" + s;
-    }
-    out = Value(r);
-    return true;
-  }
-  if (name == "quote") {
-    out = Value(shlex_quote(in.is_null() ? "" : str_of(in)));
-    return true;
-  }
-  if (name == "b64encode") {
-    out = Value(b64encode(str_of(in)));
-    return true;
-  }
-  if (name == "b64decode") {
-    auto d = b64decode(str_of(in));
-    if (!d) abort_unknown("binascii.Error: Incorrect padding");
-    if (!valid_utf8(*d)) { out = Value::unknown("b64decode: result is not UTF-8 text"); return true; }
-    out = Value(*d);
-    return true;
-  }
-  if (name == "indent") {
-    std::string s = str_of(in);
-    const Value* w = a.get(0, "width");
-    int64_t width = !w ? 4 : w->is_int() ? w->as_int() : w->is_bool() ? w->as_bool() : 4;
-    if (width > 0 && static_cast<uint64_t>(width) > limits().max_output)
-      abort_unknown("evaluation limit (output size) exceeded");
-    std::string pad = w && w->is_string() ? w->as_string() : std::string(width > 0 ? static_cast<size_t>(width) : 0, ' ');
-    bool first = arg_bool(a, 1, "first", false), blank = arg_bool(a, 2, "blank", false);
-    std::string r;
-    std::vector<std::string> lines;
-    size_t pos = 0;
-    while (true) {
-      size_t k = s.find('\n', pos);
-      lines.push_back(s.substr(pos, k == std::string::npos ? std::string::npos : k - pos));
-      if (k == std::string::npos) break;
-      pos = k + 1;
-    }
-    for (size_t i = 0; i < lines.size(); ++i) {
-      if (i) r += "\n";
-      bool do_pad = (i == 0) ? first : (blank || !lines[i].empty());
-      if (i == 0 && first && !blank && lines[i].empty()) do_pad = true;
-      r += (do_pad ? pad : "") + lines[i];
-    }
-    out = Value(r);
-    return true;
-  }
-  if (name == "center" || name == "truncate" || name == "wordcount" || name == "striptags" ||
-      name == "urlencode" || name == "escape" || name == "e" || name == "forceescape" ||
-      name == "filesizeformat") {
-    out = Value::unknown(fmt::format("filter '{}' is not supported", name));
-    return true;
-  }
-  if (name == "safe") { out = in; return true; }
-
-  // ---- JSON / YAML ----
-  if (name == "to_json" || name == "to_nice_json" || name == "tojson") {
-    if (!concrete(in)) return true;
-    int indent = -1;
-    bool sort = false;
-    if (name == "to_nice_json") { indent = 4; sort = true; }
-    if (name == "tojson") sort = true;
-    if (const Value* i = a.get(name == "to_nice_json" ? 0 : 99, "indent"); i && i->is_int()) indent = static_cast<int>(i->as_int());
-    if (const Value* s = a.get(name == "to_nice_json" ? 1 : 99, "sort_keys")) sort = truthy(*s).value_or(false);
-    out = Value(python_json_dumps(in, indent, sort, name == "tojson"));
-    return true;
-  }
-  if (name == "from_json") {
-    if (!in.is_string()) abort_unknown(fmt::format("TypeError: the JSON object must be str, not {}", py_type(in)));
-    auto r = parse_json(in.as_string());
-    if (!r) abort_unknown("JSONDecodeError: " + r.error().message);
-    out = *r;
-    return true;
-  }
-  if (name == "from_yaml") {
-    if (!in.is_string()) { out = in; return true; }
-    auto r = parse_yaml(in.as_string(), "<from_yaml>");
-    if (!r) abort_unknown("YAML error: " + r.error().message);
-    out = *r;
-    return true;
-  }
-
-  // ---- sequences ----
-  if (name == "length" || name == "count") {
-    if (in.is_string()) out = Value(static_cast<int64_t>(utf8_len(in.as_string())));
-    else if (in.is_list()) out = Value(static_cast<int64_t>(in.as_list().size()));
-    else if (in.is_map()) out = Value(static_cast<int64_t>(in.as_map().size()));
-    else abort_unknown(fmt::format("TypeError: object of type '{}' has no len()", py_type(in)));
-    return true;
-  }
-  if (name == "first" || name == "last") {
-    List l;
-    if (in.is_list()) {
-      if (in.as_list().empty()) { out = Value::undefined(); return true; }
-      out = name == "first" ? in.as_list().front() : in.as_list().back();
-      return true;
-    }
-    if (name == "last" && in.is_map()) abort_unknown("TypeError: 'dict' object is not reversible");
-    l = iterate(in, name.c_str());
-    if (l.empty()) { out = Value::undefined(); return true; }
-    out = name == "first" ? l.front() : l.back();
-    return true;
-  }
-  if (name == "join") {
-    List l = iterate(in, "join");
-    const Value* attr = a.get(1, "attribute");
-    std::string sep = a.get(0, "d") ? py_str(*a.get(0, "d")) : "";
-    std::string r;
-    for (size_t i = 0; i < l.size(); ++i) {
-      Value item = attr ? get_attr_path(ev, l[i], *attr) : l[i];
-      if (item.is_unknown() || item.is_vault()) { out = Value::unknown(opaque_reason(item)); return true; }
-      if (const Value* u = find_unknown(item)) { out = Value::unknown(opaque_reason(*u)); return true; }
-      if (i) r += sep;
-      r += py_str(item);
-      if (r.size() > limits().max_output) abort_unknown("evaluation limit (output size) exceeded");
-    }
-    out = Value(r);
-    return true;
-  }
-  if (name == "reverse") {
-    if (in.is_string()) {
-      auto chars = utf8_chars(in.as_string());
-      std::string r;
-      for (auto it = chars.rbegin(); it != chars.rend(); ++it) r += *it;
-      out = Value(r);
-      return true;
-    }
-    List l = iterate(in, "reverse");
-    std::reverse(l.begin(), l.end());
-    out = Value(std::move(l));
-    return true;
-  }
-  if (name == "unique") {
-    if (!concrete(in)) return true;
-    bool cs = arg_bool(a, 0, "case_sensitive", false);
-    const Value* attr = a.get(1, "attribute");
-    out = Value(unique_list(iterate(in, "unique"), cs, attr, ev));
-    return true;
-  }
-  if (name == "union" || name == "intersect" || name == "difference" || name == "symmetric_difference") {
-    const Value* bp = a.get(0, "b");
-    if (!bp) abort_unknown(fmt::format("TypeError: {}() missing argument", name));
-    const Value& b = *bp;
-    if (!concrete(in) || !concrete(b)) return true;
-    if (in.is_string() && b.is_string()) {
-      out = Value::unknown(name + " of two strings gives a set (order not reproducible)");
-      return true;
-    }
-    List x = iterate(in, name.c_str()), y = iterate(b, name.c_str());
-    ev.step(x.size() + y.size() + 1);
-    ValueSet in_y;
-    for (const auto& e : y) in_y.insert(e);
-    List r;
-    if (name == "union") {
-      List all = x;
-      all.insert(all.end(), y.begin(), y.end());
-      r = unique_list(all, true, nullptr, ev);
-    } else if (name == "intersect") {
-      for (const auto& e : x) if (in_y.contains(e)) r.push_back(e);
-      r = unique_list(r, true, nullptr, ev);
-    } else if (name == "difference") {
-      for (const auto& e : x) if (!in_y.contains(e)) r.push_back(e);
-      r = unique_list(r, true, nullptr, ev);
-    } else {
-      List all = x;
-      all.insert(all.end(), y.begin(), y.end());
-      ValueSet isect;
-      for (const auto& e : x) if (in_y.contains(e)) isect.insert(e);
-      for (const auto& e : unique_list(all, true, nullptr, ev)) if (!isect.contains(e)) r.push_back(e);
-    }
-    out = Value(std::move(r));
-    return true;
-  }
-  if (name == "flatten") {
-    if (!in.is_list()) abort_unknown("flatten expects a list");
-    std::optional<int64_t> levels;
-    if (const Value* lv = a.get(0, "levels"); lv && !lv->is_null()) {
-      if (!lv->is_int()) abort_unknown("flatten: levels must be an int");
-      levels = lv->as_int();
-    }
-    bool skip = arg_bool(a, 1, "skip_nulls", true);
-    out = Value(flatten(in.as_list(), levels, skip));
-    return true;
-  }
-  if (name == "sort") {
-    if (!concrete(in)) return true;
-    bool rev = arg_bool(a, 0, "reverse", false), cs = arg_bool(a, 1, "case_sensitive", false);
-    const Value* attr = a.get(2, "attribute");
-    List l = iterate(in, "sort");
-    std::vector<std::pair<Value, size_t>> keyed;
-    for (size_t i = 0; i < l.size(); ++i) {
-      Value k = attr ? get_attr_path(ev, l[i], *attr) : l[i];
-      if (k.is_undefined()) undefined_abort("sort attribute");
-      keyed.emplace_back(cs ? k : ignore_case(k), i);
-    }
-    ev.step(l.size() * 4);
-    std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& p, const auto& q) {
-      return rev ? py_less(q.first, p.first) : py_less(p.first, q.first);
-    });
-    List r;
-    for (const auto& [k, i] : keyed) r.push_back(l[i]);
-    out = Value(std::move(r));
-    return true;
-  }
-  if (name == "dictsort") {
-    if (!in.is_map()) abort_unknown("dictsort expects a dict");
-    if (!concrete(in)) return true;
-    bool cs = arg_bool(a, 0, "case_sensitive", false);
-    std::string by = arg_str(a, 1, "by", "key");
-    bool rev = arg_bool(a, 2, "reverse", false);
-    List items;
-    for (const auto& [k, v] : in.as_map()) items.push_back(Value(List{in.as_map().key_value(k), v}));
-    std::stable_sort(items.begin(), items.end(), [&](const Value& p, const Value& q) {
-      const Value& x = p.as_list()[by == "value" ? 1 : 0];
-      const Value& y = q.as_list()[by == "value" ? 1 : 0];
-      Value kx = cs ? x : ignore_case(x), ky = cs ? y : ignore_case(y);
-      return rev ? py_less(ky, kx) : py_less(kx, ky);
-    });
-    out = Value(std::move(items));
-    return true;
-  }
-  if (name == "min" || name == "max") {
-    if (!concrete(in)) return true;
-    bool cs = arg_bool(a, 0, "case_sensitive", false);
-    const Value* attr = a.get(1, "attribute");
-    List l = iterate(in, name.c_str());
-    if (l.empty()) { out = Value::undefined(); return true; }
-    size_t best = 0;
-    Value bk;
-    for (size_t i = 0; i < l.size(); ++i) {
-      Value k = attr ? get_attr_path(ev, l[i], *attr) : l[i];
-      if (!cs) k = ignore_case(k);
-      if (i == 0) { bk = k; continue; }
-      bool better = name == "min" ? py_less(k, bk) : py_less(bk, k);
-      if (better) { best = i; bk = k; }
-    }
-    out = l[best];
-    return true;
-  }
-  if (name == "sum") {
-    if (!concrete(in)) return true;
-    const Value* attr = a.get(0, "attribute");
-    Value acc = a.get(1, "start") ? *a.get(1, "start") : Value(static_cast<int64_t>(0));
-    for (const auto& e : iterate(in, "sum")) {
-      Value v = attr ? get_attr_path(ev, e, *attr) : e;
-      if (v.is_undefined()) undefined_abort("sum item");
-      if ((acc.is_int() || acc.is_bool()) && (v.is_int() || v.is_bool())) {
-        int64_t r;
-        int64_t x = acc.is_bool() ? acc.as_bool() : acc.as_int();
-        int64_t y = v.is_bool() ? v.as_bool() : v.as_int();
-        if (__builtin_add_overflow(x, y, &r)) { out = Value::unknown("integer overflow"); return true; }
-        acc = Value(r);
-      } else if ((acc.is_number() || acc.is_bool()) && (v.is_number() || v.is_bool())) {
-        acc = Value((acc.is_bool() ? acc.as_bool() : acc.as_number()) + (v.is_bool() ? v.as_bool() : v.as_number()));
-      } else if (acc.is_list() && v.is_list()) {
-        List l = acc.as_list();
-        l.insert(l.end(), v.as_list().begin(), v.as_list().end());
-        acc = Value(std::move(l));
-      } else {
-        abort_unknown(fmt::format("TypeError: unsupported operand type(s) for +: '{}' and '{}'", py_type(acc), py_type(v)));
-      }
-    }
-    out = acc;
-    return true;
-  }
-  if (name == "abs") {
-    if (in.is_int() && in.as_int() == INT64_MIN)
-      abort_unknown("abs: the value is past the 64-bit range (Python's big integers are not modelled)");
-    if (in.is_int()) out = Value(in.as_int() < 0 ? -in.as_int() : in.as_int());
-    else if (in.is_bool()) out = Value(static_cast<int64_t>(in.as_bool()));
-    else if (in.is_float()) out = Value(std::fabs(in.as_float()));
-    else abort_unknown(fmt::format("TypeError: bad operand type for abs(): '{}'", py_type(in)));
-    return true;
-  }
-  if (name == "round") {
-    int64_t prec = 0;
-    if (const Value* p = a.get(0, "precision")) prec = p->is_int() ? p->as_int() : 0;
-    std::string method = arg_str(a, 1, "method", "common");
-    if (!in.is_number() && !in.is_bool()) abort_unknown(fmt::format("TypeError: type {} doesn't define __round__", py_type(in)));
-    double v = in.is_bool() ? in.as_bool() : in.as_number();
-    double m = std::pow(10.0, static_cast<double>(prec));
-    if (method == "common") {
-      if (in.is_int() || in.is_bool()) {
-        if (prec >= 0) { out = in.is_bool() ? Value(static_cast<int64_t>(in.as_bool())) : in; return true; }
-      }
-      // Python round(): half to even on the decimal representation; close enough via nearbyint
-      double r = std::nearbyint(v * m) / m;
-      if (std::fabs(v * m - std::trunc(v * m)) != 0.5) r = std::round(v * m) / m;
-      out = Value(r);
-    } else if (method == "ceil") {
-      out = Value(std::ceil(v * m) / m);
-    } else if (method == "floor") {
-      out = Value(std::floor(v * m) / m);
-    } else {
-      abort_unknown("FilterArgumentError: method must be common, ceil or floor");
-    }
-    return true;
-  }
-  if (name == "batch" || name == "slice") {
-    out = Value::unknown(fmt::format("filter '{}' is not supported", name));
-    return true;
-  }
-  if (name == "zip" || name == "zip_longest") {
-    std::vector<List> lists{iterate(in, "zip")};
-    for (const auto& v : a.pos) lists.push_back(iterate(v, "zip"));
-    size_t n = lists[0].size();
-    for (const auto& l : lists) n = name == "zip" ? std::min(n, l.size()) : std::max(n, l.size());
-    Value fill = a.get(99, "fillvalue") ? *a.get(99, "fillvalue") : Value(nullptr);
-    List r;
-    for (size_t i = 0; i < n; ++i) {
-      List t;
-      for (const auto& l : lists) t.push_back(i < l.size() ? l[i] : fill);
-      r.push_back(Value(std::move(t)));
-    }
-    out = Value(std::move(r));
-    return true;
-  }
-  if (name == "product") {
-    std::vector<List> lists{iterate(in, "product")};
-    for (const auto& v : a.pos) lists.push_back(iterate(v, "product"));
-    List r{Value(List{})};
-    for (const auto& l : lists) {
-      List next;
-      for (const auto& prefix : r)
-        for (const auto& e : l) {
-          List t = prefix.as_list();
-          t.push_back(e);
-          next.push_back(Value(std::move(t)));
-          ev.step();
-        }
-      r = std::move(next);
-    }
-    out = Value(std::move(r));
-    return true;
-  }
-  if (name == "items") {
-    if (!in.is_map()) abort_unknown("items expects a mapping");
-    List r;
-    for (const auto& [k, v] : in.as_map()) r.push_back(Value(List{in.as_map().key_value(k), v}));
-    out = Value(std::move(r));
-    return true;
-  }
-  if (name == "dict2items") {
-    if (!in.is_map())
-      abort_unknown(fmt::format("AnsibleFilterTypeError: dict2items requires a dictionary, got {} instead.", py_type(in)));
-    std::string kn = arg_str(a, 0, "key_name", "key"), vn = arg_str(a, 1, "value_name", "value");
-    List r;
-    for (const auto& [k, v] : in.as_map()) {
-      Map m;
-      m.set(kn, in.as_map().key_value(k));
-      m.set(vn, v);
-      r.push_back(Value(std::move(m)));
-    }
-    out = Value(std::move(r));
-    return true;
-  }
-  if (name == "items2dict") {
-    if (!in.is_list())
-      abort_unknown(fmt::format("AnsibleFilterTypeError: items2dict requires a list, got {} instead.", py_type(in)));
-    std::string kn = arg_str(a, 0, "key_name", "key"), vn = arg_str(a, 1, "value_name", "value");
-    Map m;
-    for (const auto& e : in.as_list()) {
-      if (e.is_unknown()) { out = e; return true; }
-      if (!e.is_map()) abort_unknown("AnsibleFilterTypeError: items2dict requires a list of dictionaries");
-      const Value* k = e.as_map().find(kn);
-      const Value* v = e.as_map().find(vn);
-      if (!k || !v) abort_unknown(fmt::format("AnsibleFilterTypeError: items2dict requires each dictionary in the list to contain the keys '{}' and '{}'", kn, vn));
-      if (k->is_unknown()) { out = *k; return true; }
-      if (!k->is_string() && !k->is_int() && !k->is_bool() && !k->is_float() && !k->is_null())
-        abort_unknown(fmt::format("TypeError: unhashable type: '{}'", py_type(*k)));
-      m.set_typed(*k, *v);
-    }
-    out = Value(std::move(m));
-    return true;
-  }
-  if (name == "combine") {
-    bool recursive = false;
-    std::string list_merge = "replace";
-    for (const auto& [k, v] : a.kw) {
-      if (k == "recursive") recursive = truthy(v).value_or(false);
-      else if (k == "list_merge") list_merge = py_str(v);
-      else abort_unknown("AnsibleFilterError: 'recursive' and 'list_merge' are the only valid keyword arguments");
-    }
-    List terms{in};
-    terms.insert(terms.end(), a.pos.begin(), a.pos.end());
-    List dicts = flatten(terms, 1, false);
-    for (const auto& d : dicts) {
-      if (d.is_undefined()) undefined_abort("combine argument");
-      if (d.is_unknown()) { out = d; return true; }
-    }
-    if (dicts.empty()) { out = Value(Map{}); return true; }
-    if (dicts.size() == 1) { out = dicts[0]; return true; }
-    Value result = dicts.back();
-    for (size_t i = dicts.size() - 1; i-- > 0;) result = merge_hash(dicts[i], result, recursive, list_merge);
-    out = result;
-    return true;
-  }
-  if (name == "ternary") {
-    if (a.pos.size() < 2) abort_unknown("TypeError: ternary() missing arguments");
-    const Value* none_val = a.get(2, "none_val");
-    if (in.is_null() && none_val && !none_val->is_null()) { out = *none_val; return true; }
-    auto t = truthy(in);
-    if (!t) { out = Value::unknown(opaque_reason(in)); return true; }
-    out = *t ? a.pos[0] : a.pos[1];
-    return true;
-  }
-  if (name == "extract") {
-    const Value* container = a.get(0, "container");
-    if (!container) abort_unknown("TypeError: extract() missing container");
-    List keys{in};
-    if (const Value* mk = a.get(1, "morekeys"); mk && !mk->is_null()) {
-      if (mk->is_list()) keys.insert(keys.end(), mk->as_list().begin(), mk->as_list().end());
-      else keys.push_back(*mk);
-    }
-    Value cur = *container;
-    for (const auto& k : keys) {
-      if (cur.is_unknown()) break;
-      if (cur.is_undefined()) break;
-      if (cur.is_map() && (k.is_string() || k.is_int() || k.is_float() || k.is_bool() || k.is_null())) {
-        const Value* v = cur.as_map().find_key(k);
-        cur = v ? *v : Value::undefined();
-      } else if (cur.is_list() && k.is_int()) {
-        int64_t i = k.as_int();
-        const List& l = cur.as_list();
-        if (i < 0) i += static_cast<int64_t>(l.size());
-        cur = (i >= 0 && i < static_cast<int64_t>(l.size())) ? l[i] : Value::undefined();
-      } else if (k.is_string()) {
-        cur = ev.attribute(cur, k.as_string());
-      } else {
-        cur = Value::undefined();
-      }
-    }
-    out = cur;
-    return true;
-  }
-
-  // ---- higher-order: map / select / reject / selectattr / rejectattr ----
-  if (name == "map") {
-    List l = iterate(in, "map");
-    List r;
-    const Value* attr = nullptr;
-    for (const auto& [k, v] : a.kw)
-      if (k == "attribute") attr = &v;
-    if (attr) {
-      const Value* dflt = nullptr;
-      for (const auto& [k, v] : a.kw)
-        if (k == "default") dflt = &v;
-      for (const auto& e : l) {
-        Value v = get_attr_path(ev, e, *attr);
-        if (v.is_undefined() && dflt) v = *dflt;
-        r.push_back(v);
-      }
-      out = Value(std::move(r));
-      return true;
-    }
-    if (a.pos.empty()) { out = Value(std::move(l)); return true; }
-    if (!a.pos[0].is_string()) abort_unknown("map: filter name must be a string");
-    std::string f = a.pos[0].as_string();
-    CallArgs rest;
-    rest.pos.assign(a.pos.begin() + 1, a.pos.end());
-    rest.kw = a.kw;
-    for (const auto& e : l) r.push_back(ev.call_filter(f, e, rest));
-    out = Value(std::move(r));
-    return true;
-  }
-  if (name == "select" || name == "reject" || name == "selectattr" || name == "rejectattr") {
-    bool attr_mode = name == "selectattr" || name == "rejectattr";
-    bool keep_if = name == "select" || name == "selectattr";
-    List l = iterate(in, name.c_str());
-    size_t off = 0;
-    const Value* attr = nullptr;
-    if (attr_mode) {
-      if (a.pos.empty()) abort_unknown(name + ": missing attribute");
-      attr = &a.pos[0];
-      off = 1;
-    }
-    std::string test;
-    if (a.pos.size() > off) {
-      if (!a.pos[off].is_string()) abort_unknown(name + ": test name must be a string");
-      test = a.pos[off].as_string();
-    }
-    CallArgs rest;
-    if (a.pos.size() > off + 1) rest.pos.assign(a.pos.begin() + off + 1, a.pos.end());
-    rest.kw = a.kw;
-    List r;
-    for (const auto& e : l) {
-      Value subject = attr ? get_attr_path(ev, e, *attr) : e;
-      bool t;
-      if (test.empty()) {
-        if (subject.is_undefined()) undefined_abort("selected value");
-        auto tr = truthy(subject);
-        if (!tr) { out = Value::unknown(opaque_reason(subject)); return true; }
-        t = *tr;
-      } else {
-        Value res = ev.call_test(test, subject, rest);
-        if (res.is_unknown()) { out = res; return true; }
-        auto tr = truthy(res);
-        if (!tr) { out = Value::unknown(opaque_reason(res)); return true; }
-        t = *tr;
-      }
-      if (t == keep_if) r.push_back(e);
-    }
-    out = Value(std::move(r));
-    return true;
-  }
-
-  // ---- math ----
-  if (name == "log" || name == "pow" || name == "root") {
-    if (!in.is_number()) abort_unknown(name + ": a number is required");
-    double x = in.as_number();
-    if (name == "pow") {
-      const Value* y = a.get(0, "y");
-      if (!y || !y->is_number()) abort_unknown("pow: a number is required");
-      out = Value(std::pow(x, y->as_number()));
-    } else if (name == "log") {
-      const Value* b = a.get(0, "base");
-      if (x <= 0) abort_unknown("ValueError: math domain error");
-      out = Value(b ? std::log(x) / std::log(b->as_number()) : std::log(x));
-    } else {
-      const Value* b = a.get(0, "base");
-      double base = b ? b->as_number() : 2;
-      out = Value(base == 2 ? std::sqrt(x) : std::pow(x, 1.0 / base));
-    }
-    return true;
-  }
-
+  if (FilterFn filter = find_named(kFilters, name)) return filter(call);
   return false;
 }
 

@@ -4,6 +4,8 @@
 // helpers.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -141,6 +143,29 @@ class Evaluator {
   virtual Value call_test(const std::string& name, const Value& input, const CallArgs& args) = 0;
   virtual Value attribute(const Value& obj, const std::string& attr) = 0;
 };
+
+// ---- tables of named functions (the dispatchers of filters, tests, str methods) ----
+// An entry of a table sorted by name, looked up by binary search.
+template <typename Fn>
+struct Named {
+  std::string_view name;
+  Fn fn;
+};
+// True when the names strictly increase (sorted, no duplicates): each table
+// static_asserts it.
+template <typename Fn, size_t N>
+constexpr bool sorted_by_name(const std::array<Named<Fn>, N>& table) {
+  for (size_t i = 1; i < N; ++i)
+    if (!(table[i - 1].name < table[i].name)) return false;
+  return true;
+}
+// The function named `name` in the table, or nullptr.
+template <typename Fn, size_t N>
+constexpr Fn find_named(const std::array<Named<Fn>, N>& table, std::string_view name) {
+  auto it = std::lower_bound(table.begin(), table.end(), name,
+                             [](const Named<Fn>& e, std::string_view n) { return e.name < n; });
+  return it != table.end() && it->name == name ? it->fn : nullptr;
+}
 
 // Raises the undefined-variable abort for an undefined input.
 [[noreturn]] void undefined_abort(const std::string& what);

@@ -69,7 +69,9 @@ std::string addr_str(int version, u128 v) {
   return buf;
 }
 
-std::string net_str(const Net& n) { return addr_str(n.version, n.ip) + "/" + std::to_string(n.prefix); }
+std::string net_str(const Net& n) {
+  return addr_str(n.version, n.ip) + "/" + std::to_string(n.prefix);
+}
 
 std::optional<u128> parse_v4(const std::string& s, bool* unsupported) {
   int parts = 0;
@@ -126,11 +128,15 @@ std::optional<u128> parse_u128(const std::string& s) {
 int mask_to_prefix(u128 mask, int width) {
   int p = 0;
   for (int i = width - 1; i >= 0; --i) {
-    if ((mask >> i) & 1) ++p;
-    else break;
+    if ((mask >> i) & 1)
+      ++p;
+    else
+      break;
   }
   u128 all = width == 32 ? static_cast<u128>(0xFFFFFFFFu) : ~static_cast<u128>(0);
-  u128 expect = p == 0 ? 0 : (all & ~(p == width ? static_cast<u128>(0) : ((static_cast<u128>(1) << (width - p)) - 1)));
+  u128 expect = p == 0 ? 0
+                       : (all & ~(p == width ? static_cast<u128>(0)
+                                             : ((static_cast<u128>(1) << (width - p)) - 1)));
   return expect == mask ? p : -1;
 }
 
@@ -138,15 +144,23 @@ int mask_to_prefix(u128 mask, int width) {
 Parsed parse_ipnetwork(const Value& value) {
   Parsed r;
   std::string s;
-  if (value.is_string()) s = value.as_string();
-  else if (value.is_int()) s = std::to_string(value.as_int());
-  else return r;
+  if (value.is_string())
+    s = value.as_string();
+  else if (value.is_int())
+    s = std::to_string(value.as_int());
+  else
+    return r;
   // numbers: an integer address
   if (!s.empty() && std::all_of(s.begin(), s.end(), ::isdigit)) {
     auto n = parse_u128(s);
-    if (!n) { r.state = Parsed::Unsupported; return r; }
-    if (*n <= 0xFFFFFFFFu) r.net = Net{4, *n, 32};
-    else r.net = Net{6, *n, 128};
+    if (!n) {
+      r.state = Parsed::Unsupported;
+      return r;
+    }
+    if (*n <= 0xFFFFFFFFu)
+      r.net = Net{4, *n, 32};
+    else
+      r.net = Net{6, *n, 128};
     r.vtype = "address";
     r.state = Parsed::Ok;
     return r;
@@ -185,9 +199,15 @@ Parsed parse_ipnetwork(const Value& value) {
     } else if (n.version == 4) {
       bool un = false;
       auto m = parse_v4(pfx, &un);
-      if (!m) { if (un) r.state = Parsed::Unsupported; return r; }
+      if (!m) {
+        if (un) r.state = Parsed::Unsupported;
+        return r;
+      }
       int p = mask_to_prefix(*m, 32);
-      if (p < 0) { r.state = Parsed::Unsupported; return r; }  // hostmask forms
+      if (p < 0) {
+        r.state = Parsed::Unsupported;
+        return r;
+      }  // hostmask forms
       n.prefix = p;
     } else {
       return r;
@@ -263,79 +283,41 @@ struct QResult {
   Value v;
 };
 
-Value q_none() { return Value(nullptr); }
+Value q_none() {
+  return Value(nullptr);
+}
 
-// One ipaddr() call on a scalar; version 0 = any.
-Value ipaddr_scalar(const Value& value, const Value& query, int version, const std::string& alias) {
-  if (value.is_null() || (value.is_bool()) || (value.is_string() && value.as_string().empty()) ||
-      (value.is_int() && value.as_int() == 0) || (value.is_list() && value.as_list().empty()))
-    return Value(false);
-  Parsed p = parse_ipnetwork(value);
-  if (p.state == Parsed::Unsupported)
-    abort_unknown(fmt::format("{}: address form of {} is not supported", alias, to_python_repr(value)));
-  if (p.state == Parsed::NotIp) return Value(false);
-  Net v = p.net;
-  const std::string& vtype = p.vtype;
-  std::string q;
-  bool q_is_int = false;
-  int64_t qi = 0;
-  if (query.is_int()) {
-    q_is_int = true;
-    qi = query.as_int();
-    q = std::to_string(qi);
-  } else if (query.is_string()) {
-    q = query.as_string();
-  } else if (query.is_null()) {
-    q = "";
-  } else {
-    abort_unknown(fmt::format("{}: unsupported query {}", alias, to_python_repr(query)));
-  }
-  static const char* known[] = {"", "6to4", "address", "address/prefix", "bool", "broadcast", "cidr",
-                                "cidr_lookup", "first_usable", "gateway", "gw", "host", "host/prefix",
-                                "hostmask", "hostnet", "int", "ip", "ip/prefix", "ip_netmask", "ipv4",
-                                "ipv6", "last_usable", "link-local", "lo", "loopback", "multicast",
-                                "net", "next_usable", "netmask", "network", "network_id",
-                                "network/prefix", "network_netmask", "network_wildcard", "peer",
-                                "prefix", "previous_usable", "private", "public", "range_usable",
-                                "revdns", "router", "size", "size_usable", "subnet", "type", "unicast",
-                                "v4", "v6", "version", "wildcard", "wrap"};
-  bool is_known = q_is_int ? false : std::any_of(std::begin(known), std::end(known), [&](const char* k) { return q == k; });
-  // a query that is itself a network/address: membership (cidr_lookup)
-  if (!q.empty() && !q_is_int && !is_known && !std::all_of(q.begin(), q.end(), ::isdigit)) {
-    Parsed qp = parse_ipnetwork(Value(q));
-    if (qp.state == Parsed::Unsupported) abort_unknown(alias + ": query network form not supported");
-    if (qp.state == Parsed::Ok) {
-      if (version && v.version != version) return Value(false);
-      const Net& set = qp.net;
-      if (set.version != v.version) return q_none();
-      bool inside = v.prefix >= set.prefix && (v.network() & set.netmask()) == set.network();
-      return inside ? value : q_none();
-    }
-  }
-  if (version && v.version != version) return Value(false);
+// ipaddr(n) (or a numeric str): the nth address of the network, as
+// address/prefix.
+Value ipaddr_nth(const Net& v, const std::string& vtype, const std::string& q, bool q_is_int,
+                 int64_t qi, const std::string& alias) {
   auto ip = [&]() { return addr_str(v.version, v.ip); };
-  if (q_is_int || (!is_known && !q.empty())) {
-    // numeric query: nth address of the network
-    bool numeric = q_is_int || parse_py_float(q).has_value();
-    if (!numeric) abort_unknown(fmt::format("{}: unknown filter type: {}", alias, q));
-    if (v.size_is(1)) {
-      if (vtype == "address") return Value(ip());
-      return Value(net_str(v));
-    }
-    if (!q_is_int) return Value(false);  // netaddr indexing with a str/float fails
-    u128 base = v.network();
-    u128 size_minus_1 = v.hostmask();
-    u128 addr;
-    if (qi >= 0) {
-      if (static_cast<u128>(qi) > size_minus_1) return Value(false);
-      addr = base + static_cast<u128>(qi);
-    } else {
-      u128 back = static_cast<u128>(-(qi + 1));
-      if (back > size_minus_1) return Value(false);
-      addr = v.broadcast_raw() - back;
-    }
-    return Value(addr_str(v.version, addr) + "/" + std::to_string(v.prefix));
+  bool numeric = q_is_int || parse_py_float(q).has_value();
+  if (!numeric) abort_unknown(fmt::format("{}: unknown filter type: {}", alias, q));
+  if (v.size_is(1)) {
+    if (vtype == "address") return Value(ip());
+    return Value(net_str(v));
   }
+  if (!q_is_int) return Value(false);  // netaddr indexing with a str/float fails
+  u128 base = v.network();
+  u128 size_minus_1 = v.hostmask();
+  u128 addr;
+  if (qi >= 0) {
+    if (static_cast<u128>(qi) > size_minus_1) return Value(false);
+    addr = base + static_cast<u128>(qi);
+  } else {
+    u128 back = static_cast<u128>(-(qi + 1));
+    if (back > size_minus_1) return Value(false);
+    addr = v.broadcast_raw() - back;
+  }
+  return Value(addr_str(v.version, addr) + "/" + std::to_string(v.prefix));
+}
+
+// ipaddr('name') of a parsed address or network: 'address', 'network',
+// 'prefix', 'size', ... ('' gives the value as it is).
+Value ipaddr_named(const Value& value, const Net& v, const std::string& vtype, const std::string& q,
+                   const std::string& alias) {
+  auto ip = [&]() { return addr_str(v.version, v.ip); };
   if (q.empty()) return Value(vtype == "address" ? ip() : net_str(v));
   if (q == "address" || q == "ip") {
     if (v.size_is(1)) return Value(ip());
@@ -343,8 +325,10 @@ Value ipaddr_scalar(const Value& value, const Value& query, int version, const s
     if (v.version == 6 && v.ip == v.network()) return Value(ip());
     return q_none();
   }
-  if (q == "address/prefix" || q == "gateway" || q == "gw" || q == "host/prefix" || q == "hostnet" || q == "router") {
-    if (v.size_gt(2) && (v.ip == v.network() || (v.has_broadcast() && v.ip == v.broadcast_raw()))) return Value(false);
+  if (q == "address/prefix" || q == "gateway" || q == "gw" || q == "host/prefix" ||
+      q == "hostnet" || q == "router") {
+    if (v.size_gt(2) && (v.ip == v.network() || (v.has_broadcast() && v.ip == v.broadcast_raw())))
+      return Value(false);
     return Value(net_str(v));
   }
   if (q == "bool") return Value(true);
@@ -360,7 +344,8 @@ Value ipaddr_scalar(const Value& value, const Value& query, int version, const s
   }
   if (q == "hostmask" || q == "wildcard") return Value(addr_str(v.version, v.hostmask()));
   if (q == "int") {
-    if (v.ip > static_cast<u128>(INT64_MAX)) return Value::unknown("ipaddr('int'): value exceeds 64 bits");
+    if (v.ip > static_cast<u128>(INT64_MAX))
+      return Value::unknown("ipaddr('int'): value exceeds 64 bits");
     if (vtype == "address") return Value(static_cast<int64_t>(v.ip));
     return Value(std::to_string(static_cast<int64_t>(v.ip)) + "/" + std::to_string(v.prefix));
   }
@@ -390,8 +375,10 @@ Value ipaddr_scalar(const Value& value, const Value& query, int version, const s
   if (q == "network" || q == "network_id") return Value(addr_str(v.version, v.network()));
   if (q == "network/prefix" || q == "subnet")
     return Value(addr_str(v.version, v.network()) + "/" + std::to_string(v.prefix));
-  if (q == "network_netmask") return Value(addr_str(v.version, v.network()) + " " + addr_str(v.version, v.netmask()));
-  if (q == "network_wildcard") return Value(addr_str(v.version, v.network()) + " " + addr_str(v.version, v.hostmask()));
+  if (q == "network_netmask")
+    return Value(addr_str(v.version, v.network()) + " " + addr_str(v.version, v.netmask()));
+  if (q == "network_wildcard")
+    return Value(addr_str(v.version, v.network()) + " " + addr_str(v.version, v.hostmask()));
   if (q == "prefix") return Value(static_cast<int64_t>(v.prefix));
   if (q == "size") {
     int bits = v.width() - v.prefix;
@@ -425,7 +412,8 @@ Value ipaddr_scalar(const Value& value, const Value& query, int version, const s
     u128 last = v.size_is(2) ? v.broadcast_raw() : v.broadcast_raw() - 1;
     if (q == "first_usable") return Value(addr_str(v.version, first));
     if (q == "last_usable") return Value(addr_str(v.version, last));
-    if (q == "range_usable") return Value(addr_str(v.version, first) + "-" + addr_str(v.version, last));
+    if (q == "range_usable")
+      return Value(addr_str(v.version, first) + "-" + addr_str(v.version, last));
     if (q == "next_usable") {
       u128 n = v.ip + 1;
       return (n >= first && n <= last) ? Value(addr_str(v.version, n)) : q_none();
@@ -434,6 +422,105 @@ Value ipaddr_scalar(const Value& value, const Value& query, int version, const s
     return (v.ip > 0 && n >= first && n <= last) ? Value(addr_str(v.version, n)) : q_none();
   }
   return Value::unknown(fmt::format("{}('{}') is not supported", alias, q));
+}
+
+// One ipaddr() call on a scalar; version 0 = any.
+Value ipaddr_scalar(const Value& value, const Value& query, int version, const std::string& alias) {
+  if (value.is_null() || (value.is_bool()) || (value.is_string() && value.as_string().empty()) ||
+      (value.is_int() && value.as_int() == 0) || (value.is_list() && value.as_list().empty()))
+    return Value(false);
+  Parsed p = parse_ipnetwork(value);
+  if (p.state == Parsed::Unsupported)
+    abort_unknown(
+        fmt::format("{}: address form of {} is not supported", alias, to_python_repr(value)));
+  if (p.state == Parsed::NotIp) return Value(false);
+  Net v = p.net;
+  const std::string& vtype = p.vtype;
+  std::string q;
+  bool q_is_int = false;
+  int64_t qi = 0;
+  if (query.is_int()) {
+    q_is_int = true;
+    qi = query.as_int();
+    q = std::to_string(qi);
+  } else if (query.is_string()) {
+    q = query.as_string();
+  } else if (query.is_null()) {
+    q = "";
+  } else {
+    abort_unknown(fmt::format("{}: unsupported query {}", alias, to_python_repr(query)));
+  }
+  static const char* known[] = {"",
+                                "6to4",
+                                "address",
+                                "address/prefix",
+                                "bool",
+                                "broadcast",
+                                "cidr",
+                                "cidr_lookup",
+                                "first_usable",
+                                "gateway",
+                                "gw",
+                                "host",
+                                "host/prefix",
+                                "hostmask",
+                                "hostnet",
+                                "int",
+                                "ip",
+                                "ip/prefix",
+                                "ip_netmask",
+                                "ipv4",
+                                "ipv6",
+                                "last_usable",
+                                "link-local",
+                                "lo",
+                                "loopback",
+                                "multicast",
+                                "net",
+                                "next_usable",
+                                "netmask",
+                                "network",
+                                "network_id",
+                                "network/prefix",
+                                "network_netmask",
+                                "network_wildcard",
+                                "peer",
+                                "prefix",
+                                "previous_usable",
+                                "private",
+                                "public",
+                                "range_usable",
+                                "revdns",
+                                "router",
+                                "size",
+                                "size_usable",
+                                "subnet",
+                                "type",
+                                "unicast",
+                                "v4",
+                                "v6",
+                                "version",
+                                "wildcard",
+                                "wrap"};
+  bool is_known = q_is_int ? false
+                           : std::any_of(std::begin(known), std::end(known),
+                                         [&](const char* k) { return q == k; });
+  // a query that is itself a network/address: membership (cidr_lookup)
+  if (!q.empty() && !q_is_int && !is_known && !std::all_of(q.begin(), q.end(), ::isdigit)) {
+    Parsed qp = parse_ipnetwork(Value(q));
+    if (qp.state == Parsed::Unsupported)
+      abort_unknown(alias + ": query network form not supported");
+    if (qp.state == Parsed::Ok) {
+      if (version && v.version != version) return Value(false);
+      const Net& set = qp.net;
+      if (set.version != v.version) return q_none();
+      bool inside = v.prefix >= set.prefix && (v.network() & set.netmask()) == set.network();
+      return inside ? value : q_none();
+    }
+  }
+  if (version && v.version != version) return Value(false);
+  if (q_is_int || (!is_known && !q.empty())) return ipaddr_nth(v, vtype, q, q_is_int, qi, alias);
+  return ipaddr_named(value, v, vtype, q, alias);
 }
 
 Value ipaddr_any(const Value& value, const Value& query, int version, const std::string& alias) {
@@ -453,17 +540,19 @@ Value ipaddr_any(const Value& value, const Value& query, int version, const std:
 }  // namespace
 
 bool is_ip_filter(const std::string& n) {
-  return n == "ipaddr" || n == "ipv4" || n == "ipv6" || n == "ipwrap" || n == "ipmath" || n == "nthhost" ||
-         n == "ipsubnet" || n == "network_in_usable" || n == "network_in_network" || n == "next_nth_usable" ||
-         n == "previous_nth_usable" || n == "cidr_merge" || n == "ip4_hex" || n == "reduce_on_network" ||
-         n == "hwaddr" || n == "macaddr" || n == "slaac" || n == "usable_range" || n == "ipaddr_utils";
+  return n == "ipaddr" || n == "ipv4" || n == "ipv6" || n == "ipwrap" || n == "ipmath" ||
+         n == "nthhost" || n == "ipsubnet" || n == "network_in_usable" ||
+         n == "network_in_network" || n == "next_nth_usable" || n == "previous_nth_usable" ||
+         n == "cidr_merge" || n == "ip4_hex" || n == "reduce_on_network" || n == "hwaddr" ||
+         n == "macaddr" || n == "slaac" || n == "usable_range" || n == "ipaddr_utils";
 }
 
 bool apply_ip_filter(const std::string& name, const Value& in, const CallArgs& a, Value& out) {
   Value query = a.get(0, "query") ? *a.get(0, "query") : Value("");
   if (name == "ipaddr" || name == "ipv4" || name == "ipv6") {
     int version = name == "ipv4" ? 4 : name == "ipv6" ? 6 : 0;
-    if (const Value* vv = a.get(1, "version"); vv && vv->is_int()) version = static_cast<int>(vv->as_int());
+    if (const Value* vv = a.get(1, "version"); vv && vv->is_int())
+      version = static_cast<int>(vv->as_int());
     out = ipaddr_any(in, query, version, name);
     return true;
   }
@@ -494,7 +583,8 @@ bool apply_ip_filter(const std::string& name, const Value& in, const CallArgs& a
   if (name == "ipmath") {
     const Value* amount = a.get(0, "amount");
     if (!in.is_string()) abort_unknown("ipmath: You must pass a valid IP address");
-    if (!amount || !amount->is_int()) abort_unknown("ipmath: You must pass an integer for arithmetic");
+    if (!amount || !amount->is_int())
+      abort_unknown("ipmath: You must pass an integer for arithmetic");
     std::string s = in.as_string();
     Parsed p = parse_ipnetwork(Value(s));
     if (p.state == Parsed::Unsupported) abort_unknown("ipmath: address form not supported");
@@ -503,7 +593,8 @@ bool apply_ip_filter(const std::string& name, const Value& in, const CallArgs& a
     int64_t amt = amount->as_int();
     u128 r = p.net.ip + static_cast<u128>(amt);
     u128 all = p.net.version == 4 ? static_cast<u128>(0xFFFFFFFFu) : ~static_cast<u128>(0);
-    if ((amt >= 0 && (r < p.net.ip || r > all)) || (amt < 0 && static_cast<u128>(-(amt + 1)) + 1 > p.net.ip))
+    if ((amt >= 0 && (r < p.net.ip || r > all)) ||
+        (amt < 0 && static_cast<u128>(-(amt + 1)) + 1 > p.net.ip))
       abort_unknown("ipmath: result out of range");
     out = Value(addr_str(p.net.version, r));
     return true;
@@ -511,14 +602,23 @@ bool apply_ip_filter(const std::string& name, const Value& in, const CallArgs& a
   if (name == "nthhost") {
     Parsed p = parse_ipnetwork(in);
     if (p.state == Parsed::Unsupported) abort_unknown("nthhost: address form not supported");
-    if (p.state != Parsed::Ok) { out = Value(false); return true; }
-    if (!query.is_int()) { out = Value(false); return true; }
+    if (p.state != Parsed::Ok) {
+      out = Value(false);
+      return true;
+    }
+    if (!query.is_int()) {
+      out = Value(false);
+      return true;
+    }
     int64_t qi = query.as_int();
     const Net& v = p.net;
     u128 size_m1 = v.hostmask();
-    if (qi >= 0 && static_cast<u128>(qi) <= size_m1) out = Value(addr_str(v.version, v.network() + static_cast<u128>(qi)));
-    else if (qi < 0 && static_cast<u128>(-(qi + 1)) <= size_m1) out = Value(addr_str(v.version, v.broadcast_raw() - static_cast<u128>(-(qi + 1))));
-    else out = Value(false);
+    if (qi >= 0 && static_cast<u128>(qi) <= size_m1)
+      out = Value(addr_str(v.version, v.network() + static_cast<u128>(qi)));
+    else if (qi < 0 && static_cast<u128>(-(qi + 1)) <= size_m1)
+      out = Value(addr_str(v.version, v.broadcast_raw() - static_cast<u128>(-(qi + 1))));
+    else
+      out = Value(false);
     return true;
   }
   out = Value::unknown(fmt::format("filter '{}' is not supported", name));
@@ -531,7 +631,9 @@ bool apply_ip_test(const std::string& name, const Value& in, const CallArgs& a, 
     if (!in.is_string()) abort_unknown(fmt::format("{} test: argument must be a string", name));
     bool addr_only = name.find("address") != std::string::npos;
     auto n = py_ip_network(in, addr_only);
-    int want = name.find("4") != std::string::npos ? 4 : name.find("6") != std::string::npos ? 6 : 0;
+    int want = name.find("4") != std::string::npos   ? 4
+               : name.find("6") != std::string::npos ? 6
+                                                     : 0;
     out = Value(n.has_value() && (want == 0 || n->version == want));
     return true;
   }
@@ -540,7 +642,10 @@ bool apply_ip_test(const std::string& name, const Value& in, const CallArgs& a, 
     if (!other) abort_unknown(name + " test: missing network");
     auto x = py_ip_network(in, false);
     auto y = py_ip_network(*other, false);
-    if (!x || !y || x->version != y->version) { out = Value(false); return true; }
+    if (!x || !y || x->version != y->version) {
+      out = Value(false);
+      return true;
+    }
     const Net& sub = name == "supernet_of" ? *y : *x;
     const Net& sup = name == "supernet_of" ? *x : *y;
     out = Value(sup.network() <= sub.network() && sup.broadcast_raw() >= sub.broadcast_raw());
