@@ -12,19 +12,19 @@
 # Prints wall time, CPU time and peak RSS (/usr/bin/time -v) of each.
 #
 #   KSM_BIN                  the binary (default: build/kubespray-migrate)
-#   KSM_KUBESPRAY_CLONE      a full Kubespray clone (required)
+#   KSM_KUBESPRAY_CLONE      a full Kubespray clone (default ../shared/kubespray-full.git)
 #   KSM_BENCH_HOSTS=1000     hosts (SIZES="100 1000 10000": several, one row each)
 #   KSM_BENCH_FROM=v2.18.2 KSM_BENCH_TO=v2.19.0
 #   BENCH_ROWS=file          a row for bench/run
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 bin="${KSM_BIN:-$here/build/kubespray-migrate}"
-clone="${KSM_KUBESPRAY_CLONE:-}"
+clone="${KSM_KUBESPRAY_CLONE:-$here/../shared/kubespray-full.git}"
 sizes="${SIZES:-${KSM_BENCH_HOSTS:-1000}}"
 from="${KSM_BENCH_FROM:-v2.18.2}"
 to="${KSM_BENCH_TO:-v2.19.0}"
 [ -x "$bin" ] || { echo "preflight bench: $bin not built"; exit 1; }
-[ -n "$clone" ] && [ -e "$clone" ] || { echo "preflight bench: skipped (set KSM_KUBESPRAY_CLONE)"; exit 0; }
+[ -n "$clone" ] && [ -e "$clone" ] || { echo "preflight bench: skipped (no clone at $clone; set KSM_KUBESPRAY_CLONE)"; exit 0; }
 
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/tree"

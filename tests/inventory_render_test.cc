@@ -8,6 +8,7 @@
 #include "inventory/ini.h"
 #include "inventory/loader.h"
 #include "inventory/render.h"
+#include "sources/memory_source.h"
 #include "test_support.h"
 
 using namespace ksm;
@@ -59,4 +60,26 @@ TEST_CASE("render: list_json writes exactly to_json(list_document)") {
     INFO(e.path().string());
     same(*inv);
   }
+}
+
+TEST_CASE("render: write_list_json streams the same bytes in pieces") {
+  std::string hosts = "all:\n  vars: {cluster_name: cluster.local, dns: [a, b]}\n  hosts:\n";
+  for (int i = 0; i < 3000; ++i)
+    hosts += "    node" + std::to_string(i) + ": {ansible_host: 10.0." + std::to_string(i / 256) +
+             "." + std::to_string(i % 256) + ", labels: {rack: r" + std::to_string(i % 7) + "}}\n";
+  MemorySource src(MemorySource::Files{
+      {"hosts.yaml", hosts},
+      {"group_vars/all.yml", "kube_version: v1.29.5\nbig: {a: [1, 2, 3], b: {c: d}}\n"}});
+  auto inv = load_inventory(src, "hosts.yaml");
+  REQUIRE(inv.ok());
+  std::string whole = list_json(*inv);
+  std::string streamed;
+  size_t pieces = 0;
+  write_list_json(*inv, [&](std::string_view p) {
+    streamed += p;
+    ++pieces;
+  });
+  CHECK(pieces > 1);  // about 1 MiB each
+  CHECK(streamed == whole);
+  CHECK(whole == to_json(list_document(*inv)));
 }

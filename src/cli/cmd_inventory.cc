@@ -52,7 +52,11 @@ void add_inventory(CLI::App& app, Action& action) {
       }
       std::string out;
       if (o->list) {
-        out = inventory::list_json(*inv);
+        inventory::write_list_json(*inv, [](std::string_view piece) {
+          std::fwrite(piece.data(), 1, piece.size(), stdout);
+        });
+        std::fputc('\n', stdout);
+        return std::fflush(stdout) == 0 && !std::ferror(stdout) ? kExitClean : kExitError;
       } else if (!o->host.empty()) {
         auto h = inv->host_index(o->host);
         if (!h) {

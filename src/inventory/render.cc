@@ -212,7 +212,8 @@ void overlay(std::vector<VarRef>& acc, const Map& vars, bool shared) {
 
 class ListWriter {
  public:
-  explicit ListWriter(const Inventory& inv) : inv_(inv) {}
+  using Sink = std::function<void(std::string_view)>;
+  ListWriter(const Inventory& inv, const Sink* sink) : inv_(inv), sink_(sink) {}
 
   std::string run() {
     // The group entries, as list_document builds them, and _meta; sorted.
@@ -265,9 +266,18 @@ class ListWriter {
         else append_json(v, 4, out);
       }
       out += "\n            }";
+      flush_some(out);
     }
     out += any ? "\n        }\n    }" : "}\n    }";
   }
+
+  // Hands what is written so far to the sink once it is large.
+  void flush_some(std::string& out) {
+    if (!sink_ || out.size() < kChunk) return;
+    (*sink_)(out);
+    out.clear();
+  }
+  static constexpr size_t kChunk = 1 << 20;
 
   // A group-level value rendered at the depth of a host variable (4), once.
   const std::string& fragment(const Value& v) {
@@ -313,12 +323,20 @@ class ListWriter {
   }
 
   const Inventory& inv_;
+  const Sink* sink_ = nullptr;  // null: everything is returned by run()
   std::map<std::vector<size_t>, std::vector<VarRef>> by_groups_;
   std::unordered_map<const Value*, std::string> rendered_;
 };
 
 }  // namespace
 
-std::string list_json(const Inventory& inv) { return ListWriter(inv).run(); }
+std::string list_json(const Inventory& inv) {
+  return ListWriter(inv, nullptr).run();
+}
+
+void write_list_json(const Inventory& inv, const std::function<void(std::string_view)>& sink) {
+  std::string rest = ListWriter(inv, &sink).run();
+  sink(rest);
+}
 
 }  // namespace ksm::inventory

@@ -82,4 +82,15 @@ built = set(members(i, "kube_control_plane")) | set(members(i, "kube_node")) | s
 assert set(members(y, "k8s_cluster")) == built, (members(y, "k8s_cluster"), built)
 print("ansible-inventory: %d hosts, %d groups agree" % (len(hv_y), len(groups(y))))
 PY
+
+# --in-place twice to the same tag: the second run is a no-op that says so,
+# exits 0 and leaves every byte (automation repeating a step).
+cp -r "$KSM_SRC/testdata/demo/mycluster" "$work/rerun"
+"$KSM_BIN" upgrade -i "$work/rerun" --to v2.17.1 --offline --in-place >/dev/null 2>&1 || st=$?
+cp -r "$work/rerun" "$work/rerun.before"
+st=0
+"$KSM_BIN" upgrade -i "$work/rerun" --to v2.17.1 --offline --in-place >"$work/rerun.txt" 2>&1 || st=$?
+[ $st -eq 0 ] || fail "second --in-place run to the same tag: exit $st: $(cat "$work/rerun.txt")"
+grep -q "already at v2.17.1: nothing to do" "$work/rerun.txt" || fail "the no-op run does not say so"
+diff -r "$work/rerun" "$work/rerun.before" >/dev/null || fail "the no-op run changed the inventory"
 echo "ok"
