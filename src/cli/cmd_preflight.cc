@@ -94,7 +94,8 @@ std::string list_text(const preflight::Extraction& x, bool colour) {
   return out;
 }
 
-int evaluate(const PreflightOpts& o, const Source& to_src, report::Format format) {
+int evaluate(const PreflightOpts& o, const Source& to_src, report::Format format,
+             std::shared_future<std::string> ansible) {
   auto sources = inventory_sources(o.inventory);
   if (!sources) {
     print_error(sources.error().context("preflight needs the inventory (-i PATH)"));
@@ -129,7 +130,7 @@ int evaluate(const PreflightOpts& o, const Source& to_src, report::Format format
   ro.facts = o.facts;
   ro.playbook = o.playbook;
   ro.schemas = schemas ? &*schemas : nullptr;
-  ro.ansible_version = ansible_on_path();
+  ro.ansible_version = ansible;
   ro.check_ansible = true;
   ro.include_passed = o.show_passed;
   ro.keep_evaluation = !o.evaluation.empty();
@@ -164,12 +165,16 @@ int run_preflight(const PreflightOpts& o) {
     print_error(Error("preflight: --to TAG is required (the Kubespray tag being upgraded to)"));
     return kExitError;
   }
+  // Kubespray's own Ansible version check reads `ansible --version`: it
+  // runs while the inventory and the trees load.
+  std::shared_future<std::string> ansible;
+  if (!o.list_assertions) ansible = ansible_on_path_async();
   auto tree = open_tree(o.kubespray, o.to);
   if (!tree) {
     print_error(tree.error());
     return kExitError;
   }
-  if (!o.list_assertions) return evaluate(o, **tree, *format);
+  if (!o.list_assertions) return evaluate(o, **tree, *format, ansible);
   preflight::ExtractOptions eo;
   eo.playbook = o.playbook;
   auto x = preflight::extract_assertions(**tree, eo);

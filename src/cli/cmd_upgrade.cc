@@ -79,7 +79,7 @@ int run(const UpgradeArgs& a) {
   po.preflight = !a.no_preflight;
   DirSource data(data_dir());
   po.data = &data;
-  if (po.preflight && !a.offline) po.ansible_version = ansible_on_path();
+  if (po.preflight && !a.offline) po.ansible_version = ansible_on_path_async();
   auto r = pipeline::upgrade_and_check(po);
   if (!r) {
     print_error(r.error());

@@ -33,6 +33,10 @@ std::string ansible_on_path() {
   return out;
 }
 
+std::shared_future<std::string> ansible_on_path_async() {
+  return std::async(std::launch::async, ansible_on_path).share();
+}
+
 Result<std::unique_ptr<Source>> open_tree(const std::optional<std::string>& path,
                                           const std::string& rev) {
   auto where = kubespray_path(path);

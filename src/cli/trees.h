@@ -5,6 +5,7 @@
 // check compares it).
 #pragma once
 
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,9 @@ namespace ksm::cli {
 
 // `ansible --version` of the ansible on PATH ("" when there is none).
 std::string ansible_on_path();
+// The same, run in the background from now on (preflight waits for it
+// only when it evaluates).
+std::shared_future<std::string> ansible_on_path_async();
 
 // The Kubespray tree at `rev`: a git clone (any revision) or a plain folder
 // (a checkout; `rev` is then only a label).

@@ -7,6 +7,7 @@
 // one typed result that the CLI renders.
 #pragma once
 
+#include <future>
 #include <optional>
 #include <string>
 
@@ -20,7 +21,7 @@ namespace ksm::pipeline {
 struct UpgradeCheckOptions {
   upgrade::UpgradeOptions upgrade;  // its repo/schemas are set here
   bool preflight = true;            // --no-preflight turns it off
-  std::string ansible_version;      // `ansible --version` ("" = not known)
+  std::shared_future<std::string> ansible_version;  // `ansible --version` (preflight::RunOptions)
   // The tool's data folder (schemas/, versions/) as a Source: preflight's
   // release data. Required when preflight may run.
   const Source* data = nullptr;

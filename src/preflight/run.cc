@@ -110,8 +110,9 @@ Result<RunResult> run(const RunOptions& o) {
   in.cluster_state = cs ? &*cs : nullptr;
   in.facts = facts ? &*facts : nullptr;
   in.live_rules = o.release->live_rules;
-  if (!o.ansible_version.empty()) {
-    Value av = ansible_version_value(o.ansible_version);
+  const std::string ansible = o.ansible_version.valid() ? o.ansible_version.get() : std::string();
+  if (!ansible.empty()) {
+    Value av = ansible_version_value(ansible);
     if (!av.is_undefined()) in.controller.set("ansible_version", av);
   }
   auto outcomes = evaluate_assertions(*x, in);
@@ -156,7 +157,7 @@ Result<RunResult> run(const RunOptions& o) {
     res.report.notes.insert(res.report.notes.end(), o.release->notes.begin(),
                             o.release->notes.end());
     ci.check_ansible = o.check_ansible;
-    ci.ansible_version = o.ansible_version;
+    ci.ansible_version = ansible;
     if (o.check_ansible)
       if (auto req = o.to->read("requirements.txt")) {
         // A symlink (v2.18-v2.22: requirements-2.12.txt) reads as its target's name.

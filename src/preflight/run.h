@@ -5,6 +5,7 @@
 // produced) need them the same way. One entry point: run().
 #pragma once
 
+#include <future>
 #include <string>
 #include <vector>
 
@@ -33,7 +34,11 @@ struct RunOptions {
   // (load_release_data from the data folder's Source).
   const ReleaseData* release = nullptr;
   bool own_checks = true;              // checks.h beside Kubespray's assertions
-  std::string ansible_version;         // `ansible --version` output ("" = not known)
+  // `ansible --version` output ("" = not known), waited for only when the
+  // assertions are evaluated: the CLI starts that subprocess (half a second
+  // of Python start-up) before anything is loaded, and it runs meanwhile.
+  // Not valid() = not known.
+  std::shared_future<std::string> ansible_version;
   bool check_ansible = false;          // compare it with the --to tag's requirements.txt
   // The inventory the cluster was deployed with, for the --from side ("" =
   // `inventory`): upgrade checks its output against its input this way, so
