@@ -70,8 +70,10 @@ TEST_CASE("hosts format: yaml -> ini keeps membership and the etcd order, nothin
   REQUIRE(after.ok());
   CHECK(members(*after, "etcd") == std::vector<std::string>{"node3", "node1", "node2"});
   for (const char* g : {"kube_control_plane", "kube_node", "etcd"}) CHECK(members(*after, g) == members(*before, g));
-  CHECK(std::count_if(hop.changes.begin(), hop.changes.end(), [](const Change& c) { return c.kind == "convert"; }) == 1);
-  CHECK(std::none_of(hop.changes.begin(), hop.changes.end(), [](const Change& c) { return c.kind == "pin"; }));
+  CHECK(std::count_if(hop.changes.begin(), hop.changes.end(),
+                      [](const Change& c) { return c.kind == ChangeKind::Convert; }) == 1);
+  CHECK(std::none_of(hop.changes.begin(), hop.changes.end(),
+                     [](const Change& c) { return c.kind == ChangeKind::Pin; }));
   for (const auto& n : hop.notes) CHECK_MESSAGE(n.level != NoteLevel::Blocking, n.message);
 }
 

@@ -1,6 +1,9 @@
 // Tests of src/upgrade/report: JSON shape, vault values hidden, exit status.
 #include <doctest/doctest.h>
 
+#include <set>
+#include <string>
+
 #include "core/json.h"
 #include "upgrade/report.h"
 
@@ -12,7 +15,7 @@ TEST_CASE("report: json shape and exit status") {
   r.output = "out";
   Hop h{"v2.17.1", "v2.18.0", {}, {}, {}};
   Change c;
-  c.kind = "pin";
+  c.kind = ChangeKind::Pin;
   c.file = "group_vars/k8s_cluster/k8s-cluster.yml";
   c.line = 7;
   c.variable = "container_manager";
@@ -21,7 +24,7 @@ TEST_CASE("report: json shape and exit status") {
   c.reason = "default changed";
   h.changes.push_back(c);
   Change v;
-  v.kind = "merged";
+  v.kind = ChangeKind::Sample;
   v.variable = "secret";
   v.old_value = Value(VaultText{"$ANSIBLE_VAULT;1.1;AES256\nabc\n"});
   h.changes.push_back(v);
@@ -40,4 +43,13 @@ TEST_CASE("report: json shape and exit status") {
   r.hops[0].conflicts.push_back({"addons.yml", 3, "both changed metallb_enabled"});
   CHECK(r.exit_status() == 3);
   CHECK(r.conflict_count() == 1);
+}
+
+TEST_CASE("report: every change kind has its own name") {
+  std::set<std::string> names;
+  for (int k = 0; k <= static_cast<int>(ChangeKind::AnsibleCfg); ++k)
+    names.insert(change_kind_name(static_cast<ChangeKind>(k)));
+  CHECK(names.size() == static_cast<size_t>(ChangeKind::AnsibleCfg) + 1);
+  CHECK(names.count("rename-group"));
+  CHECK_FALSE(names.count("?"));
 }

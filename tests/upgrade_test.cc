@@ -107,7 +107,7 @@ Value file_value(const UpgradeResult& r, const std::string& rel, const std::stri
   return x ? *x : Value::undefined();
 }
 
-const Change* find_change(const UpgradeResult& r, const std::string& kind, const std::string& var) {
+const Change* find_change(const UpgradeResult& r, ChangeKind kind, const std::string& var) {
   for (const auto& h : r.report.hops)
     for (const auto& c : h.changes)
       if (c.kind == kind && c.variable == var) return &c;
@@ -130,7 +130,7 @@ TEST_CASE("upgrade v2.17.1 -> v2.18.0 pins container_manager: docker") {
   auto r = migrate(inv, "v2.17.1", "v2.18.0");
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
   CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-cluster.yml", "container_manager") == Value("docker"));
-  const Change* pin = find_change(*r, "pin", "container_manager");
+  const Change* pin = find_change(*r, ChangeKind::Pin, "container_manager");
   REQUIRE(pin != nullptr);
   CHECK(pin->new_value == Value("docker"));
   CHECK(pin->old_value == Value("containerd"));
@@ -147,7 +147,7 @@ TEST_CASE("upgrade v2.18.2 -> v2.19.0 pins calico ipip/vxlan/backend") {
   CHECK(file_value(*r, f, "calico_ipip_mode") == Value("Always"));
   CHECK(file_value(*r, f, "calico_vxlan_mode") == Value("Never"));
   CHECK(file_value(*r, f, "calico_network_backend") == Value("bird"));
-  CHECK(find_change(*r, "pin", "calico_network_backend") != nullptr);
+  CHECK(find_change(*r, ChangeKind::Pin, "calico_network_backend") != nullptr);
   CHECK(r->report.conflict_count() == 0);
 }
 
@@ -157,7 +157,7 @@ TEST_CASE("upgrade v2.19.1 -> v2.20.0 pins calico_pool_blocksize: 24") {
   auto r = migrate(inv, "v2.19.1", "v2.20.0");
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
   CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-net-calico.yml", "calico_pool_blocksize") == Value(24));
-  CHECK(find_change(*r, "pin", "calico_pool_blocksize") != nullptr);
+  CHECK(find_change(*r, ChangeKind::Pin, "calico_pool_blocksize") != nullptr);
 }
 
 TEST_CASE("upgrade v2.15.1 -> v2.16.0 renames groups and the k8s-cluster folder") {
@@ -223,7 +223,8 @@ TEST_CASE("upgrade: the bundled demo goes offline from v2.15.1 to v2.27.0") {
   CHECK(r->report.hops.size() >= 10);
   CHECK(r->report.hops.front().to == "v2.16.0");
   CHECK(r->report.hops.back().to == "v2.27.0");
-  CHECK(find_change(*r, "pin", "container_manager") == nullptr);  // the demo sets docker itself
+  CHECK(find_change(*r, ChangeKind::Pin, "container_manager") ==
+        nullptr);  // the demo sets docker itself
   CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-cluster.yml", "container_manager") == Value("docker"));
   CHECK(file_value(*r, "group_vars/k8s_cluster/addons.yml", "metallb_config").is_map());
   CHECK(r->workspace.text("metallb-crds.yaml") != nullptr);
@@ -260,7 +261,7 @@ Value customized(const Value& v) {
 bool renamed_from(const UpgradeResult& r, const std::string& name) {
   for (const auto& h : r.report.hops)
     for (const auto& c : h.changes)
-      if (c.kind == "rename-variable" && c.old_value == Value(name)) return true;
+      if (c.kind == ChangeKind::RenameVariable && c.old_value == Value(name)) return true;
   return false;
 }
 
@@ -268,7 +269,7 @@ bool renamed_from(const UpgradeResult& r, const std::string& name) {
 bool moved_from(const UpgradeResult& r, const std::string& rel) {
   for (const auto& h : r.report.hops)
     for (const auto& c : h.changes) {
-      if (c.kind != "move" || !c.old_value.is_string()) continue;
+      if (c.kind != ChangeKind::Move || !c.old_value.is_string()) continue;
       const std::string& from = c.old_value.as_string();
       if (rel == from || rel.starts_with(from + "/")) return true;
     }
@@ -408,7 +409,8 @@ TEST_CASE("upgrade: every consecutive pair v2.11.0 .. v2.31.0 keeps the operator
       auto v = parse_yaml(*out, rel);
       REQUIRE_MESSAGE(v.ok(), rel << ": " << (v.ok() ? "" : v.error().str()));
       const Value* got = v->get(m.key);
-      bool moved_away = renamed_from(*r, m.key) || find_change(*r, "restructure", m.key) != nullptr;
+      bool moved_away =
+          renamed_from(*r, m.key) || find_change(*r, ChangeKind::Restructure, m.key) != nullptr;
       if (!got && moved_away) continue;
       REQUIRE_MESSAGE(got != nullptr, rel << ": " << m.key << " lost");
       CHECK_MESSAGE(*got == m.value, rel << ": " << m.key);

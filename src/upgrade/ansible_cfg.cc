@@ -50,7 +50,7 @@ Status merge_ansible_cfg_texts(std::string_view base, std::string_view ours, std
     Value vb = get(*b, k), vo = get(*o, k), vt = get(*t, k);
     bool mine = !(vo == vb), theirs_changed = !(vt == vb);
     Change c;
-    c.kind = "ansible-cfg";
+    c.kind = ChangeKind::AnsibleCfg;
     c.file = kAnsibleCfg;
     c.variable = k;
     c.source = source;

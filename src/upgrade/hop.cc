@@ -117,10 +117,11 @@ class HopRun {
   }
 
  private:
-  void change(std::string kind, std::string file, int line, std::string variable, Value old_v,
+  void change(ChangeKind kind, std::string file, int line, std::string variable, Value old_v,
               Value new_v, std::string reason, std::string source) {
-    hop_.changes.push_back(Change{std::move(kind), std::move(file), line, std::move(variable), std::move(old_v),
-                                  std::move(new_v), std::move(reason), std::move(source)});
+    hop_.changes.push_back(Change{kind, std::move(file), line, std::move(variable),
+                                  std::move(old_v), std::move(new_v), std::move(reason),
+                                  std::move(source)});
   }
   void note(NoteLevel level, std::string message, std::string source = {}) {
     hop_.notes.push_back(Note{level, std::move(message), std::move(source)});
@@ -166,8 +167,8 @@ class HopRun {
       for (const auto* r : rules_.group_renames) {
         bool merged = false;
         for (const auto& rec : doc.rename_group(r->from, r->to, &merged))
-          change("rename-group", hosts_, rec.line, "", Value(rec.old_text), Value(rec.new_text),
-                 r->reason, rule_source(*r));
+          change(ChangeKind::RenameGroup, hosts_, rec.line, "", Value(rec.old_text),
+                 Value(rec.new_text), r->reason, rule_source(*r));
         if (merged)
           note(NoteLevel::Review, fmt::format("{} already had a [{}] section beside [{}]; Ansible merges them",
                                               hosts_, r->to, r->from), rule_source(*r));
@@ -195,8 +196,8 @@ class HopRun {
                                               r->to, rec.error().message), rule_source(*r));
           continue;
         }
-        change("rename-group", hosts_, rec->line, "", Value(r->from), Value(r->to), r->reason,
-               rule_source(*r));
+        change(ChangeKind::RenameGroup, hosts_, rec->line, "", Value(r->from), Value(r->to),
+               r->reason, rule_source(*r));
       }
       out = doc.render();
     }
@@ -214,7 +215,7 @@ class HopRun {
           continue;
         }
         if (auto s = move(from, to); !s) return s;
-        change("move", to, 0, "", Value(from), Value(to),
+        change(ChangeKind::Move, to, 0, "", Value(from), Value(to),
                "group_vars/" + r->from + " would be ignored once the group is called " + r->to,
                rule_source(*r));
       }
@@ -242,7 +243,7 @@ class HopRun {
         continue;
       }
       if (auto s = move(from, m->to); !s) return s;
-      change("move", m->to, 0, "", Value(from), Value(m->to), m->reason, rule_source(*m));
+      change(ChangeKind::Move, m->to, 0, "", Value(from), Value(m->to), m->reason, rule_source(*m));
     }
     return {};
   }
@@ -275,7 +276,7 @@ class HopRun {
       ws_.put(rel, merged->text);
       for (const auto& t : merged->taken) {
         if (t.from != "theirs") continue;
-        change("sample", rel, t.line, t.key, Value::undefined(), Value::undefined(),
+        change(ChangeKind::Sample, rel, t.line, t.key, Value::undefined(), Value::undefined(),
                t.note.empty() ? "taken from the sample at " + in_.to.tag : t.note,
                "inventory/sample/" + rel + " @ " + in_.to.tag);
       }
@@ -292,8 +293,9 @@ class HopRun {
         auto text = in_.to.sample_file(rel);
         if (!text) continue;
         ws_.put(rel, *text);
-        change("add-file", rel, 0, "", Value::undefined(), Value::undefined(),
-               "new in the sample at " + in_.to.tag + " (documents defaults; sets nothing you did not set)",
+        change(ChangeKind::AddFile, rel, 0, "", Value::undefined(), Value::undefined(),
+               "new in the sample at " + in_.to.tag +
+                   " (documents defaults; sets nothing you did not set)",
                "inventory/sample/" + rel + " @ " + in_.to.tag);
       }
     }
@@ -323,8 +325,8 @@ class HopRun {
         auto rec = doc.rename(r->from, r->to);
         if (!rec) return rec.error().context(rel);
         ws_.put(rel, doc.render());
-        change("rename-variable", rel, rec->line, r->to, Value(r->from), Value(r->to), r->reason,
-               rule_source(*r));
+        change(ChangeKind::RenameVariable, rel, rec->line, r->to, Value(r->from), Value(r->to),
+               r->reason, rule_source(*r));
         renamed_[r->from] = r->to;
       }
     }
@@ -464,9 +466,10 @@ class HopRun {
       auto rec = doc.upsert(s.variable, *pin, opt);
       if (!rec) return rec.error().context(file);
       ws_.put(file, doc.render());
-      change("pin", file, rec->line, s.variable, new_value, *pin,
-             fmt::format("sticky: {}; the effective value would change from {} to {} at {} ({})", s.reason,
-                         to_json(*pin, {true, 0}), to_json(new_value, {true, 0}), in_.to.tag, pin_source),
+      change(ChangeKind::Pin, file, rec->line, s.variable, new_value, *pin,
+             fmt::format("sticky: {}; the effective value would change from {} to {} at {} ({})",
+                         s.reason, to_json(*pin, {true, 0}), to_json(new_value, {true, 0}),
+                         in_.to.tag, pin_source),
              rule_source(s));
     }
     return {};
@@ -496,7 +499,8 @@ class HopRun {
           auto rec = doc.set("kube_version", Value(target_default));
           if (!rec) return rec.error().context(file);
           ws_.put(file, doc.render());
-          change("kube-version", file, rec->line, "kube_version", *kv, Value(target_default),
+          change(ChangeKind::KubeVersion, file, rec->line, "kube_version", *kv,
+                 Value(target_default),
                  in_.to.tag + " cannot install " + kv->as_string() + " (--bump-kube-version)",
                  in_.to.facts.default_source("kube_version"));
         } else {

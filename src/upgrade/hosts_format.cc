@@ -65,12 +65,14 @@ Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, con
   ws.put(dest, conv->text);
   hosts_file = dest;
   hop.changes.push_back(Change{
-      .kind = "convert",
+      .kind = ChangeKind::Convert,
       .file = dest,
       .old_value = Value(old),
       .new_value = Value(dest),
-      .reason = fmt::format("hosts file converted to {} (--hosts-format); same hosts, groups and variables for "
-                            "Ansible", to == HostsFormat::Ini ? "INI" : "YAML"),
+      .reason = fmt::format(
+          "hosts file converted to {} (--hosts-format); same hosts, groups and variables for "
+          "Ansible",
+          to == HostsFormat::Ini ? "INI" : "YAML"),
       .source = "kubespray-migrate convert"});
   for (const auto& o : conv->omitted) hop.notes.push_back({NoteLevel::Info, dest + ": " + o, ""});
 
@@ -125,14 +127,15 @@ Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, con
     auto rec = doc.upsert("etcd_member_name", name.value, opt);
     if (!rec) return rec.error().context(file);
     ws.put(file, doc.render());
-    hop.changes.push_back(Change{.kind = "pin",
-                                 .file = file,
-                                 .line = rec->line,
-                                 .variable = "etcd_member_name",
-                                 .new_value = name.value,
-                                 .reason = "etcd member names follow the position in the etcd group, which the "
-                                           "conversion changes for this host",
-                                 .source = name.source});
+    hop.changes.push_back(
+        Change{.kind = ChangeKind::Pin,
+               .file = file,
+               .line = rec->line,
+               .variable = "etcd_member_name",
+               .new_value = name.value,
+               .reason = "etcd member names follow the position in the etcd group, which the "
+                         "conversion changes for this host",
+               .source = name.source});
   }
   return {};
 }

@@ -47,13 +47,41 @@ std::string show(const Value& v) {
 
 }  // namespace
 
+const char* change_kind_name(ChangeKind k) {
+  switch (k) {
+    case ChangeKind::Sample:
+      return "sample";
+    case ChangeKind::AddFile:
+      return "add-file";
+    case ChangeKind::RenameGroup:
+      return "rename-group";
+    case ChangeKind::Move:
+      return "move";
+    case ChangeKind::RenameVariable:
+      return "rename-variable";
+    case ChangeKind::Restructure:
+      return "restructure";
+    case ChangeKind::Write:
+      return "write";
+    case ChangeKind::Pin:
+      return "pin";
+    case ChangeKind::KubeVersion:
+      return "kube-version";
+    case ChangeKind::Convert:
+      return "convert";
+    case ChangeKind::AnsibleCfg:
+      return "ansible-cfg";
+  }
+  return "?";
+}
+
 Value to_value(const Report& r) {
   List hops;
   for (const auto& h : r.hops) {
     List changes, conflicts, notes;
     for (const auto& c : h.changes) {
       Map m;
-      m.set("kind", c.kind);
+      m.set("kind", change_kind_name(c.kind));
       m.set("file", c.file);
       m.set("line", static_cast<int64_t>(c.line));
       m.set("variable", c.variable);
@@ -97,7 +125,7 @@ std::string render_text(const Report& r, bool colour) {
       std::string what = c.variable.empty() ? "" : c.variable + ": ";
       if (!c.old_value.is_undefined() || !c.new_value.is_undefined())
         what += show(c.old_value) + " -> " + show(c.new_value);
-      out += fmt::format("  {:<16} {}  {}\n", paint("36", c.kind), where, what);
+      out += fmt::format("  {:<16} {}  {}\n", paint("36", change_kind_name(c.kind)), where, what);
       if (!c.reason.empty()) out += fmt::format("  {:<16} why: {}\n", "", c.reason);
       if (!c.source.empty()) out += fmt::format("  {:<16} source: {}\n", "", c.source);
     }

@@ -12,10 +12,26 @@
 
 namespace ksm::upgrade {
 
+// What kind of change: the report's "kind" field (the README lists them).
+enum class ChangeKind {
+  Sample,          // "sample": a line the new sample changed, merged into the operator's file
+  AddFile,         // "add-file": a file the new sample added
+  RenameGroup,     // "rename-group": a group renamed in the hosts file
+  Move,            // "move": a file or folder moved (a group's group_vars, a schema's file move)
+  RenameVariable,  // "rename-variable"
+  Restructure,     // "restructure": flat variables folded into a structure (metallb_config)
+  Write,           // "write": a file the tool writes beside the inventory (manifests)
+  Pin,             // "pin": a sticky setting kept at the running cluster's value
+  KubeVersion,     // "kube-version": kube_version replaced (--bump-kube-version)
+  Convert,         // "convert": the hosts file converted (--hosts-format)
+  AnsibleCfg,      // "ansible-cfg": a setting of ansible.cfg kept, taken or in conflict
+};
+// The name in reports ("rename-group").
+const char* change_kind_name(ChangeKind k);
+
 // Built with designated initialisers; a field left out takes its default.
 struct Change {
-  std::string kind = {};  // merged, taken, pin, rename-group, rename-variable, move, restructure,
-                          // remove, write, kube-version, ...
+  ChangeKind kind = ChangeKind::Sample;
   std::string file = {};  // relative to the inventory
   int line = 0;           // in the output file, 0 if none
   std::string variable = {};  // may be empty

@@ -281,8 +281,12 @@ Status apply_restructure(const schema::Restructure& rule, Workspace& ws, const i
     auto rec = doc.remove(name, ro);
     if (!rec) return rec.error().context(file);
     ws.put(file, doc.render());
-    hop.changes.push_back(Change{.kind = "restructure", .file = file, .line = rec->line, .variable = name,
-                                 .old_value = *old_vars.find(name), .reason = "commented out: " + rule.reason,
+    hop.changes.push_back(Change{.kind = ChangeKind::Restructure,
+                                 .file = file,
+                                 .line = rec->line,
+                                 .variable = name,
+                                 .old_value = *old_vars.find(name),
+                                 .reason = "commented out: " + rule.reason,
                                  .source = source});
   }
   for (const auto& [name, value] : *computed) {
@@ -293,8 +297,13 @@ Status apply_restructure(const schema::Restructure& rule, Workspace& ws, const i
     auto rec = doc.upsert(name, value, io);
     if (!rec) return rec.error().context(target);
     ws.put(target, doc.render());
-    hop.changes.push_back(Change{.kind = "restructure", .file = target, .line = rec->line, .variable = name,
-                                 .new_value = value, .reason = rule.reason, .source = source});
+    hop.changes.push_back(Change{.kind = ChangeKind::Restructure,
+                                 .file = target,
+                                 .line = rec->line,
+                                 .variable = name,
+                                 .new_value = value,
+                                 .reason = rule.reason,
+                                 .source = source});
   }
   // A manifest to apply before the upgrade (schemas/manifests/<id>.yml).
   fs::path manifest = schemas_dir() / "manifests" / (rule.id + ".yml");
@@ -322,7 +331,7 @@ Status apply_restructure(const schema::Restructure& rule, Workspace& ws, const i
     } else {
       ws.put(file->as_string(), out.as_string());
       Change c;
-      c.kind = "write";
+      c.kind = ChangeKind::Write;
       c.file = file->as_string();
       c.reason = spec->get("why") && spec->get("why")->is_string() ? spec->get("why")->as_string()
                                                                   : "manifest for " + rule.id;
