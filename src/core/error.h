@@ -31,7 +31,7 @@ struct Error {
 
 // A value or an Error. Minimal std::expected stand-in (C++20 has none).
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}  // NOLINT(runtime/explicit)
   Result(Error err) : v_(std::move(err)) {}  // NOLINT(runtime/explicit)
@@ -52,7 +52,7 @@ class Result {
 };
 
 // For operations with nothing to return.
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(Error err) : err_(std::move(err)) {}  // NOLINT(runtime/explicit)
