@@ -13,6 +13,8 @@
 #include "core/value.h"
 #include "core/yaml.h"
 
+namespace fs = std::filesystem;
+
 using namespace ksm;
 
 TEST_CASE("value: python equality and str") {

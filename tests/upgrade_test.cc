@@ -19,6 +19,8 @@
 #include "test_support.h"
 #include "upgrade/upgrade.h"
 
+namespace fs = std::filesystem;
+
 using namespace ksm;
 using namespace ksm::upgrade;
 

@@ -9,6 +9,8 @@
 #include "upgrade/workspace.h"
 #include "upgrade/ws_inventory.h"
 
+namespace fs = std::filesystem;
+
 using namespace ksm;
 using ksm::upgrade::Workspace;
 

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <random>
 
+namespace fs = std::filesystem;
+
 namespace ksm {
 
 Result<std::string> read_file(const fs::path& path, size_t max_bytes) {

@@ -11,10 +11,8 @@
 
 namespace ksm {
 
-namespace fs = std::filesystem;
-
 // Reads a whole file. Refuses files over `max_bytes` (default 64 MiB).
-Result<std::string> read_file(const fs::path& path, size_t max_bytes = 64u << 20);
+Result<std::string> read_file(const std::filesystem::path& path, size_t max_bytes = 64u << 20);
 
 // Refuses text Ansible could not read either: a NUL byte or bytes that are
 // not UTF-8 (Ansible decodes inventory and vars files strictly). The error
@@ -25,10 +23,10 @@ Status check_text(std::string_view text, const std::string& file);
 // folder, fsync, rename over the target, fsync of the folder. With
 // `backup_suffix` non-empty an existing target is first hard-linked (or
 // copied) to path+suffix.
-Status write_file_atomic(const fs::path& path, const std::string& content,
+Status write_file_atomic(const std::filesystem::path& path, const std::string& content,
                          const std::string& backup_suffix = "");
 
 // fsync of a folder (after renames or creations in it), so they survive a crash.
-Status sync_dir(const fs::path& dir);
+Status sync_dir(const std::filesystem::path& dir);
 
 }  // namespace ksm

@@ -20,6 +20,8 @@
 #include "inventory/ini.h"
 #include "inventory/yaml.h"
 
+namespace fs = std::filesystem;
+
 namespace ksm::inventory {
 
 namespace {

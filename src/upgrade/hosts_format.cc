@@ -10,6 +10,8 @@
 #include "merge/yaml_edit.h"
 #include "upgrade/ws_inventory.h"
 
+namespace fs = std::filesystem;
+
 namespace ksm::upgrade {
 
 namespace {

@@ -13,6 +13,8 @@
 #include "jinja/jinja.h"
 #include "merge/yaml_edit.h"
 
+namespace fs = std::filesystem;
+
 namespace ksm::upgrade {
 
 namespace {

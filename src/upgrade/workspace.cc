@@ -14,6 +14,8 @@
 #include "sources/git.h"
 #include "sources/memory_source.h"
 
+namespace fs = std::filesystem;
+
 namespace ksm::upgrade {
 
 namespace {

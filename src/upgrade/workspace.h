@@ -26,8 +26,6 @@
 
 namespace ksm::upgrade {
 
-namespace fs = std::filesystem;
-
 struct WorkFile {
   std::optional<std::string> original_path;  // relative path in the input, if it came from there
   std::optional<std::string> original;       // its bytes as read
@@ -44,16 +42,16 @@ class Workspace : public Source {
  public:
   // Reads every regular file under `root` (skipping .git and editor
   // droppings). Symlinks pointing outside `root` are refused.
-  static Result<Workspace> load(const fs::path& root);
+  static Result<Workspace> load(const std::filesystem::path& root);
   // An empty workspace (tests, or converting a single hosts file).
-  static Workspace empty(fs::path root) {
+  static Workspace empty(std::filesystem::path root) {
     Workspace w;
     w.root_ = std::move(root);
     w.touch();
     return w;
   }
 
-  const fs::path& root() const { return root_; }
+  const std::filesystem::path& root() const { return root_; }
   // A live file at `rel` (Source::exists also answers for folders).
   bool has_file(const std::string& rel) const;
   const std::string* text(const std::string& rel) const;
@@ -76,7 +74,7 @@ class Workspace : public Source {
   std::string label() const override { return root_.string(); }
   // Reports name the operator's files relative to the inventory folder.
   std::string display_path(std::string_view path) const override { return std::string(path); }
-  std::optional<fs::path> disk_path(std::string_view path) const override;
+  std::optional<std::filesystem::path> disk_path(std::string_view path) const override;
 
   // The inventory last loaded from this workspace (upgrade/ws_inventory.cc),
   // for the hosts file it was loaded with, at the generation it was loaded.
@@ -93,7 +91,8 @@ class Workspace : public Source {
   LoadedInventory& loaded() const { return loaded_; }
 
   // Outputs.
-  Status write_to(const fs::path& out_dir) const;  // out_dir must not exist or be empty
+  Status write_to(
+      const std::filesystem::path& out_dir) const;  // out_dir must not exist or be empty
   // Rewrites changed files under root() atomically, keeping `<file>.<suffix>` backups;
   // moved files are written at their new place and the old one renamed to the backup.
   Status write_in_place(const std::string& backup_suffix) const;
@@ -103,7 +102,7 @@ class Workspace : public Source {
  private:
   void touch();
 
-  fs::path root_;
+  std::filesystem::path root_;
   std::map<std::string, WorkFile> files_;  // key: current relative path
   uint64_t generation_ = 0;
   mutable LoadedInventory loaded_;
