@@ -332,20 +332,15 @@ std::map<std::string, std::vector<Definition>> collect_definitions(const Kubespr
   return out;
 }
 
-Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info) {
-  auto defs = collect_definitions(tree);
-  auto resolver = vars::Resolver::create(tree, nullptr, {});
-  if (!resolver) return resolver.error();
-  Evaluator ev((*resolver)->defaults_only());
-  Map facts;
-  facts.set("tag", Value(info.tag));
-  facts.set("date", Value(info.date));
-  facts.set("commit", Value(info.commit));
+namespace {
 
-  // Installable Kubernetes versions: the checksum keys of kArch, in every table present.
+using Definitions = std::map<std::string, std::vector<Definition>>;
+
+// Installable Kubernetes versions: the checksum keys of kArch, in every table
+// present. `prefix` becomes "v" or "none" from the first key, if still empty.
+std::vector<std::string> installable_versions(const Definitions& defs, std::string& prefix) {
   std::vector<std::string> installable;
   bool first_table = true;
-  std::string prefix;
   for (const char* table : kChecksumTables) {
     auto it = defs.find(table);
     if (it == defs.end()) continue;
@@ -372,8 +367,11 @@ Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info) {
   }
   std::sort(installable.begin(), installable.end(),
             [](const std::string& a, const std::string& b) { return version_less(a, b); });
+  return installable;
+}
 
-  // The default kube_version.
+// The default kube_version (null when not known); sets `prefix` if still empty.
+Value default_kube_version(const Definitions& defs, Evaluator& ev, std::string& prefix) {
   Value kube_version;
   if (auto it = defs.find("kube_version"); it != defs.end()) {
     Evaluated e = ev.evaluate(it->second.front().raw);
@@ -382,8 +380,13 @@ Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info) {
       if (prefix.empty()) prefix = e.value.as_string().starts_with("v") ? "v" : "none";
     }
   }
-  // Checksum keys below the tag's kube_version_min_required cannot be
-  // installed (kubernetes/preinstall asserts the minimum).
+  return kube_version;
+}
+
+// Checksum keys below the tag's kube_version_min_required cannot be
+// installed (kubernetes/preinstall asserts the minimum).
+void drop_below_minimum(const Definitions& defs, Evaluator& ev,
+                        std::vector<std::string>& installable) {
   if (auto it = defs.find("kube_version_min_required"); it != defs.end()) {
     Evaluated e = ev.evaluate(it->second.front().raw);
     if (e.known && e.value.is_string() && Version::parse(e.value.as_string())) {
@@ -391,14 +394,38 @@ Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info) {
       std::erase_if(installable, [&](const std::string& k) { return version_less(k, min); });
     }
   }
-  facts.set("kube_version", kube_version);
-  facts.set("kube_versions", list_of(installable));
-  facts.set("kube_versions_arch", Value(kArch));
-  // How this tag writes Kubernetes versions: "v" (v1.22.5) or "" (1.32.5, from v2.28).
-  facts.set("kube_version_prefix", Value(prefix == "none" ? "" : prefix));
-  put_ansible_requirement(facts, tree);
+}
 
-  // The sample inventory.
+// One line of the sample that sets (or comments out) a variable.
+Map sample_entry(const SampleVar& v, Evaluator& ev) {
+  auto rel = [](const std::string& p) {
+    return p.starts_with(kSampleRootSlash) ? p.substr(std::string_view(kSampleRootSlash).size())
+                                           : p;
+  };
+  Map m;
+  m.set("file", Value(rel(v.file)));
+  m.set("line", Value(v.line));
+  m.set("commented", Value(v.commented));
+  if (!v.parsed) {
+    // Not valid YAML once uncommented: keep the text unless it is a template.
+    m.set("parsed", Value(false));
+    if (holds_template(v.value)) {
+      m.set("template", Value(true));
+      m.set("known", Value(false));
+      m.set("depends", list_of(template_names(v.value.as_string())));
+    } else {
+      m.set("template", Value(false));
+      m.set("known", Value(true));
+      m.set("value", v.value);
+    }
+  } else {
+    put_evaluated(m, ev.evaluate(v.value));
+  }
+  return m;
+}
+
+// The sample inventory: its files, hosts file, groups and variables.
+Value sample_facts(const KubesprayTree& tree, Evaluator& ev) {
   const Sample& s = tree.sample();
   Map sample;
   sample.set("files", list_of(s.files));
@@ -407,47 +434,24 @@ Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info) {
   std::map<std::string, std::vector<SampleVar>> svars;
   for (const auto& f : s.var_files)
     for (auto& v : scan_sample_variables(f)) svars[v.name].push_back(std::move(v));
-  auto rel = [](const std::string& p) {
-    return p.starts_with(kSampleRootSlash) ? p.substr(std::string_view(kSampleRootSlash).size()) : p;
-  };
-  auto sample_entry = [&](const SampleVar& v) {
-    Map m;
-    m.set("file", Value(rel(v.file)));
-    m.set("line", Value(v.line));
-    m.set("commented", Value(v.commented));
-    if (!v.parsed) {
-      // Not valid YAML once uncommented: keep the text unless it is a template.
-      m.set("parsed", Value(false));
-      if (holds_template(v.value)) {
-        m.set("template", Value(true));
-        m.set("known", Value(false));
-        m.set("depends", list_of(template_names(v.value.as_string())));
-      } else {
-        m.set("template", Value(false));
-        m.set("known", Value(true));
-        m.set("value", v.value);
-      }
-    } else {
-      put_evaluated(m, ev.evaluate(v.value));
-    }
-    return m;
-  };
   Map variables;
   for (auto& [name, occ] : svars) {
     // The variable's entry: the first line that sets it, else the first commented one.
     auto win = std::find_if(occ.begin(), occ.end(), [](const SampleVar& v) { return !v.commented; });
     if (win == occ.end()) win = occ.begin();
-    Map m = sample_entry(*win);
+    Map m = sample_entry(*win, ev);
     List also;
     for (auto it = occ.begin(); it != occ.end(); ++it)
-      if (it != win) also.push_back(Value(sample_entry(*it)));
+      if (it != win) also.push_back(Value(sample_entry(*it, ev)));
     if (!also.empty()) m.set("also", Value(std::move(also)));
     variables.set(name, Value(std::move(m)));
   }
   sample.set("variables", Value(std::move(variables)));
-  facts.set("sample", Value(std::move(sample)));
+  return Value(std::move(sample));
+}
 
-  // Role defaults: the global view.
+// Role defaults: the global view.
+Value defaults_facts(const Definitions& defs, Evaluator& ev) {
   Map defaults;
   for (const auto& [name, list] : defs) {
     Value entry = definition_entry(list.front(), ev);
@@ -458,7 +462,33 @@ Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info) {
     }
     defaults.set(name, std::move(entry));
   }
-  facts.set("defaults", Value(std::move(defaults)));
+  return Value(std::move(defaults));
+}
+
+}  // namespace
+
+Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info) {
+  auto defs = collect_definitions(tree);
+  auto resolver = vars::Resolver::create(tree, nullptr, {});
+  if (!resolver) return resolver.error();
+  Evaluator ev((*resolver)->defaults_only());
+  Map facts;
+  facts.set("tag", Value(info.tag));
+  facts.set("date", Value(info.date));
+  facts.set("commit", Value(info.commit));
+
+  std::string prefix;
+  std::vector<std::string> installable = installable_versions(defs, prefix);
+  Value kube_version = default_kube_version(defs, ev, prefix);
+  drop_below_minimum(defs, ev, installable);
+  facts.set("kube_version", kube_version);
+  facts.set("kube_versions", list_of(installable));
+  facts.set("kube_versions_arch", Value(kArch));
+  // How this tag writes Kubernetes versions: "v" (v1.22.5) or "" (1.32.5, from v2.28).
+  facts.set("kube_version_prefix", Value(prefix == "none" ? "" : prefix));
+  put_ansible_requirement(facts, tree);
+  facts.set("sample", sample_facts(tree, ev));
+  facts.set("defaults", defaults_facts(defs, ev));
   return Value(std::move(facts));
 }
 

@@ -93,6 +93,109 @@ std::string text_entry(const std::string& name, const vars::Resolved& r, FILE* o
   return s;
 }
 
+// Curated implicit defaults (schemas/sticky.yml): what the playbooks use
+// for a variable that has no default at this tag.
+void add_implicit_defaults(const std::string& tag_text, vars::ResolverOptions& ropts) {
+  auto tag = Version::parse(tag_text);
+  if (!tag) return;
+  auto schemas = schema::load_default_schemas();
+  if (!schemas) {
+    print_warning(schemas.error().context("implicit defaults not used"));
+    return;
+  }
+  for (const auto& st : schemas->sticky)
+    if (const auto* im = st.implicit_at(*tag))
+      ropts.implicit_defaults[st.variable] = vars::Definition{
+          im->value,
+          vars::Provenance{vars::LayerKind::Implicit,
+                           "implicit default before " + im->before.str() + ": " + im->reason, "",
+                           im->source.empty() ? st.where : Location{im->source, 0, 0}}};
+}
+
+// Roles, runtime names, the fact cache and implicit defaults for the resolver.
+Result<vars::ResolverOptions> resolver_options(const VarsOpts& o, const Source& src) {
+  vars::ResolverOptions ropts;
+  ropts.roles = o.roles;
+  ropts.runtime_names = vars::runtime_names(src);
+  if (!o.facts.empty()) {
+    auto facts = vars::load_fact_cache(o.facts);
+    if (!facts) return facts.error();
+    ropts.facts = std::move(*facts);
+  }
+  add_implicit_defaults(o.tag, ropts);
+  return ropts;
+}
+
+// --all-hosts, --host, else the resolver's default host.
+Result<std::vector<std::string>> hosts_to_show(const VarsOpts& o, const inventory::Inventory& inv,
+                                               const vars::Resolver& resolver) {
+  std::vector<std::string> hosts;
+  if (o.all_hosts) {
+    for (const auto& h : inv.hosts()) hosts.push_back(h.name);
+  } else if (!o.host.empty()) {
+    hosts.push_back(o.host);
+  } else {
+    auto d = resolver.default_host();
+    if (!d) return Error("the inventory has no hosts");
+    hosts.push_back(*d);
+  }
+  return hosts;
+}
+
+// The NAMEs given, --all's every role variable, or what the inventory sets
+// and every default that depends on it.
+std::vector<std::string> names_to_show(const VarsOpts& o, const vars::Resolver& resolver,
+                                       vars::HostView& h) {
+  std::vector<std::string> names = o.names;
+  if (o.all_names) {
+    names = resolver.roles().names();
+  } else if (names.empty()) {
+    names = h.inventory_names();
+    std::set<std::string> seen(names.begin(), names.end());
+    for (const auto& n : h.dependents(names))
+      if (seen.insert(n).second) names.push_back(n);
+  }
+  return names;
+}
+
+// What --format summary, json or text writes for the i-th host.
+std::string host_output(const VarsOpts& o, size_t i, const std::string& host, vars::HostView& h,
+                        const std::vector<std::string>& names, const std::string& label,
+                        const std::string& scope) {
+  std::string out;
+  if (o.format == "summary") {
+    size_t known = 0, undefined = 0;
+    for (const auto& n : names) {
+      auto r = h.resolve(n);
+      known += r.known();
+      undefined += !r.defined;
+    }
+    out = host + ": " + std::to_string(names.size()) + " variables, " + std::to_string(known) +
+          " known, " + std::to_string(names.size() - known - undefined) + " unknown, " +
+          std::to_string(undefined) + " undefined\n";
+  } else if (o.format == "json") {
+    Map vars;
+    for (const auto& n : names) vars.set(n, json_entry(h.resolve(n)));
+    if (o.all_hosts) {
+      out = (i ? ", " : "") + json_quote(host) + ": " +
+            to_json(Value(Map{{"variables", Value(std::move(vars))}}), JsonStyle{true, 0});
+    } else {
+      Map doc;
+      doc.set("tag", Value(o.tag));
+      doc.set("host", Value(host));
+      List roles(o.roles.begin(), o.roles.end());
+      doc.set("roles", Value(std::move(roles)));
+      doc.set("variables", Value(std::move(vars)));
+      out = to_json(Value(std::move(doc))) + "\n";
+    }
+  } else {
+    out = (i ? "\n" : "") + paint(stdout, "1", "Effective variables") + " of " + host + " at " +
+          o.tag + " (" + label + "), " + scope + "\n\n";
+    for (const auto& n : names) out += text_entry(n, h.resolve(n), stdout);
+  }
+  return out;
+}
+
 int run_vars(const VarsOpts& o) {
   if (o.format != "text" && o.format != "json" && o.format != "summary") {
     print_error(Error("--format: expected text, json or summary, got '" + o.format + "'"));
@@ -113,49 +216,20 @@ int run_vars(const VarsOpts& o) {
     print_error(tree.error());
     return kExitError;
   }
-  vars::ResolverOptions ropts;
-  ropts.roles = o.roles;
-  ropts.runtime_names = vars::runtime_names(**src);
-  if (!o.facts.empty()) {
-    auto facts = vars::load_fact_cache(o.facts);
-    if (!facts) {
-      print_error(facts.error());
-      return kExitError;
-    }
-    ropts.facts = std::move(*facts);
+  auto ropts = resolver_options(o, **src);
+  if (!ropts) {
+    print_error(ropts.error());
+    return kExitError;
   }
-  // Curated implicit defaults (schemas/sticky.yml): what the playbooks use
-  // for a variable that has no default at this tag.
-  if (auto tag = Version::parse(o.tag)) {
-    auto schemas = schema::load_default_schemas();
-    if (!schemas) {
-      print_warning(schemas.error().context("implicit defaults not used"));
-    } else {
-      for (const auto& st : schemas->sticky)
-        if (const auto* im = st.implicit_at(*tag))
-          ropts.implicit_defaults[st.variable] = vars::Definition{
-              im->value, vars::Provenance{vars::LayerKind::Implicit,
-                                          "implicit default before " + im->before.str() + ": " + im->reason,
-                                          "", im->source.empty() ? st.where : Location{im->source, 0, 0}}};
-    }
-  }
-  auto resolver = vars::Resolver::create(*tree, &*inv, std::move(ropts));
+  auto resolver = vars::Resolver::create(*tree, &*inv, std::move(*ropts));
   if (!resolver) {
     print_error(resolver.error());
     return kExitError;
   }
-  std::vector<std::string> hosts;
-  if (o.all_hosts) {
-    for (const auto& h : inv->hosts()) hosts.push_back(h.name);
-  } else if (!o.host.empty()) {
-    hosts.push_back(o.host);
-  } else {
-    auto d = (*resolver)->default_host();
-    if (!d) {
-      print_error(Error("the inventory has no hosts"));
-      return kExitError;
-    }
-    hosts.push_back(*d);
+  auto hosts = hosts_to_show(o, *inv, **resolver);
+  if (!hosts) {
+    print_error(hosts.error());
+    return kExitError;
   }
   std::string scope = o.roles.empty() ? std::string("global view") : "roles: " + [&] {
     std::string s;
@@ -172,54 +246,16 @@ int run_vars(const VarsOpts& o) {
                        to_json(Value(std::move(roles)), JsonStyle{true, 0}) + ", \"hosts\": {";
     std::fwrite(head.data(), 1, head.size(), stdout);
   }
-  for (size_t i = 0; i < hosts.size(); ++i) {
-    const std::string& host = hosts[i];
+  for (size_t i = 0; i < hosts->size(); ++i) {
+    const std::string& host = (*hosts)[i];
     auto view = (*resolver)->host(host);
     if (!view) {
       print_error(view.error());
       return kExitError;
     }
     vars::HostView& h = **view;
-    std::vector<std::string> names = o.names;
-    if (o.all_names) {
-      names = (*resolver)->roles().names();
-    } else if (names.empty()) {
-      names = h.inventory_names();
-      std::set<std::string> seen(names.begin(), names.end());
-      for (const auto& n : h.dependents(names))
-        if (seen.insert(n).second) names.push_back(n);
-    }
-    std::string out;
-    if (o.format == "summary") {
-      size_t known = 0, undefined = 0;
-      for (const auto& n : names) {
-        auto r = h.resolve(n);
-        known += r.known();
-        undefined += !r.defined;
-      }
-      out = host + ": " + std::to_string(names.size()) + " variables, " + std::to_string(known) +
-            " known, " + std::to_string(names.size() - known - undefined) + " unknown, " +
-            std::to_string(undefined) + " undefined\n";
-    } else if (json) {
-      Map vars;
-      for (const auto& n : names) vars.set(n, json_entry(h.resolve(n)));
-      if (o.all_hosts) {
-        out = (i ? ", " : "") + json_quote(host) + ": " +
-              to_json(Value(Map{{"variables", Value(std::move(vars))}}), JsonStyle{true, 0});
-      } else {
-        Map doc;
-        doc.set("tag", Value(o.tag));
-        doc.set("host", Value(host));
-        List roles(o.roles.begin(), o.roles.end());
-        doc.set("roles", Value(std::move(roles)));
-        doc.set("variables", Value(std::move(vars)));
-        out = to_json(Value(std::move(doc))) + "\n";
-      }
-    } else {
-      out = (i ? "\n" : "") + paint(stdout, "1", "Effective variables") + " of " + host + " at " +
-            o.tag + " (" + (*src)->label() + "), " + scope + "\n\n";
-      for (const auto& n : names) out += text_entry(n, h.resolve(n), stdout);
-    }
+    std::vector<std::string> names = names_to_show(o, **resolver, h);
+    std::string out = host_output(o, i, host, h, names, (*src)->label(), scope);
     std::fwrite(out.data(), 1, out.size(), stdout);
     (*resolver)->release(host);
   }

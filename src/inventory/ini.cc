@@ -1,7 +1,6 @@
 // The INI hosts-file reader (see ini.h), following ini.py line by line.
 #include "inventory/ini.h"
 
-#include <functional>
 #include <map>
 
 #include "core/yaml.h"
@@ -193,6 +192,202 @@ struct Pending {
   std::vector<std::string> parents;
 };
 
+// One INI hosts file being read into an inventory, a line at a time, in the
+// steps of Ansible's ini plugin.
+class IniParser {
+ public:
+  IniParser(Inventory& inv, InventoryFile& file, const std::string& path)
+      : inv_(inv), file_(file), path_(path) {}
+
+  Status parse_lines(std::string_view body) {
+    for (std::string_view raw : split_lines(body)) {
+      ++lineno_;
+      std::string_view line = py_strip(raw);
+      if (line.empty() || line[0] == ';' || line[0] == '#') continue;
+      int col = static_cast<int>(line.data() - raw.data()) + 1;
+      Status st = parse_line(line, col);
+      if (!st) return st;
+    }
+    return undefined_pending();
+  }
+
+ private:
+  Error fail(const std::string& msg, int col = 0) const {
+    return Error(msg, Location{path_, lineno_, col});
+  }
+
+  Status parse_line(std::string_view line, int col) {
+    std::string g, st;
+    if (match_section(line, g, st)) return section_line(line, g, st, col);
+    if (line.front() == '[' && line.back() == ']')
+      return fail("Invalid section entry: '" + std::string(line) +
+                      "'. Please make sure that there are no spaces in the section entry, and "
+                      "that there are no other invalid characters",
+                  col);
+    if (state_ == "hosts") return host_line(line, col);
+    if (state_ == "vars") return var_line(line, col);
+    return child_line(line, col);
+  }
+
+  Status add_pending_children(const std::string& g) {
+    auto it = pending_.find(g);
+    if (it == pending_.end()) return {};
+    std::vector<std::string> parents = it->second.parents;
+    for (const auto& parent : parents) {
+      if (auto st = inv_.add_child(*inv_.group_index(parent), *inv_.group_index(g)); !st)
+        return fail(st.error().message);
+      auto pp = pending_.find(parent);
+      if (pp != pending_.end() && pp->second.state == "children")
+        if (auto st = add_pending_children(parent); !st) return st;
+    }
+    pending_.erase(g);
+    return {};
+  }
+
+  // [group], [group:vars] or [group:children].
+  Status section_line(std::string_view line, const std::string& g, const std::string& st, int col) {
+    Location here{path_, lineno_, col};
+    groupname_ = g;
+    state_ = st.empty() ? "hosts" : st;
+    if (state_ != "hosts" && state_ != "children" && state_ != "vars")
+      return fail("Section [" + g + ":" + st + "] has unknown type: " + st, col);
+    if (!inv_.group_index(groupname_)) {
+      if (state_ == "vars" && !pending_.count(groupname_)) {
+        pending_[groupname_] = Pending{lineno_, state_, {}};
+        pending_order_.push_back(groupname_);
+      }
+    }
+    gidx_ = inv_.add_group(groupname_, here);
+    auto p = pending_.find(groupname_);
+    if (p != pending_.end() && state_ != "vars") {
+      if (p->second.state == "children") {
+        if (auto s2 = add_pending_children(groupname_); !s2) return s2;
+      } else if (p->second.state == "vars") {
+        pending_.erase(p);
+      }
+    }
+    IniLine il{IniLine::Section, lineno_, groupname_, state_, groupname_, {}, {}};
+    if (size_t hash = line.find('#', line.find(']')); hash != std::string_view::npos)
+      il.comment = std::string(line.substr(hash + 1));
+    file_.ini_lines.push_back(std::move(il));
+    return {};
+  }
+
+  // A host pattern with its key=value variables.
+  Status host_line(std::string_view line, int col) {
+    Location here{path_, lineno_, col};
+    std::string comment;
+    auto toks = shlex_split(line, &comment);
+    if (!toks)
+      return fail(
+          "Error parsing host definition '" + std::string(line) + "': " + toks.error().message,
+          col);
+    if (toks->empty()) return fail("Expected a host pattern, got: " + std::string(line), col);
+    const std::string& pat = (*toks)[0].text;
+    auto hp = expand_host_pattern(pat);
+    if (!hp) return fail(hp.error().message, col);
+    std::string_view ps = py_strip(pat);
+    if (!ps.empty() && ps.back() == ':' && !hp->port)
+      return fail("Invalid host pattern '" + pat +
+                      "' supplied, ending in ':' is not allowed, this character is reserved to "
+                      "provide a port.",
+                  col);
+    for (const auto& h : hp->hosts) {
+      if (py_strip(h) == "---")
+        return fail("Invalid host pattern '" + pat +
+                        "' supplied, '---' is normally a sign this is a YAML file.",
+                    col);
+      if (h.empty()) return fail("Invalid empty host name provided", col);
+    }
+    // Variables: a dict, so a repeated key keeps its first place and last value.
+    Map vars;
+    std::unordered_map<std::string, int> var_col;
+    for (size_t i = 1; i < toks->size(); ++i) {
+      const std::string& t = (*toks)[i].text;
+      size_t eq = t.find('=');
+      if (eq == std::string::npos)
+        return fail("Expected key=value host variable assignment, got: " + t,
+                    col + static_cast<int>((*toks)[i].start));
+      std::string k = t.substr(0, eq);
+      vars.set(k, ini_value(std::string_view(t).substr(eq + 1)));
+      var_col[k] = col + static_cast<int>((*toks)[i].start);
+    }
+    for (const auto& h : hp->hosts) {
+      size_t hi = inv_.add_host(h, gidx_, hp->port, here);
+      for (const auto& [k, v] : vars)
+        inv_.set_host_var(hi, k, v, Location{path_, lineno_, var_col[k]});
+    }
+    if (inv_.hosts().size() > kMaxInventoryHosts)
+      return fail("the inventory has more than " + std::to_string(kMaxInventoryHosts) +
+                      " hosts (Kubernetes supports 5,000 nodes)",
+                  col);
+    IniLine il{IniLine::Host, lineno_, groupname_, state_, pat, hp->hosts, comment};
+    file_.ini_lines.push_back(std::move(il));
+    return {};
+  }
+
+  // key=value in a [group:vars] section.
+  Status var_line(std::string_view line, int col) {
+    size_t eq = line.find('=');
+    if (eq == std::string_view::npos)
+      return fail("Expected key=value, got: " + std::string(line), col);
+    std::string k(py_strip(line.substr(0, eq)));
+    std::string_view v = py_strip(line.substr(eq + 1));
+    inv_.set_group_var(gidx_, k, ini_value(v), Location{path_, lineno_, col});
+    file_.ini_lines.push_back(IniLine{IniLine::Var, lineno_, groupname_, state_, k, {}, {}});
+    return {};
+  }
+
+  // A group name in a [group:children] section; one not defined yet waits.
+  Status child_line(std::string_view line, int col) {
+    std::string child;
+    if (!match_groupname(line, child))
+      return fail("Expected group name, got: " + std::string(line), col);
+    if (!inv_.group_index(child)) {
+      auto p = pending_.find(child);
+      if (p == pending_.end()) {
+        pending_[child] = Pending{lineno_, state_, {groupname_}};
+        pending_order_.push_back(child);
+      } else {
+        p->second.parents.push_back(groupname_);
+      }
+    } else {
+      if (auto s2 = inv_.add_child(gidx_, *inv_.group_index(child)); !s2)
+        return fail(s2.error().message, col);
+    }
+    IniLine il{IniLine::Child, lineno_, groupname_, state_, child, {}, {}};
+    if (size_t hash = line.find('#', child.size()); hash != std::string_view::npos)
+      il.comment = std::string(line.substr(hash + 1));
+    file_.ini_lines.push_back(std::move(il));
+    return {};
+  }
+
+  // A vars or children section of a group never defined is an error.
+  Status undefined_pending() const {
+    for (const auto& name : pending_order_) {
+      auto p = pending_.find(name);
+      if (p == pending_.end()) continue;
+      Location at{path_, p->second.line, 0};
+      if (p->second.state == "vars")
+        return Error("Section [" + name + ":vars] not valid for undefined group: " + name, at);
+      return Error(
+          "Section [" + p->second.parents.back() + ":children] includes undefined group: " + name,
+          at);
+    }
+    return {};
+  }
+
+  Inventory& inv_;
+  InventoryFile& file_;
+  const std::string& path_;
+  std::map<std::string, Pending> pending_;  // by name (Ansible raises for the first in dict order)
+  std::vector<std::string> pending_order_;
+  std::string groupname_ = "ungrouped";
+  std::string state_ = "hosts";
+  size_t gidx_ = Inventory::kUngrouped;
+  int lineno_ = 0;
+};
+
 }  // namespace
 
 Status parse_ini(Inventory& inv, const std::string& path, std::string text) {
@@ -210,151 +405,8 @@ Status parse_ini(Inventory& inv, const std::string& path, std::string text) {
   }
   file.crlf = body.find("\r\n") != std::string_view::npos;
 
-  std::map<std::string, Pending> pending;  // by name (Ansible raises for the first in dict order)
-  std::vector<std::string> pending_order;
-  std::string groupname = "ungrouped";
-  std::string state = "hosts";
-  size_t gidx = Inventory::kUngrouped;
-  int lineno = 0;
-  auto fail = [&](const std::string& msg, int col = 0) {
-    return Error(msg, Location{path, lineno, col});
-  };
-
-  std::function<Status(const std::string&)> add_pending_children =
-      [&](const std::string& g) -> Status {
-    auto it = pending.find(g);
-    if (it == pending.end()) return {};
-    std::vector<std::string> parents = it->second.parents;
-    for (const auto& parent : parents) {
-      if (auto st = inv.add_child(*inv.group_index(parent), *inv.group_index(g)); !st)
-        return fail(st.error().message);
-      auto pp = pending.find(parent);
-      if (pp != pending.end() && pp->second.state == "children")
-        if (auto st = add_pending_children(parent); !st) return st;
-    }
-    pending.erase(g);
-    return {};
-  };
-
-  for (std::string_view raw : split_lines(body)) {
-    ++lineno;
-    std::string_view line = py_strip(raw);
-    if (line.empty() || line[0] == ';' || line[0] == '#') continue;
-    int col = static_cast<int>(line.data() - raw.data()) + 1;
-    Location here{path, lineno, col};
-
-    std::string g, st;
-    if (match_section(line, g, st)) {
-      groupname = g;
-      state = st.empty() ? "hosts" : st;
-      if (state != "hosts" && state != "children" && state != "vars")
-        return fail("Section [" + g + ":" + st + "] has unknown type: " + st, col);
-      if (!inv.group_index(groupname)) {
-        if (state == "vars" && !pending.count(groupname)) {
-          pending[groupname] = Pending{lineno, state, {}};
-          pending_order.push_back(groupname);
-        }
-      }
-      gidx = inv.add_group(groupname, here);
-      auto p = pending.find(groupname);
-      if (p != pending.end() && state != "vars") {
-        if (p->second.state == "children") {
-          if (auto s2 = add_pending_children(groupname); !s2) return s2;
-        } else if (p->second.state == "vars") {
-          pending.erase(p);
-        }
-      }
-      IniLine il{IniLine::Section, lineno, groupname, state, groupname, {}, {}};
-      if (size_t hash = line.find('#', line.find(']')); hash != std::string_view::npos)
-        il.comment = std::string(line.substr(hash + 1));
-      file.ini_lines.push_back(std::move(il));
-      continue;
-    }
-    if (line.front() == '[' && line.back() == ']')
-      return fail("Invalid section entry: '" + std::string(line) +
-                      "'. Please make sure that there are no spaces in the section entry, and "
-                      "that there are no other invalid characters",
-                  col);
-
-    if (state == "hosts") {
-      std::string comment;
-      auto toks = shlex_split(line, &comment);
-      if (!toks) return fail("Error parsing host definition '" + std::string(line) + "': " + toks.error().message, col);
-      if (toks->empty()) return fail("Expected a host pattern, got: " + std::string(line), col);
-      const std::string& pat = (*toks)[0].text;
-      auto hp = expand_host_pattern(pat);
-      if (!hp) return fail(hp.error().message, col);
-      std::string_view ps = py_strip(pat);
-      if (!ps.empty() && ps.back() == ':' && !hp->port)
-        return fail("Invalid host pattern '" + pat +
-                        "' supplied, ending in ':' is not allowed, this character is reserved to "
-                        "provide a port.",
-                    col);
-      for (const auto& h : hp->hosts) {
-        if (py_strip(h) == "---")
-          return fail("Invalid host pattern '" + pat + "' supplied, '---' is normally a sign this is a YAML file.", col);
-        if (h.empty()) return fail("Invalid empty host name provided", col);
-      }
-      // Variables: a dict, so a repeated key keeps its first place and last value.
-      Map vars;
-      std::unordered_map<std::string, int> var_col;
-      for (size_t i = 1; i < toks->size(); ++i) {
-        const std::string& t = (*toks)[i].text;
-        size_t eq = t.find('=');
-        if (eq == std::string::npos)
-          return fail("Expected key=value host variable assignment, got: " + t,
-                      col + static_cast<int>((*toks)[i].start));
-        std::string k = t.substr(0, eq);
-        vars.set(k, ini_value(std::string_view(t).substr(eq + 1)));
-        var_col[k] = col + static_cast<int>((*toks)[i].start);
-      }
-      for (const auto& h : hp->hosts) {
-        size_t hi = inv.add_host(h, gidx, hp->port, here);
-        for (const auto& [k, v] : vars) inv.set_host_var(hi, k, v, Location{path, lineno, var_col[k]});
-      }
-      if (inv.hosts().size() > kMaxInventoryHosts)
-        return fail("the inventory has more than " + std::to_string(kMaxInventoryHosts) +
-                        " hosts (Kubernetes supports 5,000 nodes)",
-                    col);
-      IniLine il{IniLine::Host, lineno, groupname, state, pat, hp->hosts, comment};
-      file.ini_lines.push_back(std::move(il));
-    } else if (state == "vars") {
-      size_t eq = line.find('=');
-      if (eq == std::string_view::npos) return fail("Expected key=value, got: " + std::string(line), col);
-      std::string k(py_strip(line.substr(0, eq)));
-      std::string_view v = py_strip(line.substr(eq + 1));
-      inv.set_group_var(gidx, k, ini_value(v), here);
-      file.ini_lines.push_back(IniLine{IniLine::Var, lineno, groupname, state, k, {}, {}});
-    } else {  // children
-      std::string child;
-      if (!match_groupname(line, child)) return fail("Expected group name, got: " + std::string(line), col);
-      if (!inv.group_index(child)) {
-        auto p = pending.find(child);
-        if (p == pending.end()) {
-          pending[child] = Pending{lineno, state, {groupname}};
-          pending_order.push_back(child);
-        } else {
-          p->second.parents.push_back(groupname);
-        }
-      } else {
-        if (auto s2 = inv.add_child(gidx, *inv.group_index(child)); !s2)
-          return fail(s2.error().message, col);
-      }
-      IniLine il{IniLine::Child, lineno, groupname, state, child, {}, {}};
-      if (size_t hash = line.find('#', child.size()); hash != std::string_view::npos)
-        il.comment = std::string(line.substr(hash + 1));
-      file.ini_lines.push_back(std::move(il));
-    }
-  }
-
-  for (const auto& name : pending_order) {
-    auto p = pending.find(name);
-    if (p == pending.end()) continue;
-    Location at{path, p->second.line, 0};
-    if (p->second.state == "vars")
-      return Error("Section [" + name + ":vars] not valid for undefined group: " + name, at);
-    return Error("Section [" + p->second.parents.back() + ":children] includes undefined group: " + name, at);
-  }
+  IniParser parser(inv, file, path);
+  if (auto st = parser.parse_lines(body); !st) return st;
   inv.files.push_back(std::move(file));
   return {};
 }

@@ -571,17 +571,225 @@ std::string show(const Value& v) {
   return to_python_repr(v);
 }
 
+Value report_target(const Extraction& x, const EvalInputs& in) {
+  Map target;
+  if (in.from) target.set("from", in.from->tag());
+  target.set("to", in.to ? in.to->tag() : "");
+  target.set("playbook", x.playbook);
+  return Value(std::move(target));
+}
+
+// The hosts grouped by what decided them, then the play that reaches the first.
+void add_deciding_details(report::Finding& f, const AssertionOutcome& ao, const Assertion& a,
+                          const std::vector<const HostOutcome*>& deciding) {
+  std::map<std::string, std::vector<std::string>> by_reason;
+  for (const auto* h : deciding) by_reason[h->reason].push_back(h->host);
+  for (const auto& [reason, hosts] : by_reason) {
+    std::string hs;
+    for (size_t i = 0; i < hosts.size() && i < 5; ++i) hs += (i ? ", " : "") + hosts[i];
+    if (hosts.size() > 5) hs += ", ... (" + std::to_string(hosts.size()) + " hosts)";
+    std::string what = ao.status == Status::Fail
+                           ? (a.module == TaskModule::Fail ? "stops: " : "false: ")
+                       : ao.status == Status::Unknown ? "unknown: "
+                                                      : "";
+    f.details.push_back(what + reason + " [" + hs + "]");
+  }
+  if (!deciding.empty() && deciding.front()->reach) {
+    const Reach& r = *deciding.front()->reach;
+    f.details.push_back("in play '" + r.play + "' (hosts: " + r.hosts + ")" +
+                        (a.run_once.is_bool() && a.run_once.as_bool() ? ", run_once" : ""));
+  }
+}
+
+// The variables the expressions read, in order of first use, magic names aside.
+std::vector<std::string> names_read(World& w, const std::vector<std::string>& exprs) {
+  std::vector<std::string> names;
+  for (const auto& e : exprs) {
+    const auto& t = w.parse(e);
+    if (!t) continue;
+    for (const auto& n : jinja::free_names(*t))
+      if (!magic(n) && std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  }
+  return names;
+}
+
+// Each variable, then (up to 5) other deciding hosts where it differs.
+void add_variables(report::Finding& f, World& w, const Assertion& a, HostContext& ctx,
+                   const std::string& first_host, const std::vector<const HostOutcome*>& deciding,
+                   const std::vector<std::string>& names) {
+  std::vector<report::Variable> first;
+  std::vector<std::vector<report::Variable>> others(names.size());
+  for (const auto& n : names) first.push_back(ctx.explain(n));
+  size_t open = names.size();
+  for (size_t i = 1; i < deciding.size() && open > 0; ++i) {
+    const std::string& host = deciding[i]->host;
+    {
+      HostContext other(w, host, a.role, Map{}, nullptr);
+      for (size_t k = 0; k < names.size(); ++k) {
+        if (others[k].size() >= 5) continue;
+        Value ov = other.lookup(names[k]);
+        bool both_unknown = ov.is_unknown() && first[k].value.is_unknown();
+        if (both_unknown || ov == first[k].value) continue;
+        report::Variable pv = other.explain(names[k]);
+        pv.host = host;
+        others[k].push_back(std::move(pv));
+        if (others[k].size() == 5) --open;
+      }
+    }
+    // A walk over thousands of hosts keeps none of them in memory.
+    if (host != first_host) w.values->release(host);
+  }
+  for (size_t k = 0; k < names.size(); ++k) {
+    f.variables.push_back(std::move(first[k]));
+    for (auto& pv : others[k]) f.variables.push_back(std::move(pv));
+  }
+}
+
+// A value compared with the live cluster -> pin it to the live value.
+std::vector<std::string> live_value_fixes(World& w, HostContext& ctx,
+                                          const std::vector<std::string>& names,
+                                          const EvalInputs& in) {
+  std::vector<std::string> fixes;
+  std::set<std::string> fixed;
+  for (const auto& n : names) {
+    auto l = w.live.find(n);
+    if (l == w.live.end() || !l->second.rule) continue;
+    for (const auto& [field, var] : l->second.rule->fields) {
+      if (std::find(names.begin(), names.end(), var) == names.end()) continue;
+      const Value* live = value_at_path(l->second.value, field);
+      if (!live || fixed.count(var)) continue;
+      Value mine = ctx.lookup(var);
+      // Compared as text: blockSize goes through |int on both sides.
+      bool known = !mine.is_undefined() && !mine.is_unknown();
+      if (known && to_python_str(mine) == to_python_str(*live)) continue;
+      fixed.insert(var);
+      // A number the simulation holds as text (blockSize via `| int` in a
+      // template) is written as the number calicoctl shows.
+      Value pin = *live;
+      if (pin.is_string() && !pin.as_string().empty() &&
+          pin.as_string().find_first_not_of("0123456789") == std::string::npos &&
+          pin.as_string().size() < 10)
+        pin = Value(static_cast<int64_t>(std::stoll(pin.as_string())));
+      fixes.push_back("set " + var + ": " + to_json(pin, {true, 0}) +
+                      " in the inventory (the running cluster has " + field + " = " +
+                      to_python_str(*live) + "; " + in.to->tag() + " would use " + show(mine) +
+                      ")");
+    }
+  }
+  return fixes;
+}
+
+// What the operator can do: pin a live value, change the variables, or gather facts.
+std::vector<std::string> fixes_for(World& w, HostContext& ctx, const AssertionOutcome& ao,
+                                   const Assertion& a, const HostOutcome& h,
+                                   const std::vector<std::string>& names, const EvalInputs& in) {
+  std::vector<std::string> fixes;
+  if (ao.status == Status::Fail) {
+    fixes = live_value_fixes(w, ctx, names, in);
+    if (fixes.empty()) {
+      if (a.module == TaskModule::Assert && !h.failed.empty())
+        fixes.push_back("change the variables above so that `" + h.failed.front() +
+                        "` holds on these hosts");
+      else if (a.module == TaskModule::Fail)
+        fixes.push_back("change the variables above so that the run does not stop here (" +
+                        (h.failed.empty() ? std::string("its conditions hold")
+                                          : "`" + h.failed.back() + "` holds") +
+                        ")");
+    }
+  } else if (ao.status == Status::Unknown && h.reason.find("--facts") != std::string::npos) {
+    fixes.push_back("gather facts (ansible -m setup --tree DIR) and pass --facts DIR");
+  }
+  return fixes;
+}
+
+// Message, variables and fixes, seen from the first deciding host.
+void explain_from_first_host(report::Finding& f, World& w, const AssertionOutcome& ao,
+                             const Assertion& a, const std::vector<const HostOutcome*>& deciding,
+                             const EvalInputs& in) {
+  const HostOutcome& h = *deciding.front();
+  Map overlay = h.reach ? merged_vars(*h.reach, a) : Map{};
+  if (!h.item.is_undefined()) overlay.set("item", h.item);
+  HostContext ctx(w, h.host, h.reach ? h.reach->role : a.role, std::move(overlay), nullptr);
+  if (a.msg) {
+    Value m = jinja::template_value(Value(*a.msg), ctx);
+    f.message = m.is_string() ? m.as_string() : *a.msg;
+  }
+  std::vector<std::string> exprs = h.failed;
+  if (ao.status != Status::Fail) {
+    exprs = a.that;
+    if (h.reach) {
+      auto c = a.conditions(*h.reach);
+      exprs.insert(exprs.end(), c.begin(), c.end());
+    }
+  }
+  std::vector<std::string> names = names_read(w, exprs);
+  add_variables(f, w, a, ctx, h.host, deciding, names);
+  std::vector<std::string> fixes = fixes_for(w, ctx, ao, a, h, names, in);
+  // How a live value was obtained, once per finding.
+  for (const auto& n : names) {
+    auto l = w.live.find(n);
+    if (l != w.live.end() && l->second.rule && !l->second.rule->caveat.empty() &&
+        l->second.provenance.starts_with("predicted"))
+      f.details.push_back(n + ": " + l->second.rule->caveat);
+  }
+  for (size_t i = 0; i < fixes.size(); ++i) f.fix += (i ? "; " : "") + fixes[i];
+}
+
+report::Finding finding_of(World& w, const AssertionOutcome& ao, const Extraction& x,
+                           const EvalInputs& in, const EvalOptions& opts) {
+  const Assertion& a = *ao.assertion;
+  report::Finding f;
+  f.id = "preflight/" + a.id;
+  f.title = a.name.empty() ? std::string(module_name(a.module)) + " at " + a.where.str() : a.name;
+  f.group = a.role.empty() ? "playbook" : a.role;
+  f.status = ao.status;
+  f.source = a.where;
+  f.source_label = "kubespray " + (in.to ? in.to->tag() : x.tree);
+
+  std::vector<const HostOutcome*> deciding;
+  for (const auto& h : ao.hosts)
+    if (h.status == ao.status) deciding.push_back(&h);
+  bool all_ignored = !deciding.empty();
+  for (const auto* h : deciding) {
+    if (f.hosts.size() < opts.max_hosts_listed) f.hosts.push_back(h->host);
+    if (!h->ignored) all_ignored = false;
+  }
+  f.severity = ao.status == Status::Fail && all_ignored ? report::Severity::Warning
+                                                        : report::Severity::Error;
+  if (ao.status == Status::Pass || ao.status == Status::Skipped)
+    f.severity = report::Severity::Info;
+
+  add_deciding_details(f, ao, a, deciding);
+  if (!deciding.empty() && in.to) explain_from_first_host(f, w, ao, a, deciding, in);
+  if (ao.status == Status::Unknown)
+    f.message = "cannot be decided before the run" + (f.message.empty() ? "" : ": " + f.message);
+  if (f.message.empty())
+    f.message = a.module == TaskModule::Fail ? "the run stops here" : "assertion failed";
+  return f;
+}
+
+void add_notes(report::Report& rep, const Extraction& x, const EvalInputs& in) {
+  if (!x.not_followed.empty()) {
+    std::string n = std::to_string(x.not_followed.size()) +
+                    " includes were not followed (templated names); assertions behind them were "
+                    "not checked: ";
+    for (size_t i = 0; i < x.not_followed.size() && i < 5; ++i)
+      n += (i ? ", " : "") + x.not_followed[i].where.str() + " " + x.not_followed[i].target;
+    rep.notes.push_back(n);
+  }
+  if (in.to && !in.from && !in.cluster_state && !in.live_rules.empty())
+    rep.notes.push_back(
+        "values read from the running cluster are unknown: pass --from TAG (or "
+        "--cluster-state FILE)");
+}
+
 }  // namespace
 
 report::Report build_report(const Extraction& x, const std::vector<AssertionOutcome>& outcomes,
                             const EvalInputs& in, const EvalOptions& opts) {
   report::Report rep;
   rep.command = "preflight";
-  Map target;
-  if (in.from) target.set("from", in.from->tag());
-  target.set("to", in.to ? in.to->tag() : "");
-  target.set("playbook", x.playbook);
-  rep.target = Value(std::move(target));
+  rep.target = report_target(x, in);
   rep.source_root = x.tree;
 
   World w;
@@ -595,154 +803,9 @@ report::Report build_report(const Extraction& x, const std::vector<AssertionOutc
   }
 
   for (const auto& ao : outcomes) {
-    const Assertion& a = *ao.assertion;
     if (!opts.include_passed && (ao.status == Status::Pass || ao.status == Status::Skipped))
       continue;
-    report::Finding f;
-    f.id = "preflight/" + a.id;
-    f.title = a.name.empty() ? std::string(module_name(a.module)) + " at " + a.where.str() : a.name;
-    f.group = a.role.empty() ? "playbook" : a.role;
-    f.status = ao.status;
-    f.source = a.where;
-    f.source_label = "kubespray " + (in.to ? in.to->tag() : x.tree);
-
-    std::vector<const HostOutcome*> deciding;
-    for (const auto& h : ao.hosts)
-      if (h.status == ao.status) deciding.push_back(&h);
-    bool all_ignored = !deciding.empty();
-    for (const auto* h : deciding) {
-      if (f.hosts.size() < opts.max_hosts_listed) f.hosts.push_back(h->host);
-      if (!h->ignored) all_ignored = false;
-    }
-    f.severity = ao.status == Status::Fail && all_ignored ? report::Severity::Warning
-                                                          : report::Severity::Error;
-    if (ao.status == Status::Pass || ao.status == Status::Skipped) f.severity = report::Severity::Info;
-
-    // Group hosts by what decided them.
-    std::map<std::string, std::vector<std::string>> by_reason;
-    for (const auto* h : deciding) by_reason[h->reason].push_back(h->host);
-    for (const auto& [reason, hosts] : by_reason) {
-      std::string hs;
-      for (size_t i = 0; i < hosts.size() && i < 5; ++i) hs += (i ? ", " : "") + hosts[i];
-      if (hosts.size() > 5) hs += ", ... (" + std::to_string(hosts.size()) + " hosts)";
-      std::string what = ao.status == Status::Fail      ? (a.module == TaskModule::Fail ? "stops: " : "false: ")
-                         : ao.status == Status::Unknown ? "unknown: "
-                                                        : "";
-      f.details.push_back(what + reason + " [" + hs + "]");
-    }
-    if (!deciding.empty() && deciding.front()->reach) {
-      const Reach& r = *deciding.front()->reach;
-      f.details.push_back("in play '" + r.play + "' (hosts: " + r.hosts + ")" +
-                          (a.run_once.is_bool() && a.run_once.as_bool() ? ", run_once" : ""));
-    }
-
-    // Message and variables, seen from the first deciding host.
-    if (!deciding.empty() && in.to) {
-      const HostOutcome& h = *deciding.front();
-      Map overlay = h.reach ? merged_vars(*h.reach, a) : Map{};
-      if (!h.item.is_undefined()) overlay.set("item", h.item);
-      HostContext ctx(w, h.host, h.reach ? h.reach->role : a.role, std::move(overlay), nullptr);
-      if (a.msg) {
-        Value m = jinja::template_value(Value(*a.msg), ctx);
-        f.message = m.is_string() ? m.as_string() : *a.msg;
-      }
-      std::vector<std::string> exprs = h.failed;
-      if (ao.status != Status::Fail) {
-        exprs = a.that;
-        if (h.reach) {
-          auto c = a.conditions(*h.reach);
-          exprs.insert(exprs.end(), c.begin(), c.end());
-        }
-      }
-      std::vector<std::string> names;
-      for (const auto& e : exprs) {
-        const auto& t = w.parse(e);
-        if (!t) continue;
-        for (const auto& n : jinja::free_names(*t))
-          if (!magic(n) && std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
-      }
-      std::set<std::string> fixed;
-      // Each variable, then (up to 5) other deciding hosts where it differs.
-      std::vector<report::Variable> first;
-      std::vector<std::vector<report::Variable>> others(names.size());
-      for (const auto& n : names) first.push_back(ctx.explain(n));
-      size_t open = names.size();
-      for (size_t i = 1; i < deciding.size() && open > 0; ++i) {
-        const std::string& host = deciding[i]->host;
-        {
-          HostContext other(w, host, a.role, Map{}, nullptr);
-          for (size_t k = 0; k < names.size(); ++k) {
-            if (others[k].size() >= 5) continue;
-            Value ov = other.lookup(names[k]);
-            bool both_unknown = ov.is_unknown() && first[k].value.is_unknown();
-            if (both_unknown || ov == first[k].value) continue;
-            report::Variable pv = other.explain(names[k]);
-            pv.host = host;
-            others[k].push_back(std::move(pv));
-            if (others[k].size() == 5) --open;
-          }
-        }
-        // A walk over thousands of hosts keeps none of them in memory.
-        if (host != h.host) w.values->release(host);
-      }
-      for (size_t k = 0; k < names.size(); ++k) {
-        f.variables.push_back(std::move(first[k]));
-        for (auto& pv : others[k]) f.variables.push_back(std::move(pv));
-      }
-      // Fixes: a value compared with the live cluster -> pin it to the live value.
-      std::vector<std::string> fixes;
-      if (ao.status == Status::Fail) {
-        for (const auto& n : names) {
-          auto l = w.live.find(n);
-          if (l == w.live.end() || !l->second.rule) continue;
-          for (const auto& [field, var] : l->second.rule->fields) {
-            if (std::find(names.begin(), names.end(), var) == names.end()) continue;
-            const Value* live = value_at_path(l->second.value, field);
-            if (!live || fixed.count(var)) continue;
-            Value mine = ctx.lookup(var);
-            // Compared as text: blockSize goes through |int on both sides.
-            bool known = !mine.is_undefined() && !mine.is_unknown();
-            if (known && to_python_str(mine) == to_python_str(*live)) continue;
-            fixed.insert(var);
-            // A number the simulation holds as text (blockSize via `| int` in a
-            // template) is written as the number calicoctl shows.
-            Value pin = *live;
-            if (pin.is_string() && !pin.as_string().empty() &&
-                pin.as_string().find_first_not_of("0123456789") == std::string::npos &&
-                pin.as_string().size() < 10)
-              pin = Value(static_cast<int64_t>(std::stoll(pin.as_string())));
-            fixes.push_back("set " + var + ": " + to_json(pin, {true, 0}) +
-                            " in the inventory (the running cluster has " + field + " = " +
-                            to_python_str(*live) + "; " + in.to->tag() + " would use " +
-                            show(mine) + ")");
-          }
-        }
-        if (fixes.empty()) {
-          if (a.module == TaskModule::Assert && !h.failed.empty())
-            fixes.push_back("change the variables above so that `" + h.failed.front() +
-                            "` holds on these hosts");
-          else if (a.module == TaskModule::Fail)
-            fixes.push_back("change the variables above so that the run does not stop here (" +
-                            (h.failed.empty() ? std::string("its conditions hold") : "`" + h.failed.back() + "` holds") +
-                            ")");
-        }
-      } else if (ao.status == Status::Unknown && h.reason.find("--facts") != std::string::npos) {
-        fixes.push_back("gather facts (ansible -m setup --tree DIR) and pass --facts DIR");
-      }
-      // How a live value was obtained, once per finding.
-      for (const auto& n : names) {
-        auto l = w.live.find(n);
-        if (l != w.live.end() && l->second.rule && !l->second.rule->caveat.empty() &&
-            l->second.provenance.starts_with("predicted"))
-          f.details.push_back(n + ": " + l->second.rule->caveat);
-      }
-      for (size_t i = 0; i < fixes.size(); ++i) f.fix += (i ? "; " : "") + fixes[i];
-    }
-    if (ao.status == Status::Unknown)
-      f.message = "cannot be decided before the run" + (f.message.empty() ? "" : ": " + f.message);
-    if (f.message.empty())
-      f.message = a.module == TaskModule::Fail ? "the run stops here" : "assertion failed";
-    rep.findings.push_back(std::move(f));
+    rep.findings.push_back(finding_of(w, ao, x, in, opts));
   }
 
   // Fail first, then unknown; in playbook order within each.
@@ -750,17 +813,7 @@ report::Report build_report(const Extraction& x, const std::vector<AssertionOutc
                    [](const report::Finding& a, const report::Finding& b) {
                      return rank(a.status) > rank(b.status);
                    });
-  if (!x.not_followed.empty()) {
-    std::string n = std::to_string(x.not_followed.size()) +
-                    " includes were not followed (templated names); assertions behind them were "
-                    "not checked: ";
-    for (size_t i = 0; i < x.not_followed.size() && i < 5; ++i)
-      n += (i ? ", " : "") + x.not_followed[i].where.str() + " " + x.not_followed[i].target;
-    rep.notes.push_back(n);
-  }
-  if (in.to && !in.from && !in.cluster_state && !in.live_rules.empty())
-    rep.notes.push_back("values read from the running cluster are unknown: pass --from TAG (or "
-                        "--cluster-state FILE)");
+  add_notes(rep, x, in);
   return rep;
 }
 

@@ -49,6 +49,119 @@ void relative_to_inventory(report::Report& rep) {
     }
 }
 
+// --facts DIR read both ways: as facts for preflight's own checks and as the
+// fact cache the resolver templates with.
+struct FactInputs {
+  std::optional<Facts> facts;
+  std::optional<std::unordered_map<std::string, Map>> cache;
+};
+
+Result<FactInputs> load_fact_inputs(const std::string& dir) {
+  FactInputs out;
+  if (dir.empty()) return out;
+  auto f = load_facts(dir);
+  if (!f) return f.error();
+  out.facts = std::move(*f);
+  auto c = vars::load_fact_cache(dir);
+  if (!c) return c.error();
+  out.cache = std::move(*c);
+  return out;
+}
+
+void count_outcomes(RunResult& res, const std::vector<AssertionOutcome>& outcomes) {
+  for (const auto& ao : outcomes) {
+    ++res.assertions;
+    switch (ao.status) {
+      case report::Status::Fail:
+        ++res.failed;
+        break;
+      case report::Status::Pass:
+        ++res.passed;
+        break;
+      case report::Status::Skipped:
+        ++res.skipped;
+        break;
+      case report::Status::Unknown:
+        ++res.unknown;
+        break;
+    }
+  }
+}
+
+// What --keep-evaluation writes: the assertions, the live values, the outcomes.
+Value evaluation_value(const Extraction& x, const EvalInputs& in,
+                       const std::vector<AssertionOutcome>& outcomes) {
+  Map live;
+  for (const auto& [name, lv] : live_values(x, in)) {
+    bool known = !lv.value.is_unknown();
+    live.set(name, Value(Map{{"value", known ? lv.value : Value()},
+                             {"defined", Value(!lv.value.is_undefined())},
+                             {"known", Value(known)},
+                             {"provenance", Value(lv.provenance)}}));
+  }
+  return Value(Map{{"assertions", to_value(x)},
+                   {"live", Value(std::move(live))},
+                   {"outcomes", outcomes_value(outcomes)}});
+}
+
+// The --to tag's requirements.txt; a symlink (v2.18-v2.22:
+// requirements-2.12.txt) reads as its target's name.
+std::string requirements_of(const Source& to) {
+  std::string out;
+  if (auto req = to.read("requirements.txt")) {
+    std::string r = *req;
+    while (!r.empty() && (r.back() == '\n' || r.back() == ' ')) r.pop_back();
+    if (r.find_first_of("=\n ") == std::string::npos && r.ends_with(".txt")) {
+      if (auto t = to.read(r)) out = *t;
+    } else {
+      out = *req;
+    }
+  }
+  return out;
+}
+
+// preflight's own checks, added to the report's findings, which are sorted again.
+void add_own_checks(RunResult& res, const RunOptions& o, const std::string& ansible,
+                    const inventory::Inventory& inv, ResolverValues& to, ResolverValues* from) {
+  CheckInputs ci;
+  ci.inventory = &inv;
+  ci.schemas = o.schemas;
+  if (auto v = Version::parse(o.to_tag)) ci.to = *v;
+  if (o.from) ci.from = Version::parse(o.from_tag);
+  ci.to_values = &to.resolver();
+  ci.from_values = from ? &from->resolver() : nullptr;
+  ci.to_facts = o.release->to_facts ? &*o.release->to_facts : nullptr;
+  ci.removed_apis = o.release->removed_apis ? &*o.release->removed_apis : nullptr;
+  ci.ansible_core = o.release->ansible_core ? &*o.release->ansible_core : nullptr;
+  res.report.notes.insert(res.report.notes.end(), o.release->notes.begin(), o.release->notes.end());
+  ci.check_ansible = o.check_ansible;
+  ci.ansible_version = ansible;
+  if (o.check_ansible) ci.requirements = requirements_of(*o.to);
+  auto own = own_checks(ci);
+  res.report.findings.insert(res.report.findings.end(), own.begin(), own.end());
+  auto rank = [](report::Status s) {
+    return s == report::Status::Fail      ? 3
+           : s == report::Status::Unknown ? 2
+           : s == report::Status::Pass    ? 1
+                                          : 0;
+  };
+  std::stable_sort(res.report.findings.begin(), res.report.findings.end(),
+                   [&](const report::Finding& a, const report::Finding& b) {
+                     return rank(a.status) > rank(b.status);
+                   });
+}
+
+// The inventory in the report's target, and the folder operator paths are relative to.
+void set_inventory(report::Report& rep, const inventory::InventoryInput& first) {
+  if (first.source) {
+    std::string folder = first.source->is_dir(first.path) ? first.path : source_parent(first.path);
+    rep.inventory_root = first.source->display_path(folder);
+    rep.target.map_mut().set("inventory", Value(first.source->display_path(first.path)));
+  } else {
+    rep.target.map_mut().set("inventory", Value(first.path));
+  }
+}
+
 }  // namespace
 
 Result<RunResult> run(const RunOptions& o) {
@@ -60,17 +173,9 @@ Result<RunResult> run(const RunOptions& o) {
   if (!inv) return inv.error();
   res.warnings = inv->warnings;
 
-  std::optional<Facts> facts;
-  std::optional<std::unordered_map<std::string, Map>> fact_cache;
-  if (!o.facts.empty()) {
-    auto f = load_facts(o.facts);
-    if (!f) return f.error();
-    facts = std::move(*f);
-    auto c = vars::load_fact_cache(o.facts);
-    if (!c) return c.error();
-    fact_cache = std::move(*c);
-  }
-  const auto* fc = fact_cache ? &*fact_cache : nullptr;
+  auto facts = load_fact_inputs(o.facts);
+  if (!facts) return facts.error();
+  const auto* fc = facts->cache ? &*facts->cache : nullptr;
   // The target's tasks see Kubespray's definitions only: an implicit default
   // (a template's `| default('bird')` before the variable had one) leaves the
   // variable undefined for `is defined` and bare uses, as Ansible has it
@@ -108,7 +213,7 @@ Result<RunResult> run(const RunOptions& o) {
   in.to = to->get();
   in.from = from.get();
   in.cluster_state = cs ? &*cs : nullptr;
-  in.facts = facts ? &*facts : nullptr;
+  in.facts = facts->facts ? &*facts->facts : nullptr;
   in.live_rules = o.release->live_rules;
   const std::string ansible = o.ansible_version.valid() ? o.ansible_version.get() : std::string();
   if (!ansible.empty()) {
@@ -117,79 +222,13 @@ Result<RunResult> run(const RunOptions& o) {
   }
   auto outcomes = evaluate_assertions(*x, in);
   if (!outcomes) return outcomes.error();
-  for (const auto& ao : *outcomes) {
-    ++res.assertions;
-    switch (ao.status) {
-      case report::Status::Fail: ++res.failed; break;
-      case report::Status::Pass: ++res.passed; break;
-      case report::Status::Skipped: ++res.skipped; break;
-      case report::Status::Unknown: ++res.unknown; break;
-    }
-  }
+  count_outcomes(res, *outcomes);
   EvalOptions eopts;
   eopts.include_passed = o.include_passed;
   res.report = build_report(*x, *outcomes, in, eopts);
-  if (o.keep_evaluation) {
-    Map live;
-    for (const auto& [name, lv] : live_values(*x, in)) {
-      bool known = !lv.value.is_unknown();
-      live.set(name, Value(Map{{"value", known ? lv.value : Value()},
-                               {"defined", Value(!lv.value.is_undefined())},
-                               {"known", Value(known)},
-                               {"provenance", Value(lv.provenance)}}));
-    }
-    res.evaluation = Value(Map{{"assertions", to_value(*x)},
-                               {"live", Value(std::move(live))},
-                               {"outcomes", outcomes_value(*outcomes)}});
-  }
-
-  if (o.own_checks) {
-    CheckInputs ci;
-    ci.inventory = &*inv;
-    ci.schemas = o.schemas;
-    if (auto v = Version::parse(o.to_tag)) ci.to = *v;
-    if (o.from) ci.from = Version::parse(o.from_tag);
-    ci.to_values = &(*to)->resolver();
-    ci.from_values = from ? &from->resolver() : nullptr;
-    ci.to_facts = o.release->to_facts ? &*o.release->to_facts : nullptr;
-    ci.removed_apis = o.release->removed_apis ? &*o.release->removed_apis : nullptr;
-    ci.ansible_core = o.release->ansible_core ? &*o.release->ansible_core : nullptr;
-    res.report.notes.insert(res.report.notes.end(), o.release->notes.begin(),
-                            o.release->notes.end());
-    ci.check_ansible = o.check_ansible;
-    ci.ansible_version = ansible;
-    if (o.check_ansible)
-      if (auto req = o.to->read("requirements.txt")) {
-        // A symlink (v2.18-v2.22: requirements-2.12.txt) reads as its target's name.
-        std::string r = *req;
-        while (!r.empty() && (r.back() == '\n' || r.back() == ' ')) r.pop_back();
-        if (r.find_first_of("=\n ") == std::string::npos && r.ends_with(".txt")) {
-          if (auto t = o.to->read(r)) ci.requirements = *t;
-        } else {
-          ci.requirements = *req;
-        }
-      }
-    auto own = own_checks(ci);
-    res.report.findings.insert(res.report.findings.end(), own.begin(), own.end());
-    auto rank = [](report::Status s) {
-      return s == report::Status::Fail ? 3 : s == report::Status::Unknown ? 2
-                                         : s == report::Status::Pass      ? 1
-                                                                          : 0;
-    };
-    std::stable_sort(res.report.findings.begin(), res.report.findings.end(),
-                     [&](const report::Finding& a, const report::Finding& b) {
-                       return rank(a.status) > rank(b.status);
-                     });
-  }
-
-  const inventory::InventoryInput& first = o.inventory.front();
-  if (first.source) {
-    std::string folder = first.source->is_dir(first.path) ? first.path : source_parent(first.path);
-    res.report.inventory_root = first.source->display_path(folder);
-    res.report.target.map_mut().set("inventory", Value(first.source->display_path(first.path)));
-  } else {
-    res.report.target.map_mut().set("inventory", Value(first.path));
-  }
+  if (o.keep_evaluation) res.evaluation = evaluation_value(*x, in, *outcomes);
+  if (o.own_checks) add_own_checks(res, o, ansible, *inv, **to, from.get());
+  set_inventory(res.report, o.inventory.front());
   relative_to_inventory(res.report);
   return res;
 }

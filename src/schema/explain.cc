@@ -75,181 +75,209 @@ size_t Explanation::count(std::string_view kind) const {
                                            [&](const Change& c) { return c.kind == kind; }));
 }
 
-Result<Explanation> explain(ReleaseFacts& facts, const Schemas& schemas, std::string_view from,
-                            std::string_view to, const InventoryFacts* inv) {
-  const TagRef* a = facts.find(from);
-  if (!a) return facts.unknown_tag(from);
-  const TagRef* b = facts.find(to);
-  if (!b) return facts.unknown_tag(to);
-  if (!(a->version < b->version))
-    return Error(std::string(to) + " is not after " + std::string(from) + ": explain FROM TO lists what changes going up");
-  auto fa = facts.facts(a->name);
-  if (!fa) return fa.error();
-  auto fb = facts.facts(b->name);
-  if (!fb) return fb.error();
-  const Version& va = a->version;
-  const Version& vb = b->version;
+namespace {
 
-  Explanation e;
-  e.from = a->name;
-  e.to = b->name;
-  e.origin = facts.origin();
-  if (inv) e.inventory = inv->path;
-  auto sets = [&](const std::string& name) { return inv && inv->variables.count(name); };
-  auto inv_where = [&](const std::string& name) {
+// The two tags' facts and the hop's rules, as every step below reads them.
+struct Hop {
+  const Value& fa;
+  const Value& fb;
+  const Version& va;
+  const Version& vb;
+  const std::string& to_name;
+  const HopRules& rules;
+  const Schemas& schemas;
+  const InventoryFacts* inv;
+  std::set<std::string> da, db, sa, sb;  // defaults and sample variables at each tag
+
+  bool sets(const std::string& name) const { return inv && inv->variables.count(name); }
+  std::string inv_where(const std::string& name) const {
     auto it = inv->variables.find(name);
     return it == inv->variables.end() ? std::string() : it->second.str();
-  };
-
-  HopRules rules = schemas.for_hop(va, vb);
-
-  // groups, files, layout
-  for (auto* g : rules.group_renames) {
-    if (inv && !inv->groups.count(g->from)) continue;
-    e.changes.push_back(Change{"group_renamed", "", "", Value(g->from), Value(g->to), false, g->reason, g->source});
   }
-  for (auto* m : rules.file_moves) {
+};
+
+// Groups renamed, files moved, hosts-file layout changed.
+void add_layout_changes(const Hop& h, std::vector<Change>& changes) {
+  const InventoryFacts* inv = h.inv;
+  for (auto* g : h.rules.group_renames) {
+    if (inv && !inv->groups.count(g->from)) continue;
+    changes.push_back(
+        Change{"group_renamed", "", "", Value(g->from), Value(g->to), false, g->reason, g->source});
+  }
+  for (auto* m : h.rules.file_moves) {
     if (inv) {
       bool has = std::any_of(inv->files.begin(), inv->files.end(),
                              [&](const std::string& f) { return m->dir ? path_under(f, m->from) : f == m->from; });
       if (!has) continue;
     }
     std::string note = m->reason + (m->hint.empty() ? "" : " " + m->hint);
-    e.changes.push_back(Change{"file_moved", "", m->from, Value(m->from), m->to.empty() ? Value() : Value(m->to),
-                               false, note, m->source});
+    changes.push_back(Change{"file_moved", "", m->from, Value(m->from),
+                             m->to.empty() ? Value() : Value(m->to), false, note, m->source});
   }
-  for (auto* l : rules.layout_changes) {
+  for (auto* l : h.rules.layout_changes) {
     if (inv && inv->hosts_layout != l->from_layout) continue;
-    e.changes.push_back(Change{"layout_changed", "", l->hosts_file, Value(l->from_layout), Value(l->to_layout), false,
-                               l->reason + " " + join(l->details, " "), l->source});
+    changes.push_back(Change{"layout_changed", "", l->hosts_file, Value(l->from_layout),
+                             Value(l->to_layout), false, l->reason + " " + join(l->details, " "),
+                             l->source});
   }
+}
 
-  // sample files added or dropped that no rule explains (mechanical, from versions/)
-  if (!inv) {
-    auto files_of = [](const Value& f) {
-      std::set<std::string> out;
-      const Value* s = f.get("sample");
-      const Value* l = s ? s->get("files") : nullptr;
-      if (l && l->is_list())
-        for (const auto& x : l->as_list())
-          if (x.is_string()) out.insert(x.as_string());
-      return out;
-    };
-    std::set<std::string> fa_files = files_of(*fa), fb_files = files_of(*fb);
-    auto covered = [&](const std::string& f, bool old_side) {
-      for (auto* m : rules.file_moves) {
-        const std::string& p = old_side ? m->from : m->to;
-        if (p.empty()) continue;
-        if (m->dir ? path_under(f, p) : f == p) return true;
-      }
-      return false;
-    };
-    for (const auto& f : fb_files)
-      if (!fa_files.count(f) && !covered(f, false))
-        e.changes.push_back(Change{"sample_file_added", "", f, Value(), Value(f), false, "new in inventory/sample", ""});
-    for (const auto& f : fa_files)
-      if (!fb_files.count(f) && !covered(f, true))
-        e.changes.push_back(Change{"sample_file_removed", "", f, Value(f), Value(), false,
-                                   "no longer in inventory/sample (no rule in schemas/ says where it went)", ""});
+std::set<std::string> sample_files_of(const Value& f) {
+  std::set<std::string> out;
+  const Value* s = f.get("sample");
+  const Value* l = s ? s->get("files") : nullptr;
+  if (l && l->is_list())
+    for (const auto& x : l->as_list())
+      if (x.is_string()) out.insert(x.as_string());
+  return out;
+}
+
+// Sample files added or dropped that no rule explains (mechanical, from versions/).
+void add_sample_files(const Hop& h, std::vector<Change>& changes) {
+  std::set<std::string> fa_files = sample_files_of(h.fa), fb_files = sample_files_of(h.fb);
+  auto covered = [&](const std::string& f, bool old_side) {
+    for (auto* m : h.rules.file_moves) {
+      const std::string& p = old_side ? m->from : m->to;
+      if (p.empty()) continue;
+      if (m->dir ? path_under(f, p) : f == p) return true;
+    }
+    return false;
+  };
+  for (const auto& f : fb_files)
+    if (!fa_files.count(f) && !covered(f, false))
+      changes.push_back(Change{"sample_file_added", "", f, Value(), Value(f), false,
+                               "new in inventory/sample", ""});
+  for (const auto& f : fa_files)
+    if (!fb_files.count(f) && !covered(f, true))
+      changes.push_back(
+          Change{"sample_file_removed", "", f, Value(f), Value(), false,
+                 "no longer in inventory/sample (no rule in schemas/ says where it went)", ""});
+}
+
+// A rule of this hop that names the variable; none: std::nullopt.
+std::optional<Classification> classify_in_hop(const HopRules& rules, const std::string& name) {
+  std::optional<Classification> c;
+  for (auto* r : rules.variable_renames)
+    if (r->from == name) c = Classification{Classification::Kind::Renamed, r, nullptr, nullptr};
+  if (!c)
+    for (auto* r : rules.restructures)
+      if (std::find(r->from.begin(), r->from.end(), name) != r->from.end())
+        c = Classification{Classification::Kind::Restructured, nullptr, r, nullptr};
+  if (!c)
+    for (auto* r : rules.removals)
+      if (r->variable == name)
+        c = Classification{Classification::Kind::Removed, nullptr, nullptr, r};
+  return c;
+}
+
+// The restructure's mappings of one variable, "a -> b = v when ... in ... (note); ...".
+std::string restructure_how(const Restructure& r, const std::string& name) {
+  std::string how;
+  for (const auto& m : r.mapping) {
+    std::string head = m.from.substr(0, m.from.find_first_of(".[{"));
+    if (head != name) continue;
+    std::string one = m.from + " -> " + (m.to.empty() ? "(dropped)" : m.to);
+    if (!m.value.empty()) one += " = " + m.value;
+    if (!m.when.empty()) one += " when " + m.when;
+    if (!m.scope.empty()) one += " in " + m.scope;
+    if (!m.note.empty()) one += " (" + m.note + ")";
+    how += (how.empty() ? "" : "; ") + one;
   }
+  return how;
+}
 
-  // variables that go away: vanished from the facts, or named by a rule of the hop
-  std::set<std::string> da = keys(fa->get("defaults")), db = keys(fb->get("defaults"));
-  std::set<std::string> sa = keys(sample_vars(*fa)), sb = keys(sample_vars(*fb));
+// Kind, new value, note and source of a variable that goes away, from its rule.
+void describe_departure(Change& ch, const std::optional<Classification>& c,
+                        const std::string& name) {
+  if (!c) {
+    ch.kind = "removed";
+    ch.note = "not classified in schemas/ (no rename, restructure or removal rule)";
+  } else if (c->kind == Classification::Kind::Renamed) {
+    ch.kind = "renamed";
+    ch.old_value = Value(name);
+    ch.new_value = Value(c->rename->to);
+    ch.note = c->rename->reason + " Old name: " + effect_note(c->rename->effect) + ".";
+    ch.source = c->rename->source;
+  } else if (c->kind == Classification::Kind::Restructured) {
+    ch.kind = "restructured";
+    ch.new_value = Value(join(c->restructure->to, ", "));
+    std::string how = restructure_how(*c->restructure, name);
+    ch.note =
+        "[" + c->restructure->id + "] " + how + (how.empty() ? "" : ". ") + c->restructure->reason;
+    ch.source = c->restructure->source;
+  } else {
+    ch.kind = "removed";
+    std::string en = effect_note(c->removal->effect);
+    if (!en.empty()) en[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(en[0])));
+    ch.note = c->removal->reason + " " + en + "." +
+              (c->removal->replacement.empty() ? "" : " Instead: " + c->removal->replacement + ".");
+    ch.source = c->removal->source;
+  }
+}
+
+// Variables that go away: vanished from the facts, or named by a rule of the
+// hop. Returns the names it reported.
+std::set<std::string> add_departures(const Hop& h, std::vector<Change>& changes) {
   std::set<std::string> candidates;
-  for (const auto& n : da)
-    if (!db.count(n)) candidates.insert(n);
-  for (const auto& n : sa)
-    if (!sb.count(n) && !db.count(n)) candidates.insert(n);
-  for (auto* r : rules.variable_renames) candidates.insert(r->from);
-  for (auto* r : rules.restructures) candidates.insert(r->from.begin(), r->from.end());
-  for (auto* r : rules.removals) candidates.insert(r->variable);
+  for (const auto& n : h.da)
+    if (!h.db.count(n)) candidates.insert(n);
+  for (const auto& n : h.sa)
+    if (!h.sb.count(n) && !h.db.count(n)) candidates.insert(n);
+  for (auto* r : h.rules.variable_renames) candidates.insert(r->from);
+  for (auto* r : h.rules.restructures) candidates.insert(r->from.begin(), r->from.end());
+  for (auto* r : h.rules.removals) candidates.insert(r->variable);
   std::set<std::string> handled;
   for (const auto& name : candidates) {
-    bool in_a = da.count(name) || sa.count(name);
-    if (!in_a && !sets(name)) continue;
-    if (inv && !sets(name)) continue;
+    bool in_a = h.da.count(name) || h.sa.count(name);
+    if (!in_a && !h.sets(name)) continue;
+    if (h.inv && !h.sets(name)) continue;
     // prefer a rule of this hop, else the latest earlier one
-    std::optional<Classification> c;
-    for (auto* r : rules.variable_renames)
-      if (r->from == name) c = Classification{Classification::Kind::Renamed, r, nullptr, nullptr};
-    if (!c)
-      for (auto* r : rules.restructures)
-        if (std::find(r->from.begin(), r->from.end(), name) != r->from.end())
-          c = Classification{Classification::Kind::Restructured, nullptr, r, nullptr};
-    if (!c)
-      for (auto* r : rules.removals)
-        if (r->variable == name) c = Classification{Classification::Kind::Removed, nullptr, nullptr, r};
-    bool vanished = !db.count(name) && !sb.count(name);
-    if (!c && vanished) c = schemas.classify(name, vb);
+    std::optional<Classification> c = classify_in_hop(h.rules, name);
+    bool vanished = !h.db.count(name) && !h.sb.count(name);
+    if (!c && vanished) c = h.schemas.classify(name, h.vb);
     if (!c && !vanished) continue;  // still there, no rule: not a removal
-    DefaultView old = default_at(*fa, name);
+    DefaultView old = default_at(h.fa, name);
     Change ch;
     ch.variable = name;
-    ch.file = inv ? inv_where(name) : where_of(old);
-    if (ch.file.empty() && sa.count(name)) ch.file = sample_file(*sample_vars(*fa)->get(name));
+    ch.file = h.inv ? h.inv_where(name) : where_of(old);
+    if (ch.file.empty() && h.sa.count(name)) ch.file = sample_file(*sample_vars(h.fa)->get(name));
     ch.old_value = shown(old);
-    ch.sticky = schemas.is_sticky(name);
-    if (!c) {
-      ch.kind = "removed";
-      ch.note = "not classified in schemas/ (no rename, restructure or removal rule)";
-    } else if (c->kind == Classification::Kind::Renamed) {
-      ch.kind = "renamed";
-      ch.old_value = Value(name);
-      ch.new_value = Value(c->rename->to);
-      ch.note = c->rename->reason + " Old name: " + effect_note(c->rename->effect) + ".";
-      ch.source = c->rename->source;
-    } else if (c->kind == Classification::Kind::Restructured) {
-      ch.kind = "restructured";
-      ch.new_value = Value(join(c->restructure->to, ", "));
-      std::string how;
-      for (const auto& m : c->restructure->mapping) {
-        std::string head = m.from.substr(0, m.from.find_first_of(".[{"));
-        if (head != name) continue;
-        std::string one = m.from + " -> " + (m.to.empty() ? "(dropped)" : m.to);
-        if (!m.value.empty()) one += " = " + m.value;
-        if (!m.when.empty()) one += " when " + m.when;
-        if (!m.scope.empty()) one += " in " + m.scope;
-        if (!m.note.empty()) one += " (" + m.note + ")";
-        how += (how.empty() ? "" : "; ") + one;
-      }
-      ch.note = "[" + c->restructure->id + "] " + how + (how.empty() ? "" : ". ") + c->restructure->reason;
-      ch.source = c->restructure->source;
-    } else {
-      ch.kind = "removed";
-      std::string en = effect_note(c->removal->effect);
-      if (!en.empty()) en[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(en[0])));
-      ch.note = c->removal->reason + " " + en + "." +
-                (c->removal->replacement.empty() ? "" : " Instead: " + c->removal->replacement + ".");
-      ch.source = c->removal->source;
-    }
+    ch.sticky = h.schemas.is_sticky(name);
+    describe_departure(ch, c, name);
     handled.insert(name);
-    e.changes.push_back(std::move(ch));
+    changes.push_back(std::move(ch));
   }
+  return handled;
+}
 
-  // defaults added and changed
+// Defaults added and changed.
+void add_default_changes(const Hop& h, const std::set<std::string>& handled,
+                         std::vector<Change>& changes) {
   std::map<std::string, std::string> renamed_to;
-  for (auto* r : rules.variable_renames) renamed_to[r->to] = r->from;
-  for (const auto& name : db) {
+  for (auto* r : h.rules.variable_renames) renamed_to[r->to] = r->from;
+  for (const auto& name : h.db) {
     if (handled.count(name)) continue;
-    const Sticky* st = schemas.sticky_rule(name);
-    DefaultView nb = effective_default(*fb, vb, name, st);
-    DefaultView oa = effective_default(*fa, va, name, st);
+    const Sticky* st = h.schemas.sticky_rule(name);
+    DefaultView nb = effective_default(h.fb, h.vb, name, st);
+    DefaultView oa = effective_default(h.fa, h.va, name, st);
     if (!oa.present) {
-      if (inv) continue;
+      if (h.inv) continue;
       Change ch{"added", name, where_of(nb), Value(), shown(nb), st != nullptr, "", ""};
       if (renamed_to.count(name)) ch.note = "new name of " + renamed_to[name];
-      e.changes.push_back(std::move(ch));
+      changes.push_back(std::move(ch));
       continue;
     }
     if (nb.checksums || oa.checksums) continue;  // checksum tables: see plan's kube_versions
     auto differ = defaults_differ(oa, nb);
     if (differ && !*differ) continue;
     if (!differ && !oa.known && !nb.known && oa.depends == nb.depends) continue;
-    if (inv && (!st || sets(name))) continue;
+    if (h.inv && (!st || h.sets(name))) continue;
     Change ch{"default_changed", name, where_of(nb), shown(oa), shown(nb), st != nullptr, "", ""};
     if (!differ) ch.note = "a template on one side: the effective value may or may not change. ";
-    if (oa.implicit) ch.note += "Before " + b->name + " the variable had no default; the effective value came from templates (" + oa.source + "). ";
+    if (oa.implicit)
+      ch.note += "Before " + h.to_name +
+                 " the variable had no default; the effective value came from templates (" +
+                 oa.source + "). ";
     if (st) {
       ch.source = st->source;
       if (oa.known)
@@ -258,46 +286,93 @@ Result<Explanation> explain(ReleaseFacts& facts, const Schemas& schemas, std::st
         ch.note += "Sticky: set " + name + " to the value the cluster runs (the old default is a template). " + st->reason;
       if (!st->when.empty()) ch.note += " (relevant when " + st->when + ")";
     }
-    e.changes.push_back(std::move(ch));
+    changes.push_back(std::move(ch));
   }
+}
 
-  // sample lines
-  if (!inv) {
-    const Value* va_s = sample_vars(*fa);
-    const Value* vb_s = sample_vars(*fb);
-    auto moved_by_rule = [&](const std::string& fa_file, const std::string& fb_file) {
-      for (auto* m : rules.file_moves) {
-        if (m->to.empty()) continue;
-        if (m->dir ? (path_under(fa_file, m->from) && fb_file == m->to + fa_file.substr(m->from.size()))
-                   : (fa_file == m->from && fb_file == m->to))
-          return true;
-      }
-      return false;
-    };
-    for (const auto& name : sb) {
-      const Value& nvar = *vb_s->get(name);
-      if (!sa.count(name)) {
-        e.changes.push_back(Change{"sample_changed", name, sample_file(nvar), Value(), Value(sample_line(nvar, name)),
-                                   schemas.is_sticky(name), "new in the sample", ""});
-        continue;
-      }
-      const Value& ovar = *va_s->get(name);
-      std::string ol = sample_line(ovar, name), nl = sample_line(nvar, name);
-      std::string of = sample_file(ovar), nf = sample_file(nvar);
-      bool file_changed = of != nf && !moved_by_rule(of, nf);
-      if (ol == nl && !file_changed) continue;
-      std::string note;
-      if (file_changed) note = "moved from " + of;
-      e.changes.push_back(Change{"sample_changed", name, nf, Value(ol), Value(nl), schemas.is_sticky(name), note, ""});
+// Sample lines added, changed, moved or dropped.
+void add_sample_lines(const Hop& h, const std::set<std::string>& handled,
+                      std::vector<Change>& changes) {
+  const Value* va_s = sample_vars(h.fa);
+  const Value* vb_s = sample_vars(h.fb);
+  auto moved_by_rule = [&](const std::string& fa_file, const std::string& fb_file) {
+    for (auto* m : h.rules.file_moves) {
+      if (m->to.empty()) continue;
+      if (m->dir
+              ? (path_under(fa_file, m->from) && fb_file == m->to + fa_file.substr(m->from.size()))
+              : (fa_file == m->from && fb_file == m->to))
+        return true;
     }
-    for (const auto& name : sa) {
-      if (sb.count(name) || handled.count(name)) continue;
-      const Value& ovar = *va_s->get(name);
-      e.changes.push_back(Change{"sample_changed", name, sample_file(ovar), Value(sample_line(ovar, name)), Value(),
-                                 schemas.is_sticky(name), "no longer in the sample", ""});
+    return false;
+  };
+  for (const auto& name : h.sb) {
+    const Value& nvar = *vb_s->get(name);
+    if (!h.sa.count(name)) {
+      changes.push_back(Change{"sample_changed", name, sample_file(nvar), Value(),
+                               Value(sample_line(nvar, name)), h.schemas.is_sticky(name),
+                               "new in the sample", ""});
+      continue;
     }
+    const Value& ovar = *va_s->get(name);
+    std::string ol = sample_line(ovar, name), nl = sample_line(nvar, name);
+    std::string of = sample_file(ovar), nf = sample_file(nvar);
+    bool file_changed = of != nf && !moved_by_rule(of, nf);
+    if (ol == nl && !file_changed) continue;
+    std::string note;
+    if (file_changed) note = "moved from " + of;
+    changes.push_back(Change{"sample_changed", name, nf, Value(ol), Value(nl),
+                             h.schemas.is_sticky(name), note, ""});
   }
+  for (const auto& name : h.sa) {
+    if (h.sb.count(name) || handled.count(name)) continue;
+    const Value& ovar = *va_s->get(name);
+    changes.push_back(Change{"sample_changed", name, sample_file(ovar),
+                             Value(sample_line(ovar, name)), Value(), h.schemas.is_sticky(name),
+                             "no longer in the sample", ""});
+  }
+}
 
+}  // namespace
+
+Result<Explanation> explain(ReleaseFacts& facts, const Schemas& schemas, std::string_view from,
+                            std::string_view to, const InventoryFacts* inv) {
+  const TagRef* a = facts.find(from);
+  if (!a) return facts.unknown_tag(from);
+  const TagRef* b = facts.find(to);
+  if (!b) return facts.unknown_tag(to);
+  if (!(a->version < b->version))
+    return Error(std::string(to) + " is not after " + std::string(from) +
+                 ": explain FROM TO lists what changes going up");
+  auto fa = facts.facts(a->name);
+  if (!fa) return fa.error();
+  auto fb = facts.facts(b->name);
+  if (!fb) return fb.error();
+
+  Explanation e;
+  e.from = a->name;
+  e.to = b->name;
+  e.origin = facts.origin();
+  if (inv) e.inventory = inv->path;
+
+  HopRules rules = schemas.for_hop(a->version, b->version);
+  Hop h{*fa,
+        *fb,
+        a->version,
+        b->version,
+        b->name,
+        rules,
+        schemas,
+        inv,
+        keys(fa->get("defaults")),
+        keys(fb->get("defaults")),
+        keys(sample_vars(*fa)),
+        keys(sample_vars(*fb))};
+
+  add_layout_changes(h, e.changes);
+  if (!inv) add_sample_files(h, e.changes);
+  std::set<std::string> handled = add_departures(h, e.changes);
+  add_default_changes(h, handled, e.changes);
+  if (!inv) add_sample_lines(h, handled, e.changes);
   for (auto* adv : rules.advisories)
     e.changes.push_back(Change{"advisory", "", "", Value(), Value(severity_name(adv->severity)), false,
                                "[" + adv->id + "] when " + adv->condition + ": " + adv->message, adv->source});

@@ -142,6 +142,187 @@ Effect effect_of(const YAML::Node& n) {
   return Effect::Ignored;
 }
 
+// One schema file being read: where errors go, and the release its rules belong to.
+struct FileReader {
+  const std::string& file;
+  std::vector<Error>& errors;
+  Version release;
+  bool has_release = false;
+
+  void fail(const YAML::Node& n, const std::string& msg) {
+    errors.push_back(Error(msg, yaml_location(n, file)));
+  }
+  // Jinja expressions (when, condition) must parse, so that a typo is
+  // reported here, with its position, not evaluated to Unknown later.
+  void check_expr(const YAML::Node& n, const char* key) {
+    std::string e = str(n, key);
+    if (e.empty()) return;
+    auto t = jinja::parse_expression(e, key);
+    if (!t) fail(n[key], std::string(key) + ": " + t.error().message);
+  }
+  void base(Rule& r, const YAML::Node& n) const {
+    r.release = release;
+    r.reason = str(n, "reason");
+    r.source = str(n, "source");
+    r.where = yaml_location(n, file);
+  }
+};
+
+// The file's release (false: none can be read), or, without one, only sticky rules.
+bool read_release(const YAML::Node& doc, const fs::path& path, bool require_name_match,
+                  FileReader& rd) {
+  if (YAML::Node r = doc["release"]) {
+    auto v = Version::parse_release(r.Scalar());
+    if (!v) {
+      rd.fail(r, "release: '" + r.Scalar() + "' is not a release tag");
+      return false;
+    }
+    rd.release = *v;
+    rd.has_release = true;
+    if (require_name_match && path.stem().string() != r.Scalar())
+      rd.fail(r, "release: " + r.Scalar() + " does not match the file name " +
+                     path.filename().string() + " (expected " + r.Scalar() + ".yml)");
+  } else {
+    for (const auto& kv : doc) {
+      std::string key = kv.first.Scalar();
+      if (key != "sticky")
+        rd.fail(kv.first, key + ": a file without 'release' may only hold sticky rules");
+    }
+  }
+  return true;
+}
+
+// Group renames, file moves and layout changes.
+void read_inventory_rules(const YAML::Node& doc, FileReader& rd, Schemas& out) {
+  for (const auto& n : doc["group_renames"]) {
+    GroupRename g;
+    rd.base(g, n);
+    g.from = str(n, "from");
+    g.to = str(n, "to");
+    if (g.from == g.to) rd.fail(n, "group rename from '" + g.from + "' to itself");
+    out.group_renames.push_back(std::move(g));
+  }
+  for (const auto& n : doc["file_moves"]) {
+    FileMove m;
+    rd.base(m, n);
+    m.from = str(n, "from");
+    m.to = str(n, "to");
+    m.dir = str(n, "kind") == "dir";
+    m.hint = str(n, "hint");
+    if (m.from == m.to) rd.fail(n, "file move from '" + m.from + "' to itself");
+    if (m.to.empty() && m.hint.empty())
+      rd.fail(n, "a file dropped from the sample (no 'to') needs a 'hint' for the operator's copy");
+    out.file_moves.push_back(std::move(m));
+  }
+  for (const auto& n : doc["layout_changes"]) {
+    LayoutChange l;
+    rd.base(l, n);
+    l.id = str(n, "id");
+    l.from_layout = str(n, "from_layout");
+    l.to_layout = str(n, "to_layout");
+    l.hosts_file = str(n, "hosts_file");
+    l.details = strs(n, "details");
+    if (l.from_layout == l.to_layout) rd.fail(n, "layout change without a change of layout");
+    out.layout_changes.push_back(std::move(l));
+  }
+}
+
+// Variable renames, restructures and removals.
+void read_variable_rules(const YAML::Node& doc, FileReader& rd, Schemas& out) {
+  for (const auto& n : doc["variable_renames"]) {
+    VariableRename v;
+    rd.base(v, n);
+    v.from = str(n, "from");
+    v.to = str(n, "to");
+    v.effect = effect_of(n);
+    if (v.from == v.to) rd.fail(n, "variable rename from '" + v.from + "' to itself");
+    out.variable_renames.push_back(std::move(v));
+  }
+  for (const auto& n : doc["restructures"]) {
+    Restructure r;
+    rd.base(r, n);
+    r.id = str(n, "id");
+    r.from = strs(n, "from");
+    r.to = strs(n, "to");
+    for (const auto& m : n["mapping"]) {
+      Mapping mp{str(m, "from"), str(m, "to"), str(m, "scope"), str(m, "when"), str(m, "value"), str(m, "note")};
+      rd.check_expr(m, "when");
+      if (mp.to.empty() && mp.note.empty())
+        rd.fail(m, "a mapping that drops a value (no 'to') needs a 'note' saying why");
+      r.mapping.push_back(std::move(mp));
+    }
+    out.restructures.push_back(std::move(r));
+  }
+  for (const auto& n : doc["removals"]) {
+    for (const auto& var : n["variables"]) {
+      Removal r;
+      rd.base(r, n);
+      r.where = yaml_location(var, rd.file);
+      r.variable = var.Scalar();
+      r.effect = effect_of(n);
+      r.replacement = str(n, "replacement");
+      out.removals.push_back(std::move(r));
+    }
+  }
+}
+
+void read_sticky(const YAML::Node& doc, FileReader& rd, Schemas& out) {
+  for (const auto& n : doc["sticky"]) {
+    Sticky s;
+    rd.base(s, n);
+    s.release = Version{};
+    s.variable = str(n, "variable");
+    s.when = str(n, "when");
+    rd.check_expr(n, "when");
+    for (const auto& i : n["implicit"]) {
+      Implicit im;
+      auto v = Version::parse_release(str(i, "before"));
+      if (!v) {
+        rd.fail(i["before"], "implicit.before is not a release tag");
+        continue;
+      }
+      im.before = *v;
+      auto value = yaml_node_to_value(i["value"], rd.file);
+      if (value) im.value = *value;
+      im.reason = str(i, "reason");
+      im.source = str(i, "source");
+      s.implicit.push_back(std::move(im));
+    }
+    out.sticky.push_back(std::move(s));
+  }
+}
+
+void read_advisories(const YAML::Node& doc, FileReader& rd, Schemas& out) {
+  for (const auto& n : doc["advisories"]) {
+    Advisory a;
+    rd.base(a, n);
+    a.id = str(n, "id");
+    a.crossing = str(n, "scope") == "crossing";
+    YAML::Node avoid = n["avoid"];
+    a.avoid = avoid && yaml11_scalar(avoid.Scalar()) == Value(true);
+    a.condition = str(n, "condition");
+    rd.check_expr(n, "condition");
+    std::string sev = str(n, "severity");
+    a.severity = sev == "error" ? Severity::Error : sev == "info" ? Severity::Info : Severity::Warning;
+    a.message = str(n, "message");
+    for (const auto& p : n["releases"]) {
+      auto rp = ReleasePattern::parse(p.Scalar());
+      if (!rp) {
+        rd.fail(p, "'" + p.Scalar() + "' is not a release pattern (v2.24.2, v2.23.*, >=v2.25.0)");
+        continue;
+      }
+      a.releases.push_back(*rp);
+    }
+    if (a.crossing &&
+        (a.releases.size() != 1 || a.releases[0].kind != ReleasePattern::Kind::Exact ||
+         !(a.releases[0].version == rd.release)))
+      rd.fail(n["releases"], "scope: crossing needs releases: [" + rd.release.str() +
+                                 "] (the release of this file)");
+    if (!rd.has_release) rd.fail(n, "advisory outside a release file");
+    out.advisories.push_back(std::move(a));
+  }
+}
+
 }  // namespace
 
 // Structure (schema.json) then rules JSON Schema cannot express. Errors are
@@ -168,166 +349,13 @@ void parse_schema_text(const std::string& text, const fs::path& path, const Json
     errors.insert(errors.end(), structural.begin(), structural.end());
     return;
   }
-  auto fail = [&](const YAML::Node& n, const std::string& msg) {
-    errors.push_back(Error(msg, yaml_location(n, file)));
-  };
-
-  Version release;
-  bool has_release = false;
-  if (YAML::Node r = doc["release"]) {
-    auto v = Version::parse_release(r.Scalar());
-    if (!v) {
-      fail(r, "release: '" + r.Scalar() + "' is not a release tag");
-      return;
-    }
-    release = *v;
-    has_release = true;
-    if (require_name_match && path.stem().string() != r.Scalar())
-      fail(r, "release: " + r.Scalar() + " does not match the file name " +
-                  path.filename().string() + " (expected " + r.Scalar() + ".yml)");
-  } else {
-    for (const auto& kv : doc) {
-      std::string key = kv.first.Scalar();
-      if (key != "sticky")
-        fail(kv.first, key + ": a file without 'release' may only hold sticky rules");
-    }
-  }
-
-  // Jinja expressions (when, condition) must parse, so that a typo is
-  // reported here, with its position, not evaluated to Unknown later.
-  auto check_expr = [&](const YAML::Node& n, const char* key) {
-    std::string e = str(n, key);
-    if (e.empty()) return;
-    auto t = jinja::parse_expression(e, key);
-    if (!t) fail(n[key], std::string(key) + ": " + t.error().message);
-  };
-
-  auto base = [&](Rule& r, const YAML::Node& n) {
-    r.release = release;
-    r.reason = str(n, "reason");
-    r.source = str(n, "source");
-    r.where = yaml_location(n, file);
-  };
-
-  if (YAML::Node s = doc["summary"]) out.summaries[release.str()] = s.Scalar();
-
-  for (const auto& n : doc["group_renames"]) {
-    GroupRename g;
-    base(g, n);
-    g.from = str(n, "from");
-    g.to = str(n, "to");
-    if (g.from == g.to) fail(n, "group rename from '" + g.from + "' to itself");
-    out.group_renames.push_back(std::move(g));
-  }
-  for (const auto& n : doc["file_moves"]) {
-    FileMove m;
-    base(m, n);
-    m.from = str(n, "from");
-    m.to = str(n, "to");
-    m.dir = str(n, "kind") == "dir";
-    m.hint = str(n, "hint");
-    if (m.from == m.to) fail(n, "file move from '" + m.from + "' to itself");
-    if (m.to.empty() && m.hint.empty())
-      fail(n, "a file dropped from the sample (no 'to') needs a 'hint' for the operator's copy");
-    out.file_moves.push_back(std::move(m));
-  }
-  for (const auto& n : doc["layout_changes"]) {
-    LayoutChange l;
-    base(l, n);
-    l.id = str(n, "id");
-    l.from_layout = str(n, "from_layout");
-    l.to_layout = str(n, "to_layout");
-    l.hosts_file = str(n, "hosts_file");
-    l.details = strs(n, "details");
-    if (l.from_layout == l.to_layout) fail(n, "layout change without a change of layout");
-    out.layout_changes.push_back(std::move(l));
-  }
-  for (const auto& n : doc["variable_renames"]) {
-    VariableRename v;
-    base(v, n);
-    v.from = str(n, "from");
-    v.to = str(n, "to");
-    v.effect = effect_of(n);
-    if (v.from == v.to) fail(n, "variable rename from '" + v.from + "' to itself");
-    out.variable_renames.push_back(std::move(v));
-  }
-  for (const auto& n : doc["restructures"]) {
-    Restructure r;
-    base(r, n);
-    r.id = str(n, "id");
-    r.from = strs(n, "from");
-    r.to = strs(n, "to");
-    for (const auto& m : n["mapping"]) {
-      Mapping mp{str(m, "from"), str(m, "to"), str(m, "scope"), str(m, "when"), str(m, "value"), str(m, "note")};
-      check_expr(m, "when");
-      if (mp.to.empty() && mp.note.empty())
-        fail(m, "a mapping that drops a value (no 'to') needs a 'note' saying why");
-      r.mapping.push_back(std::move(mp));
-    }
-    out.restructures.push_back(std::move(r));
-  }
-  for (const auto& n : doc["removals"]) {
-    for (const auto& var : n["variables"]) {
-      Removal r;
-      base(r, n);
-      r.where = yaml_location(var, file);
-      r.variable = var.Scalar();
-      r.effect = effect_of(n);
-      r.replacement = str(n, "replacement");
-      out.removals.push_back(std::move(r));
-    }
-  }
-  for (const auto& n : doc["sticky"]) {
-    Sticky s;
-    base(s, n);
-    s.release = Version{};
-    s.variable = str(n, "variable");
-    s.when = str(n, "when");
-    check_expr(n, "when");
-    for (const auto& i : n["implicit"]) {
-      Implicit im;
-      auto v = Version::parse_release(str(i, "before"));
-      if (!v) {
-        fail(i["before"], "implicit.before is not a release tag");
-        continue;
-      }
-      im.before = *v;
-      auto value = yaml_node_to_value(i["value"], file);
-      if (value) im.value = *value;
-      im.reason = str(i, "reason");
-      im.source = str(i, "source");
-      s.implicit.push_back(std::move(im));
-    }
-    out.sticky.push_back(std::move(s));
-  }
-  for (const auto& n : doc["advisories"]) {
-    Advisory a;
-    base(a, n);
-    a.id = str(n, "id");
-    a.crossing = str(n, "scope") == "crossing";
-    YAML::Node avoid = n["avoid"];
-    a.avoid = avoid && yaml11_scalar(avoid.Scalar()) == Value(true);
-    a.condition = str(n, "condition");
-    check_expr(n, "condition");
-    std::string sev = str(n, "severity");
-    a.severity = sev == "error" ? Severity::Error : sev == "info" ? Severity::Info : Severity::Warning;
-    a.message = str(n, "message");
-    for (const auto& p : n["releases"]) {
-      auto rp = ReleasePattern::parse(p.Scalar());
-      if (!rp) {
-        fail(p, "'" + p.Scalar() + "' is not a release pattern (v2.24.2, v2.23.*, >=v2.25.0)");
-        continue;
-      }
-      a.releases.push_back(*rp);
-    }
-    if (a.crossing &&
-        (a.releases.size() != 1 || a.releases[0].kind != ReleasePattern::Kind::Exact ||
-         !(a.releases[0].version == release)))
-      fail(n["releases"], "scope: crossing needs releases: [" + release.str() +
-                              "] (the release of this file)");
-    if (!has_release) fail(n, "advisory outside a release file");
-    out.advisories.push_back(std::move(a));
-  }
+  FileReader rd{file, errors, Version{}, false};
+  if (!read_release(doc, path, require_name_match, rd)) return;
+  if (YAML::Node s = doc["summary"]) out.summaries[rd.release.str()] = s.Scalar();
+  read_inventory_rules(doc, rd, out);
+  read_variable_rules(doc, rd, out);
+  read_sticky(doc, rd, out);
+  read_advisories(doc, rd, out);
 }
 
 namespace {
