@@ -6,7 +6,6 @@ namespace ksm::catalog {
 
 namespace {
 std::string str_of(const Value* v) { return v && v->is_string() ? v->as_string() : std::string(); }
-std::string strip_v(std::string_view s) { return std::string(!s.empty() && s[0] == 'v' ? s.substr(1) : s); }
 }  // namespace
 
 Result<TagFacts> TagFacts::from_value(Value facts) {
@@ -30,9 +29,9 @@ std::vector<std::string> TagFacts::kube_versions() const {
 }
 
 bool TagFacts::can_install(std::string_view kv) const {
-  std::string want = strip_v(kv);
+  std::string want = without_v_prefix(kv);
   for (const auto& v : kube_versions())
-    if (strip_v(v) == want) return true;
+    if (without_v_prefix(v) == want) return true;
   return false;
 }
 

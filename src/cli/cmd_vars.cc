@@ -15,6 +15,7 @@
 #include "cli/output.h"
 #include "cli/trees.h"
 #include "core/json.h"
+#include "core/text.h"
 #include "inventory/loader.h"
 #include "schema/schema.h"
 #include "sources/kubespray_tree.h"
@@ -231,11 +232,8 @@ int run_vars(const VarsOpts& o) {
     print_error(hosts.error());
     return kExitError;
   }
-  std::string scope = o.roles.empty() ? std::string("global view") : "roles: " + [&] {
-    std::string s;
-    for (const auto& r : o.roles) s += (s.empty() ? "" : ", ") + r;
-    return s;
-  }();
+  std::string scope =
+      o.roles.empty() ? std::string("global view") : "roles: " + join(o.roles, ", ");
 
   // One host at a time, written as it is done (--all-hosts on a large
   // inventory keeps one host's values in memory, not all of them).

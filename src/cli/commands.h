@@ -1,18 +1,18 @@
 // The subcommands. Each add_* registers one CLI11 subcommand; when the
 // operator picks it, its callback stores the action to run in `action`,
 // which returns the process exit status:
-//   0 clean, 1 error, 2 warnings only, 3 blocking findings.
+// one of core/exit_status.h's (clean, error, warnings only, blocking findings).
 #pragma once
 
 #include <functional>
 
 #include <CLI/CLI.hpp>
 
+#include "core/exit_status.h"
+
 namespace ksm::cli {
 
 using Action = std::function<int()>;
-
-enum ExitStatus { kExitClean = 0, kExitError = 1, kExitWarnings = 2, kExitBlocking = 3 };
 
 void add_preflight(CLI::App& app, Action& action);
 void add_catalog(CLI::App& app, Action& action);

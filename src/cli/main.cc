@@ -27,8 +27,8 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
-    return rc == 0 ? 0 : ksm::cli::kExitError;
+    return rc == 0 ? ksm::kExitClean : ksm::kExitError;
   }
-  if (!action) return ksm::cli::kExitError;
+  if (!action) return ksm::kExitError;
   return action();
 }

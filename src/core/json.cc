@@ -6,6 +6,8 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "core/text.h"
+
 namespace ksm {
 
 std::string json_quote(std::string_view s) {
@@ -209,20 +211,6 @@ class Parser {
     }
     return {};
   }
-  static void utf8(uint32_t cp, std::string& out) {
-    if (cp < 0x80) out += static_cast<char>(cp);
-    else if (cp < 0x800) { out += static_cast<char>(0xC0 | (cp >> 6)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
-    else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
   Status hex4(uint32_t& cp) {
     if (p_ + 4 > t_.size()) return fail("bad \\u escape");
     cp = 0;
@@ -262,7 +250,7 @@ class Parser {
             if (auto s = hex4(lo); !s) return s;
             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
           }
-          utf8(cp, out);
+          append_utf8(out, cp);
           break;
         }
         default: return fail("bad escape in JSON string");

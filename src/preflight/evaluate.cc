@@ -352,16 +352,6 @@ HostOutcome run_once_on(World& w, const Assertion& a, const Reach& r, HostContex
   return o;
 }
 
-int rank(Status s) {
-  switch (s) {
-    case Status::Fail: return 3;
-    case Status::Unknown: return 2;
-    case Status::Pass: return 1;
-    case Status::Skipped: return 0;
-  }
-  return 0;
-}
-
 void compute_live(World& w, const EvalInputs& in, const HostGroups& inv) {
   auto first_cp = [&](const HostGroups& g) -> std::string {
     auto it = g.groups.find("kube_control_plane");
@@ -523,7 +513,7 @@ Result<std::vector<AssertionOutcome>> evaluate_assertions(const Extraction& x, c
             HostContext ic(w, host, r.role, std::move(ov), &play_hosts);
             HostOutcome io = run_once_on(w, a, r, ic);
             io.item = item;
-            if (rank(io.status) > rank(o.status)) o = io;
+            if (report::status_rank(io.status) > report::status_rank(o.status)) o = io;
           }
         }
       } else {
@@ -531,7 +521,8 @@ Result<std::vector<AssertionOutcome>> evaluate_assertions(const Extraction& x, c
       }
       // A host several reaches run on: the most severe outcome, the first on a tie.
       auto& kept = results[job.assertion][slot[job.assertion][host]];
-      if (!kept || rank(o.status) > rank(kept->status)) kept = std::move(o);
+      if (!kept || report::status_rank(o.status) > report::status_rank(kept->status))
+        kept = std::move(o);
     }
     w.shared.erase(host);
     w.values->release(host);
@@ -545,7 +536,7 @@ Result<std::vector<AssertionOutcome>> evaluate_assertions(const Extraction& x, c
     ao.assertion = &x.assertions[ai];
     ao.hosts.reserve(order[ai].size());
     for (auto& o : results[ai]) {
-      if (rank(o->status) > rank(ao.status)) ao.status = o->status;
+      if (report::status_rank(o->status) > report::status_rank(ao.status)) ao.status = o->status;
       ao.hosts.push_back(std::move(*o));
     }
     out.push_back(std::move(ao));
@@ -811,7 +802,7 @@ report::Report build_report(const Extraction& x, const std::vector<AssertionOutc
   // Fail first, then unknown; in playbook order within each.
   std::stable_sort(rep.findings.begin(), rep.findings.end(),
                    [](const report::Finding& a, const report::Finding& b) {
-                     return rank(a.status) > rank(b.status);
+                     return report::status_rank(a.status) > report::status_rank(b.status);
                    });
   add_notes(rep, x, in);
   return rep;

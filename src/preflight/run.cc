@@ -139,15 +139,9 @@ void add_own_checks(RunResult& res, const RunOptions& o, const std::string& ansi
   if (o.check_ansible) ci.requirements = requirements_of(*o.to);
   auto own = own_checks(ci);
   res.report.findings.insert(res.report.findings.end(), own.begin(), own.end());
-  auto rank = [](report::Status s) {
-    return s == report::Status::Fail      ? 3
-           : s == report::Status::Unknown ? 2
-           : s == report::Status::Pass    ? 1
-                                          : 0;
-  };
   std::stable_sort(res.report.findings.begin(), res.report.findings.end(),
-                   [&](const report::Finding& a, const report::Finding& b) {
-                     return rank(a.status) > rank(b.status);
+                   [](const report::Finding& a, const report::Finding& b) {
+                     return report::status_rank(a.status) > report::status_rank(b.status);
                    });
 }
 

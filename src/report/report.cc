@@ -3,6 +3,7 @@
 
 #include <map>
 
+#include "core/exit_status.h"
 #include "core/json.h"
 
 namespace ksm::report {
@@ -31,6 +32,20 @@ const char* status_name(Status s) {
       return "skipped";
   }
   return "fail";
+}
+
+int status_rank(Status s) {
+  switch (s) {
+    case Status::Fail:
+      return 3;
+    case Status::Unknown:
+      return 2;
+    case Status::Pass:
+      return 1;
+    case Status::Skipped:
+      return 0;
+  }
+  return 0;
 }
 
 Summary summarize(const Report& r) {
@@ -62,9 +77,9 @@ Summary summarize(const Report& r) {
 
 int exit_status(const Report& r) {
   Summary s = summarize(r);
-  if (s.blocking) return 3;
-  if (s.warnings) return 2;
-  return 0;
+  if (s.blocking) return kExitBlocking;
+  if (s.warnings) return kExitWarnings;
+  return kExitClean;
 }
 
 Result<Format> parse_format(const std::string& name) {

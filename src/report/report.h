@@ -30,6 +30,8 @@ enum class Status {
 };
 const char* severity_name(Severity s);  // "error" / "warning" / "info"
 const char* status_name(Status s);      // "fail" / "pass" / "unknown" / "skipped"
+// How much a status weighs when findings are ordered: fail 3 > unknown 2 > pass 1 > skipped 0.
+int status_rank(Status s);
 
 // A variable a finding depends on: its effective value and where it comes from.
 struct Variable {
@@ -76,7 +78,8 @@ struct Report {
 };
 
 Summary summarize(const Report& r);
-// 0 clean, 2 warnings only, 3 blocking failures (1, errors, is the caller's).
+// kExitClean, kExitWarnings (warnings only) or kExitBlocking (blocking
+// failures); kExitError is the caller's.
 int exit_status(const Report& r);
 
 enum class Format { Text, Json, Sarif, Junit };

@@ -5,17 +5,12 @@
 #include <cctype>
 
 #include "core/json.h"
+#include "core/text.h"
 #include "schema/changes.h"
 
 namespace ksm::schema {
 
 namespace {
-
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
 
 std::set<std::string> keys(const Value* m) {
   std::set<std::string> out;

@@ -5,17 +5,12 @@
 #include <map>
 #include <set>
 
+#include "core/text.h"
 #include "schema/changes.h"
 
 namespace ksm::schema {
 
 namespace {
-
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
 
 std::string abbreviate(const std::vector<std::string>& names, size_t keep) {
   if (names.size() <= keep) return join(names, ", ");

@@ -13,6 +13,7 @@
 #include "merge/ini_edit.h"
 #include "merge/merge3.h"
 #include "merge/yaml_edit.h"
+#include "sources/version.h"
 #include "upgrade/effective.h"
 #include "upgrade/restructure.h"
 #include "upgrade/ws_inventory.h"
@@ -485,7 +486,7 @@ class HopRun {
     std::string target_default = in_.to.facts.kube_version();
     const Value* kv = vars.find("kube_version");
     auto minor = [](std::string v) -> int {
-      if (!v.empty() && v[0] == 'v') v = v.substr(1);
+      v = without_v_prefix(v);
       auto parts = split(v, '.');
       return parts.size() >= 2 ? std::atoi(parts[1].c_str()) : -1;
     };

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "core/exit_status.h"
 #include "core/json.h"
 
 namespace ksm::upgrade {
@@ -16,13 +17,13 @@ size_t Report::conflict_count() const {
 int Report::exit_status() const {
   bool review = false;
   for (const auto& h : hops) {
-    if (!h.conflicts.empty()) return 3;
+    if (!h.conflicts.empty()) return kExitBlocking;
     for (const auto& n : h.notes) {
-      if (n.level == NoteLevel::Blocking) return 3;
+      if (n.level == NoteLevel::Blocking) return kExitBlocking;
       if (n.level == NoteLevel::Review) review = true;
     }
   }
-  return review ? 2 : 0;
+  return review ? kExitWarnings : kExitClean;
 }
 
 namespace {

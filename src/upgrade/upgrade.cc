@@ -12,6 +12,7 @@
 #include "schema/plan.h"
 #include "schema/schema.h"
 #include "sources/source.h"
+#include "sources/version.h"
 #include "upgrade/ansible_cfg.h"
 #include "upgrade/state.h"
 #include "upgrade/ws_inventory.h"
@@ -66,10 +67,8 @@ double score_tag(const Workspace& ws, const Map& set_vars, const catalog::TagFac
   double var_score = compared ? static_cast<double>(equal) / static_cast<double>(compared) : 0;
   double kv = 0;
   if (const Value* k = set_vars.find("kube_version"); k && k->is_string()) {
-    std::string want = k->as_string();
-    if (!want.empty() && want[0] == 'v') want = want.substr(1);
-    std::string def = f.kube_version();
-    if (!def.empty() && def[0] == 'v') def = def.substr(1);
+    std::string want = without_v_prefix(k->as_string());
+    std::string def = without_v_prefix(f.kube_version());
     if (def == want) kv = 2;
     else if (f.can_install(want)) kv = 0.5;
   }
