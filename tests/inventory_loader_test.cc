@@ -208,14 +208,13 @@ TEST_CASE("loader: an inventory with the journal of an interrupted in-place upgr
 
 TEST_CASE("loader: an inventory read through a Source in memory, as from a folder") {
   ksm::MemorySource mem(
-      {{"mycluster/hosts.yaml",
-        "all:\n  hosts:\n    node1: {ansible_host: 10.0.0.1}\n  children:\n"
-        "    kube_control_plane:\n      hosts: {node1: }\n"},
-       {"mycluster/inventory.ini", "# [all]\n# node1 ansible_host=10.0.0.1\n"},
-       {"mycluster/group_vars/all/all.yml", "---\nbin_dir: /usr/local/bin\n"},
-       {"mycluster/group_vars/k8s-cluster/k8s-cluster.yml", "kube_version: v1.19.9\n"},
-       {"mycluster/host_vars/node1.yml", "ip: 10.0.0.1\n"}},
-      "mem");
+      "mem", {{"mycluster/hosts.yaml",
+               "all:\n  hosts:\n    node1: {ansible_host: 10.0.0.1}\n  children:\n"
+               "    kube_control_plane:\n      hosts: {node1: }\n"},
+              {"mycluster/inventory.ini", "# [all]\n# node1 ansible_host=10.0.0.1\n"},
+              {"mycluster/group_vars/all/all.yml", "---\nbin_dir: /usr/local/bin\n"},
+              {"mycluster/group_vars/k8s-cluster/k8s-cluster.yml", "kube_version: v1.19.9\n"},
+              {"mycluster/host_vars/node1.yml", "ip: 10.0.0.1\n"}});
   // The folder, as Ansible reads it: inventory.ini is skipped (.ini in a folder).
   auto inv = load_inventory(mem, "mycluster");
   REQUIRE_MESSAGE(inv, (inv ? "" : inv.error().str()));

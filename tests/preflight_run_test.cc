@@ -67,7 +67,8 @@ Clone& clone() {
 
 // A fresh folder with the tag's sample group_vars and the three nodes.
 fs::path sample_inventory(const std::string& name, const std::string& tag) {
-  fs::path dir = fs::temp_directory_path() / ("ksm_preflight_run_" + name);
+  fs::path dir =
+      fs::temp_directory_path() / ("ksm_preflight_run_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   ksm::Source& src = clone().tree(tag);

@@ -68,7 +68,8 @@ fs::path sample_inventory(const std::string& tag, const std::string& name) {
   REQUIRE(src.ok());
   auto tree = KubesprayTree::load(**src);
   REQUIRE(tree.ok());
-  fs::path dir = fs::temp_directory_path() / ("ksm_upgrade_" + name) / "mycluster";
+  fs::path dir = fs::temp_directory_path() /
+                 ("ksm_upgrade_" + name + "_" + std::to_string(::getpid())) / "mycluster";
   fs::remove_all(dir.parent_path());
   fs::create_directories(dir);
   for (const auto& rel : tree->sample().files) {
@@ -479,4 +480,31 @@ TEST_CASE("upgrade: run again at the tag it reached is a no-op that says so (aut
   CHECK(run_upgrade(o).ok());
   o.from = "v2.18.0";
   CHECK_FALSE(run_upgrade(o).ok());
+}
+
+TEST_CASE(
+    "upgrade: the sample's commented inventory.ini beside the builder's hosts.yaml (the common "
+    "layout)") {
+  test::TempDir t;
+  fs::copy(test::testdata() / "demo" / "mycluster", t.path / "inv", fs::copy_options::recursive);
+  // What `cp -r inventory/sample inventory/mycluster` leaves beside hosts.yaml.
+  t.write("inv/inventory.ini",
+          "# [all]\n# node1 ansible_host=95.54.0.12  # ip=10.3.0.1 etcd_member_name=etcd1\n\n"
+          "# [kube-master]\n# node1\n\n# [etcd]\n# node1\n\n# [kube-node]\n# node1\n");
+  UpgradeOptions o;
+  o.inventory = (t.path / "inv").string();
+  o.to = "v2.16.0";
+  o.offline = true;
+  auto r = run_upgrade(o);
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
+  CHECK(r->hosts_file == "hosts.yaml");
+  bool said = false;
+  for (const auto& n : r->report.hops.front().notes)
+    if (n.message.find(
+            "hosts.yaml, the only one that defines hosts (inventory.ini defines none)") !=
+        std::string::npos)
+      said = true;
+  CHECK(said);
+  CHECK(find_change(*r, ChangeKind::RenameGroup, "") != nullptr);
+  CHECK(r->workspace.text("inventory.ini") != nullptr);  // carried along, untouched offline
 }

@@ -16,7 +16,7 @@ using ksm::upgrade::Workspace;
 
 namespace {
 fs::path fresh_dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("ksm_ws_" + name);
+  fs::path d = fs::temp_directory_path() / ("ksm_ws_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(d);
   fs::create_directories(d);
   return d;

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "cli/inventory_source.h"
 #include "cli/output.h"
 #include "core/json.h"
 #include "core/paths.h"
@@ -29,7 +30,9 @@ struct ExplainArgs {
 // the inventory folder, and whether its hosts file is YAML (the builder's
 // hosts.yaml) or INI.
 Result<schema::InventoryFacts> inventory_facts(const std::string& path) {
-  auto inv = inventory::load_inventory({path});
+  auto files = operator_hosts_files({path});
+  if (!files) return files.error();
+  auto inv = inventory::load_inventory(*files);
   if (!inv) return inv.error();
   schema::InventoryFacts f;
   f.path = path;

@@ -96,7 +96,7 @@ std::string list_text(const preflight::Extraction& x, bool colour) {
 
 int evaluate(const PreflightOpts& o, const Source& to_src, report::Format format,
              std::shared_future<std::string> ansible) {
-  auto sources = inventory_sources(o.inventory);
+  auto sources = operator_hosts_files(o.inventory);
   if (!sources) {
     print_error(sources.error().context("preflight needs the inventory (-i PATH)"));
     return kExitError;

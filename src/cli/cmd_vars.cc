@@ -202,7 +202,12 @@ int run_vars(const VarsOpts& o) {
     print_error(Error("--format: expected text, json or summary, got '" + o.format + "'"));
     return kExitError;
   }
-  auto inv = load_cli_inventory(o.sources);
+  auto files = operator_hosts_files(o.sources);
+  if (!files) {
+    print_error(files.error());
+    return kExitError;
+  }
+  auto inv = load_cli_inventory(*files);
   if (!inv) {
     print_error(inv.error());
     return kExitError;

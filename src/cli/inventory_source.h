@@ -17,4 +17,12 @@ Result<std::vector<std::string>> inventory_sources(const std::vector<std::string
 // (duplicate keys and the like) are printed on stderr.
 Result<inventory::Inventory> load_cli_inventory(const std::vector<std::string>& given);
 
+// For the commands that work on the operator's inventory (preflight, vars,
+// explain -i): a folder given to -i stands for the hosts file the operator
+// passes to ansible-playbook (inventory/hosts_file.h: the builder's
+// hosts.yaml beside the sample's all-commented inventory.ini), said on
+// stderr; files and host lists are kept. `inventory` and `convert` keep
+// Ansible's folder rules.
+Result<std::vector<std::string>> operator_hosts_files(const std::vector<std::string>& given);
+
 }  // namespace ksm::cli

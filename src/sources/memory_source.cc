@@ -59,7 +59,7 @@ Result<std::vector<std::string>> sorted_paths_list_dirs(const std::vector<std::s
   return out;
 }
 
-MemorySource::MemorySource(Files files, std::string label)
+MemorySource::MemorySource(std::string label, Files files)
     : files_(std::move(files)), label_(std::move(label)) {
   for (const auto& [k, v] : files_) sorted_.push_back(k);
 }

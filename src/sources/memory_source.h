@@ -27,7 +27,9 @@ Result<std::vector<std::string>> sorted_paths_list_dirs(const std::vector<std::s
 class MemorySource : public Source {
  public:
   using Files = std::map<std::string, std::string>;
-  explicit MemorySource(Files files = {}, std::string label = "memory");
+  explicit MemorySource(Files files = {}) : MemorySource("memory", std::move(files)) {}
+  // `label` names the tree in messages.
+  MemorySource(std::string label, Files files);
 
   // Adds or replaces a file (a root-relative path).
   void put(const std::string& path, std::string text);

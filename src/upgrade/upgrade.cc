@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/paths.h"
+#include "inventory/hosts_file.h"
 #include "inventory/layers.h"
 #include "schema/plan.h"
 #include "schema/schema.h"
@@ -21,28 +22,18 @@ namespace ksm::upgrade {
 
 namespace fs = std::filesystem;
 
-Result<std::pair<fs::path, std::string>> locate_inventory(const std::string& path) {
+Result<InventoryLocation> locate_inventory(const std::string& path) {
   std::error_code ec;
   fs::path p(path);
   if (!fs::exists(p, ec)) return Error("no such inventory", Location{path});
   if (fs::is_regular_file(p, ec)) {
     fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-    return std::make_pair(dir, p.filename().string());
+    return InventoryLocation{dir, p.filename().string(), "", false};
   }
-  for (const char* name : {"inventory.ini", "hosts.yaml", "hosts.yml", "hosts.ini", "hosts"})
-    if (fs::is_regular_file(p / name, ec)) return std::make_pair(p, std::string(name));
-  std::vector<std::string> candidates;
-  for (const auto& e : fs::directory_iterator(p, ec)) {
-    std::string n = e.path().filename().string();
-    if (!e.is_regular_file() || n.starts_with(".")) continue;
-    if (n.ends_with(".ini") || n.ends_with(".yaml") || n.ends_with(".yml")) candidates.push_back(n);
-  }
-  std::sort(candidates.begin(), candidates.end());
-  if (candidates.size() == 1) return std::make_pair(p, candidates.front());
-  if (candidates.empty()) return Error("no hosts file in the inventory folder (inventory.ini, hosts.yaml, ...)", Location{path});
-  return Error("several hosts files in the inventory folder (" + fmt::format("{}", fmt::join(candidates, ", ")) +
-                   "); name one with -i",
-               Location{path});
+  DirSource folder(p);
+  auto choice = inventory::choose_hosts_file(folder);
+  if (!choice) return choice.error();
+  return InventoryLocation{p, choice->path, choice->why, choice->several_with_hosts};
 }
 
 namespace {
@@ -124,9 +115,9 @@ Result<std::optional<GitRepo>> open_upgrade_clone(const UpgradeOptions& opts) {
 Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   auto where = locate_inventory(opts.inventory);
   if (!where) return where.error();
-  auto ws = Workspace::load(where->first);
+  auto ws = Workspace::load(where->folder);
   if (!ws) return ws.error();
-  std::string hosts = where->second;
+  std::string hosts = where->hosts_file;
 
   // A clone when one is given or found; versions/ otherwise.
   std::optional<GitRepo> own_repo;
@@ -151,13 +142,15 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
 
   UpgradeResult result{std::move(*ws), hosts, {}, {}};
   Report& report = result.report;
-  report.input = where->first.string();
+  report.input = where->folder.string();
   std::vector<Note> start_notes;
+  if (!where->why.empty())
+    start_notes.push_back({where->ambiguous ? NoteLevel::Review : NoteLevel::Info, where->why, ""});
 
   // The base tag: --from, else the state file, else inferred.
   std::string from = opts.from;
   if (from.empty()) {
-    auto st = parse_state(result.workspace.text(kStateFile), (where->first / kStateFile).string());
+    auto st = parse_state(result.workspace.text(kStateFile), (where->folder / kStateFile).string());
     if (!st) return st.error();
     if (*st) {
       from = (*st)->tag;

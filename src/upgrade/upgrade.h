@@ -45,8 +45,16 @@ struct UpgradeResult {
   std::string from_tag;        // the base tag used
 };
 
-// Splits -i into the inventory folder and its hosts file (relative).
-Result<std::pair<std::filesystem::path, std::string>> locate_inventory(const std::string& path);
+// -i split into the inventory folder and its hosts file (relative). Given
+// a folder, the hosts file is the one the operator passes to
+// ansible-playbook (inventory/hosts_file.h), and `why` says which and why.
+struct InventoryLocation {
+  std::filesystem::path folder;
+  std::string hosts_file;
+  std::string why;         // "" when -i named the file
+  bool ambiguous = false;  // several files define hosts
+};
+Result<InventoryLocation> locate_inventory(const std::string& path);
 
 // Infers the tag an inventory was written for from versions/ facts: the
 // closest sample (files present, values of the sample's set lines), with

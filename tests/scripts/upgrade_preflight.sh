@@ -15,8 +15,11 @@ work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 mkdir -p "$work/tree" "$work/inv"
-git -C "$clone" archive v2.18.2 inventory/sample/group_vars | tar -x -C "$work/tree"
-cp -r "$work/tree/inventory/sample/group_vars" "$work/inv/"
+# The common layout: `cp -r inventory/sample inventory/mycluster` leaves the
+# sample's all-commented inventory.ini beside the builder's hosts.yaml.
+git -C "$clone" archive v2.18.2 inventory/sample/group_vars inventory/sample/inventory.ini |
+  tar -x -C "$work/tree"
+cp -r "$work/tree/inventory/sample/group_vars" "$work/tree/inventory/sample/inventory.ini" "$work/inv/"
 cat >"$work/inv/hosts.yaml" <<'Y'
 all:
   hosts:
@@ -40,6 +43,8 @@ st_before=$?
 set -e
 [ $st -le 3 ] && [ $st -ne 1 ] || fail "upgrade exit $st: $(cat "$work/err")"
 [ $st_before -eq 3 ] || fail "preflight of the input: exit $st_before, expected 3 (the calico check fails)"
+grep -q "hosts.yaml, the only one that defines hosts (inventory.ini defines none)" "$work/err" ||
+  fail "preflight -i FOLDER does not say which hosts file it read: $(cat "$work/err")"
 python3 - "$work/report.json" "$work/before.json" <<'PY' || fail "reports"
 import json, sys
 up, before = (json.load(open(p)) for p in sys.argv[1:3])

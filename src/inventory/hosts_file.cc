@@ -1,0 +1,92 @@
+// The hosts file an operator passes to -i (see hosts_file.h).
+#include "inventory/hosts_file.h"
+
+#include <algorithm>
+#include <array>
+
+#include "inventory/loader.h"
+
+namespace ksm::inventory {
+
+namespace {
+
+constexpr std::array<const char*, 5> kConventional = {"inventory.ini", "hosts.yaml", "hosts.yml",
+                                                      "hosts.ini", "hosts"};
+
+bool hosts_like(const std::string& name) {
+  if (name.empty() || name[0] == '.') return false;
+  if (std::find(kConventional.begin(), kConventional.end(), name) != kConventional.end())
+    return true;
+  return name.ends_with(".ini") || name.ends_with(".yaml") || name.ends_with(".yml");
+}
+
+// The number of hosts a file defines; nullopt when it is no inventory.
+std::optional<size_t> hosts_in(const Source& source, const std::string& path) {
+  Inventory inv;
+  if (!load_hosts_file(inv, source, path)) return std::nullopt;
+  inv.reconcile();
+  return inv.hosts().size();
+}
+
+std::string list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+}  // namespace
+
+Result<HostsFileChoice> choose_hosts_file(const Source& source, const std::string& dir) {
+  auto files = source.list(dir, false);
+  if (!files) return files.error();
+  std::vector<std::string> names;
+  for (const auto& f : *files) {
+    std::string name = dir.empty() ? f : f.substr(dir.size() + 1);
+    if (hosts_like(name)) names.push_back(name);
+  }
+  // The conventional names first, in their order; then the others, sorted.
+  auto rank = [](const std::string& n) {
+    auto it = std::find(kConventional.begin(), kConventional.end(), n);
+    return static_cast<size_t>(it - kConventional.begin());
+  };
+  std::stable_sort(names.begin(), names.end(),
+                   [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
+  HostsFileChoice c;
+  std::vector<std::string> with_hosts, without_hosts;
+  for (const auto& n : names) {
+    auto count = hosts_in(source, join_source_path(dir, n));
+    if (!count) {
+      // A YAML file of another kind (variables, manifests) is no candidate
+      // unless it has a conventional name.
+      if (rank(n) < kConventional.size()) c.candidates.push_back(n);
+      continue;
+    }
+    c.candidates.push_back(n);
+    (*count > 0 ? with_hosts : without_hosts).push_back(n);
+  }
+  if (c.candidates.empty())
+    return Error("no hosts file in the inventory folder (inventory.ini, hosts.yaml, ...)",
+                 Location{source.display_path(dir)});
+  if (!with_hosts.empty()) {
+    c.path = with_hosts.front();
+    c.several_with_hosts = with_hosts.size() > 1;
+    if (c.several_with_hosts)
+      c.why = "several files define hosts (" + list(with_hosts) + "): using " + c.path +
+              "; name the one you pass to ansible-playbook with -i";
+    else if (c.candidates.size() == 1)
+      c.why = "the hosts file is " + c.path;
+    else
+      c.why = "the hosts file is " + c.path + ", the only one that defines hosts (" +
+              list(without_hosts.empty() ? std::vector<std::string>{} : without_hosts) +
+              (without_hosts.empty()       ? "the others are not inventories"
+               : without_hosts.size() == 1 ? " defines none"
+                                           : " define none") +
+              ")";
+  } else {
+    c.path = c.candidates.front();
+    c.why = "no file defines hosts (a template inventory): using " + c.path;
+  }
+  return c;
+}
+
+}  // namespace ksm::inventory
