@@ -68,8 +68,9 @@ TEST_CASE("hosts format: yaml -> ini keeps membership and the etcd order, nothin
   REQUIRE(ws.has_file("inventory.ini"));
   auto after = load_workspace_inventory(ws, hosts);
   REQUIRE(after.ok());
-  CHECK(members(*after, "etcd") == std::vector<std::string>{"node3", "node1", "node2"});
-  for (const char* g : {"kube_control_plane", "kube_node", "etcd"}) CHECK(members(*after, g) == members(*before, g));
+  CHECK(members(**after, "etcd") == std::vector<std::string>{"node3", "node1", "node2"});
+  for (const char* g : {"kube_control_plane", "kube_node", "etcd"})
+    CHECK(members(**after, g) == members(**before, g));
   CHECK(std::count_if(hop.changes.begin(), hop.changes.end(),
                       [](const Change& c) { return c.kind == ChangeKind::Convert; }) == 1);
   CHECK(std::none_of(hop.changes.begin(), hop.changes.end(),
@@ -101,6 +102,6 @@ TEST_CASE("hosts format: ini -> yaml round trip gives the same groups") {
   CHECK(hosts == "hosts.yaml");
   auto back = load_workspace_inventory(ws, hosts);
   REQUIRE(back.ok());
-  CHECK(members(*back, "etcd") == std::vector<std::string>{"node3", "node1", "node2"});
-  CHECK(members(*back, "kube_node") == std::vector<std::string>{"node1", "node2", "node3"});
+  CHECK(members(**back, "etcd") == std::vector<std::string>{"node3", "node1", "node2"});
+  CHECK(members(**back, "kube_node") == std::vector<std::string>{"node1", "node2", "node3"});
 }

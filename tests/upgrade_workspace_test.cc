@@ -107,9 +107,9 @@ TEST_CASE("workspace: read as a Source, its inventory loaded from memory") {
   REQUIRE(inv.ok());
   // Locations name the operator's files relative to the inventory; Ansible's
   // inventory_file is in the operator's folder (no scratch copy anywhere).
-  CHECK(inv->files[0].path == "hosts.yaml");
-  CHECK(inv->files[0].disk_path == fs::absolute(in / "hosts.yaml").lexically_normal().string());
-  CHECK(inv->vars_files[0].where.at("a").str() == "group_vars/all/all.yml:1:1");
+  CHECK((*inv)->files[0].path == "hosts.yaml");
+  CHECK((*inv)->files[0].disk_path == fs::absolute(in / "hosts.yaml").lexically_normal().string());
+  CHECK((*inv)->vars_files[0].where.at("a").str() == "group_vars/all/all.yml:1:1");
 
   // A change is seen at the next load; an unchanged workspace is not re-read.
   uint64_t g = ws->generation();
@@ -117,7 +117,7 @@ TEST_CASE("workspace: read as a Source, its inventory loaded from memory") {
   CHECK(ws->generation() != g);
   auto again = ksm::upgrade::load_workspace_inventory(*ws, "hosts.yaml");
   REQUIRE(again.ok());
-  CHECK(again->vars_files[0].data.get("a")->as_int() == 2);
+  CHECK((*again)->vars_files[0].data.get("a")->as_int() == 2);
   CHECK(ws->loaded().generation == ws->generation());
 
   // A copy changed apart never shares a generation with its original.
@@ -130,7 +130,7 @@ TEST_CASE("workspace: read as a Source, its inventory loaded from memory") {
   ws->put("group_vars/all/all.yml", "<<<<<<< ours\na: 3\n=======\na: 4\n>>>>>>> theirs\n");
   auto conflicted = ksm::upgrade::load_workspace_inventory(*ws, "hosts.yaml");
   REQUIRE(conflicted.ok());
-  CHECK(conflicted->vars_files[0].data.get("a")->as_int() == 3);
+  CHECK((*conflicted)->vars_files[0].data.get("a")->as_int() == 3);
 }
 
 TEST_CASE("workspace: a diff leaves libgit2 usable (the clone is read after upgrade --diff)") {

@@ -100,9 +100,10 @@ class HopRun {
   }
 
   Result<Hop> run() {
-    auto before = load_workspace_inventory(ws_, hosts_);
-    if (!before) return before.error();
-    before_ = std::make_unique<inventory::Inventory>(std::move(*before));
+    auto before_loaded = load_workspace_inventory(ws_, hosts_);
+    if (!before_loaded) return before_loaded.error();
+    std::shared_ptr<const inventory::Inventory> before = *before_loaded;
+    before_ = std::move(before);
     eff_before_ = make_effective_view(*before_, in_.from.tree.get(), in_.from.facts);
 
     if (auto s = group_renames(); !s) return s.error();
@@ -407,8 +408,9 @@ class HopRun {
   }
 
   Status pins() {
-    auto after = load_workspace_inventory(ws_, hosts_);
-    if (!after) return after.error();
+    auto after_loaded = load_workspace_inventory(ws_, hosts_);
+    if (!after_loaded) return after_loaded.error();
+    std::shared_ptr<const inventory::Inventory> after = *after_loaded;
     auto eff_after = make_effective_view(*after, in_.to.tree.get(), in_.to.facts);
     auto reps = representative_hosts(*before_, sticky_names());
     for (const auto& s : in_.schemas.sticky) {
@@ -478,8 +480,9 @@ class HopRun {
 
   // --- 6. kube_version --------------------------------------------------------------
   Status kube_version() {
-    auto inv = load_workspace_inventory(ws_, hosts_);
-    if (!inv) return inv.error();
+    auto inv_loaded = load_workspace_inventory(ws_, hosts_);
+    if (!inv_loaded) return inv_loaded.error();
+    std::shared_ptr<const inventory::Inventory> inv = *inv_loaded;
     if (inv->hosts().empty()) return {};
     std::unordered_map<std::string, Location> where;
     auto vars = inventory::host_vars(*inv, 0, &where);
@@ -528,8 +531,9 @@ class HopRun {
 
   // --- 7. advisories and the invariant -------------------------------------------------
   Status advisories_and_invariant() {
-    auto after = load_workspace_inventory(ws_, hosts_);
-    if (!after) return after.error();
+    auto after_loaded = load_workspace_inventory(ws_, hosts_);
+    if (!after_loaded) return after_loaded.error();
+    std::shared_ptr<const inventory::Inventory> after = *after_loaded;
     auto eff_after = make_effective_view(*after, in_.to.tree.get(), in_.to.facts);
     std::string probe = after->hosts().empty() ? "" : after->hosts().front().name;
     for (const auto* a : rules_.advisories) {
@@ -605,7 +609,7 @@ class HopRun {
   const HopInput& in_;
   Hop hop_;
   schema::HopRules rules_;
-  std::unique_ptr<inventory::Inventory> before_;
+  std::shared_ptr<const inventory::Inventory> before_;
   std::unique_ptr<EffectiveView> eff_before_;
   std::map<std::string, std::string> moved_from_;
   std::vector<std::pair<std::string, std::string>> prefix_moves_;

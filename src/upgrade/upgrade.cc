@@ -67,8 +67,9 @@ double score_tag(const Workspace& ws, const Map& set_vars, const catalog::TagFac
 }
 
 Result<Inference> infer_tag(const Workspace& ws, const std::string& hosts_file, schema::ReleaseFacts& rf) {
-  auto inv = load_workspace_inventory(ws, hosts_file);
-  if (!inv) return inv.error();
+  auto inv_loaded = load_workspace_inventory(ws, hosts_file);
+  if (!inv_loaded) return inv_loaded.error();
+  std::shared_ptr<const inventory::Inventory> inv = *inv_loaded;
   Map set_vars = inv->hosts().empty() ? Map{} : inventory::host_vars(*inv, 0);
   double best = -1, second = -1;
   std::string best_tag;

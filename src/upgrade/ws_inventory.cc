@@ -65,11 +65,11 @@ class OursView : public Source {
 
 }  // namespace
 
-Result<inventory::Inventory> load_workspace_inventory(const Workspace& ws,
-                                                      const std::string& hosts_file) {
+Result<std::shared_ptr<const inventory::Inventory>> load_workspace_inventory(
+    const Workspace& ws, const std::string& hosts_file) {
   auto& last = ws.loaded();
   if (last.inventory && last.generation == ws.generation() && last.hosts_file == hosts_file)
-    return *last.inventory;
+    return last.inventory;
   OursView view(ws);
   std::vector<inventory::InventoryInput> inputs{{&view, hosts_file}};
   auto text = view.read(hosts_file);
@@ -81,11 +81,11 @@ Result<inventory::Inventory> load_workspace_inventory(const Workspace& ws,
     last.hosts_text = text ? std::move(*text) : std::string();
   }
   auto inv = inventory::load_vars(*last.hosts, inputs);
-  if (!inv) return inv;
+  if (!inv) return inv.error();
   last.generation = ws.generation();
   last.hosts_file = hosts_file;
-  last.inventory = std::make_shared<const inventory::Inventory>(*inv);
-  return inv;
+  last.inventory = std::make_shared<const inventory::Inventory>(std::move(*inv));
+  return last.inventory;
 }
 
 }  // namespace ksm::upgrade
