@@ -58,3 +58,17 @@ TEST_CASE("version: v prefix normalisation") {
   CHECK(without_v_prefix("1.32.5") == "1.32.5");
   CHECK(without_v_prefix("vendor") == "vendor");
 }
+
+TEST_CASE("version: parse_minor takes the minor a looser string starts with") {
+  using P = std::pair<int, int>;
+  CHECK(Version::parse_minor("2.12") == P{2, 12});
+  CHECK(Version::parse_minor("2.12.5") == P{2, 12});
+  CHECK(Version::parse_minor("v1.25.6") == P{1, 25});
+  CHECK(Version::parse_minor("1.25-rc.1") == P{1, 25});
+  CHECK_FALSE(Version::parse_minor("v1"));
+  CHECK_FALSE(Version::parse_minor(".25"));
+  CHECK_FALSE(Version::parse_minor("1."));
+  CHECK_FALSE(Version::parse_minor("x1.2"));
+  CHECK_FALSE(Version::parse_minor("99999.1"));  // bounded, never overflows
+  CHECK_FALSE(Version::parse_minor(""));
+}

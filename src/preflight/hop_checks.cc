@@ -28,24 +28,8 @@ report::Variable variable(const std::string& name, const vars::Resolved& r, cons
   return v;
 }
 
-// "v1.25.6" -> (1, 25)
-// "2.12", "2.12.5", "v1.25" -> (major, minor)
 std::optional<std::pair<int, int>> minor_of(const std::string& s) {
-  size_t i = s.starts_with('v') ? 1 : 0;
-  int major = 0, minor = 0;
-  size_t dot = s.find('.', i);
-  if (dot == std::string::npos || dot == i) return std::nullopt;
-  for (size_t k = i; k < dot; ++k) {
-    if (!std::isdigit(static_cast<unsigned char>(s[k])) || major > 1000) return std::nullopt;
-    major = major * 10 + (s[k] - '0');
-  }
-  size_t k = dot + 1;
-  if (k >= s.size() || !std::isdigit(static_cast<unsigned char>(s[k]))) return std::nullopt;
-  for (; k < s.size() && std::isdigit(static_cast<unsigned char>(s[k])); ++k) {
-    if (minor > 1000) return std::nullopt;
-    minor = minor * 10 + (s[k] - '0');
-  }
-  return std::make_pair(major, minor);
+  return Version::parse_minor(s);
 }
 
 std::optional<std::pair<int, int>> minor_of(const Value& v) {

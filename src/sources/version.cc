@@ -57,6 +57,24 @@ std::strong_ordering compare_pre(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+std::optional<std::pair<int, int>> Version::parse_minor(std::string_view s) {
+  size_t i = s.starts_with('v') ? 1 : 0;
+  int major = 0, minor = 0;
+  size_t dot = s.find('.', i);
+  if (dot == std::string_view::npos || dot == i) return std::nullopt;
+  for (size_t k = i; k < dot; ++k) {
+    if (!std::isdigit(static_cast<unsigned char>(s[k])) || major > 1000) return std::nullopt;
+    major = major * 10 + (s[k] - '0');
+  }
+  size_t k = dot + 1;
+  if (k >= s.size() || !std::isdigit(static_cast<unsigned char>(s[k]))) return std::nullopt;
+  for (; k < s.size() && std::isdigit(static_cast<unsigned char>(s[k])); ++k) {
+    if (minor > 1000) return std::nullopt;
+    minor = minor * 10 + (s[k] - '0');
+  }
+  return std::make_pair(major, minor);
+}
+
 std::optional<Version> Version::parse(std::string_view s) {
   if (!s.empty() && s[0] == 'v') s.remove_prefix(1);
   std::string_view pre;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace ksm {
 
@@ -21,6 +22,11 @@ struct Version {
   static std::optional<Version> parse(std::string_view s);
   // Strict release form: "vX.Y.Z" or "X.Y.Z" with no pre-release suffix.
   static std::optional<Version> parse_release(std::string_view s);
+  // Lenient: the (major, minor) a version string starts with, "v" optional
+  // and whatever follows the minor ignored: "2.12", "2.12.5", "v1.25.6",
+  // "1.25-rc.1" -> (1, 25). For pins and tables that name a minor only
+  // (requirements.txt, versions/kubernetes-removed-apis.yaml).
+  static std::optional<std::pair<int, int>> parse_minor(std::string_view s);
 
   // "v2.18.0" (with_v) or "2.18.0".
   std::string str(bool with_v = true) const;
