@@ -508,3 +508,35 @@ TEST_CASE(
   CHECK(find_change(*r, ChangeKind::RenameGroup, "") != nullptr);
   CHECK(r->workspace.text("inventory.ini") != nullptr);  // carried along, untouched offline
 }
+
+TEST_CASE(
+    "upgrade: a hop that leaves a conflict stops the run there; its markers are never read as "
+    "YAML") {
+  KSM_REQUIRE_KUBESPRAY_CLONE();
+  test::TempDir t;
+  UpgradeOptions o;
+  o.inventory = (test::testdata() / "demo" / "mycluster").string();
+  o.kubespray = test::kubespray_clone().string();
+  o.to = "v2.27.0";
+  auto r = run_upgrade(o);
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
+  // v2.17.1 -> v2.18.2: resolvconf_mode, which the demo unset, changes in the sample.
+  CHECK(r->to_tag == "v2.18.2");
+  CHECK(r->report.hops.back().to == "v2.18.2");
+  CHECK(r->report.conflict_count() >= 1);
+  CHECK(r->report.exit_status() == 3);
+  bool stopped = false;
+  for (const auto& n : r->report.hops.back().notes)
+    if (n.level == NoteLevel::Blocking && n.message.starts_with("stopped at v2.18.2"))
+      stopped = true;
+  CHECK(stopped);
+  CHECK(r->workspace.text(".kubespray-migrate.yml")->find("v2.18.2") != std::string::npos);
+  // Run again on that output without resolving: an error at the marker, nothing parsed.
+  REQUIRE(r->workspace.write_to(t.path / "out").ok());
+  o.inventory = (t.path / "out").string();
+  auto again = run_upgrade(o);
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error().where.file == "group_vars/k8s_cluster/k8s-cluster.yml");
+  CHECK(again.error().where.line > 0);
+  CHECK(again.error().message.find("a conflict is not resolved") == 0);
+}

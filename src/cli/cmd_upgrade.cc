@@ -120,7 +120,7 @@ int run(const UpgradeArgs& a) {
     if (r->preflight) {
       report::TextOptions to;
       to.colour = use_colour(rep);
-      std::fputs(("\npreflight of the produced inventory for " + a.to + ":\n").c_str(), rep);
+      std::fputs(("\npreflight of the produced inventory for " + u.to_tag + ":\n").c_str(), rep);
       std::fputs(report::render_text(*r->preflight, to).c_str(), rep);
     }
   }

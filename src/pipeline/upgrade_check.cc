@@ -17,19 +17,20 @@ Result<std::optional<report::Report>> check_produced(const UpgradeCheckOptions& 
                                                      const GitRepo& repo,
                                                      const schema::Schemas& schemas,
                                                      const upgrade::UpgradeResult& r) {
-  auto to = repo.at(opts.upgrade.to);
+  // The tag the produced inventory is for (a conflict may have stopped the run early).
+  auto to = repo.at(r.to_tag);
   if (!to) return to.error();
+  preflight::RunOptions ro;
   // A clone of roles and samples only (kubespray-data) has no playbook to check.
-  if (!(*to)->exists("upgrade-cluster.yml")) return std::optional<report::Report>();
+  if (!(*to)->exists(ro.playbook)) return std::optional<report::Report>();
   if (!opts.data) return Error("no data folder for preflight");
-  auto release = preflight::load_release_data(*opts.data, opts.upgrade.to);
+  auto release = preflight::load_release_data(*opts.data, r.to_tag);
   if (!release) return release.error();
   auto from = repo.at(r.from_tag);
   inventory::DiskInputs deployed({opts.upgrade.inventory});
-  preflight::RunOptions ro;
   ro.inventory = {{&r.workspace, r.hosts_file}};
   ro.to = to->get();
-  ro.to_tag = opts.upgrade.to;
+  ro.to_tag = r.to_tag;
   if (from) {
     ro.from = from->get();
     ro.from_tag = r.from_tag;
@@ -63,7 +64,9 @@ Result<UpgradeCheck> upgrade_and_check(const UpgradeCheckOptions& opts) {
   auto r = upgrade::run_upgrade(uo);
   if (!r) return r.error();
   UpgradeCheck check{std::move(*r), std::nullopt, std::nullopt};
-  if (opts.preflight && *repo) {
+  // An inventory with conflict markers is not one Ansible could read: the
+  // operator resolves them first (the report says so).
+  if (opts.preflight && *repo && check.upgrade.report.conflict_count() == 0) {
     auto pr = check_produced(opts, **repo, *schemas, check.upgrade);
     if (pr)
       check.preflight = std::move(*pr);

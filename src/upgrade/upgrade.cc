@@ -91,6 +91,22 @@ Result<Inference> infer_tag(const Workspace& ws, const std::string& hosts_file, 
   return r;
 }
 
+// Markers a previous run (or a merge by hand) left are never read as YAML.
+Status no_conflict_markers(const Workspace& ws) {
+  for (const auto& rel : ws.files()) {
+    const std::string& text = *ws.text(rel);
+    size_t at = text.starts_with("<<<<<<< ") ? 0 : text.find("\n<<<<<<< ");
+    if (at == std::string::npos) continue;
+    if (at != 0) ++at;
+    int line =
+        1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+    return Error("a conflict is not resolved (" + text.substr(at, text.find('\n', at) - at) +
+                     "): resolve it, then run upgrade again",
+                 Location{rel, line, 1});
+  }
+  return {};
+}
+
 std::string today() {
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
@@ -119,6 +135,7 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   auto ws = Workspace::load(where->folder);
   if (!ws) return ws.error();
   std::string hosts = where->hosts_file;
+  if (auto s = no_conflict_markers(*ws); !s) return s.error();
 
   // A clone when one is given or found; versions/ otherwise.
   std::optional<GitRepo> own_repo;
@@ -141,7 +158,7 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
     schemas = &*own_schemas;
   }
 
-  UpgradeResult result{std::move(*ws), hosts, {}, {}};
+  UpgradeResult result{std::move(*ws), hosts, {}, {}, {}};
   Report& report = result.report;
   report.input = where->folder.string();
   std::vector<Note> start_notes;
@@ -188,9 +205,24 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
     if (!hop) return hop.error().context(fmt::format("hop {} -> {}", prev->tag, tag));
     if (n == 1)
       hop->notes.insert(hop->notes.begin(), start_notes.begin(), start_notes.end());
+    bool conflicted = !hop->conflicts.empty();
     report.hops.push_back(std::move(*hop));
     prev = std::move(next);
+    // A conflict is the operator's to resolve before the next tag: the
+    // next hop would edit a file with markers in it. Stop here.
+    if (conflicted && n < stops->size()) {
+      report.hops.back().notes.push_back(
+          {NoteLevel::Blocking,
+           fmt::format(
+               "stopped at {}: resolve the conflict markers this hop left, then run upgrade "
+               "on the result again with --to {} (it continues from {})",
+               tag, opts.to, tag),
+           ""});
+      break;
+    }
   }
+  // The tag the produced inventory is for: --to, or where a conflict stopped the run.
+  result.to_tag = stops->empty() ? opts.to : prev->tag;
   if (stops->empty()) {
     Hop h{from, opts.to, {}, {}, start_notes};
     h.notes.push_back(
@@ -198,13 +230,15 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
     report.hops.push_back(std::move(h));
   }
   if (repo && !stops->empty()) {
-    if (auto s = merge_ansible_cfg(*repo, from, opts.to, result.workspace, report.hops.back()); !s)
+    if (auto s =
+            merge_ansible_cfg(*repo, from, result.to_tag, result.workspace, report.hops.back());
+        !s)
       return s.error().context("ansible.cfg");
   }
   if (auto s = convert_hosts(result.workspace, result.hosts_file, opts.hosts_format, *prev, report.hops.back()); !s)
     return s.error();
   if (!stops->empty()) {
-    result.workspace.put(kStateFile, render_state(State{opts.to, today(), KSM_VERSION}));
+    result.workspace.put(kStateFile, render_state(State{result.to_tag, today(), KSM_VERSION}));
   }
   return result;
 }

@@ -43,6 +43,7 @@ struct UpgradeResult {
   std::string hosts_file;      // relative to the workspace root
   Report report;
   std::string from_tag;        // the base tag used
+  std::string to_tag;          // the tag reached: --to, or the hop whose conflicts stopped the run
 };
 
 // -i split into the inventory folder and its hosts file (relative). Given
