@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/text.h"
 #include "inventory/loader.h"
 
 namespace ksm::inventory {
@@ -26,12 +27,6 @@ std::optional<size_t> hosts_in(const Source& source, const std::string& path) {
   if (!load_hosts_file(inv, source, path)) return std::nullopt;
   inv.reconcile();
   return inv.hosts().size();
-}
-
-std::string list(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
 }
 
 }  // namespace
@@ -71,17 +66,18 @@ Result<HostsFileChoice> choose_hosts_file(const Source& source, const std::strin
     c.path = with_hosts.front();
     c.several_with_hosts = with_hosts.size() > 1;
     if (c.several_with_hosts)
-      c.why = "several files define hosts (" + list(with_hosts) + "): using " + c.path +
+      c.why = "several files define hosts (" + join(with_hosts, ", ") + "): using " + c.path +
               "; name the one you pass to ansible-playbook with -i";
     else if (c.candidates.size() == 1)
       c.why = "the hosts file is " + c.path;
+    else if (without_hosts.empty())
+      c.why = "the hosts file is " + c.path +
+              ", the only one that defines hosts (the others are "
+              "not inventories)";
     else
       c.why = "the hosts file is " + c.path + ", the only one that defines hosts (" +
-              list(without_hosts.empty() ? std::vector<std::string>{} : without_hosts) +
-              (without_hosts.empty()       ? "the others are not inventories"
-               : without_hosts.size() == 1 ? " defines none"
-                                           : " define none") +
-              ")";
+              join(without_hosts, ", ") +
+              (without_hosts.size() == 1 ? " defines none)" : " define none)");
   } else {
     c.path = c.candidates.front();
     c.why = "no file defines hosts (a template inventory): using " + c.path;
