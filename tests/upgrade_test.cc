@@ -514,29 +514,65 @@ TEST_CASE(
     "YAML") {
   KSM_REQUIRE_KUBESPRAY_CLONE();
   test::TempDir t;
+  // Meaning settles every per-key difference of real samples, so a marker
+  // comes only from the line merge: a file that is not a plain map of keys
+  // (a complex `? key`), where the operator and v2.18.2's sample changed
+  // the same line.
+  fs::path inv = sample_inventory("v2.17.1", "stop");
+  fs::path k8s = inv / "group_vars/k8s_cluster/k8s-cluster.yml";
+  edit(k8s, "resolvconf_mode: docker_dns", "resolvconf_mode: none");
+  auto text = read_file(k8s);
+  REQUIRE(text.ok());
+  REQUIRE(write_file_atomic(k8s, *text + "? [complex, key]\n: value\n").ok());
   UpgradeOptions o;
-  o.inventory = (test::testdata() / "demo" / "mycluster").string();
+  o.inventory = inv.string();
   o.kubespray = test::kubespray_clone().string();
-  o.to = "v2.27.0";
+  o.from = "v2.17.1";
+  o.to = "v2.20.0";
   auto r = run_upgrade(o);
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
-  // v2.17.1 -> v2.18.2: resolvconf_mode, which the demo unset, changes in the sample.
   CHECK(r->to_tag == "v2.18.2");
   CHECK(r->report.hops.back().to == "v2.18.2");
-  CHECK(r->report.conflict_count() >= 1);
+  REQUIRE(r->report.conflict_count() == 1);
+  CHECK(r->report.hops.back().conflicts[0].file == "group_vars/k8s_cluster/k8s-cluster.yml");
   CHECK(r->report.exit_status() == 3);
   bool stopped = false;
   for (const auto& n : r->report.hops.back().notes)
-    if (n.level == NoteLevel::Blocking && n.message.starts_with("stopped at v2.18.2"))
+    if (n.level == NoteLevel::Blocking && n.message.starts_with("stopped at v2.18.2: resolve the conflict markers"))
       stopped = true;
   CHECK(stopped);
   CHECK(r->workspace.text(".kubespray-migrate.yml")->find("v2.18.2") != std::string::npos);
   // Run again on that output without resolving: an error at the marker, nothing parsed.
   REQUIRE(r->workspace.write_to(t.path / "out").ok());
   o.inventory = (t.path / "out").string();
+  o.from.clear();
   auto again = run_upgrade(o);
   REQUIRE_FALSE(again.ok());
   CHECK(again.error().where.file == "group_vars/k8s_cluster/k8s-cluster.yml");
-  CHECK(again.error().where.line > 0);
+  CHECK(again.error().where.line == r->report.hops.back().conflicts[0].line);
   CHECK(again.error().message.find("a conflict is not resolved") == 0);
+}
+
+TEST_CASE("upgrade: the README demo goes every hop to v2.27.0 with the full clone, no marker") {
+  KSM_REQUIRE_KUBESPRAY_CLONE();
+  UpgradeOptions o;
+  o.inventory = (test::testdata() / "demo" / "mycluster").string();
+  o.kubespray = test::kubespray_clone().string();
+  o.to = "v2.27.0";
+  auto r = run_upgrade(o);
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
+  CHECK(r->to_tag == "v2.27.0");
+  CHECK(r->report.hops.size() == 12);
+  CHECK(r->report.conflict_count() == 0);
+  for (const auto& rel : r->workspace.files())
+    CHECK_MESSAGE(r->workspace.text(rel)->find("<<<<<<<") == std::string::npos, rel);
+  // kube_version one minor per hop, the sample's at each tag: v1.19.9 (v2.15.1) .. v1.31.4 (v2.27.0).
+  CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-cluster.yml", "kube_version") == Value("v1.31.4"));
+  // The DNS mode the demo left to the default (docker_dns at v2.15.1) is pinned, not switched.
+  CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-cluster.yml", "resolvconf_mode") == Value("docker_dns"));
+  CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-cluster.yml", "container_manager") == Value("docker"));
+  // Over several hops, preflight compares with the stop before the last one.
+  CHECK(r->previous_tag == "v2.26.1");
+  REQUIRE(r->previous.has_value());
+  CHECK(r->previous->text("group_vars/k8s_cluster/k8s-cluster.yml")->find("kube_version: v1.30.4") != std::string::npos);
 }

@@ -65,7 +65,6 @@ int run(const UpgradeArgs& a) {
   o.to = a.to;
   o.offline = a.offline;
   for (const auto& s : a.schemas) o.schema_dirs.emplace_back(s);
-  o.hop.bump_kube_version = a.bump;
   auto hf = upgrade::parse_hosts_format(a.hosts_format);
   if (!hf) {
     print_error(hf.error());
@@ -149,7 +148,7 @@ void add_upgrade(CLI::App& app, Action& action) {
   inplace->excludes(diff);
   sub->add_option("--backup-suffix", a->backup_suffix, "suffix of the backups --in-place keeps")->capture_default_str();
   sub->add_flag("--offline", a->offline, "use versions/ and schemas/ only, even if a clone is around");
-  sub->add_flag("--bump-kube-version", a->bump, "replace a kube_version the target cannot install by its default");
+  sub->add_flag("--bump-kube-version", a->bump, "no longer needed, accepted for old scripts: kube_version follows the one-minor rule at every hop");
   sub->add_flag("--no-preflight", a->no_preflight,
                 "do not run preflight on the produced inventory (it runs when --kubespray is a full clone)");
   sub->add_option("--hosts-format", a->hosts_format,

@@ -87,13 +87,15 @@ Status load_source(Inventory& inv, const Source& src, const std::string& path, b
   return load_hosts_file(inv, src, path);
 }
 
+// An inventory with no hosts is valid (a template: ansible-inventory lists
+// it); one with no file Ansible would parse is not. Commands that need a
+// host say so themselves.
 Status check_hosts(const Inventory& inv, const std::vector<std::string>& sources) {
-  if (!inv.hosts().empty()) return {};
+  if (!inv.hosts().empty() || !inv.files.empty()) return {};
   std::string where = sources.size() == 1 ? sources[0] : "";
-  std::string what = inv.files.empty() ? "no inventory file found (folders skip *.ini, *.cfg, "
-                                         "*.txt, *.md and hidden files, as Ansible does)"
-                                       : "the inventory has no hosts";
-  return Error(what, Location{where, 0, 0});
+  return Error("no inventory file found (folders skip *.ini, *.cfg, *.txt, *.md and hidden files, as "
+               "Ansible does)",
+               Location{where, 0, 0});
 }
 
 void load_vars_dirs(Inventory& inv, const std::vector<VarsDir>& dirs,

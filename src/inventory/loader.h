@@ -46,8 +46,9 @@ class DiskInputs {
 };
 
 // Loads and reconciles. Errors (file:line:col where there is one): a missing
-// or unreadable path, malformed YAML or INI, an unsupported file type, an
-// inventory without hosts.
+// or unreadable path, malformed YAML or INI, an unsupported file type, no
+// file Ansible would parse. An inventory without hosts is valid (a
+// template), as it is for ansible-inventory.
 Result<Inventory> load_inventory(const std::vector<InventoryInput>& inputs);
 Result<Inventory> load_inventory(const Source& source, const std::string& path);
 // The two steps of load_inventory, for a caller that reloads the same hosts

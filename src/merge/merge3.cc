@@ -9,7 +9,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/json.h"
 #include "core/yaml.h"
+#include "jinja/jinja.h"
+#include "jinja/spelling.h"
 #include "merge/text.h"
 #include "merge/yaml_edit.h"
 #include "sources/git.h"
@@ -205,25 +208,31 @@ std::string joined(const std::vector<Line>* lines) {
   return out;
 }
 
-bool strict_equal(const Value& a, const Value& b) {
+bool is_template(const Value& v) {
+  return v.is_string() && jinja::is_possibly_template(v.as_string());
+}
+
+// Same meaning: equal values of one kind (1 and "1" differ, as they do for
+// Ansible), templates compared by their spelling key.
+bool equivalent(const Value& a, const Value& b) {
   if (a.kind() != b.kind()) return false;
   if (a.is_list()) {
     if (a.as_list().size() != b.as_list().size()) return false;
     for (size_t i = 0; i < a.as_list().size(); ++i)
-      if (!strict_equal(a.as_list()[i], b.as_list()[i])) return false;
+      if (!equivalent(a.as_list()[i], b.as_list()[i])) return false;
     return true;
   }
   if (a.is_map()) {
     if (a.as_map().size() != b.as_map().size()) return false;
-    auto ia = a.as_map().begin();
     for (const auto& [k, v] : b.as_map()) {
       const Value* w = a.as_map().find(k);
-      if (!w || !strict_equal(*w, v)) return false;
+      if (!w || !equivalent(*w, v)) return false;
     }
-    (void)ia;
     return true;
   }
   if (a.is_float()) return a.as_float() == b.as_float() || (a.as_float() != a.as_float() && b.as_float() != b.as_float());
+  if (is_template(a) || is_template(b))
+    return a == b || jinja::spelling_key(a.as_string()) == jinja::spelling_key(b.as_string());
   return a == b;
 }
 
@@ -232,7 +241,7 @@ enum class SK { Absent, Doc, Live };
 struct Setting {
   SK kind = SK::Absent;
   bool parsed = false;
-  Value value;
+  Value value = Value::undefined();
   std::string text;  // normalized entry text (identity when the value did not parse)
 };
 
@@ -259,19 +268,34 @@ bool same_setting(const Setting& a, const Setting& b) {
   if (a.kind != b.kind) return false;
   if (a.kind == SK::Absent) return true;
   if (a.kind == SK::Doc) return a.text == b.text;
-  if (a.parsed && b.parsed) return strict_equal(a.value, b.value);
+  if (a.parsed && b.parsed) return equivalent(a.value, b.value);
   return a.text == b.text;
 }
 
 bool unset(const Setting& s) { return s.kind != SK::Live; }
 
+// A value for messages: the entry's YAML text after `key:` when it did not parse.
+std::string shown(const Setting& s) {
+  if (s.kind == SK::Absent) return "(absent)";
+  if (s.kind == SK::Doc) return "(documented only)";
+  if (s.value.is_string()) return s.value.as_string();
+  if (s.parsed) return to_json(s.value, {true, 0});
+  return s.text;
+}
+
 struct Merger {
   const MergeLabels& labels;
   MergeResult& result;
+  bool trimmed = false;  // ours keeps fewer than half of the old sample's keys
   std::vector<Line> out;
 
-  void note(const std::string& key, const std::string& from, const std::string& what, int line) {
-    result.taken.push_back(MergeTaken{line, key, from, what});
+  void note(const std::string& key, Taken kind, const std::string& what, int line,
+            const Setting* b = nullptr, const Setting* o = nullptr, const Setting* t = nullptr) {
+    MergeTaken m{line, key, kind, what};
+    if (b && b->parsed) m.base = b->value;
+    if (o && o->parsed) m.ours = o->value;
+    if (t && t->parsed) m.theirs = t->value;
+    result.taken.push_back(std::move(m));
   }
 
   void append(const std::vector<Line>* lines) {
@@ -285,16 +309,18 @@ struct Merger {
     const std::vector<Line>* tl = t ? &t->lead : nullptr;
     std::string nb = norm(bl), no = norm(ol), nt = norm(tl);
     if (nt == nb || no == nt) return append(ol), Status{};
+    // A new sample key's comments are not added to a trimmed file.
+    if (trimmed && !b && !o && t && !t->entry.empty()) return {};
     if (no == nb) return append(tl), Status{};
     auto m = git_merge(joined(bl), joined(ol), joined(tl), labels);
     if (!m) return m.error();
     int line = static_cast<int>(out.size()) + 1;
     if (m->clean) {
       for (auto& s : split_lines(m->text)) out.push_back(Line{s, ""});
-      note(key, "merged", "comments changed on both sides; merged line by line", line);
+      note(key, Taken::Merged, "comments changed on both sides; merged line by line", line);
     } else {
       append(ol);
-      note(key, "ours", "comments changed on both sides; kept the operator's", line);
+      note(key, Taken::Ours, "comments changed on both sides; kept the operator's", line);
     }
     return {};
   }
@@ -316,6 +342,83 @@ struct Merger {
     result.conflicts.push_back(c);
   }
 
+  // The operator's entry, with the filter names the sample respelled
+  // between its two versions respelled the same way.
+  void append_ours_respelled(const Block* b, const Block* o, const Block* t,
+                             const std::string& key, const Setting& so) {
+    if (!o) return;  // the operator removed the key: it stays removed
+    std::map<std::string, std::string> respell;
+    if (b && t && !unset(so)) respell = jinja::filter_respellings(joined(&b->entry), joined(&t->entry));
+    if (respell.empty()) return append(&o->entry);
+    int line = static_cast<int>(out.size()) + 1;
+    bool changed = false;
+    for (Line l : o->entry) {
+      std::string text = jinja::respell_filters(l.text, respell);
+      changed = changed || text != l.text;
+      l.text = std::move(text);
+      out.push_back(std::move(l));
+    }
+    if (!changed) return;
+    std::string names;
+    for (const auto& [bare, full] : respell) names += (names.empty() ? "" : ", ") + bare + " -> " + full;
+    note(key, Taken::Respelled, "the operator's expression respelled as the sample now spells it (" + names + ")",
+         line);
+  }
+
+  // Both sides changed the entry's text (not only its spacing).
+  void decide(const Block* b, const Block* o, const Block* t, const std::string& key, int line) {
+    Setting sb = setting_of(b), so = setting_of(o), st = setting_of(t);
+    if (same_setting(so, st)) return append_ours_respelled(b, o, t, key, so);
+    if (same_setting(so, sb)) {
+      // The operator only reformatted or commented; the sample's change wins.
+      append(&t->entry);
+      note(key, Taken::Sample, "sample changed it; the operator's formatting or comment of it is replaced",
+           line, &sb, &so, &st);
+      return;
+    }
+    // The sample only respelled it: the operator's meaning, the sample's spelling.
+    if (same_setting(st, sb)) return append_ours_respelled(b, o, t, key, so);
+    if (so.kind == SK::Live && unset(st)) {
+      append(&o->entry);
+      note(key, Taken::Ours,
+           st.kind == SK::Absent ? "the operator's setting is kept; the sample no longer has this key"
+                                 : "the operator's setting is kept; the sample changed its documented default",
+           line, &sb, &so, &st);
+      return;
+    }
+    if (unset(so) && unset(st)) {
+      if (o) append(&o->entry);
+      note(key, Taken::Ours, "documentation changed on both sides; kept the operator's", line);
+      return;
+    }
+    if (unset(so)) {  // the sample sets it now or sets another value
+      if (sb.kind == SK::Live || so.kind == SK::Absent) {
+        if (o) append(&o->entry);
+        note(key, Taken::KeptRemoved,
+             sb.kind == SK::Live ? "the operator removed this default; the sample now sets " + shown(st)
+                                 : "the operator removed its documentation; the sample now sets " + shown(st),
+             line, &sb, &so, &st);
+        return;
+      }
+      append(&t->entry);
+      note(key, Taken::Sample, "the sample now sets it", line, &sb, &so, &st);
+      return;
+    }
+    // Both set it, to different values.
+    if (so.parsed && st.parsed && sb.parsed && is_template(so.value) && is_template(st.value) &&
+        is_template(sb.value)) {
+      conflict(b, o, t, key,
+               "both rewrote this template: the operator's is " + shown(so) + ", the sample's is now " +
+                   shown(st) + " (was " + shown(sb) + ")");
+      return;
+    }
+    append_ours_respelled(b, o, t, key, so);
+    note(key, Taken::KeptValue,
+         "the operator's value " + shown(so) + " is kept; the sample's changed from " + shown(sb) + " to " +
+             shown(st),
+         line, &sb, &so, &st);
+  }
+
   void entry(const Block* b, const Block* o, const Block* t, const std::string& key) {
     const std::vector<Line>* be = b ? &b->entry : nullptr;
     const std::vector<Line>* oe = o ? &o->entry : nullptr;
@@ -324,49 +427,23 @@ struct Merger {
     std::string nb = norm(be), no = norm(oe), nt = norm(te);
     if (nt == nb || no == nt) return append(oe);
     if (no == nb) {
-      append(te);
-      if (!te || te->empty()) {
-        note(key, "theirs", "removed from the sample", line);
-      } else {
-        note(key, "theirs",
-             t && !t->commented ? "sample's setting taken" : "sample's documentation taken", line);
-      }
-      return;
-    }
-    Setting sb = setting_of(b), so = setting_of(o), st = setting_of(t);
-    // Both sides changed the entry's text.
-    if (same_setting(so, st)) return append(oe);
-    if (same_setting(so, sb)) {
-      // The operator only reformatted or commented; the sample's change wins.
-      append(te);
-      note(key, "theirs", "sample changed it; the operator's formatting or comment of it is replaced",
-           line);
-      return;
-    }
-    if (same_setting(st, sb)) return append(oe);
-    if (so.kind == SK::Live && unset(st)) {
-      append(oe);
-      note(key, "ours",
-           st.kind == SK::Absent ? "the operator's setting is kept; the sample no longer has this key"
-                                 : "the operator's setting is kept; the sample changed its documented default",
-           line);
-      return;
-    }
-    if (unset(so) && unset(st)) {
-      append(oe);
-      note(key, "ours", "documentation changed on both sides; kept the operator's", line);
-      return;
-    }
-    if (unset(so) && st.kind == SK::Live) {
-      if (sb.kind == SK::Live) {
-        conflict(b, o, t, key, "the operator unset it; the sample changed its value");
+      if (trimmed && nb.empty()) {
+        Setting st = setting_of(t);
+        note(key, Taken::NotAdded, "new in the sample; not added to this trimmed file", 0, nullptr, nullptr, &st);
         return;
       }
       append(te);
-      note(key, "theirs", "the sample now sets it", line);
+      // The operator's entry is the old sample's: its value is the base's.
+      Setting sb = setting_of(b), st = setting_of(t);
+      if (!te || te->empty()) {
+        note(key, Taken::Sample, "removed from the sample", line, &sb, &sb, &st);
+      } else {
+        note(key, Taken::Sample, t && !t->commented ? "sample's setting taken" : "sample's documentation taken",
+             line, &sb, &sb, &st);
+      }
       return;
     }
-    conflict(b, o, t, key, "both sides changed its value");
+    decide(b, o, t, key, line);
   }
 
   Status block(const Block* b, const Block* o, const Block* t) {
@@ -377,6 +454,17 @@ struct Merger {
     return {};
   }
 };
+
+// Whether the operator kept fewer than half of the old sample's keys.
+bool is_trimmed(const Blocks& base, const Blocks& ours) {
+  size_t keys = 0, kept = 0;
+  for (const auto& b : base.list) {
+    if (b.entry.empty()) continue;
+    ++keys;
+    kept += ours.get(b.id) != nullptr;
+  }
+  return keys >= 4 && kept * 2 < keys;
+}
 
 Result<MergeResult> merge_yaml(const Text& base, const Text& ours, const Text& theirs,
                                const MergeLabels& labels) {
@@ -420,7 +508,7 @@ Result<MergeResult> merge_yaml(const Text& base, const Text& ours, const Text& t
   }
   MergeResult result;
   result.semantic = true;
-  Merger m{labels, result, {}};
+  Merger m{labels, result, is_trimmed(*bb, *ob), {}};
   for (const auto& id : order) {
     const Block* b = bb->get(id);
     const Block* o = ob->get(id);

@@ -5,13 +5,17 @@
 // vars files a per-key resolution runs first: each file is split into
 // blocks (a run of comment lines and the entry of one key, live or a
 // commented `# key:` line documenting it), blocks are aligned by key and
-// decided one by one, so
-//   - a default the operator uncommented or changed wins over a reworded
-//     comment or a changed documented default in the sample;
+// decided by meaning, one by one:
 //   - a sample change to a block the operator did not touch is taken;
-//   - whitespace- and comment-only differences never conflict;
-//   - only both sides setting the same key to different values is a
-//     conflict, left with diff3 markers and counted with its line.
+//   - a value the operator set stays, whatever the sample's new default
+//     (the decision is recorded with both values);
+//   - a default line the operator deleted or commented out stays so;
+//   - differences of whitespace, quoting, comments and filter spelling
+//     (`ipaddr` / `ansible.utils.ipaddr`) never conflict, and a sample's
+//     respelling of filters is carried over to the operator's expression;
+//   - a file the operator trimmed to a few keys gets no new sample keys;
+//   - only a template both sides rewrote differently is a conflict, left
+//     with diff3 markers and counted with its line.
 // The operator's own keys, comments, order, BOM and line endings are kept.
 #pragma once
 
@@ -20,6 +24,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/value.h"
 
 namespace ksm::merge {
 
@@ -36,12 +41,25 @@ struct MergeConflict {
   std::string reason;
 };
 
+enum class Taken {
+  Sample,       // the sample's change applied
+  Ours,         // comments or documentation: the operator's kept
+  Merged,       // comments changed on both sides, merged line by line
+  KeptValue,    // the operator's value kept; the sample changed its default
+  KeptRemoved,  // a default line the operator removed stays removed; the sample changed it
+  Respelled,    // the operator's expression respelled as the sample now spells its filters
+  NotAdded,     // a new sample key not added to a file the operator trimmed
+};
+
 // A decision the merge took that the operator may want to read about.
 struct MergeTaken {
-  int line = 0;      // 1-based line in the result (0: nothing written)
-  std::string key;   // "" for comment runs without a key
-  std::string from;  // "theirs" (sample change applied), "ours" (operator's kept), "merged"
+  int line = 0;     // 1-based line in the result (0: nothing written)
+  std::string key;  // "" for comment runs without a key
+  Taken kind = Taken::Sample;
   std::string note;
+  // The key's values where they parse (undefined where a side has none, or
+  // only documents it): at the old sample, the operator's, at the new sample.
+  Value base = Value::undefined(), ours = Value::undefined(), theirs = Value::undefined();
 };
 
 struct MergeResult {

@@ -11,8 +11,9 @@ namespace ksm::pipeline {
 
 namespace {
 
-// preflight of the produced inventory at the target, against what the
-// cluster was deployed with (the input inventory at the base tag).
+// preflight of the produced inventory at the tag reached, against what the
+// cluster runs then: the input at the base tag after one hop, the
+// inventory of the previous stop after several.
 Result<std::optional<report::Report>> check_produced(const UpgradeCheckOptions& opts,
                                                      const GitRepo& repo,
                                                      const schema::Schemas& schemas,
@@ -26,15 +27,17 @@ Result<std::optional<report::Report>> check_produced(const UpgradeCheckOptions& 
   if (!opts.data) return Error("no data folder for preflight");
   auto release = preflight::load_release_data(*opts.data, r.to_tag);
   if (!release) return release.error();
-  auto from = repo.at(r.from_tag);
+  const std::string& from_tag = r.previous ? r.previous_tag : r.from_tag;
+  auto from = repo.at(from_tag);
   inventory::DiskInputs deployed({opts.upgrade.inventory});
   ro.inventory = {{&r.workspace, r.hosts_file}};
   ro.to = to->get();
   ro.to_tag = r.to_tag;
   if (from) {
     ro.from = from->get();
-    ro.from_tag = r.from_tag;
-    ro.from_inventory = deployed.inputs();
+    ro.from_tag = from_tag;
+    ro.from_inventory = r.previous ? std::vector<inventory::InventoryInput>{{&*r.previous, r.previous_hosts_file}}
+                                   : deployed.inputs();
   }
   ro.schemas = &schemas;
   ro.release = &*release;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/json.h"
+#include "core/text.h"
 #include "inventory/layers.h"
 #include "jinja/jinja.h"
 #include "merge/ini_edit.h"
@@ -15,6 +16,7 @@
 #include "merge/yaml_edit.h"
 #include "sources/version.h"
 #include "upgrade/effective.h"
+#include "upgrade/kube_version_rule.h"
 #include "upgrade/restructure.h"
 #include "upgrade/ws_inventory.h"
 #include "vars/resolver.h"
@@ -251,6 +253,45 @@ class HopRun {
   }
 
   // --- 3. three-way merge with the sample -----------------------------------------
+  // What the merge decided by meaning, in the report: the sample's changes
+  // and respellings as changes, the operator's values kept as notes; a
+  // default the operator removed is judged once the effective values of
+  // the new tag are known (removed_defaults).
+  void record_decisions(const std::string& rel, const std::vector<merge::MergeTaken>& taken) {
+    const std::string sample = "inventory/sample/" + rel + " @ " + in_.to.tag;
+    std::vector<std::string> not_added;
+    for (const auto& t : taken) {
+      switch (t.kind) {
+        case merge::Taken::Sample:
+          change(ChangeKind::Sample, rel, t.line, t.key, t.ours.is_undefined() ? t.base : t.ours, t.theirs,
+                 t.note.empty() ? "taken from the sample at " + in_.to.tag : t.note, sample);
+          break;
+        case merge::Taken::Respelled:
+          change(ChangeKind::Respell, rel, t.line, t.key, Value::undefined(), Value::undefined(), t.note, sample);
+          break;
+        case merge::Taken::KeptValue:
+          // kube_version has its own rule and its own note (kube_version()).
+          if (t.key != "kube_version")
+            note(NoteLevel::Info, fmt::format("{}:{}: {}: {} at {}", rel, t.line, t.key, t.note, in_.to.tag), sample);
+          break;
+        case merge::Taken::KeptRemoved:
+          removed_.push_back(Removed{rel, t.line, t.key, t.theirs});
+          break;
+        case merge::Taken::NotAdded:
+          not_added.push_back(t.key);
+          break;
+        case merge::Taken::Ours:
+        case merge::Taken::Merged:
+          break;
+      }
+    }
+    if (!not_added.empty())
+      note(NoteLevel::Info,
+           fmt::format("{} keeps only the settings you chose: {} new in the sample at {} not added ({})", rel,
+                       not_added.size(), in_.to.tag, join(not_added, ", ")),
+           sample);
+  }
+
   Status merge_sample() {
     if (in_.from.offline() || in_.to.offline()) {
       note(NoteLevel::Info, "no Kubespray clone given: the sample's new comments and documented defaults were not merged "
@@ -276,12 +317,7 @@ class HopRun {
       if (!merged) return merged.error().context("merging " + rel);
       if (merged->text == *ours) continue;
       ws_.put(rel, merged->text);
-      for (const auto& t : merged->taken) {
-        if (t.from != "theirs") continue;
-        change(ChangeKind::Sample, rel, t.line, t.key, Value::undefined(), Value::undefined(),
-               t.note.empty() ? "taken from the sample at " + in_.to.tag : t.note,
-               "inventory/sample/" + rel + " @ " + in_.to.tag);
-      }
+      record_decisions(rel, merged->taken);
       for (const auto& c : merged->conflicts) {
         hop_.conflicts.push_back(Conflict{rel, c.line, c.key.empty() ? c.reason : c.key + ": " + c.reason});
       }
@@ -363,22 +399,31 @@ class HopRun {
   }
 
   // --- 5. pins -------------------------------------------------------------------
-  // Where to write a pin: the file that sets the variable now, else the file
-  // of the sample that documents it at the new tag, else k8s_cluster's.
-  std::string pin_file(const std::string& name, const inventory::Inventory& inv) {
-    for (size_t h = 0; h < inv.hosts().size(); ++h) {
+  // Where to write a pin for `host`: the file that sets the variable for
+  // it now, else the file of the sample that documents it at the new tag,
+  // unless another host sets it there (a pin there would change that
+  // host's own value; group_vars/all/all.yml, the lowest layer, then).
+  std::string pin_file(const std::string& name, const inventory::Inventory& inv, const std::string& host) {
+    auto set_in = [&](size_t h) {
       std::unordered_map<std::string, Location> where;
-      auto vars = inventory::host_vars(inv, h, &where);
+      (void)inventory::host_vars(inv, h, &where);
       auto w = where.find(name);
-      if (w != where.end() && is_vars_file(w->second.file) && ws_.has_file(w->second.file) &&
-          !is_sops(*ws_.text(w->second.file)))
-        return w->second.file;
+      return w == where.end() ? std::string() : w->second.file;
+    };
+    const auto& hosts = inv.hosts();
+    for (size_t h = 0; h < hosts.size(); ++h) {
+      if (hosts[h].name != host) continue;
+      std::string file = set_in(h);
+      if (is_vars_file(file) && ws_.has_file(file) && !is_sops(*ws_.text(file))) return file;
       break;
     }
+    std::string file = "group_vars/k8s_cluster/k8s-cluster.yml";
     if (const Value* s = in_.to.facts.sample_variable(name)) {
-      if (const Value* f = s->get("file"); f && f->is_string()) return f->as_string();
+      if (const Value* f = s->get("file"); f && f->is_string()) file = f->as_string();
     }
-    return "group_vars/k8s_cluster/k8s-cluster.yml";
+    for (size_t h : representative_hosts(inv, {}))
+      if (hosts[h].name != host && set_in(h) == file) return "group_vars/all/all.yml";
+    return file;
   }
 
   Value sticky_value(EffectiveView& view, const Release& rel, const schema::Sticky& s,
@@ -407,12 +452,49 @@ class HopRun {
     return true;  // unknown: check it
   }
 
+  // Default lines the operator removed and the sample changed: they stay
+  // removed; what applies instead is said, and whether it is what the
+  // sample now writes. Sticky settings are the pins' to keep.
+  void removed_defaults(EffectiveView& eff, const std::vector<size_t>& reps) {
+    if (removed_.empty() || reps.empty()) return;
+    const std::string& host = before_->hosts()[reps.front()].name;
+    const auto sticky = sticky_names();
+    for (const auto& r : removed_) {
+      std::string where = r.line ? fmt::format("{}:{}", r.file, r.line) : r.file;
+      if (sticky.count(r.key)) {
+        note(NoteLevel::Info,
+             fmt::format("{}: {} stays removed, as you had it; it is a setting of the running cluster, "
+                         "kept by a pin if its default moves at {}", where, r.key, in_.to.tag));
+        continue;
+      }
+      Effective now = eff.get(host, r.key);
+      Value sample = r.sample;
+      if (sample.is_string() && jinja::is_possibly_template(sample.as_string())) {
+        ViewContext ctx(eff, host);
+        sample = jinja::template_value(sample, ctx);
+      }
+      std::string shown = now.value.is_undefined() ? "(unset)" : to_json(now.value, {true, 0});
+      if (r.sample.is_undefined() || now.value == sample) {
+        note(NoteLevel::Info,
+             fmt::format("{}: {} stays removed, as you had it: at {} it is {} anyway, as the sample's line says",
+                         where, r.key, in_.to.tag, shown));
+        continue;
+      }
+      note(NoteLevel::Review,
+           fmt::format("{}: {} stays removed, as you had it, so {} applies at {}{}; the sample's line now sets "
+                       "{}: add the line back if you want that",
+                       where, r.key, shown, in_.to.tag, now.source.empty() ? "" : " (" + now.source + ")",
+                       to_json(r.sample, {true, 0})));
+    }
+  }
+
   Status pins() {
     auto after_loaded = load_workspace_inventory(ws_, hosts_);
     if (!after_loaded) return after_loaded.error();
     std::shared_ptr<const inventory::Inventory> after = *after_loaded;
     auto eff_after = make_effective_view(*after, in_.to.tree.get(), in_.to.facts);
     auto reps = representative_hosts(*before_, sticky_names());
+    removed_defaults(*eff_after, reps);
     for (const auto& s : in_.schemas.sticky) {
       // Per host: the value the running cluster has (A) and what B would deploy.
       std::optional<Value> pin;
@@ -457,7 +539,7 @@ class HopRun {
                          s.variable, in_.to.tag), rule_source(s));
         continue;
       }
-      std::string file = pin_file(s.variable, *after);
+      std::string file = pin_file(s.variable, *after, first_host);
       std::string text = ws_.has_file(file) ? *ws_.text(file) : std::string("---\n");
       auto doc = merge::YamlDoc::parse(text);
       std::string why = fmt::format("pinned by kubespray-migrate at {}: the running cluster uses {}; {} would "
@@ -479,53 +561,68 @@ class HopRun {
   }
 
   // --- 6. kube_version --------------------------------------------------------------
+  // The one-minor rule (kube_version_rule.h) on the inventory's value.
   Status kube_version() {
     auto inv_loaded = load_workspace_inventory(ws_, hosts_);
     if (!inv_loaded) return inv_loaded.error();
     std::shared_ptr<const inventory::Inventory> inv = *inv_loaded;
-    if (inv->hosts().empty()) return {};
+    if (inv->hosts().empty() || before_->hosts().empty()) return {};
     std::unordered_map<std::string, Location> where;
     auto vars = inventory::host_vars(*inv, 0, &where);
-    std::string target_default = in_.to.facts.kube_version();
+    KubeVersionInput in;
+    Value running = eff_before_->get(before_->hosts().front().name, "kube_version").value;
+    in.running = running.is_string() ? running.as_string() : in_.from.facts.kube_version();
+    in.tag = in_.to.tag;
+    in.tag_default = in_.to.facts.kube_version();
+    in.installable = in_.to.facts.kube_versions();
     const Value* kv = vars.find("kube_version");
-    auto minor = [](std::string v) -> int {
-      v = without_v_prefix(v);
-      auto parts = split(v, '.');
-      return parts.size() >= 2 ? std::atoi(parts[1].c_str()) : -1;
-    };
-    std::string from_kv = kv && kv->is_string() ? kv->as_string() : in_.from.facts.kube_version();
-    if (kv && kv->is_string() && !jinja::is_possibly_template(kv->as_string())) {
-      std::string file = where.count("kube_version") ? where["kube_version"].file : "";
-      if (!in_.to.facts.can_install(kv->as_string())) {
-        if (in_.opts.bump_kube_version && is_vars_file(file) && ws_.has_file(file) &&
-            !is_sops(*ws_.text(file))) {
-          auto doc = merge::YamlDoc::parse(*ws_.text(file));
-          auto rec = doc.set("kube_version", Value(target_default));
-          if (!rec) return rec.error().context(file);
-          ws_.put(file, doc.render());
-          change(ChangeKind::KubeVersion, file, rec->line, "kube_version", *kv,
-                 Value(target_default),
-                 in_.to.tag + " cannot install " + kv->as_string() + " (--bump-kube-version)",
-                 in_.to.facts.default_source("kube_version"));
-        } else {
-          note(NoteLevel::Review,
-               fmt::format("{}: kube_version {} cannot be installed by {}; proposal: {} (its default), or run with "
-                           "--bump-kube-version",
-                           where["kube_version"].str(), kv->as_string(), in_.to.tag, target_default),
-               in_.to.facts.default_source("kube_version"));
-        }
-      }
-    }
-    std::string to_kv = kv && kv->is_string() && in_.to.facts.can_install(kv->as_string()) ? kv->as_string()
-                                                                                          : target_default;
-    int a = minor(from_kv), b = minor(to_kv);
-    if (a >= 0 && b > a + 1)
+    if (kv && !(kv->is_string() && !jinja::is_possibly_template(kv->as_string()))) {
       note(NoteLevel::Review,
-           fmt::format("Kubernetes {} -> {} skips {} minor(s); kubeadm upgrades one minor at a time: upgrade to "
-                       "a 1.{} release first (-e kube_version=...)",
-                       from_kv, to_kv, b - a - 1, a + 1));
-    else
-      note(NoteLevel::Info, fmt::format("{} installs Kubernetes {}", in_.to.tag, to_kv));
+           fmt::format("{}: kube_version is computed ({}); check that {} installs it and that it is at most one "
+                       "minor above the {} the cluster runs",
+                       where["kube_version"].str(), to_json(*kv, {true, 0}), in_.to.tag, in.running));
+      return {};
+    }
+    if (kv) {
+      in.candidate = kv->as_string();
+      const Value* s = in_.to.facts.sample_variable("kube_version");
+      const Value* sv = s ? s->get("value") : nullptr;
+      in.operators = !(sv && sv->is_string() && without_v_prefix(sv->as_string()) == without_v_prefix(in.candidate));
+    }
+    KubeVersionChoice choice = choose_kube_version(in);
+    std::string source = in_.to.facts.default_source("kube_version");
+    switch (choice.outcome) {
+      case KubeVersionChoice::Outcome::Keep:
+        note(NoteLevel::Info, "kube_version: " + choice.reason, source);
+        return {};
+      case KubeVersionChoice::Outcome::Blocked:
+        hop_.blocked = true;
+        note(NoteLevel::Blocking, "kube_version: " + choice.reason, source);
+        return {};
+      case KubeVersionChoice::Outcome::Replace:
+        break;
+    }
+    // Written as the tag spells its own default (no 'v' from v2.28).
+    std::string chosen = in.tag_default.starts_with("v") ? with_v_prefix(choice.version) : without_v_prefix(choice.version);
+    std::string file = kv && where.count("kube_version") ? where["kube_version"].file
+                                                          : pin_file("kube_version", *inv, inv->hosts().front().name);
+    if (!is_vars_file(file) || (ws_.has_file(file) && is_sops(*ws_.text(file)))) {
+      hop_.blocked = true;
+      note(NoteLevel::Blocking,
+           fmt::format("kube_version: {}; set kube_version: {} where it is set ({}), which the tool does not edit",
+                       choice.reason, chosen, where["kube_version"].str()),
+           source);
+      return {};
+    }
+    std::string text = ws_.has_file(file) ? *ws_.text(file) : std::string("---\n");
+    auto doc = merge::YamlDoc::parse(text);
+    merge::InsertOptions opt;
+    opt.comment = fmt::format("set by kubespray-migrate at {}: one Kubernetes minor at a time", in_.to.tag);
+    auto rec = kv ? doc.set("kube_version", Value(chosen)) : doc.upsert("kube_version", Value(chosen), opt);
+    if (!rec) return rec.error().context(file);
+    ws_.put(file, doc.render());
+    change(ChangeKind::KubeVersion, file, rec->line, "kube_version", kv ? *kv : Value(in.tag_default), Value(chosen),
+           choice.reason, source);
     return {};
   }
 
@@ -614,6 +711,14 @@ class HopRun {
   std::map<std::string, std::string> moved_from_;
   std::vector<std::pair<std::string, std::string>> prefix_moves_;
   std::map<std::string, std::string> renamed_;
+  // Default lines the operator removed whose sample line changed this hop.
+  struct Removed {
+    std::string file;
+    int line = 0;
+    std::string key;
+    Value sample = Value::undefined();  // the new sample's value
+  };
+  std::vector<Removed> removed_;
 };
 
 }  // namespace

@@ -22,15 +22,10 @@
 
 namespace ksm::upgrade {
 
-struct HopOptions {
-  bool bump_kube_version = false;
-};
-
 struct HopInput {
   const Release& from;
   const Release& to;
   const schema::Schemas& schemas;
-  HopOptions opts;
 };
 
 // `hosts_file` is the hosts file's path relative to the workspace root; it

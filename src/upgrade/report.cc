@@ -68,6 +68,8 @@ const char* change_kind_name(ChangeKind k) {
       return "pin";
     case ChangeKind::KubeVersion:
       return "kube-version";
+    case ChangeKind::Respell:
+      return "respell";
     case ChangeKind::Convert:
       return "convert";
     case ChangeKind::AnsibleCfg:

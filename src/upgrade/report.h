@@ -22,7 +22,8 @@ enum class ChangeKind {
   Restructure,     // "restructure": flat variables folded into a structure (metallb_config)
   Write,           // "write": a file the tool writes beside the inventory (manifests)
   Pin,             // "pin": a sticky setting kept at the running cluster's value
-  KubeVersion,     // "kube-version": kube_version replaced (--bump-kube-version)
+  KubeVersion,     // "kube-version": kube_version set by the one-minor rule
+  Respell,         // "respell": the operator's expression respelled as the sample spells its filters
   Convert,         // "convert": the hosts file converted (--hosts-format)
   AnsibleCfg,      // "ansible-cfg": a setting of ansible.cfg kept, taken or in conflict
 };
@@ -61,6 +62,9 @@ struct Hop {
   std::vector<Change> changes;
   std::vector<Conflict> conflicts;
   std::vector<Note> notes;
+  // The next hop cannot start from this one (no Kubernetes version the tag
+  // installs is allowed): the run stops here, as it does on a conflict.
+  bool blocked = false;
 };
 
 struct Report {

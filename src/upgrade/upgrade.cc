@@ -158,7 +158,7 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
     schemas = &*own_schemas;
   }
 
-  UpgradeResult result{std::move(*ws), hosts, {}, {}, {}};
+  UpgradeResult result{std::move(*ws), hosts, {}, {}, {}, std::nullopt, {}, {}};
   Report& report = result.report;
   report.input = where->folder.string();
   std::vector<Note> start_notes;
@@ -200,12 +200,17 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
     if (opts.progress) opts.progress(fmt::format("hop {}/{}: {} -> {}", n, stops->size(), prev->tag, tag));
     auto next = load_release(*rf, repo_ptr, tag);
     if (!next) return next.error();
-    HopInput in{*prev, *next, *schemas, opts.hop};
+    if (n > 1) {
+      result.previous = result.workspace;
+      result.previous_tag = prev->tag;
+      result.previous_hosts_file = result.hosts_file;
+    }
+    HopInput in{*prev, *next, *schemas};
     auto hop = run_hop(result.workspace, result.hosts_file, in);
     if (!hop) return hop.error().context(fmt::format("hop {} -> {}", prev->tag, tag));
     if (n == 1)
       hop->notes.insert(hop->notes.begin(), start_notes.begin(), start_notes.end());
-    bool conflicted = !hop->conflicts.empty();
+    bool conflicted = !hop->conflicts.empty() || hop->blocked;
     report.hops.push_back(std::move(*hop));
     prev = std::move(next);
     // A conflict is the operator's to resolve before the next tag: the
@@ -214,9 +219,12 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
       report.hops.back().notes.push_back(
           {NoteLevel::Blocking,
            fmt::format(
-               "stopped at {}: resolve the conflict markers this hop left, then run upgrade "
-               "on the result again with --to {} (it continues from {})",
-               tag, opts.to, tag),
+               "stopped at {}: {}, then run upgrade on the result again with --to {} (it "
+               "continues from {})",
+               tag,
+               report.hops.back().conflicts.empty() ? "do what the blocking note above says"
+                                                    : "resolve the conflict markers this hop left",
+               opts.to, tag),
            ""});
       break;
     }

@@ -27,7 +27,6 @@ struct UpgradeOptions {
   std::string to;                         // --to
   bool offline = false;                   // never look for a clone
   std::vector<std::filesystem::path> schema_dirs;  // --schemas
-  HopOptions hop;
   HostsFormat hosts_format = HostsFormat::Keep;  // --hosts-format: converted after the last hop
   // Progress lines ("hop 2/5: v2.16.0 -> v2.17.1"), e.g. to stderr on a terminal.
   std::function<void(const std::string&)> progress;
@@ -44,6 +43,14 @@ struct UpgradeResult {
   Report report;
   std::string from_tag;        // the base tag used
   std::string to_tag;          // the tag reached: --to, or the hop whose conflicts stopped the run
+  // Over several hops, the inventory at the stop before the last hop run
+  // (tag `previous_tag`, hosts file `previous_hosts_file`): what the
+  // cluster runs when upgrade-cluster.yml runs for `to_tag`, and so what
+  // preflight of the result compares with. Empty after a single hop (the
+  // input is that stop).
+  std::optional<Workspace> previous;
+  std::string previous_tag;
+  std::string previous_hosts_file;
 };
 
 // -i split into the inventory folder and its hosts file (relative). Given
