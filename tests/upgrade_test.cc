@@ -17,6 +17,7 @@
 #include "sources/kubespray_tree.h"
 #include "sources/source.h"
 #include "test_support.h"
+#include "upgrade/state.h"
 #include "upgrade/upgrade.h"
 
 namespace fs = std::filesystem;
@@ -551,6 +552,40 @@ TEST_CASE(
   CHECK(again.error().where.file == "group_vars/k8s_cluster/k8s-cluster.yml");
   CHECK(again.error().where.line == r->report.hops.back().conflicts[0].line);
   CHECK(again.error().message.find("a conflict is not resolved") == 0);
+  CHECK(again.error().message.find("left by the hop v2.17.1 -> v2.18.2") != std::string::npos);
+  // The state file records the stop: the target, the hop, the marker's file:line.
+  auto st = parse_state(r->workspace.text(".kubespray-migrate.yml"), "x");
+  REQUIRE(st.ok());
+  REQUIRE((*st)->stopped.has_value());
+  CHECK((*st)->stopped->target == "v2.27.0");
+  CHECK((*st)->stopped->hop() == "v2.17.1 -> v2.18.2");
+  REQUIRE((*st)->stopped->conflicts.size() == 1);
+  CHECK((*st)->stopped->conflicts[0].file == again.error().where.file);
+  CHECK((*st)->stopped->conflicts[0].line == again.error().where.line);
+  CHECK((*st)->stopped->conflicts[0].what.starts_with("resolvconf_mode"));
+}
+
+TEST_CASE("upgrade --continue: refused without a recorded stop; no --to without it") {
+  test::TempDir t;
+  UpgradeOptions o;
+  o.inventory = (test::testdata() / "demo" / "mycluster").string();
+  o.offline = true;
+  o.resume = true;
+  auto none = run_upgrade(o);
+  REQUIRE_FALSE(none.ok());
+  CHECK(
+      none.error().message.starts_with("nothing to continue: there is no .kubespray-migrate.yml"));
+  std::filesystem::copy(o.inventory, t.path / "inv", std::filesystem::copy_options::recursive);
+  t.write("inv/.kubespray-migrate.yml", "kubespray_tag: v2.16.0\n");
+  o.inventory = (t.path / "inv").string();
+  auto no_stop = run_upgrade(o);
+  REQUIRE_FALSE(no_stop.ok());
+  CHECK(no_stop.error().message.starts_with("nothing to continue: the state file records no run"));
+  CHECK(no_stop.error().where.file == (t.path / "inv" / ".kubespray-migrate.yml").string());
+  o.resume = false;
+  auto no_to = run_upgrade(o);
+  REQUIRE_FALSE(no_to.ok());
+  CHECK(no_to.error().message.starts_with("no target tag"));
 }
 
 TEST_CASE("upgrade: the README demo goes every hop to v2.27.0 with the full clone, no marker") {

@@ -27,6 +27,7 @@ struct UpgradeArgs {
   std::string from, to;
   std::string output;
   bool in_place = false, diff = false, offline = false, bump = false, no_preflight = false;
+  bool resume = false;  // --continue
   std::string format = "text";
   std::string backup_suffix = ".orig";
   std::string hosts_format = "keep";
@@ -34,6 +35,10 @@ struct UpgradeArgs {
 };
 
 int run(const UpgradeArgs& a) {
+  if (a.to.empty() && !a.resume) {
+    print_error(Error("upgrade: --to is required (or --continue a run that conflicts stopped)"));
+    return kExitError;
+  }
   if (a.in_place) {
     // A run killed during its in-place write: finish it (after its commit
     // point) or clear its temporary files (before), then go on from there.
@@ -63,6 +68,7 @@ int run(const UpgradeArgs& a) {
   if (!a.kubespray.empty()) o.kubespray = a.kubespray;
   o.from = a.from;
   o.to = a.to;
+  o.resume = a.resume;
   o.offline = a.offline;
   for (const auto& s : a.schemas) o.schema_dirs.emplace_back(s);
   auto hf = upgrade::parse_hosts_format(a.hosts_format);
@@ -102,7 +108,7 @@ int run(const UpgradeArgs& a) {
       auto root = u.workspace.root().lexically_normal();
       if (root.filename().empty()) root = root.parent_path();
       if (root == ".") root = std::filesystem::current_path();
-      out = root.parent_path() / (root.filename().string() + "-" + a.to);
+      out = root.parent_path() / (root.filename().string() + "-" + u.target_tag);
     }
     if (auto s = u.workspace.write_to(out); !s) {
       print_error(s.error());
@@ -134,13 +140,22 @@ void add_upgrade(CLI::App& app, Action& action) {
       "upgrade",
       "Produce the inventory for a target Kubespray tag, one minor at a time: three-way merge with the sample,\n"
       "renames, restructures, pins of changed defaults; every change explained.\n"
+      "A hop that leaves a conflict stops the run there (exit 3): resolve its <<<<<<< markers in the output,\n"
+      "then `upgrade --continue -i OUTPUT` goes on from that hop towards the same target.\n"
       "Exit: 0 clean, 2 notes to review, 3 conflicts or blocking findings, 1 error.\n"
-      "Example: kubespray-migrate upgrade -i inventory/mycluster --kubespray ~/src/kubespray --to v2.27.0");
+      "Example: kubespray-migrate upgrade -i inventory/mycluster --kubespray ~/src/kubespray --to v2.27.0\n"
+      "Example: kubespray-migrate upgrade --continue -i inventory/mycluster-v2.27.0 --kubespray ~/src/kubespray");
   sub->add_option("-i,--inventory", a->inventory, "the inventory folder or its hosts file")->required();
   sub->add_option("--kubespray", a->kubespray,
                   "Kubespray clone; default $KUBESPRAY_DIR, else the current directory if it is one, else offline");
-  sub->add_option("--from", a->from, "the tag the inventory is for (default: state file, else inferred)");
-  sub->add_option("--to", a->to, "the target tag")->required();
+  auto* from = sub->add_option("--from", a->from,
+                               "the tag the inventory is for (default: state file, else inferred)");
+  sub->add_option("--to", a->to, "the target tag (required, except with --continue)");
+  sub->add_flag("--continue", a->resume,
+                "go on with a run that conflicts stopped, once its markers are resolved: from the tag "
+                "the state file records, towards its target (--to overrides); output as usual "
+                "(-o, --in-place, default <inventory>-<target>)")
+      ->excludes(from);
   auto* out = sub->add_option("-o,--output", a->output, "output folder (default: <inventory>-<to> beside it)");
   auto* inplace = sub->add_flag("--in-place", a->in_place, "rewrite the input atomically, keeping backups");
   auto* diff = sub->add_flag("--diff", a->diff, "print a unified diff against the input; write nothing");

@@ -91,20 +91,77 @@ Result<Inference> infer_tag(const Workspace& ws, const std::string& hosts_file, 
   return r;
 }
 
+bool is_marker_start(std::string_view line) {
+  return line.starts_with("<<<<<<< ") || line == "<<<<<<<";
+}
+
+// The hop a conflict block names in its own labels ("||||||| sample vA",
+// ">>>>>>> sample vB", as merge3 writes them), "" when they do not.
+std::string hop_of_labels(const std::string& text, size_t at) {
+  size_t base = text.find("\n||||||| sample ", at);
+  size_t theirs = text.find("\n>>>>>>> sample ", at);
+  if (base == std::string::npos || theirs == std::string::npos || base > theirs) return "";
+  auto label = [&](size_t p) {
+    p += 16;
+    return text.substr(p, text.find('\n', p) - p);
+  };
+  return label(base) + " -> " + label(theirs);
+}
+
+// The offset of the first `<<<<<<<` line of `text`, npos when none.
+size_t first_marker(std::string_view text) {
+  for (size_t at = 0; at < text.size();) {
+    size_t nl = text.find('\n', at);
+    if (is_marker_start(text.substr(at, (nl == std::string_view::npos ? text.size() : nl) - at)))
+      return at;
+    if (nl == std::string_view::npos) break;
+    at = nl + 1;
+  }
+  return std::string_view::npos;
+}
+
 // Markers a previous run (or a merge by hand) left are never read as YAML.
-Status no_conflict_markers(const Workspace& ws) {
+// The error names the hop that left them: the state file's record of the
+// stop, else the markers' own labels.
+Status no_conflict_markers(const Workspace& ws, const Stop* stop) {
   for (const auto& rel : ws.files()) {
     const std::string& text = *ws.text(rel);
-    size_t at = text.starts_with("<<<<<<< ") ? 0 : text.find("\n<<<<<<< ");
+    size_t at = first_marker(text);
     if (at == std::string::npos) continue;
-    if (at != 0) ++at;
     int line =
         1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
-    return Error("a conflict is not resolved (" + text.substr(at, text.find('\n', at) - at) +
-                     "): resolve it, then run upgrade again",
+    std::string hop = stop ? stop->hop() : hop_of_labels(text, at);
+    std::string left = hop.empty() ? "" : ", left by the hop " + hop;
+    std::string next = stop ? "upgrade --continue" : "upgrade again";
+    return Error("a conflict is not resolved (" + text.substr(at, text.find('\n', at) - at) + ")" +
+                     left + ": resolve it, then run " + next,
                  Location{rel, line, 1});
   }
   return {};
+}
+
+// Every `<<<<<<<` line of the workspace (later steps of a hop may have
+// moved the lines merge3 reported), with what the hop's report says
+// conflicts there: its conflicts of that file, in order.
+std::vector<ConflictMark> marker_lines(const Workspace& ws, const Hop& hop) {
+  std::vector<ConflictMark> out;
+  for (const auto& rel : ws.files()) {
+    std::vector<const Conflict*> reported;
+    for (const auto& c : hop.conflicts)
+      if (c.file == rel) reported.push_back(&c);
+    size_t k = 0;
+    int line = 0;
+    for (std::string_view rest = *ws.text(rel); !rest.empty();) {
+      size_t nl = rest.find('\n');
+      std::string_view l = rest.substr(0, nl);
+      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+      ++line;
+      if (!is_marker_start(l)) continue;
+      out.push_back({rel, line, k < reported.size() ? reported[k]->what : ""});
+      ++k;
+    }
+  }
+  return out;
 }
 
 std::string today() {
@@ -113,6 +170,80 @@ std::string today() {
   std::tm tm{};
   gmtime_r(&t, &tm);
   return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+// Where the run starts and where it heads, with notes that say why.
+struct Start {
+  std::string from;
+  std::string to;
+  std::vector<Note> notes;
+};
+
+// --continue: the base tag is the tag the stopped run reached, the target
+// the one it was heading for (unless --to overrides it).
+Result<Start> resume_start(const UpgradeOptions& opts, const std::optional<State>& state,
+                           const std::string& state_path) {
+  if (!state)
+    return Error("nothing to continue: there is no " + std::string(kStateFile) +
+                     " (upgrade --continue follows a run that conflicts stopped)",
+                 Location{state_path});
+  if (!state->stopped)
+    return Error(
+        "nothing to continue: the state file records no run stopped by conflicts (the "
+        "inventory is at " +
+            state->tag + "); run upgrade --to TAG",
+        Location{state_path});
+  const Stop& stop = *state->stopped;
+  Start st{state->tag, opts.to.empty() ? stop.target : opts.to, {}};
+  std::string towards =
+      st.to == stop.target ? st.to
+                           : st.to + " (--to; the stopped run was heading for " + stop.target + ")";
+  st.notes.push_back(
+      {NoteLevel::Info,
+       fmt::format("continuing towards {} after the conflicts of the hop {}; base tag "
+                   "{} from {}",
+                   towards, stop.hop(), st.from, kStateFile),
+       ""});
+  return st;
+}
+
+// The base tag: --from, else the state file, else inferred. The target: --to.
+Result<Start> resolve_start(const UpgradeOptions& opts, const Result<std::optional<State>>& state,
+                            const std::string& state_path, const Workspace& ws,
+                            const std::string& hosts, schema::ReleaseFacts& rf) {
+  if (opts.resume) {
+    if (!state) return state.error();
+    return resume_start(opts, *state, state_path);
+  }
+  if (opts.to.empty()) return Error("no target tag: give --to (or --continue a stopped run)");
+  Start st{opts.from, opts.to, {}};
+  if (!st.from.empty()) return st;
+  if (!state) return state.error();
+  if (*state) {
+    st.from = (*state)->tag;
+    st.notes.push_back(
+        {NoteLevel::Info, "base tag " + st.from + " from " + std::string(kStateFile), ""});
+    return st;
+  }
+  auto inf = infer_tag(ws, hosts, rf);
+  if (!inf) return inf.error();
+  st.from = inf->tag;
+  st.notes.push_back(
+      {inf->confidence >= 0.5 ? NoteLevel::Info : NoteLevel::Review,
+       fmt::format("base tag inferred: {} (confidence {:.0f}%); give --from to be sure. {}",
+                   st.from, inf->confidence * 100, inf->why),
+       ""});
+  return st;
+}
+
+// The state file of the produced inventory: the tag reached, and the stop
+// when the last hop left conflicts (a finished run clears an earlier one).
+void write_state(UpgradeResult& r, const std::string& target) {
+  State st{r.to_tag, today(), KSM_VERSION, std::nullopt};
+  const Hop& last = r.report.hops.back();
+  if (!last.conflicts.empty())
+    st.stopped = Stop{target, last.from, last.to, marker_lines(r.workspace, last)};
+  r.workspace.put(kStateFile, render_state(st));
 }
 
 }  // namespace
@@ -135,7 +266,10 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   auto ws = Workspace::load(where->folder);
   if (!ws) return ws.error();
   std::string hosts = where->hosts_file;
-  if (auto s = no_conflict_markers(*ws); !s) return s.error();
+  std::string state_path = (where->folder / kStateFile).string();
+  auto state = parse_state(ws->text(kStateFile), state_path);
+  const Stop* recorded = state && *state && (*state)->stopped ? &*(*state)->stopped : nullptr;
+  if (auto s = no_conflict_markers(*ws, recorded); !s) return s.error();
 
   // A clone when one is given or found; versions/ otherwise.
   std::optional<GitRepo> own_repo;
@@ -158,37 +292,23 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
     schemas = &*own_schemas;
   }
 
-  UpgradeResult result{std::move(*ws), hosts, {}, {}, {}, std::nullopt, {}, {}};
+  UpgradeResult result{std::move(*ws), hosts, {}, {}, {}, {}, std::nullopt, {}, {}};
   Report& report = result.report;
   report.input = where->folder.string();
+  auto start = resolve_start(opts, state, state_path, result.workspace, hosts, *rf);
+  if (!start) return start.error();
+  const std::string from = start->from, to = start->to;
   std::vector<Note> start_notes;
   if (!where->why.empty())
     start_notes.push_back({where->ambiguous ? NoteLevel::Review : NoteLevel::Info, where->why, ""});
-
-  // The base tag: --from, else the state file, else inferred.
-  std::string from = opts.from;
-  if (from.empty()) {
-    auto st = parse_state(result.workspace.text(kStateFile), (where->folder / kStateFile).string());
-    if (!st) return st.error();
-    if (*st) {
-      from = (*st)->tag;
-      start_notes.push_back({NoteLevel::Info, "base tag " + from + " from " + std::string(kStateFile), ""});
-    } else {
-      auto inf = infer_tag(result.workspace, hosts, *rf);
-      if (!inf) return inf.error();
-      from = inf->tag;
-      start_notes.push_back({inf->confidence >= 0.5 ? NoteLevel::Info : NoteLevel::Review,
-                             fmt::format("base tag inferred: {} (confidence {:.0f}%); give --from to be sure. {}",
-                                         from, inf->confidence * 100, inf->why),
-                             ""});
-    }
-  }
+  start_notes.insert(start_notes.end(), start->notes.begin(), start->notes.end());
   if (!rf->find(from)) return rf->unknown_tag(from);
-  if (!rf->find(opts.to)) return rf->unknown_tag(opts.to);
+  if (!rf->find(to)) return rf->unknown_tag(to);
   result.from_tag = from;
+  result.target_tag = to;
   // Already there (a run repeated by automation): nothing to do, said so.
-  auto stops = from == opts.to ? Result<std::vector<std::string>>(std::vector<std::string>{})
-                               : schema::plan_stops(*rf, *schemas, from, opts.to);
+  auto stops = from == to ? Result<std::vector<std::string>>(std::vector<std::string>{})
+                          : schema::plan_stops(*rf, *schemas, from, to);
   if (!stops) return stops.error();
 
   const GitRepo* repo_ptr = repo;
@@ -218,23 +338,22 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
     if (conflicted && n < stops->size()) {
       report.hops.back().notes.push_back(
           {NoteLevel::Blocking,
-           fmt::format(
-               "stopped at {}: {}, then run upgrade on the result again with --to {} (it "
-               "continues from {})",
-               tag,
-               report.hops.back().conflicts.empty() ? "do what the blocking note above says"
-                                                    : "resolve the conflict markers this hop left",
-               opts.to, tag),
+           fmt::format("stopped at {}: {}, then run upgrade --continue on the result (it continues "
+                       "from {} to {})",
+                       tag,
+                       report.hops.back().conflicts.empty() ? "do what the blocking note above says"
+                                                            : "resolve the conflict markers this hop left",
+                       tag, to),
            ""});
       break;
     }
   }
   // The tag the produced inventory is for: --to, or where a conflict stopped the run.
-  result.to_tag = stops->empty() ? opts.to : prev->tag;
+  result.to_tag = stops->empty() ? to : prev->tag;
   if (stops->empty()) {
-    Hop h{from, opts.to, {}, {}, start_notes};
+    Hop h{from, to, {}, {}, start_notes};
     h.notes.push_back(
-        {NoteLevel::Info, "the inventory is already at " + opts.to + ": nothing to do", ""});
+        {NoteLevel::Info, "the inventory is already at " + to + ": nothing to do", ""});
     report.hops.push_back(std::move(h));
   }
   if (repo && !stops->empty()) {
@@ -245,9 +364,8 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   }
   if (auto s = convert_hosts(result.workspace, result.hosts_file, opts.hosts_format, *prev, report.hops.back()); !s)
     return s.error();
-  if (!stops->empty()) {
-    result.workspace.put(kStateFile, render_state(State{result.to_tag, today(), KSM_VERSION}));
-  }
+  // --continue clears the stop even when it had nothing left to do.
+  if (!stops->empty() || opts.resume) write_state(result, to);
   return result;
 }
 

@@ -24,7 +24,11 @@ struct UpgradeOptions {
   std::string inventory;                  // -i: a hosts file or the inventory folder
   std::optional<std::string> kubespray;   // --kubespray (else $KUBESPRAY_DIR / cwd / offline)
   std::string from;                       // --from ("" = state file, else inferred)
-  std::string to;                         // --to
+  std::string to;                         // --to ("" with resume: the recorded target)
+  // --continue: go on with a run that conflicts stopped. The state file must
+  // record the stop; the base tag is the tag it reached (never --from), the
+  // target the one it was heading for unless `to` says otherwise.
+  bool resume = false;
   bool offline = false;                   // never look for a clone
   std::vector<std::filesystem::path> schema_dirs;  // --schemas
   HostsFormat hosts_format = HostsFormat::Keep;  // --hosts-format: converted after the last hop
@@ -43,6 +47,7 @@ struct UpgradeResult {
   Report report;
   std::string from_tag;        // the base tag used
   std::string to_tag;          // the tag reached: --to, or the hop whose conflicts stopped the run
+  std::string target_tag;  // the tag the run heads for: --to, or the recorded target (--continue)
   // Over several hops, the inventory at the stop before the last hop run
   // (tag `previous_tag`, hosts file `previous_hosts_file`): what the
   // cluster runs when upgrade-cluster.yml runs for `to_tag`, and so what
