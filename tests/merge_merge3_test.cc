@@ -601,3 +601,18 @@ TEST_CASE("merge3 bench: all sample vars files of all tag pairs" * doctest::skip
   CHECK(conflicts > 0);  // the customizations collide with the sample somewhere
   CHECK(line_conflicted > conflicts);
 }
+
+TEST_CASE("merge3: a default the operator annotated with a comment is their choice, kept") {
+  std::string base = "# runtime\ncontainer_manager: docker\n";
+  std::string ours = "# runtime\ncontainer_manager: docker  # stays on docker until the OS upgrade\n";
+  std::string theirs = "# runtime\ncontainer_manager: containerd\n";
+  auto r = must_merge(base, ours, theirs);
+  CHECK(r.clean());
+  CHECK(r.text == ours);
+  REQUIRE(r.taken.size() == 1);
+  CHECK(r.taken[0].kind == ksm::merge::Taken::KeptValue);
+  CHECK(r.taken[0].theirs == Value("containerd"));
+  // Without the comment, a line the operator only reformatted follows the sample.
+  auto plain = must_merge(base, "# runtime\ncontainer_manager:   docker\n", theirs);
+  CHECK(plain.text == theirs);
+}

@@ -283,6 +283,25 @@ std::string shown(const Setting& s) {
   return s.text;
 }
 
+// Whether a line of ours' entry carries a comment (` #`) that no line of
+// base's entry has.
+bool annotated(const Block* o, const Block* b) {
+  if (!o) return false;
+  auto comment = [](const std::string& line) {
+    size_t p = line.find(" #");
+    return p == std::string::npos ? std::string() : line.substr(p);
+  };
+  for (const auto& l : o->entry) {
+    std::string c = comment(l.text);
+    if (c.empty()) continue;
+    bool in_base = false;
+    if (b)
+      for (const auto& m : b->entry) in_base = in_base || comment(m.text) == c;
+    if (!in_base) return true;
+  }
+  return false;
+}
+
 struct Merger {
   const MergeLabels& labels;
   MergeResult& result;
@@ -369,6 +388,15 @@ struct Merger {
   void decide(const Block* b, const Block* o, const Block* t, const std::string& key, int line) {
     Setting sb = setting_of(b), so = setting_of(o), st = setting_of(t);
     if (same_setting(so, st)) return append_ours_respelled(b, o, t, key, so);
+    // The operator annotated the line (`key: v  # why`): a choice, kept.
+    if (same_setting(so, sb) && annotated(o, b)) {
+      append(&o->entry);
+      note(key, Taken::KeptValue,
+           "the operator's value " + shown(so) + " is kept, with its comment; the sample's changed from " +
+               shown(sb) + " to " + shown(st),
+           line, &sb, &so, &st);
+      return;
+    }
     if (same_setting(so, sb)) {
       // The operator only reformatted or commented; the sample's change wins.
       append(&t->entry);

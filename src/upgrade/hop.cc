@@ -9,7 +9,9 @@
 
 #include "core/json.h"
 #include "core/text.h"
+#include "inventory/hosts_file.h"
 #include "inventory/layers.h"
+#include "inventory/loader.h"
 #include "jinja/jinja.h"
 #include "merge/ini_edit.h"
 #include "merge/merge3.h"
@@ -160,52 +162,70 @@ class HopRun {
   }
 
   // --- 1. group renames -----------------------------------------------------
+  // In the hosts file, and in every other hosts-like file of the folder
+  // (the operator may pass either to ansible-playbook -i).
   Status group_renames() {
     if (rules_.group_renames.empty()) return {};
-    const std::string* text = ws_.text(hosts_);
-    if (!text) return Error("hosts file vanished from the workspace: " + hosts_);
-    bool yaml = before_->files.empty() ? false : before_->files.front().format == inventory::Format::Yaml;
+    if (auto s = rename_groups_in(hosts_, *before_); !s) return s;
+    auto choice = inventory::choose_hosts_file(ws_);
+    for (const auto& other : choice ? choice->candidates : std::vector<std::string>{}) {
+      if (other == hosts_ || is_sops(*ws_.text(other))) continue;
+      auto parsed = inventory::load_hosts({{&ws_, other}});
+      if (!parsed) continue;  // not an inventory after all
+      if (auto s = rename_groups_in(other, *parsed); !s) return s;
+    }
+    return rename_group_vars();
+  }
+
+  Status rename_groups_in(const std::string& rel, const inventory::Inventory& parsed) {
+    const std::string* text = ws_.text(rel);
+    if (!text) return Error("hosts file vanished from the workspace: " + rel);
+    const inventory::InventoryFile* file = nullptr;
+    for (const auto& f : parsed.files)
+      if (f.path == rel) file = &f;
+    if (!file) return {};  // a folder source: its files are renamed one by one
     std::string out;
-    if (!yaml) {
+    if (file->format != inventory::Format::Yaml) {
       auto doc = merge::IniDoc::parse(*text);
       for (const auto* r : rules_.group_renames) {
         bool merged = false;
         for (const auto& rec : doc.rename_group(r->from, r->to, &merged))
-          change(ChangeKind::RenameGroup, hosts_, rec.line, "", Value(rec.old_text),
+          change(ChangeKind::RenameGroup, rel, rec.line, "", Value(rec.old_text),
                  Value(rec.new_text), r->reason, rule_source(*r));
         if (merged)
           note(NoteLevel::Review, fmt::format("{} already had a [{}] section beside [{}]; Ansible merges them",
-                                              hosts_, r->to, r->from), rule_source(*r));
+                                              rel, r->to, r->from), rule_source(*r));
       }
       out = doc.render();
     } else {
       auto doc = merge::YamlDoc::parse(*text);
       // Every `.../children/<old>` key, deepest first so outer renames keep inner paths valid.
       std::vector<std::pair<std::vector<std::string>, const schema::GroupRename*>> todo;
-      for (const auto& f : before_->files) {
-        if (f.path != hosts_) continue;
-        for (const auto& k : f.yaml_keys) {
-          auto parts = split(k.path, '/');
-          if (parts.size() < 2 || parts[parts.size() - 2] != "children") continue;
-          for (const auto* r : rules_.group_renames)
-            if (parts.back() == r->from) todo.emplace_back(parts, r);
-        }
+      for (const auto& k : file->yaml_keys) {
+        auto parts = split(k.path, '/');
+        if (parts.size() < 2 || parts[parts.size() - 2] != "children") continue;
+        for (const auto* r : rules_.group_renames)
+          if (parts.back() == r->from) todo.emplace_back(parts, r);
       }
       std::stable_sort(todo.begin(), todo.end(),
                        [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
       for (const auto& [path, r] : todo) {
         auto rec = doc.rename_nested(path, r->to);
         if (!rec) {
-          note(NoteLevel::Review, fmt::format("{}: cannot rename group {} to {}: {}", hosts_, r->from,
+          note(NoteLevel::Review, fmt::format("{}: cannot rename group {} to {}: {}", rel, r->from,
                                               r->to, rec.error().message), rule_source(*r));
           continue;
         }
-        change(ChangeKind::RenameGroup, hosts_, rec->line, "", Value(r->from), Value(r->to),
+        change(ChangeKind::RenameGroup, rel, rec->line, "", Value(r->from), Value(r->to),
                r->reason, rule_source(*r));
       }
       out = doc.render();
     }
-    ws_.put(hosts_, out);
+    if (out != *text) ws_.put(rel, out);
+    return {};
+  }
+
+  Status rename_group_vars() {
     // group_vars named after a renamed group (Ansible reads group_vars/<exact group name>).
     for (const auto* r : rules_.group_renames) {
       for (const char* ext : {"", ".yml", ".yaml", ".json"}) {
@@ -633,9 +653,15 @@ class HopRun {
     std::shared_ptr<const inventory::Inventory> after = *after_loaded;
     auto eff_after = make_effective_view(*after, in_.to.tree.get(), in_.to.facts);
     std::string probe = after->hosts().empty() ? "" : after->hosts().front().name;
+    std::vector<std::string> unevaluated;
     for (const auto* a : rules_.advisories) {
       bool applies = true;
-      if (!a->condition.empty() && !probe.empty()) {
+      // A template inventory has no host to evaluate a condition on.
+      if (!a->condition.empty() && probe.empty()) {
+        unevaluated.push_back(a->id);
+        continue;
+      }
+      if (!a->condition.empty()) {
         auto expr = jinja::parse_expression(a->condition, a->id);
         if (expr) {
           ViewContext ctx(*eff_after, probe);
@@ -649,6 +675,12 @@ class HopRun {
                                                                    : NoteLevel::Info;
       note(level, a->id + ": " + a->message, rule_source(*a));
     }
+    if (probe.empty())
+      note(NoteLevel::Review,
+           fmt::format("the inventory defines no hosts (a template): its group_vars were migrated, but the pins "
+                       "of running-cluster settings, the kube_version rule{} need a host's values and were not "
+                       "evaluated; run upgrade on the inventory with its hosts for those",
+                       unevaluated.empty() ? "" : " and the conditions of " + join(unevaluated, ", ")));
     // Invariant: what the operator set keeps its effective value (under its new name).
     std::set<std::string> explained;
     for (const auto& c : hop_.changes)
