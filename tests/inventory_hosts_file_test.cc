@@ -89,3 +89,19 @@ TEST_CASE("hosts file: one file, several, a template, none") {
     CHECK(c.error().message.find("no hosts file") != std::string::npos);
   }
 }
+
+TEST_CASE("hosts file: hosts split into a subfolder: the folder itself, as Ansible reads it") {
+  MemorySource inv(MemorySource::Files{{"hosts/10-control-plane.yml", kBuilderHosts},
+                                       {"hosts/20-workers.ini", kIniHosts},
+                                       {"group_vars/all/all.yml", "a: 1\n"},
+                                       {"group_vars/k8s_cluster/k8s-cluster.yml", "b: 2\n"}});
+  auto c = choose_hosts_file(inv);
+  REQUIRE_MESSAGE(c.ok(), (c.ok() ? "" : c.error().str()));
+  CHECK(c->path.empty());
+  CHECK(c->candidates.empty());
+  CHECK(c->why.find("hosts are defined in hosts/10-control-plane.yml, hosts/20-workers.ini") !=
+        std::string::npos);
+  // Variables files alone define no hosts: still an error.
+  MemorySource vars_only(MemorySource::Files{{"group_vars/all/all.yml", "a: 1\n"}});
+  CHECK_FALSE(choose_hosts_file(vars_only).ok());
+}

@@ -29,6 +29,28 @@ std::optional<size_t> hosts_in(const Source& source, const std::string& path) {
   return inv.hosts().size();
 }
 
+// Hosts files one level down (`hosts/10-control-plane.yml`, ...), outside
+// group_vars/, host_vars/ and hidden folders: the layout of an operator who
+// splits hosts by role and passes the whole folder to -i.
+std::vector<std::string> hosts_in_subfolders(const Source& source, const std::string& dir) {
+  std::vector<std::string> out;
+  auto dirs = source.list_dirs(dir);
+  if (!dirs) return out;
+  for (const auto& d : *dirs) {
+    std::string name = dir.empty() ? d : d.substr(dir.size() + 1);
+    if (name.empty() || name[0] == '.' || name == "group_vars" || name == "host_vars") continue;
+    auto files = source.list(d, false);
+    if (!files) continue;
+    for (const auto& f : *files) {
+      std::string base = f.substr(f.rfind('/') + 1);
+      if (!hosts_like(base)) continue;
+      auto count = hosts_in(source, f);
+      if (count && *count > 0) out.push_back(f);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<HostsFileChoice> choose_hosts_file(const Source& source, const std::string& dir) {
@@ -59,9 +81,18 @@ Result<HostsFileChoice> choose_hosts_file(const Source& source, const std::strin
     c.candidates.push_back(n);
     (*count > 0 ? with_hosts : without_hosts).push_back(n);
   }
-  if (c.candidates.empty())
+  if (c.candidates.empty()) {
+    auto below = hosts_in_subfolders(source, dir);
+    if (!below.empty()) {
+      c.path = dir;
+      c.why = "no hosts file at the top of the folder; hosts are defined in " + join(below, ", ") +
+              ": the folder is read as Ansible reads it (ansible-playbook -i " +
+              (dir.empty() ? std::string("<this folder>") : source.display_path(dir)) + ")";
+      return c;
+    }
     return Error("no hosts file in the inventory folder (inventory.ini, hosts.yaml, ...)",
                  Location{source.display_path(dir)});
+  }
   if (!with_hosts.empty()) {
     c.path = with_hosts.front();
     c.several_with_hosts = with_hosts.size() > 1;

@@ -29,7 +29,9 @@ struct HostsFileChoice {
 // *.yml file that parses as an inventory (hidden files and the tool's own
 // files aside). The chosen one defines hosts; when several do, the first
 // in that order (and `several_with_hosts`); when none does, the first
-// (a template inventory). An Error when there is no hosts-like file.
+// (a template inventory). With no hosts-like file at the top but files that
+// define hosts one folder down (hosts/*.yml), `path` is `dir` itself: the
+// folder is read as Ansible reads it. An Error when there is none at all.
 Result<HostsFileChoice> choose_hosts_file(const Source& source, const std::string& dir = "");
 
 }  // namespace ksm::inventory

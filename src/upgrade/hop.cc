@@ -166,10 +166,16 @@ class HopRun {
   // (the operator may pass either to ansible-playbook -i).
   Status group_renames() {
     if (rules_.group_renames.empty()) return {};
-    if (auto s = rename_groups_in(hosts_, *before_); !s) return s;
+    // The files the hosts source is made of: the hosts file, or each file
+    // of a hosts folder.
+    std::set<std::string> done;
+    for (const auto& f : before_->files) {
+      if (!ws_.has_file(f.path) || !done.insert(f.path).second) continue;
+      if (auto s = rename_groups_in(f.path, *before_); !s) return s;
+    }
     auto choice = inventory::choose_hosts_file(ws_);
     for (const auto& other : choice ? choice->candidates : std::vector<std::string>{}) {
-      if (other == hosts_ || is_sops(*ws_.text(other))) continue;
+      if (done.count(other) || is_sops(*ws_.text(other))) continue;
       auto parsed = inventory::load_hosts({{&ws_, other}});
       if (!parsed) continue;  // not an inventory after all
       if (auto s = rename_groups_in(other, *parsed); !s) return s;
@@ -183,7 +189,7 @@ class HopRun {
     const inventory::InventoryFile* file = nullptr;
     for (const auto& f : parsed.files)
       if (f.path == rel) file = &f;
-    if (!file) return {};  // a folder source: its files are renamed one by one
+    if (!file) return {};
     std::string out;
     if (file->format != inventory::Format::Yaml) {
       auto doc = merge::IniDoc::parse(*text);

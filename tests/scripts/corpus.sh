@@ -34,7 +34,6 @@ clone="${KSM_KUBESPRAY_CLONE:-$KSM_SHARED/kubespray-full.git}"
 # Runs that exit 1 (error) on a shape Ansible reads ("name: reason"). The
 # issue wants none: each line is a bug of the tool, not of the corpus.
 KNOWN_ERRORS='
-hosts-subfolders: a folder whose hosts files are in a subfolder (hosts/*.yml) is "no hosts file in the inventory folder"; Ansible reads subfolders of an inventory folder
 '
 
 # Runs that do not yet reach the target with no conflict left ("name: reason").
