@@ -222,6 +222,8 @@ void read_inventory_rules(const YAML::Node& doc, FileReader& rd, Schemas& out) {
     l.to_layout = str(n, "to_layout");
     l.hosts_file = str(n, "hosts_file");
     l.details = strs(n, "details");
+    for (const auto& g : n["runtime_groups"]) l.runtime_groups.push_back({str(g, "group"), strs(g, "from")});
+    l.optional_groups = strs(n, "optional_groups");
     if (l.from_layout == l.to_layout) rd.fail(n, "layout change without a change of layout");
     out.layout_changes.push_back(std::move(l));
   }
@@ -244,6 +246,10 @@ void read_variable_rules(const YAML::Node& doc, FileReader& rd, Schemas& out) {
     r.id = str(n, "id");
     r.from = strs(n, "from");
     r.to = strs(n, "to");
+    r.object_names = strs(n, "object_names");
+    for (const auto& p : r.object_names)
+      if (std::find(r.to.begin(), r.to.end(), p.substr(0, p.find_first_of(".["))) == r.to.end())
+        rd.fail(n["object_names"], "object_names: '" + p + "' is not under one of the new variables ('to')");
     for (const auto& m : n["mapping"]) {
       Mapping mp{str(m, "from"), str(m, "to"), str(m, "scope"), str(m, "when"), str(m, "value"), str(m, "note")};
       rd.check_expr(m, "when");
@@ -481,6 +487,13 @@ std::vector<const Advisory*> Schemas::avoided(const Version& tag) const {
 std::string Schemas::summary(const Version& release) const {
   auto it = summaries.find(release.str());
   return it == summaries.end() ? std::string() : it->second;
+}
+
+const LayoutChange* Schemas::layout_at(const Version& tag) const {
+  const LayoutChange* best = nullptr;
+  for (const auto& l : layout_changes)
+    if (l.release <= tag && (!best || best->release < l.release)) best = &l;
+  return best;
 }
 
 std::vector<Error> check_schema_file(const fs::path& file, const fs::path& schema_json,

@@ -44,11 +44,22 @@ struct FileMove : Rule {
   std::string hint;
 };
 
+// A group Kubespray builds at run time (playbooks/boilerplate.yml) from
+// the hosts of other groups: a hosts file needs no section for it.
+struct RuntimeGroup {
+  std::string group;
+  std::vector<std::string> from;
+};
+
 struct LayoutChange : Rule {
   std::string id;
   std::string from_layout, to_layout;  // "builder-hosts-yaml" | "inventory-ini"
   std::string hosts_file;
   std::vector<std::string> details;
+  // From this release on: groups built at run time, and groups the
+  // playbooks no longer need declared when empty.
+  std::vector<RuntimeGroup> runtime_groups;
+  std::vector<std::string> optional_groups;
 };
 
 // What an inventory that still sets an old variable gets on the new release.
@@ -75,6 +86,9 @@ struct Restructure : Rule {
   std::string id;
   std::vector<std::string> from, to;
   std::vector<Mapping> mapping;
+  // Paths in the new variables whose map keys (`a.b.{}`) or list entries
+  // (`a.b[]`) Kubespray renders as Kubernetes object names (DNS-1123).
+  std::vector<std::string> object_names;
 };
 
 // For releases before `before`, where the variable had no default, the
@@ -167,6 +181,8 @@ class Schemas {
   // Whether an advisory marked avoid matches `tag` (plan chooses another patch).
   std::vector<const Advisory*> avoided(const Version& tag) const;
   std::string summary(const Version& release) const;
+  // The latest layout change with a release <= `tag` (nullptr: none yet).
+  const LayoutChange* layout_at(const Version& tag) const;
 };
 
 // Loads every *.yml / *.yaml of `dirs` in order (ours first, then the
