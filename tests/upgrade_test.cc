@@ -208,8 +208,12 @@ TEST_CASE("upgrade v2.21.0 -> v2.22.1 restructures MetalLB and writes the CRDs")
   REQUIRE(layer2 != nullptr);
   CHECK(*layer2 == Value(List{Value("loadbalanced")}));
   CHECK(file_value(*r, "group_vars/k8s_cluster/addons.yml", "metallb_ip_range").is_undefined());
-  const std::string* crds = r->workspace.text("metallb-crds.yaml");
-  REQUIRE(crds != nullptr);
+  // The manifest is kept beside the inventory, never in it (Ansible would
+  // parse a YAML file of the folder as an inventory source).
+  CHECK(r->workspace.text("metallb-crds.yaml") == nullptr);
+  auto side = r->workspace.beside().find("metallb-crds.yaml");
+  REQUIRE(side != r->workspace.beside().end());
+  const std::string* crds = &side->second;
   CHECK(crds->find("kind: IPAddressPool") != std::string::npos);
   CHECK(crds->find("10.5.0.50-10.5.0.99") != std::string::npos);
   CHECK(crds->find("kind: L2Advertisement") != std::string::npos);
@@ -231,7 +235,24 @@ TEST_CASE("upgrade: the bundled demo goes offline from v2.15.1 to v2.27.0") {
         nullptr);  // the demo sets docker itself
   CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-cluster.yml", "container_manager") == Value("docker"));
   CHECK(file_value(*r, "group_vars/k8s_cluster/addons.yml", "metallb_config").is_map());
-  CHECK(r->workspace.text("metallb-crds.yaml") != nullptr);
+  CHECK(r->workspace.text("metallb-crds.yaml") == nullptr);
+  REQUIRE(r->workspace.beside().count("metallb-crds.yaml") == 1);
+  // The demo's pool `lab_pool` is no valid Kubernetes name: it becomes
+  // lab-pool everywhere (pool key, layer2 list, manifest), reported.
+  Value cfg = file_value(*r, "group_vars/k8s_cluster/addons.yml", "metallb_config");
+  REQUIRE(cfg.get("address_pools") != nullptr);
+  CHECK(cfg.get("address_pools")->get("lab_pool") == nullptr);
+  REQUIRE(cfg.get("address_pools")->get("lab-pool") != nullptr);
+  CHECK(*cfg.get("address_pools")->get("lab-pool")->get("auto_assign") == Value(false));
+  CHECK(*cfg.get("layer2") == Value(List{Value("loadbalanced"), Value("lab-pool")}));
+  const Change* named = find_change(*r, ChangeKind::ObjectName, "metallb_config.address_pools.lab-pool");
+  REQUIRE(named != nullptr);
+  CHECK(named->old_value == Value("lab_pool"));
+  CHECK(named->new_value == Value("lab-pool"));
+  CHECK(named->reason.find("DNS-1123") != std::string::npos);
+  const std::string& crds = r->workspace.beside().at("metallb-crds.yaml");
+  CHECK(crds.find("name: \"lab-pool\"") != std::string::npos);
+  CHECK(crds.find("lab_pool") == std::string::npos);
   // The vault block survives byte-exact.
   auto in = read_file(demo / "group_vars/all/all.yml");
   REQUIRE(in.ok());

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "core/fs.h"
+#include "core/transaction.h"
 #include "sources/source.h"
 #include "test_support.h"
 #include "upgrade/workspace.h"
@@ -40,17 +41,21 @@ TEST_CASE("workspace: unchanged files are copied byte-exact; edits and moves lan
   CHECK(!ws->changed());
   REQUIRE(ws->move("group_vars/k8s-cluster", "group_vars/k8s_cluster").ok());
   ws->put("group_vars/k8s_cluster/addons.yml", "helm_enabled: false\n");
-  ws->put("metallb-crds.yaml", "kind: IPAddressPool\n");
+  ws->put_beside("metallb-crds.yaml", "kind: IPAddressPool\n");
   CHECK(ws->changed());
   CHECK(ws->files_under("group_vars/k8s_cluster").size() == 2);
   CHECK(!ws->exists("group_vars/k8s-cluster/addons.yml"));
 
   fs::path out = fresh_dir("out");
   fs::remove_all(out);
+  fs::remove_all(out.string() + ".manifests");
   REQUIRE(ws->write_to(out).ok());
   CHECK(*read_file(out / "group_vars/k8s_cluster/k8s-cluster.yml") == crlf_bom);
   CHECK(*read_file(out / "group_vars/k8s_cluster/addons.yml") == "helm_enabled: false\n");
-  CHECK(*read_file(out / "metallb-crds.yaml") == "kind: IPAddressPool\n");
+  // The manifest goes beside the output folder, not in it.
+  CHECK(!fs::exists(out / "metallb-crds.yaml"));
+  CHECK(Workspace::beside_dir(out) == fs::path(out.string() + ".manifests"));
+  CHECK(*read_file(fs::path(out.string() + ".manifests") / "metallb-crds.yaml") == "kind: IPAddressPool\n");
   CHECK(!fs::exists(out / "group_vars/k8s-cluster"));
   // The input is untouched.
   CHECK(*read_file(in / "group_vars/k8s-cluster/addons.yml") == "helm_enabled: true\n");
@@ -61,7 +66,7 @@ TEST_CASE("workspace: unchanged files are copied byte-exact; edits and moves lan
   CHECK(d.find("rename from group_vars/k8s-cluster/k8s-cluster.yml") != std::string::npos);
   CHECK(d.find("-helm_enabled: true") != std::string::npos);
   CHECK(d.find("+helm_enabled: false") != std::string::npos);
-  CHECK(d.find("+++ b/metallb-crds.yaml") != std::string::npos);
+  CHECK(d.find("metallb-crds.yaml") == std::string::npos);  // --diff writes nothing, beside or in
 }
 
 TEST_CASE("workspace: in place keeps backups and never deletes") {
@@ -78,6 +83,40 @@ TEST_CASE("workspace: in place keeps backups and never deletes") {
   CHECK(*read_file(in / "group_vars/k8s_cluster/addons.yml") == "a: 1\n");
   CHECK(*read_file(in / "group_vars/k8s-cluster/addons.yml.bak") == "a: 1\n");
   CHECK(!fs::exists(in / "group_vars/k8s-cluster/addons.yml"));
+}
+
+TEST_CASE("workspace: files beside the inventory go to its sibling <folder>.manifests, in place too") {
+  fs::path in = fresh_dir("beside");
+  fs::path side = fs::path(in.string() + ".manifests");
+  fs::remove_all(side);
+  CHECK(Workspace::beside_dir(in.string() + "/") == side);
+  write(in / "hosts.ini", "[kube_node]\nnode1\n");
+  auto ws = Workspace::load(in);
+  REQUIRE(ws.ok());
+  ws->put_beside("metallb-crds.yaml", "kind: IPAddressPool\n");
+  REQUIRE(ws->write_in_place(".bak").ok());
+  CHECK(*read_file(side / "metallb-crds.yaml") == "kind: IPAddressPool\n");
+  CHECK(!fs::exists(in / "metallb-crds.yaml"));
+  CHECK(!fs::exists(side / ksm::FolderTransaction::kJournal));
+  // Run again with another manifest: the old one is kept as a backup; the
+  // same content again leaves the folder as it is.
+  ws->put_beside("metallb-crds.yaml", "kind: L2Advertisement\n");
+  REQUIRE(ws->write_in_place(".bak").ok());
+  CHECK(*read_file(side / "metallb-crds.yaml") == "kind: L2Advertisement\n");
+  CHECK(*read_file(side / "metallb-crds.yaml.bak") == "kind: IPAddressPool\n");
+  REQUIRE(ws->write_in_place(".bak").ok());
+  CHECK(*read_file(side / "metallb-crds.yaml.bak") == "kind: IPAddressPool\n");
+  // A new output folder whose manifests folder is not empty is refused before anything is written.
+  fs::path out = fresh_dir("beside_out");
+  fs::remove_all(out);
+  fs::path out_side = fs::path(out.string() + ".manifests");
+  write(out_side / "other.yaml", "x\n");
+  auto st = ws->write_to(out);
+  REQUIRE(!st.ok());
+  CHECK(st.error().message.find("manifests") != std::string::npos);
+  CHECK(!fs::exists(out / "hosts.ini"));
+  fs::remove_all(out_side);
+  fs::remove_all(side);
 }
 
 TEST_CASE("workspace: a symlink leaving the inventory is refused") {

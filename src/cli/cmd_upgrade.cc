@@ -53,6 +53,16 @@ int run(const UpgradeArgs& a) {
       return kExitError;
     }
     if (!done->empty()) print_warning(Error(*done, Location{root.string()}));
+    // The manifests beside it have a transaction of their own (written first).
+    std::filesystem::path side = upgrade::Workspace::beside_dir(root);
+    if (std::filesystem::is_directory(side, ec)) {
+      auto side_done = FolderTransaction::recover(side);
+      if (!side_done) {
+        print_error(side_done.error());
+        return kExitError;
+      }
+      if (!side_done->empty()) print_warning(Error(*side_done, Location{side.string()}));
+    }
     // The interrupted run had passed its commit point: its upgrade is now
     // the inventory (backups kept). That is the whole of this run.
     if (pending) {
@@ -102,6 +112,8 @@ int run(const UpgradeArgs& a) {
       print_error(s.error());
       return kExitError;
     }
+    if (!u.workspace.beside().empty())
+      u.report.place_beside(upgrade::Workspace::beside_dir(u.workspace.root()).string());
   } else {
     std::filesystem::path out = a.output;
     if (out.empty()) {
@@ -114,6 +126,7 @@ int run(const UpgradeArgs& a) {
       print_error(s.error());
       return kExitError;
     }
+    if (!u.workspace.beside().empty()) u.report.place_beside(upgrade::Workspace::beside_dir(out).string());
     output = out.string();
   }
   pipeline::set_output(*r, output);

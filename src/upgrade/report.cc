@@ -14,6 +14,13 @@ size_t Report::conflict_count() const {
   return n;
 }
 
+void Report::place_beside(const std::string& dir) {
+  manifests = dir;
+  for (auto& h : hops)
+    for (auto& c : h.changes)
+      if (c.kind == ChangeKind::Write) c.file = dir + (dir.ends_with('/') ? "" : "/") + c.file;
+}
+
 int Report::exit_status() const {
   bool review = false;
   for (const auto& h : hops) {
@@ -64,6 +71,8 @@ const char* change_kind_name(ChangeKind k) {
       return "restructure";
     case ChangeKind::Write:
       return "write";
+    case ChangeKind::ObjectName:
+      return "object-name";
     case ChangeKind::Pin:
       return "pin";
     case ChangeKind::KubeVersion:
@@ -105,7 +114,7 @@ Value to_value(const Report& r) {
                              {"conflicts", Value(std::move(conflicts))},
                              {"notes", Value(std::move(notes))}}));
   }
-  Map root{{"input", r.input}, {"output", r.output}, {"hops", Value(std::move(hops))},
+  Map root{{"input", r.input}, {"output", r.output}, {"manifests", r.manifests}, {"hops", Value(std::move(hops))},
            {"conflicts", static_cast<int64_t>(r.conflict_count())},
            {"exit_status", static_cast<int64_t>(r.exit_status())}};
   return Value(std::move(root));
@@ -142,6 +151,8 @@ std::string render_text(const Report& r, bool colour) {
   }
   out += fmt::format("{} hop(s), {} conflict(s); output: {}\n", r.hops.size(), r.conflict_count(),
                      r.output);
+  if (!r.manifests.empty())
+    out += fmt::format("manifests (beside the inventory, not in it): {}\n", r.manifests);
   return out;
 }
 

@@ -21,6 +21,7 @@ enum class ChangeKind {
   RenameVariable,  // "rename-variable"
   Restructure,     // "restructure": flat variables folded into a structure (metallb_config)
   Write,           // "write": a file the tool writes beside the inventory (manifests)
+  ObjectName,      // "object-name": a key Kubespray names a Kubernetes object after, made a valid name
   Pin,             // "pin": a sticky setting kept at the running cluster's value
   KubeVersion,     // "kube-version": kube_version set by the one-minor rule
   Respell,         // "respell": the operator's expression respelled as the sample spells its filters
@@ -70,10 +71,14 @@ struct Hop {
 struct Report {
   std::string input;
   std::string output;  // folder written, "(in place)", or "(diff)"
+  std::string manifests;  // the folder beside the inventory where `write` files went ("" none)
   std::vector<Hop> hops;
   // Exit status by the contract: 3 conflicts or blocking notes, 2 notes to review, 0 clean.
   int exit_status() const;
   size_t conflict_count() const;
+  // Records where the files beside the inventory were written: `manifests`
+  // and every `write` change's file become paths under `dir`.
+  void place_beside(const std::string& dir);
 };
 
 Value to_value(const Report& r);  // the JSON document render_json prints

@@ -12,6 +12,7 @@
 #include "inventory/layers.h"
 #include "jinja/jinja.h"
 #include "merge/yaml_edit.h"
+#include "schema/object_names.h"
 
 namespace fs = std::filesystem;
 
@@ -227,6 +228,96 @@ Result<Map> compute_restructure(const schema::Restructure& rule, const Map& old_
   return result;
 }
 
+namespace {
+
+// A manifest to apply before the upgrade (schemas/manifests/<id>.yml),
+// rendered with the new values and kept beside the inventory (never in it).
+Status write_manifest(const schema::Restructure& rule, const Map& old_vars, const Map& computed,
+                      EffectiveView& view, const std::string& host, Workspace& ws, Hop& hop) {
+  fs::path manifest = schemas_dir() / "manifests" / (rule.id + ".yml");
+  if (!fs::exists(manifest)) return {};
+  auto text = read_file(manifest);
+  if (!text) return text.error();
+  auto spec = parse_yaml(*text, manifest.string());
+  if (!spec) return spec.error();
+  const Value* file = spec->get("file");
+  const Value* tmpl = spec->get("template");
+  if (!file || !file->is_string() || !tmpl || !tmpl->is_string())
+    return Error("manifest needs 'file' and 'template'", Location{manifest.string()});
+  auto t = jinja::parse_template(tmpl->as_string(), manifest.string());
+  if (!t) return t.error();
+  Map empty;
+  Map vars = old_vars;
+  for (const auto& [k, v] : computed) vars.set(k, v);
+  ItemContext ctx(empty, vars, old_vars, view, host);
+  Value out = jinja::render(*t, ctx);
+  if (!out.is_string()) {
+    hop.notes.push_back(Note{NoteLevel::Review,
+                             rule.id + ": cannot render " + file->as_string() + ": " +
+                                 (out.is_unknown() ? out.unknown_reason() : "not text"),
+                             manifest.string()});
+    return {};
+  }
+  ws.put_beside(file->as_string(), out.as_string());
+  Change c;
+  c.kind = ChangeKind::Write;
+  c.file = file->as_string();  // the caller names the folder once it is chosen (place_beside)
+  c.reason = spec->get("why") && spec->get("why")->is_string() ? spec->get("why")->as_string()
+                                                              : "manifest for " + rule.id;
+  c.source = "schemas/manifests/" + rule.id + ".yml";
+  hop.changes.push_back(std::move(c));
+  return {};
+}
+
+// The first object_names path (with the key filled in) where `name` is.
+std::string object_name_path(const schema::Restructure& rule, const Map& computed, const std::string& name) {
+  for (const auto& p : rule.object_names) {
+    auto names = schema::names_at(computed, p);
+    if (std::find(names.begin(), names.end(), name) == names.end()) continue;
+    return p.ends_with(".{}") ? p.substr(0, p.size() - 2) + name : p;
+  }
+  return rule.to.front();
+}
+
+// Keys and entries Kubespray renders as Kubernetes object names, made valid
+// DNS-1123 subdomains in `computed`, each mapping reported.
+void valid_object_names(const schema::Restructure& rule, Map& computed, const std::string& file,
+                        const std::string& source, Hop& hop) {
+  std::vector<std::string> names;
+  for (const auto& p : rule.object_names) {
+    auto at = schema::names_at(computed, p);
+    names.insert(names.end(), at.begin(), at.end());
+  }
+  auto plan = schema::plan_object_names(names);
+  if (plan.empty()) return;
+  for (const auto& p : rule.object_names) schema::rename_at(computed, p, plan);
+  std::vector<Change> changes;
+  for (const auto& m : plan)
+    changes.push_back(Change{
+        .kind = ChangeKind::ObjectName,
+        .file = file,
+        .variable = object_name_path(rule, computed, m.to),
+        .old_value = Value(m.from),
+        .new_value = Value(m.to),
+        .reason = fmt::format(
+            "Kubespray names a Kubernetes object after it and the API server accepts only a DNS-1123 "
+            "subdomain (lowercase letters, digits, '-' and '.', starting and ending with a letter or "
+            "digit, at most 253 characters): '{}' would be refused{}. Whatever names it outside the "
+            "inventory (a Service annotation selecting the pool) must use '{}'",
+            m.from, m.disambiguated ? "; another name maps to the same, hence the suffix" : "", m.to),
+        .source = source});
+  std::string list;
+  for (const auto& m : plan) list += (list.empty() ? "" : ", ") + m.from + " -> " + m.to;
+  hop.notes.push_back(Note{NoteLevel::Review,
+                           fmt::format("{}: renamed to valid Kubernetes object names: {}; update what "
+                                       "refers to the old names",
+                                       rule.id, list),
+                           rule.where.str()});
+  hop.changes.insert(hop.changes.end(), changes.begin(), changes.end());
+}
+
+}  // namespace
+
 Status apply_restructure(const schema::Restructure& rule, Workspace& ws, const inventory::Inventory& before,
                          EffectiveView& view, const std::string& to_tag, Hop& hop) {
   if (before.hosts().empty()) return {};
@@ -273,6 +364,7 @@ Status apply_restructure(const schema::Restructure& rule, Workspace& ws, const i
     return {};
   }
   std::string source = rule.where.str() + (rule.source.empty() ? "" : " (" + rule.source + ")");
+  valid_object_names(rule, *computed, target, source, hop);
   // Comment out the old variables (with a note), then write the new ones.
   for (const auto& [name, file] : places) {
     if (file.empty() || !ws.has_file(file)) continue;
@@ -307,41 +399,7 @@ Status apply_restructure(const schema::Restructure& rule, Workspace& ws, const i
                                  .reason = rule.reason,
                                  .source = source});
   }
-  // A manifest to apply before the upgrade (schemas/manifests/<id>.yml).
-  fs::path manifest = schemas_dir() / "manifests" / (rule.id + ".yml");
-  if (fs::exists(manifest)) {
-    auto text = read_file(manifest);
-    if (!text) return text.error();
-    auto spec = parse_yaml(*text, manifest.string());
-    if (!spec) return spec.error();
-    const Value* file = spec->get("file");
-    const Value* tmpl = spec->get("template");
-    if (!file || !file->is_string() || !tmpl || !tmpl->is_string())
-      return Error("manifest needs 'file' and 'template'", Location{manifest.string()});
-    auto t = jinja::parse_template(tmpl->as_string(), manifest.string());
-    if (!t) return t.error();
-    Map empty;
-    Map vars = old_vars;
-    for (const auto& [k, v] : *computed) vars.set(k, v);
-    ItemContext ctx(empty, vars, old_vars, view, host);
-    Value out = jinja::render(*t, ctx);
-    if (!out.is_string()) {
-      hop.notes.push_back(Note{NoteLevel::Review,
-                               rule.id + ": cannot render " + file->as_string() + ": " +
-                                   (out.is_unknown() ? out.unknown_reason() : "not text"),
-                               manifest.string()});
-    } else {
-      ws.put(file->as_string(), out.as_string());
-      Change c;
-      c.kind = ChangeKind::Write;
-      c.file = file->as_string();
-      c.reason = spec->get("why") && spec->get("why")->is_string() ? spec->get("why")->as_string()
-                                                                  : "manifest for " + rule.id;
-      c.source = "schemas/manifests/" + rule.id + ".yml";
-      hop.changes.push_back(std::move(c));
-    }
-  }
-  return {};
+  return write_manifest(rule, old_vars, *computed, view, host, ws, hop);
 }
 
 }  // namespace ksm::upgrade

@@ -196,15 +196,33 @@ bool Workspace::changed() const {
   return false;
 }
 
+void Workspace::put_beside(const std::string& name, std::string text) {
+  beside_[name] = std::move(text);
+}
+
+fs::path Workspace::beside_dir(const fs::path& inventory_dir) {
+  fs::path dir = inventory_dir.lexically_normal();
+  if (dir.filename().empty()) dir = dir.parent_path();  // "inv/" -> "inv"
+  if (dir.empty() || dir == "." || dir == "..") dir = fs::absolute(dir).lexically_normal();
+  return dir.parent_path() / (dir.filename().string() + ".manifests");
+}
+
 Status Workspace::write_to(const fs::path& out_dir) const {
   std::error_code ec;
   if (fs::exists(out_dir, ec) && !fs::is_empty(out_dir, ec))
     return Error("output folder exists and is not empty; choose another with -o",
                  Location{out_dir.string()});
+  const fs::path side = beside_dir(out_dir);
+  if (!beside_.empty() && fs::exists(side, ec) && !fs::is_empty(side, ec))
+    return Error("the folder for the manifests beside the output exists and is not empty; choose "
+                 "another output with -o",
+                 Location{side.string()});
   for (const auto& [rel, f] : files_) {
     if (f.deleted) continue;
     if (auto s = write_file_atomic(out_dir / rel, f.text); !s) return s;
   }
+  for (const auto& [name, text] : beside_)
+    if (auto s = write_file_atomic(side / name, text); !s) return s;
   return {};
 }
 
@@ -214,9 +232,30 @@ bool is_sops(const std::string& text) {
   return (yaml && text.find("mac:") != std::string::npos) || (json && text.find("\"mac\"") != std::string::npos);
 }
 
+namespace {
+
+// The files beside an inventory upgraded in place: one transaction in
+// their own folder (backups of files replaced), files already identical
+// left alone.
+Status write_beside_in_place(const fs::path& dir, const std::map<std::string, std::string>& files,
+                             const std::string& backup_suffix) {
+  FolderTransaction tx(dir, backup_suffix);
+  bool any = false;
+  for (const auto& [name, text] : files) {
+    auto now = fs::exists(dir / name) ? read_file(dir / name) : Result<std::string>(Error("absent"));
+    if (now && *now == text) continue;
+    tx.write(name, text);
+    any = true;
+  }
+  return any ? tx.commit() : Status{};
+}
+
+}  // namespace
+
 Status Workspace::write_in_place(const std::string& backup_suffix) const {
   // One commit for every file (core/transaction.h): a kill leaves the input
   // or, once the journal is written, a state recover() completes.
+  if (auto s = write_beside_in_place(beside_dir(root_), beside_, backup_suffix); !s) return s;
   FolderTransaction tx(root_, backup_suffix);
   for (const auto& [rel, f] : files_) {
     if (f.deleted) continue;

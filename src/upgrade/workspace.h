@@ -5,6 +5,10 @@
 //   - a new folder (the default): unchanged files copied byte-exact;
 //   - in place: only changed files rewritten, each atomically, with a backup;
 //   - a unified diff against the input, writing nothing.
+// Files that are no part of the inventory (manifests to apply with kubectl)
+// are kept apart and written beside the output folder, never inside it:
+// `ansible-inventory -i FOLDER` parses every YAML file of a folder as an
+// inventory source.
 // It is a Source (sources/source.h): the inventory module and preflight read
 // the inventory being produced straight from memory, its files named
 // relative to the inventory folder and placed, for Ansible's inventory_dir,
@@ -62,6 +66,14 @@ class Workspace : public Source {
   Status move(const std::string& from, const std::string& to);  // file or folder prefix
   void remove(const std::string& rel);
   bool changed() const;
+
+  // A file written beside the inventory (in beside_dir() of the output
+  // folder), never inside it; `name` is relative to that folder.
+  void put_beside(const std::string& name, std::string text);
+  const std::map<std::string, std::string>& beside() const { return beside_; }
+  // Where the files beside an inventory folder go: its sibling
+  // `<folder>.manifests` (inventory/mycluster -> inventory/mycluster.manifests).
+  static std::filesystem::path beside_dir(const std::filesystem::path& inventory_dir);
   // Changes with every put/move/remove; no two states of any workspace share one.
   uint64_t generation() const { return generation_; }
 
@@ -91,10 +103,13 @@ class Workspace : public Source {
   LoadedInventory& loaded() const { return loaded_; }
 
   // Outputs.
-  Status write_to(
-      const std::filesystem::path& out_dir) const;  // out_dir must not exist or be empty
+  // out_dir (and beside_dir(out_dir) when there are files beside) must not
+  // exist or be empty.
+  Status write_to(const std::filesystem::path& out_dir) const;
   // Rewrites changed files under root() atomically, keeping `<file>.<suffix>` backups;
   // moved files are written at their new place and the old one renamed to the backup.
+  // The files beside go first, in a transaction of their own in beside_dir(root()):
+  // a run killed between the two leaves the input inventory as it was.
   Status write_in_place(const std::string& backup_suffix) const;
   // A unified diff (git style, a/ b/ prefixes) of every change against the input.
   std::string diff() const;
@@ -104,6 +119,7 @@ class Workspace : public Source {
 
   std::filesystem::path root_;
   std::map<std::string, WorkFile> files_;  // key: current relative path
+  std::map<std::string, std::string> beside_;  // name in beside_dir() -> text
   uint64_t generation_ = 0;
   mutable LoadedInventory loaded_;
 };
