@@ -28,6 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   inv.reconcile();
   (void)ksm::to_json(list_document(inv));
   for (size_t h = 0; h < inv.hosts().size() && h < 50; ++h) (void)ksm::to_json(host_document(inv, h));
-  (void)convert_hosts_file(inv, yaml ? ConvertTo::Ini : ConvertTo::Yaml);
+  LeftToKubespray left{"v2.27.0", {{"k8s_cluster", {"kube_control_plane", "kube_node", "calico_rr"}}}, {"calico_rr"}};
+  (void)convert_hosts_file(inv, yaml ? ConvertTo::Ini : ConvertTo::Yaml, left);
   return 0;
 }

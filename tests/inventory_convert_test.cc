@@ -26,8 +26,15 @@ Inventory from_text(const std::string& name, const std::string& text) {
   return inv;
 }
 
-Conversion convert(const std::string& name, const std::string& text, ConvertTo to) {
-  auto c = convert_hosts_file(from_text(name, text), to);
+// What schemas/v2.27.0.yml's layout change leaves to Kubespray (the tests
+// below that omit k8s_cluster are about that layout).
+LeftToKubespray v227() {
+  return {"v2.27.0", {{"k8s_cluster", {"kube_control_plane", "kube_node", "calico_rr"}}}, {"calico_rr"}};
+}
+
+Conversion convert(const std::string& name, const std::string& text, ConvertTo to,
+                   const LeftToKubespray& left = v227()) {
+  auto c = convert_hosts_file(from_text(name, text), to, left);
   REQUIRE_MESSAGE(c, (c ? "" : c.error().str()));
   return *c;
 }
@@ -237,6 +244,44 @@ TEST_CASE("convert: the v2.27 layout leaves out k8s_cluster and an empty calico_
   CHECK(c.omitted[1].find("calico_rr") != std::string::npos);
 }
 
+TEST_CASE("convert: before v2.27 (or for an unknown tag) [k8s_cluster:children] and calico_rr are kept") {
+  // Kubespray v2.19 does not build k8s_cluster at run time: without the
+  // section, group_vars/k8s_cluster/ would apply to no host.
+  for (const LeftToKubespray& left : {LeftToKubespray{"v2.19.1", {}, {}}, LeftToKubespray{}}) {
+    auto c = convert("hosts.yaml", kBuilderYaml, ConvertTo::Ini, left);
+    INFO(left.tag, "\n", c.text);
+    CHECK(c.text.find("[k8s_cluster:children]\nkube_control_plane\nkube_node\n") != std::string::npos);
+    CHECK(c.text.find("[calico_rr]\n") != std::string::npos);
+    for (const auto& n : c.omitted) CHECK(n.find("k8s_cluster") == std::string::npos);
+    // Read back: node1 and node2 are in k8s_cluster, as in the YAML.
+    Inventory back = from_text("inventory.ini", c.text);
+    auto k = back.group_index("k8s_cluster");
+    REQUIRE(k);
+    std::vector<std::string> hosts;
+    for (size_t h : back.group_hosts(*k)) hosts.push_back(back.hosts()[h].name);
+    std::sort(hosts.begin(), hosts.end());
+    CHECK(hosts == std::vector<std::string>{"node1", "node2"});
+  }
+  // At v2.27 the same input loses both sections, and the notes name the tag.
+  auto c = convert("hosts.yaml", kBuilderYaml, ConvertTo::Ini);
+  CHECK(c.text.find("k8s_cluster") == std::string::npos);
+  REQUIRE(!c.omitted.empty());
+  CHECK(c.omitted[0] ==
+        "left out [k8s_cluster:children] (kube_control_plane, kube_node): Kubespray v2.27.0 builds k8s_cluster at "
+        "run time from kube_control_plane, kube_node, calico_rr");
+}
+
+TEST_CASE("convert: at v2.27 a k8s_cluster with hosts of its own is kept") {
+  std::string yaml = kBuilderYaml;
+  yaml.replace(yaml.find("    k8s_cluster:\n      children:\n"), 0, "");
+  yaml.replace(yaml.find("        kube_node:\n    calico_rr:"), std::string("        kube_node:\n").size(),
+               "        kube_node:\n      hosts:\n        node9:\n");
+  auto c = convert("hosts.yaml", yaml, ConvertTo::Ini);
+  INFO(c.text);
+  CHECK(c.text.find("[k8s_cluster:children]") != std::string::npos);
+  CHECK(c.text.find("node9") != std::string::npos);
+}
+
 TEST_CASE("convert: INI cannot hold vault values; convert refuses") {
   const char* yaml =
       "all:\n"
@@ -245,7 +290,7 @@ TEST_CASE("convert: INI cannot hold vault values; convert refuses") {
       "      secret: !vault |\n"
       "        $ANSIBLE_VAULT;1.1;AES256\n"
       "        6162\n";
-  auto c = convert_hosts_file(from_text("hosts.yaml", yaml), ConvertTo::Ini);
+  auto c = convert_hosts_file(from_text("hosts.yaml", yaml), ConvertTo::Ini, v227());
   REQUIRE(!c);
   CHECK(c.error().message.find("vault") != std::string::npos);
   auto y = convert("hosts.yaml", yaml, ConvertTo::Yaml);  // YAML keeps it

@@ -31,6 +31,15 @@ all:
       children: {kube_control_plane: , kube_node: }
 )";
 
+const schema::Schemas& schemas() {
+  static const schema::Schemas s = [] {
+    auto loaded = schema::load_default_schemas();
+    REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error().str()));
+    return std::move(*loaded);
+  }();
+  return s;
+}
+
 Release offline_release(const std::string& tag) {
   auto rf = schema::ReleaseFacts::from_versions(std::filesystem::path(KSM_SOURCE_DIR) / "versions");
   REQUIRE(rf.ok());
@@ -62,7 +71,7 @@ TEST_CASE("hosts format: yaml -> ini keeps membership and the etcd order, nothin
   REQUIRE(before.ok());
   std::string hosts = "hosts.yaml";
   Hop hop;
-  REQUIRE(convert_hosts(ws, hosts, HostsFormat::Ini, target, hop).ok());
+  REQUIRE(convert_hosts(ws, hosts, HostsFormat::Ini, target, schemas(), hop).ok());
   CHECK(hosts == "inventory.ini");
   CHECK_FALSE(ws.has_file("hosts.yaml"));
   REQUIRE(ws.has_file("inventory.ini"));
@@ -84,8 +93,8 @@ TEST_CASE("hosts format: keep and same-format requests change nothing") {
   ws.put("hosts.yaml", kHosts);
   std::string hosts = "hosts.yaml";
   Hop hop;
-  REQUIRE(convert_hosts(ws, hosts, HostsFormat::Keep, target, hop).ok());
-  REQUIRE(convert_hosts(ws, hosts, HostsFormat::Yaml, target, hop).ok());
+  REQUIRE(convert_hosts(ws, hosts, HostsFormat::Keep, target, schemas(), hop).ok());
+  REQUIRE(convert_hosts(ws, hosts, HostsFormat::Yaml, target, schemas(), hop).ok());
   CHECK(hosts == "hosts.yaml");
   CHECK(*ws.text("hosts.yaml") == kHosts);
   CHECK(hop.changes.empty());
@@ -97,11 +106,40 @@ TEST_CASE("hosts format: ini -> yaml round trip gives the same groups") {
   ws.put("hosts.yaml", kHosts);
   std::string hosts = "hosts.yaml";
   Hop hop;
-  REQUIRE(convert_hosts(ws, hosts, HostsFormat::Ini, target, hop).ok());
-  REQUIRE(convert_hosts(ws, hosts, HostsFormat::Yaml, target, hop).ok());
+  REQUIRE(convert_hosts(ws, hosts, HostsFormat::Ini, target, schemas(), hop).ok());
+  REQUIRE(convert_hosts(ws, hosts, HostsFormat::Yaml, target, schemas(), hop).ok());
   CHECK(hosts == "hosts.yaml");
   auto back = load_workspace_inventory(ws, hosts);
   REQUIRE(back.ok());
   CHECK(members(**back, "etcd") == std::vector<std::string>{"node3", "node1", "node2"});
   CHECK(members(**back, "kube_node") == std::vector<std::string>{"node1", "node2", "node3"});
+}
+
+TEST_CASE("hosts format: what the INI leaves to Kubespray follows the tag (schemas/ layout change of v2.27.0)") {
+  CHECK(left_to_kubespray(schemas(), "v2.26.1").runtime_groups.empty());
+  CHECK(left_to_kubespray(schemas(), "v2.19.1").optional_groups.empty());
+  CHECK(left_to_kubespray(schemas(), "main").runtime_groups.empty());
+  for (const char* tag : {"v2.27.0", "v2.31.0"}) {
+    auto left = left_to_kubespray(schemas(), tag);
+    REQUIRE(left.runtime_groups.size() == 1);
+    CHECK(left.runtime_groups[0].group == "k8s_cluster");
+    CHECK(left.runtime_groups[0].from == std::vector<std::string>{"kube_control_plane", "kube_node", "calico_rr"});
+    CHECK(left.optional_groups == std::vector<std::string>{"calico_rr"});
+  }
+  // --hosts-format ini for an inventory at v2.19.1 keeps [k8s_cluster:children]:
+  // Kubespray v2.19 does not build the group, and group_vars/k8s_cluster needs it.
+  for (const char* tag : {"v2.19.1", "v2.27.0"}) {
+    Release target = offline_release(tag);
+    Workspace ws = Workspace::empty("/nonexistent-ksm-ws");
+    ws.put("hosts.yaml", kHosts);
+    std::string hosts = "hosts.yaml";
+    Hop hop;
+    REQUIRE(convert_hosts(ws, hosts, HostsFormat::Ini, target, schemas(), hop).ok());
+    auto after = load_workspace_inventory(ws, hosts);
+    REQUIRE(after.ok());
+    INFO(tag, "\n", *ws.text(hosts));
+    bool kept = (*after)->group_index("k8s_cluster").has_value();
+    CHECK(kept == (std::string(tag) == "v2.19.1"));
+    if (kept) CHECK(members(**after, "k8s_cluster").size() == 3);
+  }
 }

@@ -489,48 +489,53 @@ struct Plan {
   std::vector<std::string> omitted;
 };
 
-Plan plan_ini(const Inventory& inv) {
+// Whether group `k` only repeats what Kubespray builds at run time from
+// `from`: no hosts or variables of its own, a child of `all` only, children
+// among `from`, and exactly their hosts.
+bool only_repeats_runtime(const Inventory& inv, size_t k, const std::vector<std::string>& from) {
+  const auto& G = inv.groups();
+  const Group& g = G[k];
+  bool only_all_parent = g.parents.size() == 1 && g.parents[0] == Inventory::kAll;
+  if (!g.hosts.empty() || !g.vars.empty() || g.priority != 1 || !only_all_parent || g.children.empty())
+    return false;
+  for (size_t c : g.children)
+    if (std::find(from.begin(), from.end(), G[c].name) == from.end()) return false;
+  std::set<size_t> mine, runtime;
+  for (size_t h : inv.group_hosts(k)) mine.insert(h);
+  for (const auto& n : from)
+    if (auto gi = inv.group_index(n))
+      for (size_t h : inv.group_hosts(*gi)) runtime.insert(h);
+  return mine == runtime;
+}
+
+std::string kubespray_at(const LeftToKubespray& left) {
+  return left.tag.empty() ? "Kubespray" : "Kubespray " + left.tag;
+}
+
+Plan plan_ini(const Inventory& inv, const LeftToKubespray& left) {
   Plan p;
   const auto& G = inv.groups();
-  auto has_only_all_parent = [&](size_t g) {
-    return G[g].parents.size() == 1 && G[g].parents[0] == Inventory::kAll;
-  };
-  // k8s_cluster: v2.27+ builds it at run time from kube_control_plane, kube_node, calico_rr.
-  if (auto k = inv.group_index("k8s_cluster")) {
-    const Group& g = G[*k];
-    std::set<std::string> allowed{"kube_control_plane", "kube_node", "calico_rr"};
-    bool ok = g.hosts.empty() && g.vars.empty() && g.priority == 1 && has_only_all_parent(*k) &&
-              !g.children.empty();
+  for (const auto& rg : left.runtime_groups) {
+    auto k = inv.group_index(rg.group);
+    if (!k || !only_repeats_runtime(inv, *k, rg.from)) continue;
+    p.omit.insert(*k);
     std::vector<std::string> names;
-    for (size_t c : g.children) {
-      if (!allowed.count(G[c].name)) ok = false;
-      names.push_back(G[c].name);
-    }
-    if (ok) {
-      std::set<size_t> mine, runtime;
-      for (size_t h : inv.group_hosts(*k)) mine.insert(h);
-      for (const auto& n : allowed)
-        if (auto gi = inv.group_index(n))
-          for (size_t h : inv.group_hosts(*gi)) runtime.insert(h);
-      ok = mine == runtime;
-    }
-    if (ok) {
-      p.omit.insert(*k);
-      std::string list;
-      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-      p.omitted.push_back("left out [k8s_cluster:children] (" + list +
-                          "): Kubespray v2.27+ builds k8s_cluster at run time from "
-                          "kube_control_plane, kube_node and calico_rr");
-    }
+    for (size_t c : G[*k].children) names.push_back(G[c].name);
+    p.omitted.push_back(fmt::format("left out [{}:children] ({}): {} builds {} at run time from {}", rg.group,
+                                    fmt::join(names, ", "), kubespray_at(left), rg.group,
+                                    fmt::join(rg.from, ", ")));
   }
-  if (auto c = inv.group_index("calico_rr")) {
+  for (const auto& name : left.optional_groups) {
+    auto c = inv.group_index(name);
+    if (!c) continue;
     const Group& g = G[*c];
     bool referenced = false;
     for (size_t par : g.parents)
       if (par != Inventory::kAll && !p.omit.count(par)) referenced = true;
     if (g.hosts.empty() && g.children.empty() && g.vars.empty() && g.priority == 1 && !referenced) {
       p.omit.insert(*c);
-      p.omitted.push_back("left out the empty calico_rr group (the v2.27+ sample has none)");
+      p.omitted.push_back(
+          fmt::format("left out the empty {} group ({} does not need it declared)", name, kubespray_at(left)));
     }
   }
   return p;
@@ -877,7 +882,7 @@ std::string python_repr(const Value& v) {
 
 std::string yaml_value(const Value& v) { return yaml_flow(v); }
 
-Result<Conversion> convert_hosts_file(const Inventory& inv, ConvertTo to) {
+Result<Conversion> convert_hosts_file(const Inventory& inv, ConvertTo to, const LeftToKubespray& left) {
   if (inv.files.size() != 1)
     return Error("convert works on one hosts file; this inventory has " + std::to_string(inv.files.size()) +
                  " (give -i the file itself)");
@@ -886,7 +891,7 @@ Result<Conversion> convert_hosts_file(const Inventory& inv, ConvertTo to) {
   Conversion c;
   Plan plan;
   if (to == ConvertTo::Ini) {
-    plan = plan_ini(inv);
+    plan = plan_ini(inv, left);
     auto text = to_ini(inv, cm, plan);
     if (!text) return text.error().context(f.path);
     c.text = std::move(*text);

@@ -48,7 +48,19 @@ Result<HostsFormat> parse_hosts_format(const std::string& s) {
   return Error("--hosts-format must be ini, yaml or keep, not '" + s + "'");
 }
 
-Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, const Release& target, Hop& hop) {
+inventory::LeftToKubespray left_to_kubespray(const schema::Schemas& schemas, const std::string& tag) {
+  inventory::LeftToKubespray left;
+  left.tag = tag;
+  auto v = Version::parse_release(tag);
+  const schema::LayoutChange* layout = v ? schemas.layout_at(*v) : nullptr;
+  if (!layout) return left;
+  for (const auto& g : layout->runtime_groups) left.runtime_groups.push_back({g.group, g.from});
+  left.optional_groups = layout->optional_groups;
+  return left;
+}
+
+Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, const Release& target,
+                     const schema::Schemas& schemas, Hop& hop) {
   if (to == HostsFormat::Keep) return {};
   bool yaml_now = is_yaml_name(hosts_file);
   if ((to == HostsFormat::Yaml) == yaml_now) return {};
@@ -56,8 +68,9 @@ Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, con
   auto before_loaded = load_workspace_inventory(ws, hosts_file);
   if (!before_loaded) return before_loaded.error();
   std::shared_ptr<const inventory::Inventory> before = *before_loaded;
-  auto conv = inventory::convert_hosts_file(*before, to == HostsFormat::Ini ? inventory::ConvertTo::Ini
-                                                                          : inventory::ConvertTo::Yaml);
+  auto conv = inventory::convert_hosts_file(
+      *before, to == HostsFormat::Ini ? inventory::ConvertTo::Ini : inventory::ConvertTo::Yaml,
+      left_to_kubespray(schemas, target.tag));
   if (!conv) return conv.error().context("converting " + hosts_file);
 
   std::string dest = new_name(hosts_file, to, target);

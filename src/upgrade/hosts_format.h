@@ -10,6 +10,8 @@
 #include <string>
 
 #include "core/error.h"
+#include "inventory/convert.h"
+#include "schema/schema.h"
 #include "upgrade/effective.h"
 #include "upgrade/release.h"
 #include "upgrade/report.h"
@@ -22,10 +24,17 @@ enum class HostsFormat { Keep, Ini, Yaml };
 // Parses "keep", "ini" or "yaml".
 Result<HostsFormat> parse_hosts_format(const std::string& s);
 
+// What a hosts file for `tag` may leave to Kubespray: the runtime and
+// optional groups of the latest schemas/ layout change at or before it
+// (k8s_cluster and calico_rr from v2.27.0); nothing before, or for a tag
+// that is not a release.
+inventory::LeftToKubespray left_to_kubespray(const schema::Schemas& schemas, const std::string& tag);
+
 // Converts `hosts_file` (relative to the workspace root, updated to the new
 // name) when its format differs from `to`; changes and notes go to `hop`.
 // `target` is the release the inventory is now for (its sample names the new
-// hosts file).
-Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, const Release& target, Hop& hop);
+// hosts file; schemas say which groups Kubespray builds at run time there).
+Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, const Release& target,
+                     const schema::Schemas& schemas, Hop& hop);
 
 }  // namespace ksm::upgrade

@@ -362,7 +362,9 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
         !s)
       return s.error().context("ansible.cfg");
   }
-  if (auto s = convert_hosts(result.workspace, result.hosts_file, opts.hosts_format, *prev, report.hops.back()); !s)
+  if (auto s = convert_hosts(result.workspace, result.hosts_file, opts.hosts_format, *prev, *schemas,
+                             report.hops.back());
+      !s)
     return s.error();
   // --continue clears the stop even when it had nothing left to do.
   if (!stops->empty() || opts.resume) write_state(result, to);
