@@ -31,7 +31,7 @@ struct Fixture {
   std::unique_ptr<ksm::vars::Resolver> to, from;
   ksm::schema::Schemas schemas;
 
-  explicit Fixture(const std::string& kube_version) {
+  explicit Fixture(const std::string& kube_version, const std::string& extra_vars = "") {
     ks.write("roles/kubespray-defaults/defaults/main.yml",
              "---\nkube_version: v1.24.6\nkube_network_plugin: calico\nstill_read: 1\n");
     ks.write("inventory/sample/inventory.ini", "[kube_control_plane]\n");
@@ -40,7 +40,7 @@ struct Fixture {
               "[k8s_cluster:children]\nkube_control_plane\nkube_node\n");
     inv.write("group_vars/all/all.yml",
               "---\nold_name: 5\ngone_var: true\nstill_read: 2\nkube_version: " + kube_version +
-                  "\n");
+                  "\n" + extra_vars);
     inv.write("group_vars/k8s-cluster/k8s-cluster.yml", "---\nkube_proxy_mode: ipvs\n");
     inv.write("host_vars/node9.yml", "---\nip: 10.0.0.9\n");
     src = std::make_unique<ksm::DirSource>(ks.path);
@@ -185,4 +185,45 @@ TEST_CASE("preflight checks: kube_version not installable, or skipping a minor")
   // With from: the hop's advisories (v2.20.0 -> v2.21.0 crosses v2.21.0).
   CHECK(find(fs2, "ksm/advisory/calico-thing"));
   skip.from.reset();  // before old_inv goes
+}
+
+TEST_CASE("preflight checks: a MetalLB pool key Kubespray would render as an invalid object name") {
+  // An inventory already on metallb_config (v2.22+) with a pool `lab_pool`:
+  // Kubespray renders `metadata.name: "lab_pool"`, which the API server refuses.
+  const std::string metallb =
+      "metallb_enabled: true\n"
+      "metallb_config:\n"
+      "  address_pools:\n"
+      "    primary: {ip_range: [10.0.0.1-10.0.0.9], auto_assign: true}\n"
+      "    lab_pool: {ip_range: [10.0.1.1-10.0.1.9], auto_assign: false}\n"
+      "  layer2: [primary, lab_pool]\n";
+  ksm::schema::Restructure r;
+  r.id = "metallb-config";
+  r.release = v("v2.21.0");
+  r.to = {"metallb_config"};
+  r.object_names = {"metallb_config.address_pools.{}", "metallb_config.layer2[]"};
+  r.object_names_when = "metallb_enabled | default(false)";
+  {
+    Fixture fx("v1.24.6", metallb);
+    fx.schemas.restructures.push_back(r);
+    auto fs = fx.run(false);
+    const auto* f = find(fs, "ksm/object-name/metallb-config/lab_pool");
+    REQUIRE(f);
+    CHECK(f->severity == Severity::Error);
+    CHECK(f->status == Status::Fail);
+    CHECK(f->fix.find("rename it to 'lab-pool'") == 0);
+    REQUIRE(f->variables.size() == 1);
+    CHECK(f->variables[0].name == "metallb_config");
+    CHECK(fs::path(f->variables[0].where.file).filename() == "all.yml");
+    CHECK_FALSE(find(fs, "ksm/object-name/metallb-config/primary"));
+    // Before the release that renders the objects: nothing to say.
+    fx.schemas.restructures.back().release = v("v2.22.0");
+    CHECK_FALSE(find(fx.run(false), "ksm/object-name/metallb-config/lab_pool"));
+  }
+  {
+    // MetalLB disabled: Kubespray renders none of them.
+    Fixture fx("v1.24.6", "metallb_enabled: false\n" + metallb.substr(metallb.find("metallb_config")));
+    fx.schemas.restructures.push_back(r);
+    CHECK_FALSE(find(fx.run(false), "ksm/object-name/metallb-config/lab_pool"));
+  }
 }

@@ -1,6 +1,8 @@
 // Our own checks beside Kubespray's assertions (see checks.h).
 #include "preflight/checks.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <map>
 #include <set>
@@ -10,6 +12,7 @@
 #include "core/paths.h"
 #include "jinja/jinja.h"
 #include "preflight/hop_checks.h"
+#include "schema/object_names.h"
 
 namespace ksm::preflight {
 
@@ -282,6 +285,65 @@ void advisories(const CheckInputs& in, vars::HostView* view, std::vector<Finding
   }
 }
 
+// Whether Kubespray renders a restructure's objects for this inventory
+// (object_names_when); nullopt when that cannot be known.
+std::optional<bool> renders_objects(const schema::Restructure& r, vars::HostView& view) {
+  if (r.object_names_when.empty()) return true;
+  auto expr = jinja::parse_expression(r.object_names_when, r.id);
+  if (!expr) return std::nullopt;
+  Value v = jinja::render(*expr, view);
+  if (!v.is_bool()) return std::nullopt;
+  return v.as_bool();
+}
+
+// Keys of the inventory's new-style variables (metallb_config's pools) that
+// Kubespray names Kubernetes objects after, and the API server would refuse
+// (not DNS-1123 subdomains): the apply fails minutes into the run.
+void object_names(const CheckInputs& in, vars::HostView* view, std::vector<Finding>& out) {
+  if (!in.schemas || !view) return;
+  for (const auto& r : in.schemas->restructures) {
+    if (r.object_names.empty() || in.to < r.release) continue;
+    Map vars;
+    std::vector<report::Variable> set;
+    for (const auto& name : r.to) {
+      vars::Resolved rv = view->resolve(name);
+      if (!rv.defined || rv.from.kind != vars::LayerKind::Inventory || !rv.value.is_map()) continue;
+      vars.set(name, rv.value);
+      set.push_back(set_at(name, rv.value, rv.from.where));
+    }
+    std::vector<std::string> names;
+    for (const auto& p : r.object_names) {
+      auto at = schema::names_at(vars, p);
+      names.insert(names.end(), at.begin(), at.end());
+    }
+    auto plan = schema::plan_object_names(names);
+    if (plan.empty()) continue;
+    auto renders = renders_objects(r, *view);
+    if (renders && !*renders) continue;
+    for (const auto& m : plan) {
+      Finding f;
+      f.id = "ksm/object-name/" + r.id + "/" + m.from;
+      f.group = "inventory";
+      f.title = "'" + m.from + "' is not a valid Kubernetes object name";
+      f.severity = Severity::Error;
+      f.status = renders ? Status::Fail : Status::Unknown;
+      f.source = in_data(r.where);
+      f.source_label = "kubespray-migrate schemas";
+      f.message = "Kubespray " + in.to.str() + " names a Kubernetes object '" + m.from + "' after a key of " +
+                  fmt::format("{}", fmt::join(r.to, ", ")) +
+                  ", and the API server accepts only DNS-1123 subdomains (lowercase letters, digits, '-' and "
+                  "'.', starting and ending with a letter or digit, at most 253 characters): the apply fails.";
+      f.fix = "rename it to '" + m.to + "' wherever the inventory names it" +
+              (m.disambiguated ? " (another name already maps to '" + schema::to_dns1123_subdomain(m.from) + "')" : "") +
+              ", and in what selects it outside the inventory (a Service annotation naming the pool)";
+      if (!renders) f.details.push_back("unknown: whether it is rendered (" + r.object_names_when + ")");
+      f.details.push_back("paths: " + fmt::format("{}", fmt::join(r.object_names, ", ")));
+      f.variables = set;
+      out.push_back(std::move(f));
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<report::Finding> own_checks(const CheckInputs& in) {
@@ -303,6 +365,7 @@ std::vector<report::Finding> own_checks(const CheckInputs& in) {
     out.insert(out.end(), apis.begin(), apis.end());
   }
   advisories(in, to_view, out);
+  object_names(in, to_view, out);
   if (in.from_values && in.from) {
     auto names = etcd_member_names(*in.to_values, *in.from_values, in.to, *in.from);
     out.insert(out.end(), names.begin(), names.end());

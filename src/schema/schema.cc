@@ -247,6 +247,8 @@ void read_variable_rules(const YAML::Node& doc, FileReader& rd, Schemas& out) {
     r.from = strs(n, "from");
     r.to = strs(n, "to");
     r.object_names = strs(n, "object_names");
+    r.object_names_when = str(n, "object_names_when");
+    rd.check_expr(n, "object_names_when");
     for (const auto& p : r.object_names)
       if (std::find(r.to.begin(), r.to.end(), p.substr(0, p.find_first_of(".["))) == r.to.end())
         rd.fail(n["object_names"], "object_names: '" + p + "' is not under one of the new variables ('to')");

@@ -89,6 +89,8 @@ struct Restructure : Rule {
   // Paths in the new variables whose map keys (`a.b.{}`) or list entries
   // (`a.b[]`) Kubespray renders as Kubernetes object names (DNS-1123).
   std::vector<std::string> object_names;
+  // When Kubespray renders those objects at all (Jinja; "" = always).
+  std::string object_names_when;
 };
 
 // For releases before `before`, where the variable had no default, the
