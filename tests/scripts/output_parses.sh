@@ -154,11 +154,9 @@ no_group "$work/conv" calico_rr
 parses "$work/conv"
 group_vars_apply "$work/conv" k8s_cluster kube_proxy_mode ipvs 4
 
-# 5. builder-yaml either side of v2.27: with the full clone to v2.26.1 (the
-# samples merged), offline to v2.27.0 (with the clone, that hop leaves a
-# kubeadm_patches conflict in the fixture's trimmed k8s-cluster.yml: an
-# inventory with conflict markers is the operator's to resolve first).
-upgrade -i "$KSM_SRC/testdata/inventories/builder-yaml" --offline --from v2.25.0 --to v2.27.0 \
+# 5. builder-yaml either side of v2.27, with the full clone (the samples
+# merged; the merge decides by meaning, so no marker is left).
+upgrade -i "$KSM_SRC/testdata/inventories/builder-yaml" --kubespray "$clone" --no-preflight --from v2.25.0 --to v2.27.0 \
   --hosts-format ini -o "$work/builder-v2.27.0"
 parses "$work/builder-v2.27.0"
 upgrade -i "$KSM_SRC/testdata/inventories/builder-yaml" --kubespray "$clone" --from v2.25.0 --to v2.26.1 \
