@@ -88,14 +88,16 @@ Status load_source(Inventory& inv, const Source& src, const std::string& path, b
 }
 
 // An inventory with no hosts is valid (a template: ansible-inventory lists
-// it); one with no file Ansible would parse is not. Commands that need a
-// host say so themselves.
-Status check_hosts(const Inventory& inv, const std::vector<std::string>& sources) {
-  if (!inv.hosts().empty() || !inv.files.empty()) return {};
-  std::string where = sources.size() == 1 ? sources[0] : "";
-  return Error("no inventory file found (folders skip *.ini, *.cfg, *.txt, *.md and hidden files, as "
-               "Ansible does)",
-               Location{where, 0, 0});
+// it), and so is a source Ansible parses nothing from: ansible-inventory
+// warns and lists an empty inventory. Commands that need a host say so.
+void check_hosts(Inventory& inv, const std::vector<std::string>& sources) {
+  if (!inv.hosts().empty() || !inv.files.empty()) return;
+  for (const auto& s : sources)
+    inv.warnings.push_back(Error("Unable to parse " + s +
+                                     " as an inventory source (folders skip *.ini, *.cfg, *.txt, *.md "
+                                     "and hidden files, as Ansible does)",
+                                 Location{s, 0, 0}));
+  inv.warnings.push_back(Error("No inventory was parsed"));
 }
 
 void load_vars_dirs(Inventory& inv, const std::vector<VarsDir>& dirs,
@@ -209,7 +211,8 @@ Status load_hosts_into(Inventory& inv, const std::vector<InventoryInput>& inputs
     inv.vars_dirs.emplace_back(in.source->display_path(folder_of(*in.source, *path)));
   }
   inv.reconcile();
-  return check_hosts(inv, inv.sources);
+  check_hosts(inv, inv.sources);
+  return {};
 }
 
 }  // namespace
