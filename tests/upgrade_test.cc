@@ -632,3 +632,24 @@ TEST_CASE("upgrade: the README demo goes every hop to v2.27.0 with the full clon
   REQUIRE(r->previous.has_value());
   CHECK(r->previous->text("group_vars/k8s_cluster/k8s-cluster.yml")->find("kube_version: v1.30.4") != std::string::npos);
 }
+
+TEST_CASE("upgrade: the sample's commented inventory.ini beside hosts.yaml follows the sample") {
+  KSM_REQUIRE_KUBESPRAY_CLONE();
+  UpgradeOptions o;
+  o.inventory = (test::testdata() / "corpus" / "builder-copy").string();
+  o.kubespray = test::kubespray_clone().string();
+  o.from = "v2.16.0";
+  o.to = "v2.27.1";
+  auto r = run_upgrade(o);
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
+  CHECK(r->hosts_file == "hosts.yaml");
+  auto repo = GitRepo::open(test::kubespray_clone());
+  REQUIRE(repo.ok());
+  auto at = repo->at("v2.27.1");
+  REQUIRE(at.ok());
+  auto sample = (*at)->read("inventory/sample/inventory.ini");
+  REQUIRE(sample.ok());
+  REQUIRE(r->workspace.text("inventory.ini") != nullptr);
+  CHECK(*r->workspace.text("inventory.ini") == *sample);
+  CHECK(r->report.conflict_count() == 0);
+}

@@ -348,6 +348,7 @@ class HopRun {
         hop_.conflicts.push_back(Conflict{rel, c.line, c.key.empty() ? c.reason : c.key + ": " + c.reason});
       }
     }
+    if (auto s = merge_sample_hosts_template(); !s) return s;
     // New sample files, for an inventory that is a copy of the sample.
     if (copies * 2 >= from_files.size() && copies > 0) {
       for (const auto& rel : to_files) {
@@ -363,6 +364,34 @@ class HopRun {
                "inventory/sample/" + rel + " @ " + in_.to.tag);
       }
     }
+    return {};
+  }
+
+  // The sample's all-commented hosts file that `cp -r inventory/sample`
+  // left beside the hosts file in use: merged line by line like any
+  // sample file while it defines no hosts, so it keeps documenting the
+  // tag the inventory is for. Never with markers: on a clash it stays.
+  Status merge_sample_hosts_template() {
+    const std::string& name = in_.from.tree->sample().hosts_file;
+    if (name.empty() || name == hosts_ || !ws_.has_file(name)) return {};
+    if (in_.to.tree->sample().hosts_file != name) return {};
+    auto base = in_.from.sample_file(name);
+    auto theirs = in_.to.sample_file(name);
+    const std::string* ours = ws_.text(name);
+    if (!base || !theirs || *ours == *theirs) return {};
+    auto parsed = inventory::load_hosts({{&ws_, name}});
+    if (!parsed || !parsed->hosts().empty()) return {};
+    auto merged = merge::merge_lines(*base, *ours, *theirs);
+    if (!merged) return merged.error().context("merging " + name);
+    if (!merged->clean()) {
+      note(NoteLevel::Info, fmt::format("{} (the sample's commented hosts file, not used) keeps its text: your "
+                                        "edits and the sample's at {} touch the same lines", name, in_.to.tag));
+      return {};
+    }
+    ws_.put(name, merged->text);
+    change(ChangeKind::Sample, name, 0, "", Value::undefined(), Value::undefined(),
+           "the sample's commented hosts file, not used by this inventory, follows the sample at " + in_.to.tag,
+           "inventory/sample/" + name + " @ " + in_.to.tag);
     return {};
   }
 
