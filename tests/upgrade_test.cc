@@ -653,3 +653,20 @@ TEST_CASE("upgrade: the sample's commented inventory.ini beside hosts.yaml follo
   CHECK(*r->workspace.text("inventory.ini") == *sample);
   CHECK(r->report.conflict_count() == 0);
 }
+
+TEST_CASE("upgrade: a pin covers every host whose value would change, each where its value comes from") {
+  KSM_REQUIRE_SHARED_DATA();
+  // v2.18.0 changes etcd_deployment_type docker -> host both in the sample's
+  // group_vars/etcd.yml (etcd members) and in the role defaults (node4, no
+  // etcd member): one pin in each place.
+  fs::path inv = sample_inventory("v2.17.1", "pinscope");
+  auto r = migrate(inv, "v2.17.1", "v2.18.0");
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
+  std::set<std::string> pinned;
+  for (const auto& h : r->report.hops)
+    for (const auto& c : h.changes)
+      if (c.kind == ChangeKind::Pin && c.variable == "etcd_deployment_type") pinned.insert(c.file);
+  CHECK(pinned == std::set<std::string>{"group_vars/etcd.yml", "group_vars/all/all.yml"});
+  CHECK(file_value(*r, "group_vars/etcd.yml", "etcd_deployment_type") == Value("docker"));
+  CHECK(file_value(*r, "group_vars/all/all.yml", "etcd_deployment_type") == Value("docker"));
+}

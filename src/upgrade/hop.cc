@@ -454,10 +454,25 @@ class HopRun {
   }
 
   // --- 5. pins -------------------------------------------------------------------
+  // Whether a vars file applies to host `h` (group_vars/<group>... of one
+  // of its groups, or all).
+  static bool applies_to(const std::string& file, const inventory::Inventory& inv, size_t h) {
+    if (!file.starts_with("group_vars/")) return false;
+    std::string group = file.substr(11, file.find('/', 11) == std::string::npos ? std::string::npos
+                                                                                 : file.find('/', 11) - 11);
+    for (const char* ext : {".yml", ".yaml", ".json"})
+      if (group.ends_with(ext)) group.resize(group.size() - std::string(ext).size());
+    if (group == "all") return true;
+    for (size_t g : inventory::sorted_host_groups(inv, h))
+      if (inv.groups()[g].name == group) return true;
+    return false;
+  }
+
   // Where to write a pin for `host`: the file that sets the variable for
-  // it now, else the file of the sample that documents it at the new tag,
-  // unless another host sets it there (a pin there would change that
-  // host's own value; group_vars/all/all.yml, the lowest layer, then).
+  // it now, else the file of the sample that documents it at the new tag
+  // when that applies to the host and no other host sets it there (a pin
+  // there would change that host's own value); else group_vars/all/all.yml,
+  // the lowest layer.
   std::string pin_file(const std::string& name, const inventory::Inventory& inv, const std::string& host) {
     auto set_in = [&](size_t h) {
       std::unordered_map<std::string, Location> where;
@@ -466,16 +481,17 @@ class HopRun {
       return w == where.end() ? std::string() : w->second.file;
     };
     const auto& hosts = inv.hosts();
-    for (size_t h = 0; h < hosts.size(); ++h) {
-      if (hosts[h].name != host) continue;
-      std::string file = set_in(h);
-      if (is_vars_file(file) && ws_.has_file(file) && !is_sops(*ws_.text(file))) return file;
-      break;
-    }
+    size_t idx = hosts.size();
+    for (size_t h = 0; h < hosts.size() && idx == hosts.size(); ++h)
+      if (hosts[h].name == host) idx = h;
+    if (idx == hosts.size()) return "group_vars/all/all.yml";
+    std::string own = set_in(idx);
+    if (is_vars_file(own) && ws_.has_file(own) && !is_sops(*ws_.text(own))) return own;
     std::string file = "group_vars/k8s_cluster/k8s-cluster.yml";
     if (const Value* s = in_.to.facts.sample_variable(name)) {
       if (const Value* f = s->get("file"); f && f->is_string()) file = f->as_string();
     }
+    if (!applies_to(file, inv, idx)) return "group_vars/all/all.yml";
     for (size_t h : representative_hosts(inv, {}))
       if (hosts[h].name != host && set_in(h) == file) return "group_vars/all/all.yml";
     return file;
@@ -553,7 +569,8 @@ class HopRun {
     for (const auto& s : in_.schemas.sticky) {
       // Per host: the value the running cluster has (A) and what B would deploy.
       std::optional<Value> pin;
-      std::string pin_source, first_host;
+      std::string pin_source;
+      std::vector<std::string> changed;  // the hosts whose value would change
       Value new_value;
       bool disagree = false, unknown = false;
       std::string unknown_reason;
@@ -574,10 +591,10 @@ class HopRun {
         }
         if (old_v == new_v) continue;
         if (pin && !(*pin == old_v)) disagree = true;
+        changed.push_back(h.name);
         if (!pin) {
           pin = old_v;
           new_value = new_v;
-          first_host = h.name;
           pin_source = eff_after->get(h.name, s.variable).source;
         }
       }
@@ -594,24 +611,36 @@ class HopRun {
                          s.variable, in_.to.tag), rule_source(s));
         continue;
       }
-      std::string file = pin_file(s.variable, *after, first_host);
-      std::string text = ws_.has_file(file) ? *ws_.text(file) : std::string("---\n");
-      auto doc = merge::YamlDoc::parse(text);
-      std::string why = fmt::format("pinned by kubespray-migrate at {}: the running cluster uses {}; {} would "
-                                    "change it to {}",
-                                    in_.to.tag, merge::render_inline(*pin).value_or("this value"),
-                                    in_.to.tag, merge::render_inline(new_value).value_or("another value"));
-      merge::InsertOptions opt;
-      opt.comment = why;
-      auto rec = doc.upsert(s.variable, *pin, opt);
-      if (!rec) return rec.error().context(file);
-      ws_.put(file, doc.render());
-      change(ChangeKind::Pin, file, rec->line, s.variable, new_value, *pin,
-             fmt::format("sticky: {}; the effective value would change from {} to {} at {} ({})",
-                         s.reason, to_json(*pin, {true, 0}), to_json(new_value, {true, 0}),
-                         in_.to.tag, pin_source),
-             rule_source(s));
+      // One pin per file that the changed hosts' values come from (a
+      // group's file for its members, the lowest layer for the others).
+      std::vector<std::string> files;
+      for (const auto& h : changed) {
+        std::string f = pin_file(s.variable, *after, h);
+        if (std::find(files.begin(), files.end(), f) == files.end()) files.push_back(f);
+      }
+      for (const auto& file : files)
+        if (auto st = write_pin(s, file, *pin, new_value, pin_source); !st) return st;
     }
+    return {};
+  }
+
+  Status write_pin(const schema::Sticky& s, const std::string& file, const Value& pin, const Value& new_value,
+                   const std::string& pin_source) {
+    std::string text = ws_.has_file(file) ? *ws_.text(file) : std::string("---\n");
+    auto doc = merge::YamlDoc::parse(text);
+    std::string why = fmt::format("pinned by kubespray-migrate at {}: the running cluster uses {}; {} would "
+                                  "change it to {}",
+                                  in_.to.tag, merge::render_inline(pin).value_or("this value"), in_.to.tag,
+                                  merge::render_inline(new_value).value_or("another value"));
+    merge::InsertOptions opt;
+    opt.comment = why;
+    auto rec = doc.upsert(s.variable, pin, opt);
+    if (!rec) return rec.error().context(file);
+    ws_.put(file, doc.render());
+    change(ChangeKind::Pin, file, rec->line, s.variable, new_value, pin,
+           fmt::format("sticky: {}; the effective value would change from {} to {} at {} ({})", s.reason,
+                       to_json(pin, {true, 0}), to_json(new_value, {true, 0}), in_.to.tag, pin_source),
+           rule_source(s));
     return {};
   }
 
