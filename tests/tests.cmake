@@ -20,9 +20,10 @@ endforeach()
 # ctest has read doctest's list, so their costs are set by a file included
 # after it (ctest ignores a name it does not know: the list depends on the build).
 set_tests_properties(script.inventory_oracle script.inplace_kill script.valgrind_demo
-  script.preflight_eval_oracle script.corpus PROPERTIES COST 1000)
-# The corpus runs every hop for each of its inventories: a sweep (below).
-set_tests_properties(script.corpus PROPERTIES LABELS sweep)
+  script.preflight_eval_oracle script.corpus script.invariant_oracle PROPERTIES COST 1000)
+# The corpus runs every hop for each of its inventories: a sweep (below);
+# the invariant oracle runs them too, and Ansible twice per inventory.
+set_tests_properties(script.corpus script.invariant_oracle PROPERTIES LABELS sweep)
 # Sweeps run a module over every tag of the shared data: CI's sanitizer run
 # leaves them to the plain run (-LE sweep), the single-hop tests of the same
 # code run there on real data too.
