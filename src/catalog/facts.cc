@@ -28,6 +28,11 @@ std::vector<std::string> TagFacts::kube_versions() const {
   return out;
 }
 
+std::string TagFacts::kube_version_prefix() const {
+  const Value* p = facts_.get("kube_version_prefix");
+  return p && p->is_string() ? p->as_string() : "v";
+}
+
 bool TagFacts::can_install(std::string_view kv) const {
   std::string want = without_v_prefix(kv);
   for (const auto& v : kube_versions())

@@ -24,6 +24,10 @@ class TagFacts {
   const Value& raw() const { return facts_; }
   std::string kube_version() const;
   std::vector<std::string> kube_versions() const;
+  // How the tag itself writes a Kubernetes version: "v" (v1.31.9), or ""
+  // from v2.28 (1.32.8, the 'v' added where Kubespray builds URLs). The
+  // versions above are always written with a 'v'.
+  std::string kube_version_prefix() const;
   // Whether this tag can install `kube_version` (with or without the 'v').
   bool can_install(std::string_view kube_version) const;
   // {"file","line","role","layer","template","value","known","depends"} or nullptr.

@@ -686,8 +686,9 @@ class HopRun {
       case KubeVersionChoice::Outcome::Replace:
         break;
     }
-    // Written as the tag spells its own default (no 'v' from v2.28).
-    std::string chosen = in.tag_default.starts_with("v") ? with_v_prefix(choice.version) : without_v_prefix(choice.version);
+    // Written as the tag spells its versions (no 'v' from v2.28: Kubespray adds it to URLs).
+    std::string chosen = in_.to.facts.kube_version_prefix().empty() ? without_v_prefix(choice.version)
+                                                                     : with_v_prefix(choice.version);
     std::string file = kv && where.count("kube_version") ? where["kube_version"].file
                                                           : pin_file("kube_version", *inv, inv->hosts().front().name);
     if (!is_vars_file(file) || (ws_.has_file(file) && is_sops(*ws_.text(file)))) {
