@@ -15,6 +15,8 @@
 #include "sources/source.h"
 #include "sources/version.h"
 #include "upgrade/ansible_cfg.h"
+#include "upgrade/effective.h"
+#include "upgrade/release.h"
 #include "upgrade/state.h"
 #include "upgrade/ws_inventory.h"
 
@@ -246,6 +248,46 @@ void write_state(UpgradeResult& r, const std::string& target) {
   r.workspace.put(kStateFile, render_state(st));
 }
 
+// The Kubernetes version an inventory installs at a tag: the effective
+// kube_version of its first host (the operator's value, else the tag's
+// default), as the hop's one-minor rule left it.
+Result<std::string> installed_kube_version(const Workspace& ws, const std::string& hosts,
+                                           const Release& at) {
+  auto inv = load_workspace_inventory(ws, hosts);
+  if (!inv) return inv.error();
+  if ((*inv)->hosts().empty()) return at.facts.kube_version();
+  auto view = make_effective_view(**inv, at.tree.get(), at.facts);
+  Value v = view->get((*inv)->hosts().front().name, "kube_version").value;
+  return v.is_string() ? v.as_string() : at.facts.kube_version();
+}
+
+// The stop a hop reached (see StopRecord); with `keep`, a copy of the
+// inventory as it is now, with a state file of its own tag. A hop that is
+// blocked, or left conflict markers (no inventory Ansible could read), has
+// no Kubernetes version to install.
+Result<StopRecord> stop_record(const UpgradeResult& r, const Release& at, const Hop& hop,
+                               bool keep) {
+  StopRecord s;
+  s.from = r.report.hops.empty() ? r.from_tag : r.report.hops.back().to;
+  s.tag = at.tag;
+  s.hosts_file = r.hosts_file;
+  if (!hop.blocked && hop.conflicts.empty()) {
+    auto kv = installed_kube_version(r.workspace, r.hosts_file, at);
+    if (!kv) return kv.error();
+    s.kube_version = *kv;
+  }
+  const Value* req = at.facts.raw().get("ansible_requirement");
+  const Value* note = at.facts.raw().get("ansible_requirement_note");
+  s.ansible = req && req->is_string()     ? req->as_string()
+              : note && note->is_string() ? note->as_string()
+                                          : "";
+  if (keep) {
+    s.workspace = r.workspace;
+    s.workspace->put(kStateFile, render_state(State{at.tag, today(), KSM_VERSION, std::nullopt}));
+  }
+  return s;
+}
+
 }  // namespace
 
 Result<std::optional<GitRepo>> open_upgrade_clone(const UpgradeOptions& opts) {
@@ -292,7 +334,7 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
     schemas = &*own_schemas;
   }
 
-  UpgradeResult result{std::move(*ws), hosts, {}, {}, {}, {}, std::nullopt, {}, {}};
+  UpgradeResult result{std::move(*ws), hosts, {}, {}, {}, {}, std::nullopt, {}, {}, {}};
   Report& report = result.report;
   report.input = where->folder.string();
   auto start = resolve_start(opts, state, state_path, result.workspace, hosts, *rf);
@@ -331,6 +373,9 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
     if (n == 1)
       hop->notes.insert(hop->notes.begin(), start_notes.begin(), start_notes.end());
     bool conflicted = !hop->conflicts.empty() || hop->blocked;
+    auto stop = stop_record(result, *next, *hop, opts.keep_stops);
+    if (!stop) return stop.error().context(fmt::format("the stop {}", tag));
+    result.stops.push_back(std::move(*stop));
     report.hops.push_back(std::move(*hop));
     prev = std::move(next);
     // A conflict is the operator's to resolve before the next tag: the
@@ -368,6 +413,8 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
     return s.error();
   // --continue clears the stop even when it had nothing left to do.
   if (!stops->empty() || opts.resume) write_state(result, to);
+  // The last stop reached is the produced inventory itself.
+  if (!result.stops.empty()) result.stops.back().workspace.reset();
   return result;
 }
 

@@ -39,6 +39,22 @@ struct UpgradeOptions {
   // (unless offline) and loads schemas/ plus schema_dirs itself.
   const GitRepo* repo = nullptr;
   const schema::Schemas* schemas = nullptr;
+  // Keep the inventory of every intermediate stop (UpgradeResult::stops),
+  // for an output that writes each one; off for --in-place and --diff.
+  bool keep_stops = false;
+};
+
+// One stop of the run: the inventory valid for `tag` (renames, restructures
+// and pins up to that tag and no further) and what the runbook needs of it.
+struct StopRecord {
+  std::string from;          // the tag before this stop
+  std::string tag;           // the stop's tag
+  std::string hosts_file;    // relative to the workspace root
+  std::string kube_version;  // the one the stop installs ("" when the hop is blocked or conflicted)
+  std::string ansible;       // the tag's requirements.txt Ansible line, else why none
+  // Its inventory, with its own state file; nullopt for the last stop
+  // reached, which is UpgradeResult::workspace.
+  std::optional<Workspace> workspace;
 };
 
 struct UpgradeResult {
@@ -56,6 +72,9 @@ struct UpgradeResult {
   std::optional<Workspace> previous;
   std::string previous_tag;
   std::string previous_hosts_file;
+  // Every stop reached, in order (hop i ends at stops[i]); the
+  // intermediate ones carry their workspace only with keep_stops.
+  std::vector<StopRecord> stops;
 };
 
 // -i split into the inventory folder and its hosts file (relative). Given
