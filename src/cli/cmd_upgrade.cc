@@ -15,6 +15,7 @@
 #include "core/transaction.h"
 #include "pipeline/upgrade_check.h"
 #include "report/report.h"
+#include "upgrade/stops.h"
 #include "upgrade/upgrade.h"
 
 namespace ksm::cli {
@@ -33,6 +34,53 @@ struct UpgradeArgs {
   std::string hosts_format = "keep";
   std::vector<std::string> schemas;
 };
+
+// --in-place and --diff produce the final stop only: said, not implied.
+void say_final_only(bool in_place, upgrade::UpgradeResult& u) {
+  if (u.stops.size() < 2) return;
+  std::string skipped;
+  for (size_t i = 0; i + 1 < u.stops.size(); ++i)
+    skipped += (skipped.empty() ? "" : ", ") + u.stops[i].tag;
+  u.report.hops.back().notes.push_back(
+      {upgrade::NoteLevel::Info,
+       "only the final stop " + u.to_tag + " is " +
+           (in_place ? "written (--in-place)" : "shown (--diff)") +
+           "; the inventories of the stops before it (" + skipped +
+           ") and RUNBOOK.md are written by a run to a new folder (-o DIR, or the default)",
+       ""});
+}
+
+struct Written {
+  std::string output;                  // the final inventory's folder
+  std::string stops;                   // the folder of the stops, "" when not written
+  Value runbook = Value::undefined();  // their runbook, for the JSON report
+};
+
+// The default output: a new folder (-o, else <inventory>-<target> beside
+// the input) and, over several stops, every stop's inventory and the
+// runbook in <output>-stops (upgrade/stops.h), both refused before anything
+// is written when they exist and are not empty.
+Result<Written> write_new_folder(const UpgradeArgs& a, const upgrade::UpgradeResult& u) {
+  std::filesystem::path out = a.output;
+  if (out.empty()) {
+    auto root = u.workspace.root().lexically_normal();
+    if (root.filename().empty()) root = root.parent_path();
+    if (root == ".") root = std::filesystem::current_path();
+    out = root.parent_path() / (root.filename().string() + "-" + u.target_tag);
+  }
+  bool several = u.stops.size() > 1;
+  std::filesystem::path stops = upgrade::stops_dir(out);
+  if (several)
+    if (auto s = upgrade::check_stops_dir(stops); !s) return s.error();
+  if (auto s = u.workspace.write_to(out); !s) return s.error();
+  Written w{out.string(), "", Value::undefined()};
+  if (!several) return w;
+  auto written = upgrade::write_stops(u, stops);
+  if (!written) return written.error();
+  w.stops = stops.string();
+  w.runbook = upgrade::runbook_value(*written);
+  return w;
+}
 
 int run(const UpgradeArgs& a) {
   if (a.to.empty() && !a.resume) {
@@ -80,6 +128,7 @@ int run(const UpgradeArgs& a) {
   o.to = a.to;
   o.resume = a.resume;
   o.offline = a.offline;
+  o.keep_stops = !a.in_place && !a.diff;  // a new folder: every stop is written
   for (const auto& s : a.schemas) o.schema_dirs.emplace_back(s);
   auto hf = upgrade::parse_hosts_format(a.hosts_format);
   if (!hf) {
@@ -103,6 +152,9 @@ int run(const UpgradeArgs& a) {
   if (r->preflight_error) print_warning(*r->preflight_error);
   upgrade::UpgradeResult& u = r->upgrade;
   std::string output;
+  std::string stops_written;           // the folder of the stops, when written
+  Value runbook = Value::undefined();  // their runbook, for the JSON report
+  if (a.in_place || a.diff) say_final_only(a.in_place, u);
   if (a.diff) {
     output = "(diff)";
     std::fputs(u.workspace.diff().c_str(), stdout);
@@ -115,26 +167,31 @@ int run(const UpgradeArgs& a) {
     if (!u.workspace.beside().empty())
       u.report.place_beside(upgrade::Workspace::beside_dir(u.workspace.root()).string());
   } else {
-    std::filesystem::path out = a.output;
-    if (out.empty()) {
-      auto root = u.workspace.root().lexically_normal();
-      if (root.filename().empty()) root = root.parent_path();
-      if (root == ".") root = std::filesystem::current_path();
-      out = root.parent_path() / (root.filename().string() + "-" + u.target_tag);
-    }
-    if (auto s = u.workspace.write_to(out); !s) {
-      print_error(s.error());
+    auto w = write_new_folder(a, u);
+    if (!w) {
+      print_error(w.error());
       return kExitError;
     }
-    if (!u.workspace.beside().empty()) u.report.place_beside(upgrade::Workspace::beside_dir(out).string());
-    output = out.string();
+    output = w->output;
+    stops_written = w->stops;
+    runbook = w->runbook;
+    if (!u.workspace.beside().empty())
+      u.report.place_beside(upgrade::Workspace::beside_dir(w->output).string());
   }
   pipeline::set_output(*r, output);
   FILE* rep = a.diff ? stderr : stdout;
   if (a.format == "json") {
-    std::fputs((to_json(pipeline::to_value(*r), {false, 2}) + "\n").c_str(), rep);
+    Value doc = pipeline::to_value(*r);
+    if (!stops_written.empty() && doc.is_map()) {
+      doc.map_mut().set("stops", Value(stops_written));
+      doc.map_mut().set("runbook", runbook);
+    }
+    std::fputs((to_json(doc, {false, 2}) + "\n").c_str(), rep);
   } else {
     std::fputs(upgrade::render_text(u.report, use_colour(rep)).c_str(), rep);
+    if (!stops_written.empty())
+      std::fprintf(rep, "\nevery stop's inventory and the commands to run at each (%s): %s\n",
+                   upgrade::kRunbookFile, stops_written.c_str());
     if (r->preflight) {
       report::TextOptions to;
       to.colour = use_colour(rep);
