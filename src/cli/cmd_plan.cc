@@ -1,7 +1,8 @@
 // `kubespray-migrate plan --from TAG --to TAG`: the tags to go through, one
 // per minor, with the Kubernetes version each hop installs and its major
 // changes (src/schema/plan.h). Offline from versions/, or from a clone's
-// tags with --kubespray.
+// tags with --kubespray. With -i INVENTORY, the Kubernetes version of every
+// stop for that inventory, by the rule upgrade applies (upgrade/kube_path.h).
 #include <cstdio>
 #include <memory>
 
@@ -10,6 +11,7 @@
 #include "core/json.h"
 #include "core/paths.h"
 #include "schema/plan.h"
+#include "upgrade/kube_path.h"
 
 namespace ksm::cli {
 
@@ -19,6 +21,7 @@ struct PlanArgs {
   std::string from, to;
   std::string format = "text";
   std::string kubespray;
+  std::string inventory;
   std::vector<std::string> schemas;
 };
 
@@ -35,10 +38,30 @@ int run_plan(const PlanArgs& a) {
     print_error(facts.error());
     return kExitError;
   }
-  auto plan = schema::make_plan(*facts, *schemas, a.from, a.to);
+  upgrade::InventoryStart start{a.from, "", ""};
+  if (!a.inventory.empty()) {
+    auto st = upgrade::inventory_start(a.inventory, a.from, *facts);
+    if (!st) {
+      print_error(st.error());
+      return kExitError;
+    }
+    start = std::move(*st);
+  } else if (a.from.empty()) {
+    print_error(Error("plan: give --from TAG, or -i INVENTORY"));
+    return kExitError;
+  }
+  auto plan = schema::make_plan(*facts, *schemas, start.from, a.to);
   if (!plan) {
     print_error(plan.error());
     return kExitError;
+  }
+  if (!a.inventory.empty()) {
+    plan->inventory = a.inventory;
+    plan->inventory_note = start.note;
+    if (auto s = upgrade::annotate_plan(*plan, *facts, start.kube_version); !s) {
+      print_error(s.error());
+      return kExitError;
+    }
   }
   if (a.format == "json")
     std::fputs((to_json(schema::plan_json(*plan), JsonStyle{false, 2}) + "\n").c_str(), stdout);
@@ -55,8 +78,15 @@ void add_plan(CLI::App& app, Action& action) {
   cmd->footer(
       "Example:\n"
       "  kubespray-migrate plan --from v2.15.1 --to v2.27.0\n"
-      "  kubespray-migrate plan --from v2.22.0 --to v2.24.1 --format json --kubespray ~/src/kubespray");
-  cmd->add_option("--from", args->from, "The tag the cluster runs now (e.g. v2.15.1)")->required();
+      "  kubespray-migrate plan --from v2.22.0 --to v2.24.1 --format json --kubespray "
+      "~/src/kubespray\n"
+      "  kubespray-migrate plan -i inventory/mycluster --to v2.18.2");
+  cmd->add_option("--from", args->from,
+                  "The tag the cluster runs now (e.g. v2.15.1); with -i, default: its state file, "
+                  "else inferred");
+  cmd->add_option(
+      "-i,--inventory", args->inventory,
+      "The inventory (folder or hosts file): the Kubernetes version of every stop for it");
   cmd->add_option("--to", args->to, "The tag to reach")->required();
   cmd->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--kubespray", args->kubespray, "A Kubespray clone: use its tags instead of versions/");

@@ -18,6 +18,41 @@ std::string abbreviate(const std::vector<std::string>& names, size_t keep) {
   return join(head, ", ") + ", … (" + std::to_string(names.size() - keep) + " more)";
 }
 
+// plan -i: the inventory, its Kubernetes version, and before anything
+// else, whether the path needs extra stops or is blocked.
+template <typename Paint>
+std::string inventory_text(const Plan& p, const Paint& paint) {
+  if (p.inventory.empty()) return "";
+  std::string out = "  inventory: " + p.inventory + " (the cluster runs Kubernetes " +
+                    p.inventory_kube_version + ")";
+  out += p.inventory_note.empty() ? "\n" : "; " + p.inventory_note + "\n";
+  for (const auto& h : p.hops) {
+    if (!h.raise_first.empty())
+      out += "  " + paint("1;33", "! extra stop needed") + ": Kubernetes " +
+             p.inventory_kube_version + " is too old for " + h.to + " to continue from; stay on " +
+             h.from + " and raise Kubernetes first (hop " + h.from + " -> " + h.to + " below)\n";
+    if (h.kube_blocked)
+      out += "  " + paint("1;31", "! blocked") + " at " + h.to + ": " + h.stop_kube_reason + "\n";
+  }
+  return out;
+}
+
+template <typename Paint>
+std::string stop_kube_text(const Plan& p, const PlanHop& h, const Paint& paint) {
+  if (p.inventory.empty()) return "";
+  std::string out;
+  for (const auto& v : h.raise_first)
+    out += "   " + paint("1;33", "extra stop") + ": stay on " + h.from +
+           " and run upgrade-cluster.yml -e kube_version=" + v + " first\n";
+  if (!h.raise_first.empty()) out += "     (why: " + h.raise_reason + ")\n";
+  if (h.kube_blocked)
+    return out + "   " + paint("1;31", "blocked") + ": " + h.stop_kube_reason + "\n";
+  if (h.stop_kube_version.empty())
+    return out + "   your inventory: not reached (an earlier hop is blocked)\n";
+  return out + "   your inventory: -e kube_version=" + h.stop_kube_version + " (" +
+         h.stop_kube_reason + ")\n";
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> plan_stops(const ReleaseFacts& facts, const Schemas& schemas,
@@ -156,10 +191,12 @@ std::string plan_text(const Plan& p, bool colour) {
   std::string out = paint("1", "Upgrade plan " + p.from + " -> " + p.to) + ": " + std::to_string(p.hops.size()) +
                     " hop" + (p.hops.size() == 1 ? "" : "s") + ", one minor at a time (from " + p.origin + ")\n";
   out += "  start: " + p.from + " (Kubernetes " + p.from_kube_version + ")\n";
+  out += inventory_text(p, paint);
   int n = 0;
   for (const auto& h : p.hops) {
     out += "\n" + paint("1", std::to_string(++n) + ". " + h.from + " -> " + h.to) + "  Kubernetes " +
            h.kube_version + (h.date.empty() ? "" : "  (tagged " + h.date + ")") + "\n";
+    out += stop_kube_text(p, h, paint);
     for (const auto& s : h.summaries) out += "   " + paint("2", s) + "\n";
     for (const auto& c : h.changes) out += "   - " + c.text + "\n";
     for (const auto* a : h.advisories) {
@@ -189,20 +226,32 @@ Value plan_json(const Plan& p) {
                                      {"source", Value(a->source)}}));
     for (const auto& s : h.summaries) summaries.push_back(Value(s));
     for (const auto& s : h.notes) notes.push_back(Value(s));
-    hops.push_back(Value(Map{{"from", Value(h.from)},
-                             {"to", Value(h.to)},
-                             {"date", Value(h.date)},
-                             {"kube_version", Value(h.kube_version)},
-                             {"summaries", Value(summaries)},
-                             {"changes", Value(changes)},
-                             {"advisories", Value(advisories)},
-                             {"notes", Value(notes)}}));
+    Map hop{{"from", Value(h.from)},           {"to", Value(h.to)},
+            {"date", Value(h.date)},           {"kube_version", Value(h.kube_version)},
+            {"summaries", Value(summaries)},   {"changes", Value(changes)},
+            {"advisories", Value(advisories)}, {"notes", Value(notes)}};
+    if (!p.inventory.empty()) {
+      List raise;
+      for (const auto& v : h.raise_first) raise.push_back(Value(v));
+      hop.set("stop_kube_version", Value(h.stop_kube_version));
+      hop.set("stop_kube_reason", Value(h.stop_kube_reason));
+      hop.set("raise_first", Value(raise));
+      hop.set("raise_reason", Value(h.raise_reason));
+      hop.set("kube_blocked", Value(h.kube_blocked));
+    }
+    hops.push_back(Value(std::move(hop)));
   }
-  return Value(Map{{"from", Value(p.from)},
-                   {"to", Value(p.to)},
-                   {"from_kube_version", Value(p.from_kube_version)},
-                   {"origin", Value(p.origin)},
-                   {"hops", Value(hops)}});
+  Map doc{{"from", Value(p.from)},
+          {"to", Value(p.to)},
+          {"from_kube_version", Value(p.from_kube_version)},
+          {"origin", Value(p.origin)},
+          {"hops", Value(hops)}};
+  if (!p.inventory.empty()) {
+    doc.set("inventory", Value(p.inventory));
+    doc.set("inventory_kube_version", Value(p.inventory_kube_version));
+    doc.set("inventory_note", Value(p.inventory_note));
+  }
+  return Value(std::move(doc));
 }
 
 }  // namespace ksm::schema

@@ -35,12 +35,26 @@ struct PlanHop {
   std::vector<const Advisory*> advisories;
   std::set<std::string> open_ended;  // advisory ids (>=vX) shown here for this hop and every later one
   std::vector<std::string> notes;
+  // With an inventory (plan -i, upgrade/kube_path.h): the Kubernetes version
+  // this stop installs for it and the rule's reason; the extra runs on
+  // `from` that raise Kubernetes first, one minor each (empty when none is
+  // needed); blocked when even those cannot make the hop possible.
+  std::string stop_kube_version;
+  std::string stop_kube_reason;
+  std::vector<std::string> raise_first;
+  std::string raise_reason;
+  bool kube_blocked = false;
 };
 
 struct Plan {
   std::string from, to;
   std::string from_kube_version;
   std::string origin;  // versions/ or the clone
+  // plan -i: the inventory, the kube_version the cluster runs by it, and
+  // how the base tag was found ("" without -i).
+  std::string inventory;
+  std::string inventory_kube_version;
+  std::string inventory_note;
   std::vector<PlanHop> hops;
 };
 

@@ -68,6 +68,8 @@ double score_tag(const Workspace& ws, const Map& set_vars, const catalog::TagFac
   return file_score + var_score + kv;
 }
 
+}  // namespace
+
 Result<Inference> infer_tag(const Workspace& ws, const std::string& hosts_file, schema::ReleaseFacts& rf) {
   auto inv_loaded = load_workspace_inventory(ws, hosts_file);
   if (!inv_loaded) return inv_loaded.error();
@@ -92,6 +94,8 @@ Result<Inference> infer_tag(const Workspace& ws, const std::string& hosts_file, 
                       best_tag, best, second);
   return r;
 }
+
+namespace {
 
 bool is_marker_start(std::string_view line) {
   return line.starts_with("<<<<<<< ") || line == "<<<<<<<";

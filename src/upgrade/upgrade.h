@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "schema/facts.h"
 #include "schema/schema.h"
 #include "sources/source.h"
 #include "upgrade/hop.h"
@@ -96,6 +97,8 @@ struct Inference {
   std::string why;
   double confidence = 0;  // 0..1
 };
+[[nodiscard]] Result<Inference> infer_tag(const Workspace& ws, const std::string& hosts_file,
+                                          schema::ReleaseFacts& rf);
 
 Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts);
 

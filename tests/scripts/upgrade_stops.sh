@@ -5,8 +5,9 @@
 # (01-v2.16.0, 02-v2.17.1, 03-v2.18.2) and RUNBOOK.md. Each stop parses with
 # ansible-inventory, installs Kubernetes one minor above the stop before it
 # and has a state file with its own tag; the runbook lists each stop's
-# commands in order and the JSON report the same steps; --in-place writes
-# only the final stop and says so. Exit 77 without the clone or ansible-inventory.
+# commands in order and the JSON report the same steps; plan -i shows the
+# same Kubernetes path before anything is written; --in-place writes only
+# the final stop and says so. Exit 77 without the clone or ansible-inventory.
 set -euo pipefail
 : "${KSM_BIN:?KSM_BIN must name the kubespray-migrate binary}"
 src="${KSM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -16,6 +17,20 @@ command -v ansible-inventory >/dev/null || { echo "skipped: no ansible-inventory
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 cp -r "$src/testdata/demo/mycluster" "$work/mycluster"
+
+# plan -i: the Kubernetes version of every stop, before anything is written.
+"$KSM_BIN" plan -i "$work/mycluster" --to v2.18.2 >"$work/plan.txt" || fail "plan -i: $(cat "$work/plan.txt")"
+for kv in v1.20.7 v1.21.6 v1.22.8; do
+  grep -q "your inventory: -e kube_version=$kv " "$work/plan.txt" || fail "plan -i has no stop at $kv: $(cat "$work/plan.txt")"
+done
+[ ! -e "$work/mycluster-v2.18.2" ] || fail "plan wrote something"
+# A cluster too old for the next tag (v1.17 at v2.15.1; v2.16.0 installs 1.19+): the extra stop first.
+cp -r "$work/mycluster" "$work/old"
+sed -i 's/^kube_version: v1.19.9$/kube_version: v1.17.9/' "$work/old/group_vars/k8s-cluster/k8s-cluster.yml"
+"$KSM_BIN" plan -i "$work/old" --from v2.15.1 --to v2.16.0 >"$work/old.txt" || fail "plan -i old: $(cat "$work/old.txt")"
+grep -q "! extra stop needed: Kubernetes v1.17.9 is too old for v2.16.0" "$work/old.txt" || fail "$(cat "$work/old.txt")"
+grep -q "extra stop: stay on v2.15.1 and run upgrade-cluster.yml -e kube_version=v1.18." "$work/old.txt" || fail "$(cat "$work/old.txt")"
+rm -rf "$work/old"
 
 set +e
 "$KSM_BIN" upgrade -i "$work/mycluster" --kubespray "$clone" --from v2.15.1 --to v2.18.2 \
