@@ -29,10 +29,19 @@ std::string etcd_members(const std::string& inventory) {
          " 'etcd[0]' -b -m shell -a 'set -a; . /etc/etcd.env; /usr/local/bin/etcdctl member list'";
 }
 
+// What the tag's requirements.txt pins, in the operator's words. A
+// requirements.txt that only names another file (v2.18 .. v2.22:
+// requirements-2.10.txt) is followed by pip in the checkout.
 std::string ansible_text(const std::string& ansible) {
   if (ansible.empty()) return "";
   if (ansible.find("==") != std::string::npos || ansible.find(">=") != std::string::npos)
     return " (it pins " + ansible + ")";
+  const std::string refers = "requirements.txt refers to ";
+  if (ansible.starts_with(refers)) {
+    std::string file = ansible.substr(refers.size());
+    file = file.substr(0, file.find(','));
+    return " (it names " + file + ", the same tag's list with its Ansible pin)";
+  }
   return " (" + ansible + ")";
 }
 
