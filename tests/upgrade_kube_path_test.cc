@@ -25,10 +25,10 @@ TagKube v2_15_1() {
   return {"v2.15.1", "v1.19.9", minors(18, 20, 9), "v1.19.9"};
 }
 TagKube v2_16_0() {
-  return {"v2.16.0", "v1.20.7", minors(19, 21, 7), "v1.20.7"};
+  return {"v2.16.0", "v1.20.7", minors(19, 21, 11), "v1.20.7"};
 }
 TagKube v2_17_1() {
-  return {"v2.17.1", "v1.21.6", minors(19, 22, 6), "v1.21.6"};
+  return {"v2.17.1", "v1.21.6", minors(19, 22, 11), "v1.21.6"};
 }
 TagKube v2_18_2() {
   return {"v2.18.2", "v1.22.8", minors(20, 23, 8), "v1.22.8"};
@@ -48,6 +48,16 @@ TEST_CASE(
   CHECK(p.stops[2].running == "v1.21.6");
   for (const auto& s : p.stops) CHECK(s.raise_first.empty());
   CHECK_FALSE(p.blocked());
+}
+
+TEST_CASE(
+    "kube_path: offline (no sample merged) the sample's line is the inventory's own and is kept") {
+  KubePathInput in{v2_15_1(), {v2_16_0(), v2_17_1(), v2_18_2()}, "v1.19.9", false};
+  KubePath p = kube_path(in);
+  REQUIRE(p.stops.size() == 3);
+  CHECK(p.stops[0].choice.version == "v1.19.9");
+  CHECK(p.stops[1].choice.version == "v1.19.9");
+  CHECK(p.stops[2].choice.version == "v1.20.8");
 }
 
 TEST_CASE(

@@ -61,9 +61,10 @@ KubePath kube_path(const KubePathInput& in) {
       Version::parse(in.inventory_value) ? in.inventory_value : in.start.tag_default;
   out.start_version = running;
   // An inventory that leaves kube_version to the tag, or keeps the sample's
-  // line unchanged, gets each new sample's line from the merge.
+  // line unchanged where the upgrade merges samples, gets each new sample's.
   bool follows_sample =
-      in.inventory_value.empty() || same_version(in.inventory_value, in.start.sample_value);
+      in.inventory_value.empty() ||
+      (in.merges_sample && same_version(in.inventory_value, in.start.sample_value));
   std::string current = in.inventory_value;
   const TagKube* prev = &in.start;
   for (const auto& t : in.stops) {
@@ -87,7 +88,7 @@ KubePath kube_path(const KubePathInput& in) {
     running = choice.version;
     if (choice.outcome == Outcome::Replace) {
       // The hop writes the chosen version into the inventory.
-      follows_sample = same_version(choice.version, t.sample_value);
+      follows_sample = in.merges_sample && same_version(choice.version, t.sample_value);
       current = choice.version;
     } else if (follows_sample) {
       current = t.sample_value;
@@ -126,6 +127,13 @@ Status annotate_plan(schema::Plan& plan, schema::ReleaseFacts& facts,
     in.stops.push_back(std::move(*t));
   }
   in.inventory_value = inventory_value;
+  in.merges_sample = facts.is_clone();
+  if (!in.merges_sample && same_version(inventory_value, in.start.sample_value))
+    plan.inventory_note +=
+        std::string(plan.inventory_note.empty() ? "" : "; ") +
+        "its kube_version is the sample's line: without a clone upgrade keeps it as "
+        "yours, with --kubespray the merge takes each new sample's (plan -i ... "
+        "--kubespray shows that path)";
   KubePath path = kube_path(in);
   plan.inventory_kube_version = path.start_version;
   for (size_t i = 0; i < path.stops.size() && i < plan.hops.size(); ++i) {

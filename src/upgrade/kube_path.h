@@ -30,6 +30,10 @@ struct KubePathInput {
   TagKube start;                // the tag the inventory is at
   std::vector<TagKube> stops;   // the plan's stops, in order
   std::string inventory_value;  // the inventory's kube_version ("" when it leaves it to the tag)
+  // The upgrade merges each new sample (it has a clone): an inventory that
+  // keeps the sample's kube_version line gets each new sample's. Offline
+  // (versions/ only) nothing merges the line, and the value is its own.
+  bool merges_sample = true;
 };
 
 struct KubePathStop {

@@ -19,7 +19,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 cp -r "$src/testdata/demo/mycluster" "$work/mycluster"
 
 # plan -i: the Kubernetes version of every stop, before anything is written.
-"$KSM_BIN" plan -i "$work/mycluster" --to v2.18.2 >"$work/plan.txt" || fail "plan -i: $(cat "$work/plan.txt")"
+"$KSM_BIN" plan -i "$work/mycluster" --kubespray "$clone" --to v2.18.2 >"$work/plan.txt" || fail "plan -i: $(cat "$work/plan.txt")"
 for kv in v1.20.7 v1.21.6 v1.22.8; do
   grep -q "your inventory: -e kube_version=$kv " "$work/plan.txt" || fail "plan -i has no stop at $kv: $(cat "$work/plan.txt")"
 done
