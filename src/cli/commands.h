@@ -23,6 +23,7 @@ void add_upgrade(CLI::App& app, Action& action);
 void add_convert(CLI::App& app, Action& action);
 void add_eval(CLI::App& app, Action& action);  // cmd_eval.cc
 void add_vars(CLI::App& app, Action& action);  // cmd_vars.cc
+void add_status(CLI::App& app, Action& action);  // cmd_status.cc
 
 
 }  // namespace ksm::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   ksm::cli::add_convert(app, action);
   ksm::cli::add_eval(app, action);
   ksm::cli::add_vars(app, action);
+  ksm::cli::add_status(app, action);
 
   try {
     app.parse(argc, argv);

@@ -82,12 +82,14 @@ std::string render_state(const State& s) {
   if (!s.stopped) return out;
   const Stop& st = *s.stopped;
   out += fmt::format(
-      "# The run towards {} stopped here: the hop {} left conflict markers.\n"
-      "# Resolve them, then: kubespray-migrate upgrade --continue -i <this folder>\n"
+      "# The run towards {} stopped here: the hop {} {}.\n"
+      "# {}, then: kubespray-migrate upgrade --continue -i <this folder>\n"
       "stopped:\n"
       "  target: {}\n"
       "  hop: {}\n",
-      st.target, st.hop(), json_quote(st.target), json_quote(st.hop()));
+      st.target, st.hop(), st.conflicts.empty() ? "is blocked (see its report)" : "left conflict markers",
+      st.conflicts.empty() ? "Do what its blocking note says" : "Resolve them", json_quote(st.target),
+      json_quote(st.hop()));
   if (st.conflicts.empty()) return out;
   out += "  conflicts:\n";
   for (const auto& c : st.conflicts)

@@ -1,0 +1,177 @@
+// `kubespray-migrate status -i INVENTORY`: where an inventory stands, before
+// anything else is run. An operator between two hops, or coming back to a
+// cluster months later, asks three things: which Kubespray tag is this
+// inventory for (and how do we know: the state file a run left, or a
+// guess from the samples), what is the next stop, and is a stopped run
+// waiting for `upgrade --continue`. Read-only: nothing is written.
+#include <cstdio>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "core/json.h"
+#include "core/text.h"
+#include "core/paths.h"
+#include "schema/plan.h"
+#include "upgrade/state.h"
+#include "upgrade/upgrade.h"
+#include "upgrade/workspace.h"
+
+namespace ksm::cli {
+
+namespace {
+
+struct StatusArgs {
+  std::string inventory;
+  std::string kubespray;
+  std::string format = "text";
+};
+
+struct Status {
+  std::string folder, hosts_file, hosts_why;
+  std::string tag, tag_source;  // tag_source: "state file" or "inferred"
+  std::string detail;           // the state file's date and tool, or the inference's confidence
+  std::string newest;
+  std::vector<std::string> stops;  // to the newest tag
+  std::optional<upgrade::Stop> stopped;
+  std::vector<std::string> markers;  // file:line of `<<<<<<<` lines left in the inventory
+};
+
+std::vector<std::string> markers_in(const upgrade::Workspace& ws) {
+  std::vector<std::string> out;
+  for (const auto& rel : ws.files()) {
+    const std::string& t = *ws.text(rel);
+    int line = 1;
+    for (size_t p = 0; p < t.size(); ++line) {
+      size_t nl = t.find('\n', p);
+      if (t.compare(p, 8, "<<<<<<< ") == 0) out.push_back(fmt::format("{}:{}", rel, line));
+      if (nl == std::string::npos) break;
+      p = nl + 1;
+    }
+  }
+  return out;
+}
+
+Result<Status> read_status(const StatusArgs& a) {
+  auto where = upgrade::locate_inventory(a.inventory);
+  if (!where) return where.error();
+  auto ws = upgrade::Workspace::load(where->folder);
+  if (!ws) return ws.error();
+  auto facts = a.kubespray.empty() ? schema::ReleaseFacts::from_versions(versions_dir())
+                                   : schema::ReleaseFacts::from_clone(a.kubespray);
+  if (!facts) return facts.error();
+  Status s{where->folder.string(), where->hosts_file, where->why, "", "", "", "", {}, std::nullopt, {}};
+  auto state = upgrade::parse_state(ws->text(upgrade::kStateFile), (where->folder / upgrade::kStateFile).string());
+  if (!state) return state.error();
+  if (*state) {
+    s.tag = (*state)->tag;
+    s.tag_source = "state file";
+    s.detail = fmt::format("{} written {} by kubespray-migrate {}", upgrade::kStateFile, (*state)->date,
+                           (*state)->tool_version);
+    s.stopped = (*state)->stopped;
+  } else {
+    auto inf = upgrade::infer_tag(*ws, where->hosts_file, *facts);
+    if (!inf) return inf.error();
+    s.tag = inf->tag;
+    s.tag_source = "inferred";
+    s.detail = fmt::format("confidence {:.0f}%; no {}: give upgrade --from to be sure", inf->confidence * 100,
+                           upgrade::kStateFile);
+  }
+  s.markers = markers_in(*ws);
+  if (facts->tags().empty()) return Error("no release tags known");
+  s.newest = facts->tags().back().name;
+  if (!facts->find(s.tag)) return facts->unknown_tag(s.tag);
+  if (s.tag != s.newest) {
+    auto schemas = schema::load_default_schemas({});
+    if (!schemas) return schemas.error();
+    auto stops = schema::plan_stops(*facts, *schemas, s.tag, s.newest);
+    if (!stops) return stops.error();
+    s.stops = std::move(*stops);
+  }
+  return s;
+}
+
+Value status_value(const Status& s) {
+  Map m{{"inventory", Value(s.folder)},
+        {"hosts_file", Value(s.hosts_file)},
+        {"hosts_file_why", Value(s.hosts_why)},
+        {"tag", Value(s.tag)},
+        {"tag_source", Value(s.tag_source)},
+        {"tag_detail", Value(s.detail)},
+        {"newest", Value(s.newest)},
+        {"next_stop", s.stops.empty() ? Value() : Value(s.stops.front())}};
+  List stops, markers;
+  for (const auto& t : s.stops) stops.push_back(Value(t));
+  for (const auto& f : s.markers) markers.push_back(Value(f));
+  m.set("stops_to_newest", Value(std::move(stops)));
+  m.set("markers", Value(std::move(markers)));
+  if (s.stopped) {
+    List conflicts;
+    for (const auto& c : s.stopped->conflicts)
+      conflicts.push_back(Value(Map{{"file", Value(c.file)}, {"line", Value(static_cast<int64_t>(c.line))},
+                                    {"what", Value(c.what)}}));
+    m.set("stopped", Value(Map{{"target", Value(s.stopped->target)}, {"hop", Value(s.stopped->hop())},
+                               {"conflicts", Value(std::move(conflicts))}}));
+  } else {
+    m.set("stopped", Value());
+  }
+  return Value(std::move(m));
+}
+
+std::string status_text(const Status& s, const std::string& inventory) {
+  std::string out = fmt::format("inventory: {}\n", s.folder);
+  if (!s.hosts_why.empty()) out += fmt::format("  {}\n", s.hosts_why);
+  out += fmt::format("tag: {} ({}: {})\n", s.tag, s.tag_source, s.detail);
+  if (s.stops.empty())
+    out += fmt::format("next stop: none, {} is the newest tag known\n", s.newest);
+  else
+    out += fmt::format("next stop: {} ({} stop(s) to {}, one minor at a time: {})\n", s.stops.front(),
+                       s.stops.size(), s.newest, join(s.stops, ", "));
+  if (s.stopped) {
+    out += fmt::format("a run stopped here: hop {}, heading for {}\n", s.stopped->hop(), s.stopped->target);
+    for (const auto& c : s.stopped->conflicts) out += fmt::format("  {}:{}  {}\n", c.file, c.line, c.what);
+    out += s.markers.empty()
+               ? fmt::format("the markers are resolved: go on with\n  kubespray-migrate upgrade --continue -i {}\n",
+                             inventory)
+               : fmt::format("resolve the {} marker(s) left ({}), then:\n  kubespray-migrate upgrade --continue -i {}\n",
+                             s.markers.size(), join(s.markers, ", "), inventory);
+  } else if (!s.markers.empty()) {
+    out += fmt::format("conflict markers left in the inventory: {}\n", join(s.markers, ", "));
+  }
+  return out;
+}
+
+int run_status(const StatusArgs& a) {
+  auto s = read_status(a);
+  if (!s) {
+    print_error(s.error());
+    return kExitError;
+  }
+  if (a.format == "json")
+    std::fputs((to_json(status_value(*s), JsonStyle{false, 2}) + "\n").c_str(), stdout);
+  else
+    std::fputs(status_text(*s, a.inventory).c_str(), stdout);
+  // Something waits on the operator: a stopped run or markers left.
+  return s->stopped || !s->markers.empty() ? kExitWarnings : kExitClean;
+}
+
+}  // namespace
+
+void add_status(CLI::App& app, Action& action) {
+  auto args = std::make_shared<StatusArgs>();
+  auto* cmd = app.add_subcommand(
+      "status", "Where an inventory stands: its tag and how that is known, the next stop, a stopped run");
+  cmd->footer(
+      "Exit status: 0, or 2 when a stopped run or conflict markers wait for you. Writes nothing.\n"
+      "Example:\n"
+      "  kubespray-migrate status -i inventory/mycluster\n"
+      "  kubespray-migrate status -i inventory/mycluster --kubespray ~/src/kubespray --format json");
+  cmd->add_option("-i,--inventory", args->inventory, "The inventory (folder or hosts file)")->required();
+  cmd->add_option("--kubespray", args->kubespray, "A Kubespray clone: use its tags instead of versions/");
+  cmd->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  cmd->callback([args, &action] { action = [args] { return run_status(*args); }; });
+}
+
+}  // namespace ksm::cli
