@@ -368,14 +368,17 @@ void parse_schema_text(const std::string& text, const fs::path& path, const Json
 
 namespace {
 
-void parse_file(const fs::path& path, const JsonSchema& js, bool require_name_match,
-                Schemas& out, std::vector<Error>& errors) {
+// `display`: the name rules and errors cite the file by (the tool's own
+// files as schemas/<name>, relative to the data folder: reports never carry
+// a path of the machine the tool was built or installed on).
+void parse_file(const fs::path& path, const fs::path& display, const JsonSchema& js,
+                bool require_name_match, Schemas& out, std::vector<Error>& errors) {
   auto text = read_file(path);
   if (!text) {
     errors.push_back(text.error());
     return;
   }
-  parse_schema_text(*text, path, js, require_name_match, out, errors);
+  parse_schema_text(*text, display, js, require_name_match, out, errors);
 }
 
 std::vector<fs::path> rule_files(const fs::path& dir, std::vector<Error>& errors) {
@@ -504,7 +507,7 @@ std::vector<Error> check_schema_file(const fs::path& file, const fs::path& schem
   auto js = JsonSchema::load(schema_json);
   if (!js) return {js.error()};
   Schemas s;
-  parse_file(file, *js, require_name_match, s, errors);
+  parse_file(file, file, *js, require_name_match, s, errors);
   return errors;
 }
 
@@ -515,8 +518,10 @@ Result<Schemas> load_schemas(const std::vector<fs::path>& dirs, const fs::path& 
   std::vector<Error> errors;
   for (size_t i = 0; i < dirs.size(); ++i) {
     Schemas folder;
+    std::error_code ec;
+    const bool own = fs::equivalent(dirs[i], schemas_dir(), ec);
     for (const auto& f : rule_files(dirs[i], errors)) {
-      parse_file(f, *js, i == 0, folder, errors);
+      parse_file(f, own ? fs::path("schemas") / f.filename() : f, *js, i == 0, folder, errors);
       folder.files.push_back(f.string());
     }
     merge_folder(all, std::move(folder), i == 0, errors);
