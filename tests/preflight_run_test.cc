@@ -294,3 +294,14 @@ TEST_CASE("preflight: an implicit default is no definition for the target's task
   CHECK(pool->as_map().find("value")->as_map().find("spec")->as_map().find("ipipMode")->as_string() == "Always");
   fs::remove_all(inv);
 }
+
+TEST_CASE("preflight: the predicted Calico pool is read back as JSON (blockSize a number), v2.15.1 -> v2.16.0") {
+  KSM_REQUIRE_KUBESPRAY_CLONE();
+  // v2.16's check compares the pool's blockSize with
+  // `calico_pool_blocksize | default(kube_network_node_prefix)` without
+  // `| int`: calicoctl's JSON has the number 24, which equals the default 24.
+  fs::path inv = sample_inventory("v2151", "v2.15.1");
+  auto run = preflight(inv, "v2.15.1", "v2.16.0");
+  CHECK(failing(run.report, kCalicoCheck) == nullptr);
+  fs::remove_all(inv);
+}

@@ -100,3 +100,17 @@ TEST_CASE("runbook: RUNBOOK.md has every stop in order, no machine path; JSON ha
   CHECK(first.get("steps")->as_list().size() == runbook_steps(stops[0]).size());
   CHECK(first.get("steps")->as_list()[0].get("kind")->as_string() == "checkout");
 }
+
+TEST_CASE("runbook: preflight's findings at a stop head its section") {
+  RunbookStop s = stop("v2.18.2", "v2.19.1", "04-v2.19.1/hosts.yaml", "v1.23.7");
+  s.preflight = {"blocking: Check if inventory match current cluster configuration (roles/network_plugin/calico/tasks/check.yml:152, kubespray v2.19.1)"};
+  s.review = {"calico-encapsulation-default: pin the IPIP settings"};
+  auto steps = ksm::upgrade::runbook_steps(s);
+  REQUIRE(steps.size() > 2);
+  CHECK(steps[0].kind == "preflight");
+  CHECK(steps[0].text.find("check.yml:152") != std::string::npos);
+  CHECK(steps[1].kind == "review");
+  std::string md = ksm::upgrade::render_runbook({s});
+  CHECK(md.find("- **Preflight**: blocking: Check if inventory match") != std::string::npos);
+  CHECK(md.find("- **Preflight**") < md.find("ansible-playbook"));
+}

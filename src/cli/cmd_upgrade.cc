@@ -28,6 +28,7 @@ struct UpgradeArgs {
   std::string from, to;
   std::string output;
   bool in_place = false, diff = false, offline = false, bump = false, no_preflight = false;
+  bool no_stop_preflight = false;
   bool resume = false;  // --continue
   std::string format = "text";
   std::string backup_suffix = ".orig";
@@ -141,6 +142,7 @@ int run(const UpgradeArgs& a) {
   // inventory is checked by preflight for the target tag, so one command
   // gives the new inventory and the assertions that would still fail.
   po.preflight = !a.no_preflight;
+  po.preflight_stops = !a.no_stop_preflight;
   DirSource data(data_dir());
   po.data = &data;
   if (po.preflight && !a.offline) po.ansible_version = ansible_on_path_async();
@@ -236,6 +238,8 @@ void add_upgrade(CLI::App& app, Action& action) {
   sub->add_flag("--bump-kube-version", a->bump, "no longer needed, accepted for old scripts: kube_version follows the one-minor rule at every hop");
   sub->add_flag("--no-preflight", a->no_preflight,
                 "do not run preflight on the produced inventory (it runs when --kubespray is a full clone)");
+  sub->add_flag("--no-stop-preflight", a->no_stop_preflight,
+                "run preflight on the final inventory only, not on every stop before it");
   sub->add_option("--hosts-format", a->hosts_format,
                   "convert the hosts file after the last hop (group membership and etcd order kept)")
       ->check(CLI::IsMember({"keep", "ini", "yaml"}))

@@ -21,6 +21,7 @@ namespace ksm::pipeline {
 struct UpgradeCheckOptions {
   upgrade::UpgradeOptions upgrade;  // its repo/schemas are set here
   bool preflight = true;            // --no-preflight turns it off
+  bool preflight_stops = true;      // every stop before the last too (--no-stop-preflight)
   std::shared_future<std::string> ansible_version;  // `ansible --version` (preflight::RunOptions)
   // The tool's data folder (schemas/, versions/) as a Source: preflight's
   // release data. Required when preflight may run.

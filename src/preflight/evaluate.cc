@@ -352,6 +352,28 @@ HostOutcome run_once_on(World& w, const Assertion& a, const Reach& r, HostContex
   return o;
 }
 
+// Digit-only strings of `v` as integers: what a JSON reader gets back from
+// an object rendered with `"blockSize": {{ x | int }}`.
+Value numbers_as_json_reads(const Value& v) {
+  if (v.is_string()) {
+    const std::string& t = v.as_string();
+    if (!t.empty() && t.size() < 10 && t.find_first_not_of("0123456789") == std::string::npos)
+      return Value(static_cast<int64_t>(std::stoll(t)));
+    return v;
+  }
+  if (v.is_list()) {
+    List out;
+    for (const auto& e : v.as_list()) out.push_back(numbers_as_json_reads(e));
+    return Value(std::move(out));
+  }
+  if (v.is_map()) {
+    Map out;
+    for (const auto& [k, e] : v.as_map()) out.set(k, numbers_as_json_reads(e));
+    return Value(std::move(out));
+  }
+  return v;
+}
+
 void compute_live(World& w, const EvalInputs& in, const HostGroups& inv) {
   auto first_cp = [&](const HostGroups& g) -> std::string {
     auto it = g.groups.find("kube_control_plane");
@@ -409,6 +431,10 @@ void compute_live(World& w, const EvalInputs& in, const HostGroups& inv) {
         lv.value = Value::undefined();
       } else {
         lv.value = jinja::template_value(rule.value, ctx);
+        // Read back as JSON (calicoctl ... -o json): a number Kubespray
+        // rendered into the object (blockSize, `| int`) is a number there,
+        // while Ansible's templating leaves it as text here.
+        if (rule.reads.find("-o json") != std::string::npos) lv.value = numbers_as_json_reads(lv.value);
       }
       lv.provenance = pred;
       done = true;

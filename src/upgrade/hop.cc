@@ -354,7 +354,7 @@ class HopRun {
       for (const auto& rel : to_files) {
         if (rel == in_.to.tree->sample().hosts_file || from_set.count(rel) || ws_.has_file(rel))
           continue;
-        if (!is_vars_file(rel)) continue;
+        if (!is_vars_file(rel) || group_vars_target(rel) != rel) continue;
         auto text = in_.to.sample_file(rel);
         if (!text) continue;
         ws_.put(rel, *text);
@@ -468,6 +468,22 @@ class HopRun {
     return false;
   }
 
+  // The file to write for `wanted` (group_vars/<group>/<file>) in this
+  // inventory's layout: a group whose variables are one file
+  // (group_vars/all.yml) gets them there. Creating group_vars/<group>/
+  // beside it would hide that file: Ansible reads the folder and then
+  // stops looking.
+  std::string group_vars_target(const std::string& wanted) const {
+    if (!wanted.starts_with("group_vars/")) return wanted;
+    size_t slash = wanted.find('/', 11);
+    if (slash == std::string::npos) return wanted;
+    std::string dir = wanted.substr(0, slash);
+    if (!ws_.files_under(dir).empty()) return wanted;
+    for (const char* ext : {"", ".yml", ".yaml"})
+      if (ws_.has_file(dir + ext)) return dir + ext;
+    return wanted;
+  }
+
   // Where to write a pin for `host`: the file that sets the variable for
   // it now, else the file of the sample that documents it at the new tag
   // when that applies to the host and no other host sets it there (a pin
@@ -484,17 +500,17 @@ class HopRun {
     size_t idx = hosts.size();
     for (size_t h = 0; h < hosts.size() && idx == hosts.size(); ++h)
       if (hosts[h].name == host) idx = h;
-    if (idx == hosts.size()) return "group_vars/all/all.yml";
+    if (idx == hosts.size()) return group_vars_target("group_vars/all/all.yml");
     std::string own = set_in(idx);
     if (is_vars_file(own) && ws_.has_file(own) && !is_sops(*ws_.text(own))) return own;
     std::string file = "group_vars/k8s_cluster/k8s-cluster.yml";
     if (const Value* s = in_.to.facts.sample_variable(name)) {
       if (const Value* f = s->get("file"); f && f->is_string()) file = f->as_string();
     }
-    if (!applies_to(file, inv, idx)) return "group_vars/all/all.yml";
+    if (!applies_to(file, inv, idx)) return group_vars_target("group_vars/all/all.yml");
     for (size_t h : representative_hosts(inv, {}))
-      if (hosts[h].name != host && set_in(h) == file) return "group_vars/all/all.yml";
-    return file;
+      if (hosts[h].name != host && set_in(h) == file) return group_vars_target("group_vars/all/all.yml");
+    return group_vars_target(file);
   }
 
   Value sticky_value(EffectiveView& view, const Release& rel, const schema::Sticky& s,

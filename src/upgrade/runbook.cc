@@ -47,6 +47,7 @@ std::string ansible_text(const std::string& ansible) {
 
 // What to read before any command of the stop.
 void read_first(const RunbookStop& s, std::vector<RunbookStep>& out) {
+  for (const auto& p : s.preflight) out.push_back({"preflight", p, {}});
   for (const auto& b : s.blocking) out.push_back({"blocking", b, {}});
   if (s.conflicts > 0)
     out.push_back(
@@ -132,6 +133,7 @@ std::string render_runbook(const std::vector<RunbookStop>& stops) {
     for (const auto& step : runbook_steps(s)) {
       if (step.commands.empty()) {
         const char* head = step.kind == "review"      ? "Review"
+                           : step.kind == "preflight" ? "Preflight"
                            : step.kind == "conflicts" ? "Conflicts"
                            : step.kind == "blocked"   ? "Blocked"
                                                       : "Blocking";
@@ -177,7 +179,7 @@ std::vector<RunbookStop> runbook_stops(const UpgradeResult& r,
     const Workspace& ws = st.workspace ? *st.workspace : r.workspace;
     RunbookStop s{
         st.from, st.tag, folders[i] + "/" + st.hosts_file, st.kube_version, st.ansible, {}, {},
-        {},      0};
+        {},      0,  {}};
     for (const auto& c : hop.changes) {
       if (c.kind != ChangeKind::Write) continue;
       std::string name = std::filesystem::path(c.file).filename().string();
@@ -190,6 +192,7 @@ std::vector<RunbookStop> runbook_stops(const UpgradeResult& r,
       if (note.level == NoteLevel::Blocking) s.blocking.push_back(note.message);
     }
     s.conflicts = hop.conflicts.size();
+    s.preflight = st.preflight;
     out.push_back(std::move(s));
   }
   return out;

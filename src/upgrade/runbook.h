@@ -32,10 +32,11 @@ struct RunbookStop {
   std::vector<std::string> review;         // review notes of the hop that hold for the inventory
   std::vector<std::string> blocking;       // blocking notes of the hop
   size_t conflicts = 0;                    // conflict markers the hop left
+  std::vector<std::string> preflight;      // preflight's failing findings at this stop
 };
 
 // One step of a stop: what it is for, and the shell commands (none for a
-// step to read). Kinds: review, blocking, conflicts, checkout, venv,
+// step to read). Kinds: preflight, review, blocking, conflicts, checkout, venv,
 // etcd-before, manifest, playbook, check-nodes, check-etcd.
 struct RunbookStep {
   std::string kind;

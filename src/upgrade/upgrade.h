@@ -56,6 +56,10 @@ struct StopRecord {
   // Its inventory, with its own state file; nullopt for the last stop
   // reached, which is UpgradeResult::workspace.
   std::optional<Workspace> workspace;
+  // What preflight of this stop's inventory against its tag finds failing
+  // (blocking first), one line each; filled by pipeline::upgrade_and_check
+  // when a full clone is given, empty otherwise.
+  std::vector<std::string> preflight;
 };
 
 struct UpgradeResult {

@@ -74,6 +74,18 @@ for i in 0 1 2; do
     last=$n
   done
 done
+# Preflight ran at every stop (the clone is full): the v2.18.2 stop's own
+# findings head its section (the v2.18 runtime default), before its
+# commands; what only the controller's Ansible fails is not listed (the
+# runbook installs each tag's Ansible); the stops before it, which
+# preflight passes, have no such line.
+n_pf="$(line '- **Preflight**: warning: container-manager-docker-to-containerd')"
+n_s3="$(line '## Stop 3 of 3: ')"
+n_pb3="$(line 'ansible-playbook -i "$STOPS/03-v2.18.2/hosts.yaml"')"
+[ -n "$n_pf" ] && [ "$n_pf" -gt "$n_s3" ] && [ "$n_pf" -lt "$n_pb3" ] || fail "RUNBOOK.md: stop 3's preflight finding not at its head"
+! grep -q 'Preflight.*ansible_version.yml\|Preflight.*Ansible on PATH' "$rb" || fail "RUNBOOK.md lists the controller's Ansible"
+[ "$(grep -c '^- \*\*Preflight\*\*' "$rb")" = "$(awk -v s="$n_s3" 'NR > s && /^- \*\*Preflight\*\*/' "$rb" | wc -l)" ] \
+  || fail "RUNBOOK.md: preflight findings before stop 3, where preflight passes"
 # The JSON report: the stops folder and the same steps.
 python3 - "$work/report.json" <<'PY' || fail "JSON report: runbook"
 import json, sys
