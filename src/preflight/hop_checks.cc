@@ -212,7 +212,7 @@ std::vector<Finding> ansible_version(const std::string& version_output,
                         "release lacks, and Kubespray's own version assertion stops the run."
                   : "The controller's Ansible is newer than the one " + to_tag.str() +
                         " is tested with: deprecations removed in between break tasks part-way "
-                        "through the run (seed 004 hit this).";
+                        "through the run.";
   f.fix = "in a virtualenv: pip install -r requirements.txt of " + to_tag.str();
   f.details.push_back("found: " + first);
   out.push_back(std::move(f));
