@@ -35,7 +35,13 @@ Result<std::vector<RunbookStop>> write_stops(const UpgradeResult& r, const fs::p
     if (!st.workspace && i + 1 < r.stops.size())
       return Error("the inventory of the stop " + st.tag + " was not kept (keep_stops)");
     folders.push_back(stop_folder(i, st.tag));
-    const Workspace& ws = st.workspace ? *st.workspace : r.workspace;
+    // The manifests beside a stop are those its own hop wrote (to apply
+    // before its playbook); later stops do not carry copies of them.
+    Workspace ws = st.workspace ? *st.workspace : r.workspace;
+    bool writes = false;
+    if (i < r.report.hops.size())
+      for (const auto& c : r.report.hops[i].changes) writes = writes || c.kind == ChangeKind::Write;
+    if (!writes) ws.clear_beside();
     if (auto s = ws.write_to(dir / folders.back()); !s) return s.error();
   }
   auto stops = runbook_stops(r, folders);

@@ -71,6 +71,7 @@ class Workspace : public Source {
   // folder), never inside it; `name` is relative to that folder.
   void put_beside(const std::string& name, std::string text);
   const std::map<std::string, std::string>& beside() const { return beside_; }
+  void clear_beside() { beside_.clear(); }
   // Where the files beside an inventory folder go: its sibling
   // `<folder>.manifests` (inventory/mycluster -> inventory/mycluster.manifests).
   static std::filesystem::path beside_dir(const std::filesystem::path& inventory_dir);

@@ -108,4 +108,12 @@ set -e
 [ $st -ne 1 ] || fail "--in-place: exit 1: $(cat "$work/inplace.err")"
 grep -q "only the final stop v2.18.2 is written (--in-place)" "$work/inplace.out" || fail "--in-place does not say so"
 [ ! -e "$work/inplace-stops" ] && [ ! -e "$work/inplace-v2.18.2-stops" ] || fail "--in-place wrote stops"
+# The manifests beside a stop are its own hop's: v2.22.2's MetalLB CRDs
+# beside 07-v2.22.2 only, not copied beside the stop after it.
+"$KSM_BIN" upgrade -i "$work/mycluster" --kubespray "$clone" --from v2.15.1 --to v2.23.3 --no-preflight \
+  -o "$work/m2233" >/dev/null 2>&1 || [ $? -ne 1 ] || fail "upgrade to v2.23.3: exit 1"
+[ -f "$work/m2233-stops/07-v2.22.2.manifests/metallb-crds.yaml" ] || fail "no manifest beside the v2.22.2 stop"
+[ ! -e "$work/m2233-stops/08-v2.23.3.manifests" ] || fail "the v2.22.2 manifest copied beside the v2.23.3 stop"
+grep -qF 'kubectl apply -f "$STOPS/07-v2.22.2.manifests/metallb-crds.yaml"' "$work/m2233-stops/RUNBOOK.md" \
+  || fail "RUNBOOK.md does not apply the v2.22.2 manifest"
 echo "ok: 3 stops, each parsed with its kube_version and tag; runbook in order; --in-place final only"
