@@ -39,21 +39,6 @@ struct Status {
   std::vector<std::string> markers;  // file:line of `<<<<<<<` lines left in the inventory
 };
 
-std::vector<std::string> markers_in(const upgrade::Workspace& ws) {
-  std::vector<std::string> out;
-  for (const auto& rel : ws.files()) {
-    const std::string& t = *ws.text(rel);
-    int line = 1;
-    for (size_t p = 0; p < t.size(); ++line) {
-      size_t nl = t.find('\n', p);
-      if (t.compare(p, 8, "<<<<<<< ") == 0) out.push_back(fmt::format("{}:{}", rel, line));
-      if (nl == std::string::npos) break;
-      p = nl + 1;
-    }
-  }
-  return out;
-}
-
 Result<Status> read_status(const StatusArgs& a) {
   auto where = upgrade::locate_inventory(a.inventory);
   if (!where) return where.error();
@@ -79,7 +64,7 @@ Result<Status> read_status(const StatusArgs& a) {
     s.detail = fmt::format("confidence {:.0f}%; no {}: give upgrade --from to be sure", inf->confidence * 100,
                            upgrade::kStateFile);
   }
-  s.markers = markers_in(*ws);
+  for (const auto& m : upgrade::conflict_markers(*ws)) s.markers.push_back(fmt::format("{}:{}", m.file, m.line));
   if (facts->tags().empty()) return Error("no release tags known");
   s.newest = facts->tags().back().name;
   if (!facts->find(s.tag)) return facts->unknown_tag(s.tag);

@@ -294,6 +294,8 @@ Result<StopRecord> stop_record(const UpgradeResult& r, const Release& at, const 
 
 }  // namespace
 
+std::vector<ConflictMark> conflict_markers(const Workspace& ws) { return marker_lines(ws, Hop{}); }
+
 Result<std::optional<GitRepo>> open_upgrade_clone(const UpgradeOptions& opts) {
   if (opts.offline) return std::optional<GitRepo>();
   auto path = kubespray_path(opts.kubespray);

@@ -17,6 +17,7 @@
 #include "upgrade/hop.h"
 #include "upgrade/hosts_format.h"
 #include "upgrade/report.h"
+#include "upgrade/state.h"
 #include "upgrade/workspace.h"
 
 namespace ksm::upgrade {
@@ -105,6 +106,9 @@ struct Inference {
                                           schema::ReleaseFacts& rf);
 
 Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts);
+
+// Every `<<<<<<<` line left in the workspace, as file and 1-based line.
+[[nodiscard]] std::vector<ConflictMark> conflict_markers(const Workspace& ws);
 
 // The clone an upgrade reads: --kubespray, else $KUBESPRAY_DIR or the
 // current directory when it is a clone; nullopt when offline or none is
