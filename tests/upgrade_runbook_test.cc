@@ -114,3 +114,36 @@ TEST_CASE("runbook: preflight's findings at a stop head its section") {
   CHECK(md.find("- **Preflight**: blocking: Check if inventory match") != std::string::npos);
   CHECK(md.find("- **Preflight**") < md.find("ansible-playbook"));
 }
+
+TEST_CASE("runbook: upgrade --commit, the stop's branch instead of a folder") {
+  // In the Kubespray clone: the branch holds the tag and the inventory.
+  RunbookStop s = stop("v2.15.1", "v2.16.0", "inventory/mycluster/hosts.yaml", "v1.20.7");
+  s.branch = "t_v2.16.0";
+  s.branch_in_kubespray = true;
+  auto steps = runbook_steps(s);
+  REQUIRE(steps.size() == 6);
+  CHECK(steps[0].kind == "checkout");
+  CHECK(steps[0].commands == std::vector<std::string>{"git -C \"$KUBESPRAY\" checkout t_v2.16.0"});
+  CHECK(steps[3].commands.back() ==
+        "ansible-playbook -i \"$KUBESPRAY/inventory/mycluster/hosts.yaml\" upgrade-cluster.yml "
+        "-b -e kube_version=v1.20.7");
+  std::string md = render_runbook({s});
+  CHECK(md.find("$STOPS") == std::string::npos);
+  CHECK(md.find("INVENTORY_REPO") == std::string::npos);
+
+  // In a repository of its own: the tag in the clone, the branch in the inventory's repository.
+  s.branch_in_kubespray = false;
+  s.inventory = "mycluster/hosts.yaml";
+  steps = runbook_steps(s);
+  REQUIRE(steps.size() == 7);
+  CHECK(steps[0].commands ==
+        std::vector<std::string>{"git -C \"$KUBESPRAY\" checkout refs/tags/v2.16.0 -b t_v2.16.0"});
+  CHECK(steps[1].kind == "checkout-inventory");
+  CHECK(steps[1].commands ==
+        std::vector<std::string>{"git -C \"$INVENTORY_REPO\" checkout t_v2.16.0"});
+  CHECK(steps[4].commands.back().find("-i \"$INVENTORY_REPO/mycluster/hosts.yaml\"") !=
+        std::string::npos);
+  md = render_runbook({s});
+  CHECK(md.find("    INVENTORY_REPO=") != std::string::npos);
+  CHECK(md.find("$STOPS") == std::string::npos);
+}

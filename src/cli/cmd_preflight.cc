@@ -23,6 +23,7 @@
 #include "report/report.h"
 #include "schema/schema.h"
 #include "sources/source.h"
+#include "upgrade/history.h"
 
 namespace ksm::cli {
 
@@ -40,7 +41,50 @@ struct PreflightOpts {
   bool list_assertions = false;
   bool show_passed = false;
   std::string evaluation;  // write the per-host outcomes here (JSON)
+  std::string deployed;    // --deployed REV: the inventory as committed there is the --from side
 };
+
+// The inventory the cluster was deployed with, from the inventory's own git
+// history: as committed at --deployed, else (with --from) on the branch
+// t_<from> that the stop before this one was recorded on. The checks that
+// compare before and after (etcd member names) then see what really runs,
+// not a rewritten inventory read twice. nullopt when there is none.
+struct Deployed {
+  std::unique_ptr<GitSource> tree;
+  std::string path;  // the inventory folder in it
+  std::string why;
+};
+
+Result<std::optional<Deployed>> deployed_inventory(const PreflightOpts& o) {
+  if (o.inventory.size() != 1 || (o.from.empty() && o.deployed.empty()))
+    return std::optional<Deployed>();
+  std::filesystem::path folder = o.inventory.front();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec)) folder = folder.parent_path();
+  if (folder.empty()) folder = ".";
+  auto repo = upgrade::InventoryRepo::open(folder);
+  if (!repo) return repo.error();
+  if (!*repo) {
+    if (!o.deployed.empty())
+      return Error("--deployed: the inventory is not inside a git work tree",
+                   Location{folder.string()});
+    return std::optional<Deployed>();
+  }
+  std::string rev = o.deployed;
+  if (rev.empty()) {
+    auto branch = upgrade::stop_branch("t_{tag}", o.from);
+    if (!branch || !(*repo)->repo().resolve("refs/heads/" + *branch)) return std::optional<Deployed>();
+    rev = *branch;
+  }
+  auto tree = (*repo)->at(rev);
+  if (!tree) return tree.error().context("--deployed");
+  std::string id = (*tree)->commit_id().substr(0, 7);
+  std::string path = (*repo)->prefix().empty() ? "." : (*repo)->prefix();
+  Deployed d{std::move(*tree), path,
+             "the cluster's inventory (the --from side) is " + path + " as committed at " + rev +
+                 " (" + id + ")"};
+  return std::optional<Deployed>(std::move(d));
+}
 
 std::string joined(const std::vector<std::string>& v, const std::string& sep) {
   std::string out;
@@ -118,8 +162,17 @@ int evaluate(const PreflightOpts& o, const Source& to_src, report::Format format
     print_error(release.error());
     return kExitError;
   }
+  auto deployed = deployed_inventory(o);
+  if (!deployed) {
+    print_error(deployed.error());
+    return kExitError;
+  }
   inventory::DiskInputs disk(*sources);
   preflight::RunOptions ro;
+  if (*deployed) {
+    ro.from_inventory.push_back({(*deployed)->tree.get(), (*deployed)->path});
+    std::fprintf(stderr, "preflight: %s\n", (*deployed)->why.c_str());
+  }
   ro.release = &*release;
   ro.inventory = disk.inputs();
   ro.to = &to_src;
@@ -211,6 +264,11 @@ void add_preflight(CLI::App& app, Action& action) {
                   "Kubespray clone (default: KUBESPRAY_DIR, else the current directory)");
   cmd->add_option("--from", o->from, "the tag the cluster runs now (what the live cluster holds)");
   cmd->add_option("--to", o->to, "the tag being upgraded to (whose assertions are checked)");
+  cmd->add_option("--deployed", o->deployed,
+                  "a git revision (branch, tag, commit) of the inventory's own repository holding "
+                  "the inventory the cluster was deployed with; checks that compare before and "
+                  "after (etcd member names) read it. Default with --from: the branch t_<from> "
+                  "when it exists (the branch upgrade --commit records that stop on)");
   cmd->add_option("--cluster-state", o->cluster_state,
                   "values read from the live cluster (YAML/JSON; also `calicoctl get ippool -o "
                   "yaml` output)");

@@ -17,6 +17,7 @@
 #include "schema/plan.h"
 #include "upgrade/state.h"
 #include "upgrade/upgrade.h"
+#include "upgrade/history.h"
 #include "upgrade/workspace.h"
 
 namespace ksm::cli {
@@ -31,7 +32,7 @@ struct StatusArgs {
 
 struct Status {
   std::string folder, hosts_file, hosts_why;
-  std::string tag, tag_source;  // tag_source: "state file" or "inferred"
+  std::string tag, tag_source;  // tag_source: "state file", "git" or "inferred"
   std::string detail;           // the state file's date and tool, or the inference's confidence
   std::string newest;
   std::vector<std::string> stops;  // to the newest tag
@@ -56,7 +57,22 @@ Result<Status> read_status(const StatusArgs& a) {
     s.detail = fmt::format("{} written {} by kubespray-migrate {}", upgrade::kStateFile, (*state)->date,
                            (*state)->tool_version);
     s.stopped = (*state)->stopped;
-  } else {
+  }
+  if (s.tag.empty()) {
+    auto repo = upgrade::InventoryRepo::open(where->folder);
+    if (!repo) return repo.error();
+    if (*repo) {
+      auto known = [&facts](const std::string& t) { return facts->find(t) != nullptr; };
+      auto hist = upgrade::tag_from_history(**repo, known);
+      if (!hist) return hist.error();
+      if (*hist) {
+        s.tag = (*hist)->tag;
+        s.tag_source = "git";
+        s.detail = (*hist)->why;
+      }
+    }
+  }
+  if (s.tag.empty()) {
     auto inf = upgrade::infer_tag(*ws, where->hosts_file, *facts);
     if (!inf) return inf.error();
     s.tag = inf->tag;

@@ -1,5 +1,6 @@
 // `kubespray-migrate upgrade`: the operator's inventory for a target tag,
 // merged, renamed, restructured, pinned and explained (src/upgrade).
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +16,8 @@
 #include "core/transaction.h"
 #include "pipeline/upgrade_check.h"
 #include "report/report.h"
+#include "upgrade/history.h"
+#include "upgrade/runbook.h"
 #include "upgrade/stops.h"
 #include "upgrade/upgrade.h"
 
@@ -30,6 +33,8 @@ struct UpgradeArgs {
   bool in_place = false, diff = false, offline = false, bump = false, no_preflight = false;
   bool no_stop_preflight = false;
   bool resume = false;  // --continue
+  bool commit = false;  // --commit: every stop a commit on a branch of its own
+  std::string branch_format = "t_{tag}";
   std::string format = "text";
   std::string backup_suffix = ".orig";
   std::string hosts_format = "keep";
@@ -83,6 +88,82 @@ Result<Written> write_new_folder(const UpgradeArgs& a, const upgrade::UpgradeRes
   return w;
 }
 
+// --commit: the git work tree the inventory is in, checked before the run
+// (no uncommitted work in the inventory folder).
+Result<upgrade::InventoryRepo> commit_repo(const UpgradeArgs& a) {
+  auto where = upgrade::locate_inventory(a.inventory);
+  if (!where) return where.error();
+  auto repo = upgrade::InventoryRepo::open(where->folder);
+  if (!repo) return repo.error();
+  if (!*repo)
+    return Error("--commit: the inventory is not inside a git work tree (git init, commit it, "
+                 "then run again; or write folders without --commit)",
+                 Location{where->folder.string()});
+  auto dirty = (*repo)->uncommitted();
+  if (!dirty) return dirty.error();
+  if (!dirty->empty())
+    return Error("--commit: the inventory folder has uncommitted work (" + dirty->front() +
+                     (dirty->size() > 1 ? fmt::format(" and {} more", dirty->size() - 1) : "") +
+                     "); commit or stash it first: nothing was written",
+                 Location{where->folder.string()});
+  return std::move(**repo);
+}
+
+struct Committed {
+  std::vector<upgrade::StopCommit> commits;
+  Value runbook = Value::undefined();
+  std::string runbook_path;  // in the commits, "" when not committed
+};
+
+// Every stop as a commit on its branch, the runbook (for branches) in each.
+Result<Committed> write_commits(const UpgradeArgs& a, const upgrade::InventoryRepo& repo,
+                                const upgrade::UpgradeResult& u) {
+  upgrade::CommitOptions co{a.branch_format, ""};
+  auto planned = upgrade::plan_commits(repo, u, co);
+  if (!planned) return planned.error();
+  std::vector<std::string> folders(u.stops.size(), repo.prefix().empty() ? "." : repo.prefix());
+  auto stops = upgrade::runbook_stops(u, folders);
+  for (size_t i = 0; i < stops.size() && i < planned->size(); ++i) {
+    stops[i].branch = (*planned)[i].branch;
+    stops[i].branch_in_kubespray = (*planned)[i].on_tag;
+  }
+  co.runbook = upgrade::render_runbook(stops);
+  auto done = upgrade::commit_stops(repo, u, std::move(*planned), co);
+  if (!done) return done.error();
+  Committed c{std::move(*done), upgrade::runbook_value(stops), ""};
+  if (!repo.prefix().empty()) c.runbook_path = repo.prefix() + ".RUNBOOK.md";
+  return c;
+}
+
+Value commits_value(const Committed& c) {
+  List out;
+  for (const auto& sc : c.commits) {
+    List left;
+    for (const auto& l : sc.left_out) left.push_back(Value(l));
+    out.push_back(Value(Map{{"tag", Value(sc.tag)},
+                            {"branch", Value(sc.branch)},
+                            {"commit", Value(sc.commit_id)},
+                            {"parent", Value(sc.parent)},
+                            {"on_tag", Value(sc.on_tag)},
+                            {"left_out", Value(std::move(left))}}));
+  }
+  return Value(std::move(out));
+}
+
+std::string commits_text(const Committed& c) {
+  std::string out = fmt::format("\nevery stop recorded as a commit on a branch of its own ({}):\n",
+                                c.commits.size());
+  for (const auto& sc : c.commits) {
+    out += fmt::format("  {}  {}  {} on {}\n", sc.branch, sc.commit_id.substr(0, 7), sc.tag,
+                       sc.on_tag ? "Kubespray's tag " + sc.tag : sc.parent);
+    for (const auto& l : sc.left_out) out += "    not committed: " + l + "\n";
+  }
+  if (!c.runbook_path.empty() && !c.commits.empty())
+    out += fmt::format("the commands to run at each stop: git show {}:{}\n",
+                       c.commits.back().branch, c.runbook_path);
+  return out;
+}
+
 int run(const UpgradeArgs& a) {
   if (a.to.empty() && !a.resume) {
     print_error(Error("upgrade: --to is required (or --continue a run that conflicts stopped)"));
@@ -121,6 +202,15 @@ int run(const UpgradeArgs& a) {
       return kExitClean;
     }
   }
+  std::optional<upgrade::InventoryRepo> repo;
+  if (a.commit) {
+    auto r = commit_repo(a);
+    if (!r) {
+      print_error(r.error());
+      return kExitError;
+    }
+    repo = std::move(*r);
+  }
   pipeline::UpgradeCheckOptions po;
   upgrade::UpgradeOptions& o = po.upgrade;
   o.inventory = a.inventory;
@@ -129,7 +219,7 @@ int run(const UpgradeArgs& a) {
   o.to = a.to;
   o.resume = a.resume;
   o.offline = a.offline;
-  o.keep_stops = !a.in_place && !a.diff;  // a new folder: every stop is written
+  o.keep_stops = !a.in_place && !a.diff;  // a new folder or commits: every stop is written
   for (const auto& s : a.schemas) o.schema_dirs.emplace_back(s);
   auto hf = upgrade::parse_hosts_format(a.hosts_format);
   if (!hf) {
@@ -156,6 +246,7 @@ int run(const UpgradeArgs& a) {
   std::string output;
   std::string stops_written;           // the folder of the stops, when written
   Value runbook = Value::undefined();  // their runbook, for the JSON report
+  std::optional<Committed> committed;  // --commit
   if (a.in_place || a.diff) say_final_only(a.in_place, u);
   if (a.diff) {
     output = "(diff)";
@@ -168,6 +259,14 @@ int run(const UpgradeArgs& a) {
     }
     if (!u.workspace.beside().empty())
       u.report.place_beside(upgrade::Workspace::beside_dir(u.workspace.root()).string());
+  } else if (repo) {
+    auto c = write_commits(a, *repo, u);
+    if (!c) {
+      print_error(c.error());
+      return kExitError;
+    }
+    committed = std::move(*c);
+    output = "(commits on " + committed->commits.back().branch + " and the branches before it)";
   } else {
     auto w = write_new_folder(a, u);
     if (!w) {
@@ -188,12 +287,17 @@ int run(const UpgradeArgs& a) {
       doc.map_mut().set("stops", Value(stops_written));
       doc.map_mut().set("runbook", runbook);
     }
+    if (committed && doc.is_map()) {
+      doc.map_mut().set("commits", commits_value(*committed));
+      doc.map_mut().set("runbook", committed->runbook);
+    }
     std::fputs((to_json(doc, {false, 2}) + "\n").c_str(), rep);
   } else {
     std::fputs(upgrade::render_text(u.report, use_colour(rep)).c_str(), rep);
     if (!stops_written.empty())
       std::fprintf(rep, "\nevery stop's inventory and the commands to run at each (%s): %s\n",
                    upgrade::kRunbookFile, stops_written.c_str());
+    if (committed) std::fputs(commits_text(*committed).c_str(), rep);
     if (r->preflight) {
       report::TextOptions to;
       to.colour = use_colour(rep);
@@ -231,8 +335,20 @@ void add_upgrade(CLI::App& app, Action& action) {
   auto* out = sub->add_option("-o,--output", a->output, "output folder (default: <inventory>-<to> beside it)");
   auto* inplace = sub->add_flag("--in-place", a->in_place, "rewrite the input atomically, keeping backups");
   auto* diff = sub->add_flag("--diff", a->diff, "print a unified diff against the input; write nothing");
-  out->excludes(inplace)->excludes(diff);
-  inplace->excludes(diff);
+  auto* commit = sub->add_flag(
+      "--commit", a->commit,
+      "record every stop as one commit on a branch of its own (t_v2.16.0, ...; see "
+      "--branch-format), the hop's report as its message, instead of writing folders. The "
+      "inventory must be in a git work tree with nothing uncommitted in its folder. In the "
+      "Kubespray clone itself, a stop's branch starts at the stop's tag, as `git checkout "
+      "refs/tags/TAG -b t_TAG` does; elsewhere at the stop before it. HEAD, the index and the "
+      "work tree are left as they are");
+  sub->add_option("--branch-format", a->branch_format,
+                  "the branch of each stop with --commit; {tag} is the stop's tag")
+      ->capture_default_str();
+  out->excludes(inplace)->excludes(diff)->excludes(commit);
+  inplace->excludes(diff)->excludes(commit);
+  diff->excludes(commit);
   sub->add_option("--backup-suffix", a->backup_suffix, "suffix of the backups --in-place keeps")->capture_default_str();
   sub->add_flag("--offline", a->offline, "use versions/ and schemas/ only, even if a clone is around");
   sub->add_flag("--bump-kube-version", a->bump, "no longer needed, accepted for old scripts: kube_version follows the one-minor rule at every hop");

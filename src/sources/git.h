@@ -35,6 +35,10 @@ using Blob = std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>>;
 using TreeEntry = std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>>;
 using Reference = std::unique_ptr<git_reference, Deleter<git_reference, git_reference_free>>;
 using Tag = std::unique_ptr<git_tag, Deleter<git_tag, git_tag_free>>;
+using Index = std::unique_ptr<git_index, Deleter<git_index, git_index_free>>;
+using Signature = std::unique_ptr<git_signature, Deleter<git_signature, git_signature_free>>;
+using StatusList =
+    std::unique_ptr<git_status_list, Deleter<git_status_list, git_status_list_free>>;
 
 // A repository shared by the sources reading from it (a GitSource keeps
 // its repository alive).

@@ -316,6 +316,21 @@ Result<GitRepo> GitRepo::open(const std::filesystem::path& path) {
   return GitRepo(std::move(*r), name);
 }
 
+Result<std::optional<GitRepo>> GitRepo::discover(const std::filesystem::path& path) {
+  git::ensure_init();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return Error("no such folder: " + path.string());
+  git_repository* raw = nullptr;
+  int rc = git_repository_open_ext(&raw, path.c_str(), 0, nullptr);
+  if (rc == GIT_ENOTFOUND) return std::optional<GitRepo>();
+  if (rc < 0) return git::last_error("opening the repository of " + path.string(), rc);
+  git::SharedRepository repo(raw, git_repository_free);
+  std::filesystem::path p = std::filesystem::absolute(path).lexically_normal();
+  std::string name = p.filename().string();
+  if (name.empty()) name = p.parent_path().filename().string();
+  return std::optional<GitRepo>(GitRepo(std::move(repo), name));
+}
+
 std::filesystem::path GitRepo::git_dir() const {
   return git_repository_path(repo_.get());
 }

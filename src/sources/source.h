@@ -140,6 +140,9 @@ class GitRepo {
  public:
   // Opens the repository at or above `path`. "not a git repository" when none.
   static Result<GitRepo> open(const std::filesystem::path& path);
+  // The repository at or above `path`; nullopt when there is none (an
+  // Error only for one that is there and cannot be read).
+  static Result<std::optional<GitRepo>> discover(const std::filesystem::path& path);
 
   // Release tags vX.Y.Z (no pre-releases, no other names), in version order.
   Result<std::vector<ReleaseTag>> tags() const;

@@ -18,14 +18,20 @@ std::string control_plane_group(const std::string& tag) {
   return v && renamed && *v < *renamed ? "kube-master" : "kube_control_plane";
 }
 
-std::string quoted(const std::string& path) {
-  return "\"$STOPS/" + path + "\"";
+// The shell variable a stop's paths start at.
+std::string root_var(const RunbookStop& s) {
+  if (s.branch.empty()) return "STOPS";
+  return s.branch_in_kubespray ? "KUBESPRAY" : "INVENTORY_REPO";
+}
+
+std::string quoted(const RunbookStop& s, const std::string& path) {
+  return "\"$" + root_var(s) + "/" + path + "\"";
 }
 
 // etcd's own client on the first etcd host, with the certificates and
 // endpoints Kubespray writes to /etc/etcd.env.
-std::string etcd_members(const std::string& inventory) {
-  return "ansible -i " + quoted(inventory) +
+std::string etcd_members(const RunbookStop& s) {
+  return "ansible -i " + quoted(s, s.inventory) +
          " 'etcd[0]' -b -m shell -a 'set -a; . /etc/etcd.env; /usr/local/bin/etcdctl member list'";
 }
 
@@ -75,10 +81,23 @@ std::vector<RunbookStep> runbook_steps(const RunbookStop& s) {
          {}});
     return out;
   }
-  const std::string branch = "t_" + s.tag;
-  out.push_back({"checkout",
-                 "check out " + s.tag + " in the Kubespray clone, on a branch of its own",
-                 {"git -C \"$KUBESPRAY\" checkout refs/tags/" + s.tag + " -b " + branch}});
+  if (s.branch_in_kubespray) {
+    out.push_back({"checkout",
+                   "check out the branch " + s.branch + " in the Kubespray clone: " + s.tag +
+                       " with this stop's inventory, as upgrade --commit recorded it",
+                   {"git -C \"$KUBESPRAY\" checkout " + s.branch}});
+  } else {
+    const std::string branch = "t_" + s.tag;
+    out.push_back({"checkout",
+                   "check out " + s.tag + " in the Kubespray clone, on a branch of its own",
+                   {"git -C \"$KUBESPRAY\" checkout refs/tags/" + s.tag + " -b " + branch}});
+    if (!s.branch.empty())
+      out.push_back({"checkout-inventory",
+                     "check out the branch " + s.branch +
+                         " of the inventory's repository: this stop's inventory, as upgrade "
+                         "--commit recorded it",
+                     {"git -C \"$INVENTORY_REPO\" checkout " + s.branch}});
+  }
   out.push_back(
       {"venv",
        "a fresh virtualenv with " + s.tag + "'s requirements.txt" + ansible_text(s.ansible),
@@ -87,24 +106,24 @@ std::vector<RunbookStep> runbook_steps(const RunbookStop& s) {
         "pip install -r \"$KUBESPRAY/requirements.txt\""}});
   out.push_back({"etcd-before",
                  "note the etcd member names before the upgrade",
-                 {etcd_members(s.inventory)}});
+                 {etcd_members(s)}});
   for (const auto& m : s.manifests)
     out.push_back({"manifest",
                    "apply " + std::filesystem::path(m.path).filename().string() + ": " + m.why,
-                   {"kubectl apply -f " + quoted(m.path)}});
+                   {"kubectl apply -f " + quoted(s, m.path)}});
   out.push_back(
       {"playbook",
        "upgrade the cluster to " + s.tag + " and Kubernetes " + s.kube_version +
            " (from the clone's folder: upgrade-cluster.yml is Kubespray's)",
-       {"cd \"$KUBESPRAY\"", "ansible-playbook -i " + quoted(s.inventory) +
+       {"cd \"$KUBESPRAY\"", "ansible-playbook -i " + quoted(s, s.inventory) +
                                  " upgrade-cluster.yml -b -e kube_version=" + s.kube_version}});
   out.push_back({"check-nodes",
                  "every node is Ready and its VERSION is " + s.kube_version,
-                 {"ansible -i " + quoted(s.inventory) + " '" + control_plane_group(s.tag) +
+                 {"ansible -i " + quoted(s, s.inventory) + " '" + control_plane_group(s.tag) +
                   "[0]' -b -m command -a 'kubectl get nodes -o wide'"}});
   out.push_back({"check-etcd",
                  "the etcd members have the same names as before the upgrade",
-                 {etcd_members(s.inventory)}});
+                 {etcd_members(s)}});
   return out;
 }
 
@@ -116,12 +135,15 @@ std::string render_runbook(const std::vector<RunbookStop>& stops) {
   out +=
       "Kubespray upgrades one minor release at a time (its docs/upgrades.md, later\n"
       "docs/operations/upgrades.md: \"v2.22.0 -> v2.23.2 -> v2.24.0\", never a skipped minor),\n"
-      "and kubeadm upgrades Kubernetes one minor at a time. Each folder beside this file is the\n"
-      "inventory for one stop, valid for that tag only: run the stops in order, each to its "
-      "end.\n\n"
-      "Set two variables in the shell first:\n\n"
-      "    KUBESPRAY=~/kubespray   # your Kubespray clone (a work tree)\n"
-      "    STOPS=\"$PWD\"            # run from this folder, the one holding RUNBOOK.md\n";
+      "and kubeadm upgrades Kubernetes one minor at a time. Each stop has its own inventory,\n"
+      "valid for that tag only: run the stops in order, each to its end.\n\n"
+      "Set the shell variables first:\n\n"
+      "    KUBESPRAY=~/kubespray   # your Kubespray clone (a work tree)\n";
+  const RunbookStop& first = stops.front();
+  if (first.branch.empty())
+    out += "    STOPS=\"$PWD\"            # run from this folder, the one holding RUNBOOK.md\n";
+  else if (!first.branch_in_kubespray)
+    out += "    INVENTORY_REPO=...      # the work tree of your inventory's repository\n";
   size_t n = 0;
   for (const auto& s : stops) {
     ++n;
@@ -179,7 +201,7 @@ std::vector<RunbookStop> runbook_stops(const UpgradeResult& r,
     const Workspace& ws = st.workspace ? *st.workspace : r.workspace;
     RunbookStop s{
         st.from, st.tag, folders[i] + "/" + st.hosts_file, st.kube_version, st.ansible, {}, {},
-        {},      0,  {}};
+        {},      0,  {}, {}, false};
     for (const auto& c : hop.changes) {
       if (c.kind != ChangeKind::Write) continue;
       std::string name = std::filesystem::path(c.file).filename().string();

@@ -6,7 +6,9 @@
 // module turns the stops into the exact commands, in order, for RUNBOOK.md
 // and for the JSON report's "runbook" array. It reads nothing from disk and
 // names no path of the machine it ran on: commands use $KUBESPRAY (the
-// operator's clone) and $STOPS (the folder holding RUNBOOK.md).
+// operator's clone) and $STOPS (the folder holding RUNBOOK.md), or with
+// upgrade --commit the branches it made ($INVENTORY_REPO when the inventory
+// is in a repository of its own).
 #pragma once
 
 #include <string>
@@ -33,10 +35,17 @@ struct RunbookStop {
   std::vector<std::string> blocking;       // blocking notes of the hop
   size_t conflicts = 0;                    // conflict markers the hop left
   std::vector<std::string> preflight;      // preflight's failing findings at this stop
+  // upgrade --commit: the branch holding this stop's inventory ("" = a
+  // folder beside RUNBOOK.md), and whether that branch is in the Kubespray
+  // clone on top of the stop's tag (paths then start at $KUBESPRAY, else at
+  // $INVENTORY_REPO, the operator's repository).
+  std::string branch;
+  bool branch_in_kubespray = false;
 };
 
 // One step of a stop: what it is for, and the shell commands (none for a
-// step to read). Kinds: preflight, review, blocking, conflicts, checkout, venv,
+// step to read). Kinds: preflight, review, blocking, conflicts, checkout,
+// checkout-inventory (upgrade --commit, the inventory in its own repository), venv,
 // etcd-before, manifest, playbook, check-nodes, check-etcd.
 struct RunbookStep {
   std::string kind;

@@ -17,6 +17,7 @@
 #include "upgrade/ansible_cfg.h"
 #include "upgrade/effective.h"
 #include "upgrade/release.h"
+#include "upgrade/history.h"
 #include "upgrade/state.h"
 #include "upgrade/ws_inventory.h"
 
@@ -216,7 +217,8 @@ Result<Start> resume_start(const UpgradeOptions& opts, const std::optional<State
 // The base tag: --from, else the state file, else inferred. The target: --to.
 Result<Start> resolve_start(const UpgradeOptions& opts, const Result<std::optional<State>>& state,
                             const std::string& state_path, const Workspace& ws,
-                            const std::string& hosts, schema::ReleaseFacts& rf) {
+                            const std::string& hosts, const std::filesystem::path& folder,
+                            schema::ReleaseFacts& rf) {
   if (opts.resume) {
     if (!state) return state.error();
     return resume_start(opts, *state, state_path);
@@ -230,6 +232,22 @@ Result<Start> resolve_start(const UpgradeOptions& opts, const Result<std::option
     st.notes.push_back(
         {NoteLevel::Info, "base tag " + st.from + " from " + std::string(kStateFile), ""});
     return st;
+  }
+  // The inventory's git history: the state file as last committed, else
+  // the release tag its last commit descends from.
+  auto repo = InventoryRepo::open(folder);
+  if (!repo) return repo.error();
+  if (*repo) {
+    auto known = [&rf](const std::string& tag) { return rf.find(tag) != nullptr; };
+    auto hist = tag_from_history(**repo, known);
+    if (!hist) return hist.error();
+    if (*hist) {
+      st.from = (*hist)->tag;
+      st.notes.push_back({NoteLevel::Info, "base tag " + st.from + " from git: " + (*hist)->why +
+                                               "; give --from if the inventory is for another tag",
+                          ""});
+      return st;
+    }
   }
   auto inf = infer_tag(ws, hosts, rf);
   if (!inf) return inf.error();
@@ -343,7 +361,7 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   UpgradeResult result{std::move(*ws), hosts, {}, {}, {}, {}, std::nullopt, {}, {}, {}};
   Report& report = result.report;
   report.input = where->folder.string();
-  auto start = resolve_start(opts, state, state_path, result.workspace, hosts, *rf);
+  auto start = resolve_start(opts, state, state_path, result.workspace, hosts, where->folder, *rf);
   if (!start) return start.error();
   const std::string from = start->from, to = start->to;
   std::vector<Note> start_notes;

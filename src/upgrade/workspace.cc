@@ -123,6 +123,12 @@ const std::string* Workspace::text(const std::string& rel) const {
   return (it == files_.end() || it->second.deleted) ? nullptr : &it->second.text;
 }
 
+std::optional<std::string> Workspace::original_of(const std::string& rel) const {
+  auto it = files_.find(rel);
+  if (it == files_.end() || it->second.deleted) return std::nullopt;
+  return it->second.original_path;
+}
+
 std::vector<std::string> Workspace::files() const {
   std::vector<std::string> out;
   for (const auto& [rel, f] : files_)

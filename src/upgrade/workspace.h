@@ -60,6 +60,8 @@ class Workspace : public Source {
   bool has_file(const std::string& rel) const;
   const std::string* text(const std::string& rel) const;
   std::vector<std::string> files() const;  // live files, sorted
+  // The path in the input a live file was read from (nullopt: a new file).
+  std::optional<std::string> original_of(const std::string& rel) const;
   std::vector<std::string> files_under(const std::string& dir) const;
 
   void put(const std::string& rel, std::string text);  // create or replace
