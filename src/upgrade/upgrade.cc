@@ -399,6 +399,17 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
     bool conflicted = !hop->conflicts.empty() || hop->blocked;
     auto stop = stop_record(result, *next, *hop, opts.keep_stops);
     if (!stop) return stop.error().context(fmt::format("the stop {}", tag));
+    // ansible.cfg for this stop's tag: into the produced inventory at the
+    // last stop reached, into an intermediate stop's own copy otherwise.
+    // (A conflict in an intermediate stop's ansible.cfg is reported on its
+    // hop; the run goes on, as the next stop's file is merged afresh.)
+    bool final_stop = n == stops->size() || conflicted;
+    Workspace* cfg_target = final_stop ? &result.workspace
+                            : stop->workspace ? &*stop->workspace
+                                              : nullptr;
+    if (repo && cfg_target)
+      if (auto s = merge_ansible_cfg(*repo, from, tag, *cfg_target, *hop); !s)
+        return s.error().context("ansible.cfg");
     result.stops.push_back(std::move(*stop));
     report.hops.push_back(std::move(*hop));
     prev = std::move(next);
@@ -424,12 +435,6 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
     h.notes.push_back(
         {NoteLevel::Info, "the inventory is already at " + to + ": nothing to do", ""});
     report.hops.push_back(std::move(h));
-  }
-  if (repo && !stops->empty()) {
-    if (auto s =
-            merge_ansible_cfg(*repo, from, result.to_tag, result.workspace, report.hops.back());
-        !s)
-      return s.error().context("ansible.cfg");
   }
   if (auto s = convert_hosts(result.workspace, result.hosts_file, opts.hosts_format, *prev, *schemas,
                              report.hops.back());

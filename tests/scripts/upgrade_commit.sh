@@ -21,7 +21,7 @@ src="${KSM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}"
 clone="${KSM_KUBESPRAY_CLONE:-${KSM_SHARED:-}/kubespray-full.git}"
 [ -d "$clone" ] || { echo "skipped: no Kubespray clone at $clone"; exit 77; }
 command -v git >/dev/null || { echo "skipped: no git"; exit 77; }
-work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+work="$(mktemp -d)"; [ -n "${KSM_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 export GIT_CONFIG_NOSYSTEM=1 HOME="$work" GIT_AUTHOR_NAME=op GIT_AUTHOR_EMAIL=op@example.com \
   GIT_COMMITTER_NAME=op GIT_COMMITTER_EMAIL=op@example.com
@@ -51,8 +51,11 @@ set -e
 grep -q "uncommitted work (inventory/mycluster/group_vars/all/extra.yml)" "$work/err" || fail "$(cat "$work/err")"
 [ -z "$(git -C "$ks" branch --list 't_v2.16.0')" ] || fail "a branch was made from a dirty tree"
 rm "$inv/group_vars/all/extra.yml"
-# Untracked files elsewhere in the work tree are not the inventory's.
+# Untracked files elsewhere in the work tree are not the inventory's; the
+# clone's own ansible.cfg, edited by the operator, is merged for every stop.
 echo scratch >"$ks/notes.txt"
+sed -i 's/^fact_caching_timeout = 7200$/fact_caching_timeout = 86400/' "$ks/ansible.cfg"
+grep -q "^fact_caching_timeout = 86400$" "$ks/ansible.cfg" || fail "the scene: ansible.cfg not edited"
 
 head_before=$(git -C "$ks" rev-parse HEAD)
 "$KSM_BIN" upgrade -i "$inv" --kubespray "$ks" --to v2.17.1 --commit --no-preflight \
@@ -63,19 +66,22 @@ grep -q "git show t_v2.17.1:inventory/mycluster.RUNBOOK.md" "$work/up.txt" || fa
 # HEAD, the branch checked out and the work tree are as they were.
 [ "$(git -C "$ks" rev-parse HEAD)" = "$head_before" ] || fail "HEAD moved"
 [ "$(git -C "$ks" symbolic-ref --short HEAD)" = t_v2.15.1 ] || fail "another branch is checked out"
-[ "$(git -C "$ks" status --porcelain)" = "?? notes.txt" ] || fail "the work tree changed: $(git -C "$ks" status --porcelain)"
+[ "$(git -C "$ks" status --porcelain | tr '\n' ' ')" = " M ansible.cfg ?? notes.txt " ] || fail "the work tree changed: $(git -C "$ks" status --porcelain)"
 [ ! -e "$ks/inventory/mycluster-v2.17.1" ] || fail "--commit wrote a folder"
 # Each stop sits on its own tag, holds its inventory with its state file.
 for t in v2.16.0 v2.17.1; do
   [ "$(git -C "$ks" rev-parse "t_$t^")" = "$(git -C "$ks" rev-parse "$t^{commit}")" ] || fail "t_$t is not on $t"
-  git -C "$ks" show "t_$t:inventory/mycluster/.kubespray-migrate.yml" | grep -q "^kubespray_tag: \"$t\"$" || fail "t_$t: state file"
-  git -C "$ks" show "t_$t:inventory/mycluster/hosts.yaml" | grep -q "kube_control_plane:" || fail "t_$t: groups not renamed"
-  git -C "$ks" log -1 --format=%B "t_$t" | grep -q "^inventory/mycluster for Kubespray $t (from v2.1" || fail "t_$t: subject"
-  git -C "$ks" log -1 --format=%B "t_$t" | grep -q "^== v2.1[56].[01] -> $t" || fail "t_$t: the hop's report is not the message"
+  git -C "$ks" show "t_$t:inventory/mycluster/.kubespray-migrate.yml" | grep "^kubespray_tag: \"$t\"$" >/dev/null || fail "t_$t: state file"
+  git -C "$ks" show "t_$t:inventory/mycluster/hosts.yaml" | grep "kube_control_plane:" >/dev/null || fail "t_$t: groups not renamed"
+  msg="$(git -C "$ks" log -1 --format=%B "t_$t")"
+  grep -q "^inventory/mycluster for Kubespray $t (from v2.1" <<<"$msg" || fail "t_$t: subject"
+  grep -q "^== v2.1[56].[01] -> $t" <<<"$msg" || fail "t_$t: the hop's report is not the message"
+  git -C "$ks" show "t_$t:inventory/mycluster/ansible.cfg" | grep "^fact_caching_timeout = 86400$" >/dev/null || fail "t_$t: the operator's ansible.cfg setting"
 done
-git -C "$ks" show t_v2.16.0:inventory/mycluster/group_vars/k8s_cluster/k8s-cluster.yml | grep -q "^kube_version: v1.20.7" || fail "t_v2.16.0: kube_version"
-git -C "$ks" show t_v2.17.1:inventory/mycluster/group_vars/k8s_cluster/k8s-cluster.yml | grep -q "^kube_version: v1.21.6" || fail "t_v2.17.1: kube_version"
-git -C "$ks" ls-tree -r --name-only t_v2.16.0 | grep -q "^inventory/mycluster/group_vars/k8s-cluster/" && fail "t_v2.16.0 still has group_vars/k8s-cluster"
+git -C "$ks" checkout -q -- ansible.cfg
+git -C "$ks" show t_v2.16.0:inventory/mycluster/group_vars/k8s_cluster/k8s-cluster.yml | grep "^kube_version: v1.20.7" >/dev/null || fail "t_v2.16.0: kube_version"
+git -C "$ks" show t_v2.17.1:inventory/mycluster/group_vars/k8s_cluster/k8s-cluster.yml | grep "^kube_version: v1.21.6" >/dev/null || fail "t_v2.17.1: kube_version"
+git -C "$ks" ls-tree -r --name-only t_v2.16.0 | grep "^inventory/mycluster/group_vars/k8s-cluster/" >/dev/null && fail "t_v2.16.0 still has group_vars/k8s-cluster"
 rb="$(git -C "$ks" show t_v2.17.1:inventory/mycluster.RUNBOOK.md)"
 grep -q 'git -C "$KUBESPRAY" checkout t_v2.16.0' <<<"$rb" || fail "runbook: no checkout of the stop's branch"
 grep -q 'ansible-playbook -i "$KUBESPRAY/inventory/mycluster/hosts.yaml" upgrade-cluster.yml -b -e kube_version=v1.21.6' <<<"$rb" || fail "runbook: playbook of stop 2"
@@ -89,10 +95,10 @@ set -e
 grep -q "the branch t_v2.16.0 exists already" "$work/err" || fail "$(cat "$work/err")"
 # On the stop's branch, status knows the tag from the state file.
 git -C "$ks" checkout -q t_v2.17.1
-"$KSM_BIN" status -i "$inv" | grep -q "^tag: v2.17.1 (state file" || fail "status on t_v2.17.1"
+"$KSM_BIN" status -i "$inv" | grep "^tag: v2.17.1 (state file" >/dev/null || fail "status on t_v2.17.1"
 # The committed state file, once the work tree's is gone: git says the tag.
 rm "$inv/.kubespray-migrate.yml"
-"$KSM_BIN" status -i "$inv" | grep -q "^tag: v2.17.1 (git: the state file .kubespray-migrate.yml as last committed" || fail "status from the committed state file: $("$KSM_BIN" status -i "$inv")"
+"$KSM_BIN" status -i "$inv" | grep "^tag: v2.17.1 (git: the state file .kubespray-migrate.yml as last committed" >/dev/null || fail "status from the committed state file: $("$KSM_BIN" status -i "$inv")"
 git -C "$ks" checkout -q -- inventory/mycluster
 
 # A repository of the inventory alone: the stops chain on HEAD.
@@ -104,7 +110,7 @@ own_head=$(git -C "$own" rev-parse HEAD)
   >"$work/own.txt" 2>"$work/err" || { st=$?; [ $st -ne 1 ] || fail "own repo: $(cat "$work/err")"; }
 [ "$(git -C "$own" rev-parse 'upgrade/v2.16.0^')" = "$own_head" ] || fail "upgrade/v2.16.0 is not on HEAD"
 [ "$(git -C "$own" rev-parse 'upgrade/v2.17.1^')" = "$(git -C "$own" rev-parse upgrade/v2.16.0)" ] || fail "upgrade/v2.17.1 is not on upgrade/v2.16.0"
-git -C "$own" show upgrade/v2.17.1:mycluster.RUNBOOK.md | grep -q 'git -C "$INVENTORY_REPO" checkout upgrade/v2.17.1' || fail "own repo runbook"
+git -C "$own" show upgrade/v2.17.1:mycluster.RUNBOOK.md | grep 'git -C "$INVENTORY_REPO" checkout upgrade/v2.17.1' >/dev/null || fail "own repo runbook"
 # Not a git work tree: refused with a message.
 cp -r "$src/testdata/demo/mycluster" "$work/plain"
 set +e
