@@ -228,7 +228,7 @@ TEST_CASE("report: text groups by severity, colour only when asked") {
   CHECK(plain.find("hosts: node1") != std::string::npos);
   CHECK(plain.find("fix: set calico_ipip_mode: 'Always'") != std::string::npos);
   CHECK(plain.find("Passed") == std::string::npos);
-  CHECK(plain.find("Summary: 1 blocking, 1 warnings, 1 unknown, 1 passed") != std::string::npos);
+  CHECK(plain.find("Findings: 1 blocking, 1 warnings, 1 unknown, 1 passed") != std::string::npos);
   TextOptions o;
   o.colour = true;
   o.show_passed = true;

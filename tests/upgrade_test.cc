@@ -136,8 +136,15 @@ TEST_CASE("upgrade v2.17.1 -> v2.18.0 pins container_manager: docker") {
   CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-cluster.yml", "container_manager") == Value("docker"));
   const Change* pin = find_change(*r, ChangeKind::Pin, "container_manager");
   REQUIRE(pin != nullptr);
+  // Before and after in the operator's file (not set there, then docker);
+  // the tag's own value beside them, and the text reads forward.
   CHECK(pin->new_value == Value("docker"));
-  CHECK(pin->old_value == Value("containerd"));
+  CHECK(pin->old_value.is_undefined());
+  CHECK(pin->tag_value == Value("containerd"));
+  CHECK(render_text(r->report, false).find(
+            "keep container_manager: docker (v2.18.0 would change it to containerd)") !=
+        std::string::npos);
+  CHECK(pin->reason.find("unless it was changed on the cluster since") != std::string::npos);
   CHECK(r->report.conflict_count() == 0);
   CHECK_MESSAGE(unexplained(*r).empty(), fmt::format("{}", fmt::join(unexplained(*r), "\n")));
 }

@@ -5,6 +5,8 @@
 // evaluated per host against the inventory's effective values at --to
 // (src/preflight/evaluate.h, values from src/vars), with what --from
 // deployed (or --cluster-state) standing in for the live cluster.
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -21,6 +23,7 @@
 #include "preflight/extract.h"
 #include "preflight/run.h"
 #include "report/report.h"
+#include "report/summary_block.h"
 #include "schema/schema.h"
 #include "sources/source.h"
 #include "upgrade/history.h"
@@ -138,6 +141,32 @@ std::string list_text(const preflight::Extraction& x, bool colour) {
   return out;
 }
 
+// The block the report ends with: counts and the next step.
+report::SummaryBlock preflight_summary(const PreflightOpts& o, const report::Report& r, int status) {
+  report::Summary s = report::summarize(r);
+  report::SummaryBlock b;
+  b.counts = {{"blocking", s.blocking}, {"warnings", s.warnings}, {"unknown before the run", s.unknown},
+              {"passed", s.passed}};
+  std::string inv;
+  for (const auto& i : o.inventory) inv += " -i " + i;
+  if (s.blocking > 0) {
+    b.next.push_back(fmt::format("fix the {} blocking finding{} above (each says how: fix:), then run "
+                                 "preflight again",
+                                 s.blocking, s.blocking == 1 ? "" : "s"));
+    b.exit_why = fmt::format("{} blocking: upgrade-cluster.yml would stop at {}", s.blocking,
+                             s.blocking == 1 ? "it" : "them");
+  } else {
+    if (s.unknown > 0)
+      b.next.push_back(fmt::format("{} assertion{} depend on the live cluster: --facts DIR and "
+                                   "--cluster-state FILE decide them before the run",
+                                   s.unknown, s.unknown == 1 ? "" : "s"));
+    b.next.push_back("from a checkout of " + o.to + " with its requirements.txt: ansible-playbook" +
+                     inv + " " + o.playbook + " -b");
+  }
+  b.exit_status = status;
+  return b;
+}
+
 int evaluate(const PreflightOpts& o, const Source& to_src, report::Format format,
              std::shared_future<std::string> ansible) {
   auto sources = operator_hosts_files(o.inventory);
@@ -202,10 +231,21 @@ int evaluate(const PreflightOpts& o, const Source& to_src, report::Format format
   report::TextOptions to_opts;
   to_opts.colour = use_colour(stdout);
   to_opts.show_passed = o.show_passed;
-  std::string out = report::render(r->report, format, to_opts);
+  int status = report::exit_status(r->report);
+  report::SummaryBlock block = preflight_summary(o, r->report, status);
+  std::string out;
+  if (format == report::Format::Json) {
+    Value doc = report::to_value(r->report);
+    if (doc.is_map()) doc.map_mut().set("summary", report::summary_block_value(block));
+    out = to_json(doc, {false, 2}) + "\n";
+  } else {
+    out = report::render(r->report, format, to_opts);
+  }
   std::fwrite(out.data(), 1, out.size(), stdout);
   if (!out.empty() && out.back() != '\n') std::fputc('\n', stdout);
-  return report::exit_status(r->report);
+  if (format == report::Format::Text)
+    std::fputs(report::render_summary_block(block, to_opts.colour).c_str(), stdout);
+  return status;
 }
 
 int run_preflight(const PreflightOpts& o) {

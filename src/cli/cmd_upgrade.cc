@@ -16,6 +16,7 @@
 #include "core/transaction.h"
 #include "pipeline/upgrade_check.h"
 #include "report/report.h"
+#include "report/summary_block.h"
 #include "upgrade/history.h"
 #include "upgrade/runbook.h"
 #include "upgrade/stops.h"
@@ -164,6 +165,93 @@ std::string commits_text(const Committed& c) {
   return out;
 }
 
+// Where the output went, for the summary block.
+struct Outputs {
+  std::string output;         // the final inventory (or "(diff)", "(in place ...)")
+  std::string stops;          // the folder of the stops, "" when not written
+  const Committed* committed = nullptr;
+};
+
+std::string shell_quote(const std::string& s) {
+  if (s.find_first_of(" \t'\"$`\\!*?[]{}()<>|&;~#") == std::string::npos && !s.empty()) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// The block the report ends with: counts, where the output is, what to do next.
+report::SummaryBlock upgrade_summary(const UpgradeArgs& a, const pipeline::UpgradeCheck& r,
+                                     const Outputs& o) {
+  const upgrade::UpgradeResult& u = r.upgrade;
+  size_t changes = 0, pins = 0, review = 0, blocking_notes = 0, conflicts = 0;
+  bool blocked = false;
+  for (const auto& h : u.report.hops) {
+    for (const auto& c : h.changes) (c.kind == upgrade::ChangeKind::Pin ? pins : changes)++;
+    for (const auto& n : h.notes) {
+      if (n.level == upgrade::NoteLevel::Review) ++review;
+      if (n.level == upgrade::NoteLevel::Blocking) ++blocking_notes;
+    }
+    conflicts += h.conflicts.size();
+    blocked = blocked || h.blocked;
+  }
+  size_t findings = r.preflight ? report::summarize(*r.preflight).blocking : 0;
+  report::SummaryBlock b;
+  b.counts = {{"hops", u.report.hops.size()}, {"changes", changes}, {"pins", pins},
+              {"notes to review", review}, {"conflicts", conflicts},
+              {"blocking findings", findings + blocking_notes}};
+  std::string kubespray = a.kubespray.empty() ? "" : " --kubespray " + shell_quote(a.kubespray);
+  if (a.diff)
+    b.outputs.push_back("the diff above; nothing was written");
+  else if (o.committed)
+    b.outputs.push_back("every stop a commit on its own branch, the last " +
+                        o.committed->commits.back().branch);
+  else
+    b.outputs.push_back("the inventory for " + u.to_tag + ": " + o.output);
+  if (!o.stops.empty())
+    b.outputs.push_back("every stop and RUNBOOK.md: " + o.stops);
+  if (!u.report.manifests.empty())
+    b.outputs.push_back("manifests to apply (beside the inventory): " + u.report.manifests);
+  std::string out_arg = a.in_place ? a.inventory : o.output;
+  if (conflicts > 0) {
+    b.next.push_back(fmt::format("resolve the {} conflict marker{} (<<<<<<<) in {}", conflicts,
+                                 conflicts == 1 ? "" : "s", out_arg));
+    b.next.push_back("kubespray-migrate upgrade --continue -i " + shell_quote(out_arg) + kubespray +
+                     (a.in_place ? " --in-place" : ""));
+    b.exit_why = "conflicts left in the inventory; the run stopped at " + u.to_tag;
+  } else if (blocked) {
+    b.next.push_back("do what the blocking note above says, then:");
+    b.next.push_back("kubespray-migrate upgrade --continue -i " + shell_quote(out_arg) + kubespray);
+    b.exit_why = "the run is blocked at " + u.to_tag;
+  } else if (findings > 0) {
+    b.next.push_back(fmt::format("fix the {} blocking finding{} of preflight above, then check again:",
+                                 findings, findings == 1 ? "" : "s"));
+    std::string from = u.previous_tag.empty() ? u.from_tag : u.previous_tag;
+    if (!a.diff)
+      b.next.push_back("kubespray-migrate preflight -i " + shell_quote(out_arg) + kubespray +
+                       " --from " + from + " --to " + u.to_tag);
+    b.exit_why = fmt::format("preflight finds {} blocking: upgrade-cluster.yml would stop", findings);
+  } else {
+    if (review > 0)
+      b.next.push_back(fmt::format("review the {} note{} marked review: above", review,
+                                   review == 1 ? "" : "s"));
+    if (a.diff)
+      b.next.push_back("write it: the same command with -o DIR (or --in-place)");
+    else if (o.committed && !o.committed->runbook_path.empty())
+      b.next.push_back("git show " + o.committed->commits.back().branch + ":" +
+                       o.committed->runbook_path + "   (the commands of every stop)");
+    else if (!o.stops.empty())
+      b.next.push_back("follow " + (std::filesystem::path(o.stops) / upgrade::kRunbookFile).string() +
+                       ", stop by stop");
+    else if (!u.stops.empty() && !u.stops.back().kube_version.empty())
+      b.next.push_back("from a checkout of " + u.to_tag + " with its requirements.txt: ansible-playbook -i " +
+                       shell_quote((std::filesystem::path(out_arg) / u.hosts_file).string()) +
+                       " upgrade-cluster.yml -b -e kube_version=" + u.stops.back().kube_version);
+    if (review > 0) b.exit_why = fmt::format("{} note{} to review", review, review == 1 ? "" : "s");
+  }
+  b.exit_status = r.exit_status();
+  return b;
+}
+
 int run(const UpgradeArgs& a) {
   if (a.to.empty() && !a.resume) {
     print_error(Error("upgrade: --to is required (or --continue a run that conflicts stopped)"));
@@ -281,6 +369,8 @@ int run(const UpgradeArgs& a) {
   }
   pipeline::set_output(*r, output);
   FILE* rep = a.diff ? stderr : stdout;
+  Outputs outs{output, stops_written, committed ? &*committed : nullptr};
+  report::SummaryBlock summary = upgrade_summary(a, *r, outs);
   if (a.format == "json") {
     Value doc = pipeline::to_value(*r);
     if (!stops_written.empty() && doc.is_map()) {
@@ -291,6 +381,7 @@ int run(const UpgradeArgs& a) {
       doc.map_mut().set("commits", commits_value(*committed));
       doc.map_mut().set("runbook", committed->runbook);
     }
+    if (doc.is_map()) doc.map_mut().set("summary", report::summary_block_value(summary));
     std::fputs((to_json(doc, {false, 2}) + "\n").c_str(), rep);
   } else {
     std::fputs(upgrade::render_text(u.report, use_colour(rep)).c_str(), rep);
@@ -304,6 +395,7 @@ int run(const UpgradeArgs& a) {
       std::fputs(("\npreflight of the produced inventory for " + u.to_tag + ":\n").c_str(), rep);
       std::fputs(report::render_text(*r->preflight, to).c_str(), rep);
     }
+    std::fputs(report::render_summary_block(summary, use_colour(rep)).c_str(), rep);
   }
   return r->exit_status();
 }

@@ -273,7 +273,7 @@ std::string render_text(const Report& r, const TextOptions& o) {
   for (const auto& n : r.notes) out += "\n" + paint("2", "note: " + n);
   if (!r.notes.empty()) out += "\n";
   Summary s = summarize(r);
-  out += "\n" + paint("1", "Summary:") + " " + std::to_string(s.blocking) + " blocking, " +
+  out += "\n" + paint("1", "Findings:") + " " + std::to_string(s.blocking) + " blocking, " +
          std::to_string(s.warnings) + " warnings, " + std::to_string(s.unknown) + " unknown, " +
          std::to_string(s.passed) + " passed, " + std::to_string(s.skipped) + " skipped\n";
   return out;

@@ -644,19 +644,32 @@ class HopRun {
                    const std::string& pin_source) {
     std::string text = ws_.has_file(file) ? *ws_.text(file) : std::string("---\n");
     auto doc = merge::YamlDoc::parse(text);
-    std::string why = fmt::format("pinned by kubespray-migrate at {}: the running cluster uses {}; {} would "
+    std::string why = fmt::format("pinned by kubespray-migrate at {}: keeps {}, what {} deployed with "
+                                  "this inventory (unless changed on the cluster since); {} would "
                                   "change it to {}",
-                                  in_.to.tag, merge::render_inline(pin).value_or("this value"), in_.to.tag,
+                                  in_.to.tag, merge::render_inline(pin).value_or("this value"),
+                                  in_.from.tag, in_.to.tag,
                                   merge::render_inline(new_value).value_or("another value"));
     merge::InsertOptions opt;
     opt.comment = why;
     auto rec = doc.upsert(s.variable, pin, opt);
     if (!rec) return rec.error().context(file);
     ws_.put(file, doc.render());
-    change(ChangeKind::Pin, file, rec->line, s.variable, new_value, pin,
-           fmt::format("sticky: {}; the effective value would change from {} to {} at {} ({})", s.reason,
-                       to_json(pin, {true, 0}), to_json(new_value, {true, 0}), in_.to.tag, pin_source),
-           rule_source(s));
+    // Before and after in the operator's file: not set there, then the pin;
+    // the tag's own value beside them.
+    hop_.changes.push_back(Change{
+        .kind = ChangeKind::Pin,
+        .file = file,
+        .line = rec->line,
+        .variable = s.variable,
+        .new_value = pin,
+        .reason = fmt::format("sticky: {}; the cluster runs {} (what {} deploys with this inventory, "
+                              "unless it was changed on the cluster since), and {} would change it to "
+                              "{} ({})",
+                              s.reason, to_json(pin, {true, 0}), in_.from.tag, in_.to.tag,
+                              to_json(new_value, {true, 0}), pin_source),
+        .source = rule_source(s),
+        .tag_value = new_value});
     return {};
   }
 

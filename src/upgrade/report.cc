@@ -102,6 +102,8 @@ Value to_value(const Report& r) {
       m.set("new", c.new_value.is_vault() ? Value("(vault-encrypted)") : opt(c.new_value));
       m.set("reason", c.reason);
       m.set("source", c.source);
+      if (!c.tag_value.is_undefined())
+        m.set("tag_value", c.tag_value.is_vault() ? Value("(vault-encrypted)") : c.tag_value);
       changes.push_back(Value(std::move(m)));
     }
     for (const auto& c : h.conflicts)
@@ -135,7 +137,10 @@ std::string render_text(const Report& r, bool colour) {
     for (const auto& c : h.changes) {
       std::string where = c.file + (c.line > 0 ? fmt::format(":{}", c.line) : "");
       std::string what = c.variable.empty() ? "" : c.variable + ": ";
-      if (!c.old_value.is_undefined() || !c.new_value.is_undefined())
+      if (c.kind == ChangeKind::Pin && !c.tag_value.is_undefined())
+        what = fmt::format("keep {}{} ({} would change it to {})", what, show(c.new_value), h.to,
+                           show(c.tag_value));
+      else if (!c.old_value.is_undefined() || !c.new_value.is_undefined())
         what += show(c.old_value) + " -> " + show(c.new_value);
       out += fmt::format("  {:<16} {}  {}\n", paint("36", change_kind_name(c.kind)), where, what);
       if (!c.reason.empty()) out += fmt::format("  {:<16} why: {}\n", "", c.reason);

@@ -2,7 +2,9 @@
 // source (schema rule or Kubespray file:line), the conflicts left for the
 // operator, and notes to review. Rendered as text or JSON:
 //   {"hops":[{"from","to","changes":[{"kind","file","line","variable","old","new",
-//             "reason","source"}],"conflicts":[{"file","line"}],"notes":[...]}]}
+//             "reason","source"[,"tag_value"]}],"conflicts":[{"file","line"}],"notes":[...]}]}
+// "old" and "new" are the value before and after in the operator's file
+// (null: not set there); a pin adds "tag_value", what the tag would give.
 #pragma once
 
 #include <string>
@@ -41,6 +43,9 @@ struct Change {
   Value new_value = Value::undefined();
   std::string reason = {};
   std::string source = {};  // "schemas/v2.16.0.yml:12" or "roles/x/defaults/main.yml:3 @ v2.18.0"
+  // What the hop's tag would give without this change (a pin: the new
+  // default it keeps away); old/new are before/after in the operator's file.
+  Value tag_value = Value::undefined();
 };
 
 struct Conflict {

@@ -96,6 +96,19 @@ assert [s["to"] for s in rb] == ["v2.16.0", "v2.17.1", "v2.18.2"], rb
 assert [s["kube_version"] for s in rb] == ["v1.20.7", "v1.21.6", "v1.22.8"], rb
 kinds = [st["kind"] for st in rb[0]["steps"]]
 assert kinds.index("checkout") < kinds.index("venv") < kinds.index("playbook") < kinds.index("check-nodes"), kinds
+# The summary: counts that match the report, where the output is, what next.
+sm = d["summary"]
+changes = [c for h in d["hops"] for c in h["changes"]]
+assert sm["counts"]["hops"] == len(d["hops"]) == 3, sm
+assert sm["counts"]["pins"] == sum(c["kind"] == "pin" for c in changes) > 0, sm
+assert sm["counts"]["changes"] + sm["counts"]["pins"] == len(changes), sm
+assert sm["counts"]["conflicts"] == 0, sm
+assert any(o.endswith("mycluster-v2.18.2-stops") for o in sm["outputs"]), sm
+assert sm["exit_status"] == d["exit_status"] or sm["exit_status"] >= d["exit_status"], sm
+assert sm["next"], sm
+# A pin is before/after in the operator's file, the tag's value beside it.
+pins = [c for c in changes if c["kind"] == "pin" and c["variable"] == "container_manager"]
+assert pins and pins[0]["old"] is None and pins[0]["new"] == "docker" and pins[0]["tag_value"] == "containerd", pins
 PY
 
 # --in-place: only the final stop, and the report says so.
@@ -107,6 +120,10 @@ st=$?
 set -e
 [ $st -ne 1 ] || fail "--in-place: exit 1: $(cat "$work/inplace.err")"
 grep -q "only the final stop v2.18.2 is written (--in-place)" "$work/inplace.out" || fail "--in-place does not say so"
+# The text ends with the summary block: counts, output, next step.
+tail -8 "$work/inplace.out" | grep -q "^Summary$" || fail "no summary block at the end: $(tail -8 "$work/inplace.out")"
+tail -8 "$work/inplace.out" | grep -q "^  3 hops, [0-9]* changes, [0-9]* pins, " || fail "summary counts: $(tail -8 "$work/inplace.out")"
+tail -8 "$work/inplace.out" | grep -q "^  next: " || fail "summary: no next step: $(tail -8 "$work/inplace.out")"
 [ ! -e "$work/inplace-stops" ] && [ ! -e "$work/inplace-v2.18.2-stops" ] || fail "--in-place wrote stops"
 # The manifests beside a stop are its own hop's: v2.22.2's MetalLB CRDs
 # beside 07-v2.22.2 only, not copied beside the stop after it.
