@@ -10,6 +10,7 @@
 #include "cli/output.h"
 #include "core/json.h"
 #include "core/paths.h"
+#include "report/summary_block.h"
 #include "inventory/loader.h"
 #include "schema/explain.h"
 
@@ -94,12 +95,24 @@ int run_explain(const ExplainArgs& a) {
     print_error(e.error());
     return kExitError;
   }
-  if (a.format == "json")
-    std::fputs((to_json(schema::explain_json(*e), JsonStyle{false, 2}) + "\n").c_str(), stdout);
-  else if (a.format == "markdown")
-    std::fputs(schema::explain_markdown(*e).c_str(), stdout);
+  report::SummaryBlock block;
+  std::string ks = a.kubespray.empty() ? " --kubespray ~/kubespray" : " --kubespray " + a.kubespray;
+  if (a.inventory.empty())
+    block.next.push_back("kubespray-migrate explain -i INVENTORY" + std::string(" --from ") + a.from +
+                         " --to " + a.to + "   (which of it touches your inventory)");
   else
+    block.next.push_back("kubespray-migrate upgrade -i " + a.inventory + ks + " --from " + a.from +
+                         " --to " + a.to);
+  if (a.format == "json") {
+    Value doc = schema::explain_json(*e);
+    if (doc.is_map()) doc.map_mut().set("summary", report::summary_block_value(block));
+    std::fputs((to_json(doc, JsonStyle{false, 2}) + "\n").c_str(), stdout);
+  } else if (a.format == "markdown") {
+    std::fputs(schema::explain_markdown(*e).c_str(), stdout);
+  } else {
     std::fputs(schema::explain_text(*e, use_colour(stdout)).c_str(), stdout);
+    std::fputs(report::render_summary_block(block, use_colour(stdout)).c_str(), stdout);
+  }
   return kExitClean;
 }
 

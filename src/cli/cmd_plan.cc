@@ -10,6 +10,7 @@
 #include "cli/output.h"
 #include "core/json.h"
 #include "core/paths.h"
+#include "report/summary_block.h"
 #include "schema/plan.h"
 #include "upgrade/kube_path.h"
 
@@ -63,10 +64,29 @@ int run_plan(const PlanArgs& a) {
       return kExitError;
     }
   }
-  if (a.format == "json")
-    std::fputs((to_json(schema::plan_json(*plan), JsonStyle{false, 2}) + "\n").c_str(), stdout);
+  report::SummaryBlock block;
+  size_t raise = 0, advisories = 0;
+  for (const auto& h : plan->hops) {
+    raise += h.raise_first.size();
+    advisories += h.advisories.size();
+  }
+  block.counts = {{"stops", plan->hops.size()}, {"advisories", advisories}};
+  if (!a.inventory.empty()) block.counts.push_back({"extra runs to raise Kubernetes first", raise});
+  std::string ks = a.kubespray.empty() ? " --kubespray ~/kubespray" : " --kubespray " + a.kubespray;
+  if (a.inventory.empty())
+    block.next.push_back("kubespray-migrate plan -i INVENTORY --to " + plan->to +
+                         "   (with your inventory: the Kubernetes version of every stop)");
   else
+    block.next.push_back("kubespray-migrate upgrade -i " + a.inventory + ks + " --to " + plan->to +
+                         "   (every stop's inventory and RUNBOOK.md)");
+  if (a.format == "json") {
+    Value doc = schema::plan_json(*plan);
+    if (doc.is_map()) doc.map_mut().set("summary", report::summary_block_value(block));
+    std::fputs((to_json(doc, JsonStyle{false, 2}) + "\n").c_str(), stdout);
+  } else {
     std::fputs(schema::plan_text(*plan, use_colour(stdout)).c_str(), stdout);
+    std::fputs(report::render_summary_block(block, use_colour(stdout)).c_str(), stdout);
+  }
   return kExitClean;
 }
 

@@ -15,9 +15,10 @@
 #include "core/text.h"
 #include "core/paths.h"
 #include "schema/plan.h"
+#include "report/summary_block.h"
+#include "upgrade/base_tag.h"
 #include "upgrade/state.h"
 #include "upgrade/upgrade.h"
-#include "upgrade/history.h"
 #include "upgrade/workspace.h"
 
 namespace ksm::cli {
@@ -49,37 +50,15 @@ Result<Status> read_status(const StatusArgs& a) {
                                    : schema::ReleaseFacts::from_clone(a.kubespray);
   if (!facts) return facts.error();
   Status s{where->folder.string(), where->hosts_file, where->why, "", "", "", "", {}, std::nullopt, {}};
-  auto state = upgrade::parse_state(ws->text(upgrade::kStateFile), (where->folder / upgrade::kStateFile).string());
-  if (!state) return state.error();
-  if (*state) {
-    s.tag = (*state)->tag;
-    s.tag_source = "state file";
-    s.detail = fmt::format("{} written {} by kubespray-migrate {}", upgrade::kStateFile, (*state)->date,
-                           (*state)->tool_version);
-    s.stopped = (*state)->stopped;
-  }
-  if (s.tag.empty()) {
-    auto repo = upgrade::InventoryRepo::open(where->folder);
-    if (!repo) return repo.error();
-    if (*repo) {
-      auto known = [&facts](const std::string& t) { return facts->find(t) != nullptr; };
-      auto hist = upgrade::tag_from_history(**repo, known);
-      if (!hist) return hist.error();
-      if (*hist) {
-        s.tag = (*hist)->tag;
-        s.tag_source = "git";
-        s.detail = (*hist)->why;
-      }
-    }
-  }
-  if (s.tag.empty()) {
-    auto inf = upgrade::infer_tag(*ws, where->hosts_file, *facts);
-    if (!inf) return inf.error();
-    s.tag = inf->tag;
-    s.tag_source = "inferred";
-    s.detail = fmt::format("confidence {:.0f}%; no {}: give upgrade --from to be sure", inf->confidence * 100,
-                           upgrade::kStateFile);
-  }
+  auto bt = upgrade::base_tag(*ws, where->hosts_file, where->folder, *facts);
+  if (!bt) return bt.error();
+  s.tag = bt->tag;
+  s.tag_source = upgrade::tag_source_name(bt->source);
+  s.detail = bt->source == upgrade::TagSource::Inferred
+                 ? fmt::format("confidence {:.0f}%; no {}: give upgrade --from to be sure",
+                               bt->confidence * 100, upgrade::kStateFile)
+                 : bt->why;
+  if (bt->state) s.stopped = bt->state->stopped;
   for (const auto& m : upgrade::conflict_markers(*ws)) s.markers.push_back(fmt::format("{}:{}", m.file, m.line));
   if (facts->tags().empty()) return Error("no release tags known");
   s.newest = facts->tags().back().name;
@@ -144,18 +123,45 @@ std::string status_text(const Status& s, const std::string& inventory) {
   return out;
 }
 
+// The block the output ends with: what to run next from here.
+report::SummaryBlock status_summary(const Status& s, const StatusArgs& a, int status) {
+  report::SummaryBlock b;
+  b.counts = {{"stops to " + s.newest, s.stops.size()}, {"conflict markers left", s.markers.size()}};
+  std::string inv = " -i " + a.inventory;
+  std::string ks = a.kubespray.empty() ? " --kubespray ~/kubespray" : " --kubespray " + a.kubespray;
+  if (s.stopped || !s.markers.empty()) {
+    if (!s.markers.empty()) b.next.push_back("resolve the <<<<<<< markers listed above");
+    if (s.stopped) b.next.push_back("kubespray-migrate upgrade --continue" + inv + ks);
+    b.exit_why = s.stopped ? "a stopped run waits for upgrade --continue"
+                           : "conflict markers are left in the inventory";
+  } else if (!s.stops.empty()) {
+    b.next.push_back("kubespray-migrate plan" + inv + " --to " + s.newest +
+                     "   (every stop, with its Kubernetes version)");
+    b.next.push_back("kubespray-migrate upgrade" + inv + ks + " --to " + s.stops.front() +
+                     "   (the next stop; or --to " + s.newest + " for every stop at once)");
+  }
+  b.exit_status = status;
+  return b;
+}
+
 int run_status(const StatusArgs& a) {
   auto s = read_status(a);
   if (!s) {
     print_error(s.error());
     return kExitError;
   }
-  if (a.format == "json")
-    std::fputs((to_json(status_value(*s), JsonStyle{false, 2}) + "\n").c_str(), stdout);
-  else
-    std::fputs(status_text(*s, a.inventory).c_str(), stdout);
   // Something waits on the operator: a stopped run or markers left.
-  return s->stopped || !s->markers.empty() ? kExitWarnings : kExitClean;
+  int status = s->stopped || !s->markers.empty() ? kExitWarnings : kExitClean;
+  report::SummaryBlock block = status_summary(*s, a, status);
+  if (a.format == "json") {
+    Value doc = status_value(*s);
+    if (doc.is_map()) doc.map_mut().set("summary", report::summary_block_value(block));
+    std::fputs((to_json(doc, JsonStyle{false, 2}) + "\n").c_str(), stdout);
+  } else {
+    std::fputs(status_text(*s, a.inventory).c_str(), stdout);
+    std::fputs(report::render_summary_block(block, use_colour(stdout)).c_str(), stdout);
+  }
+  return status;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "inventory/layers.h"
 #include "jinja/jinja.h"
 #include "sources/version.h"
+#include "upgrade/base_tag.h"
 #include "upgrade/state.h"
 #include "upgrade/upgrade.h"
 #include "upgrade/ws_inventory.h"
@@ -165,19 +166,21 @@ Result<InventoryStart> inventory_start(const std::string& inventory, const std::
   }
   out.from = from;
   if (!from.empty()) return out;
-  std::string state_path = (where->folder / kStateFile).string();
-  auto state = parse_state(ws->text(kStateFile), state_path);
-  if (!state) return state.error();
-  if (*state) {
-    out.from = (*state)->tag;
-    out.note = "base tag " + out.from + " from " + std::string(kStateFile);
-    return out;
+  auto bt = base_tag(*ws, where->hosts_file, where->folder, facts);
+  if (!bt) return bt.error();
+  out.from = bt->tag;
+  switch (bt->source) {
+    case TagSource::StateFile:
+      out.note = "base tag " + out.from + " from " + std::string(kStateFile);
+      break;
+    case TagSource::Git:
+      out.note = "base tag " + out.from + " from git: " + bt->why;
+      break;
+    case TagSource::Inferred:
+      out.note = fmt::format("base tag inferred: {} (confidence {:.0f}%); give --from to be sure",
+                             bt->tag, bt->confidence * 100);
+      break;
   }
-  auto inf = infer_tag(*ws, where->hosts_file, facts);
-  if (!inf) return inf.error();
-  out.from = inf->tag;
-  out.note = fmt::format("base tag inferred: {} (confidence {:.0f}%); give --from to be sure",
-                         inf->tag, inf->confidence * 100);
   return out;
 }
 

@@ -17,7 +17,7 @@
 #include "upgrade/ansible_cfg.h"
 #include "upgrade/effective.h"
 #include "upgrade/release.h"
-#include "upgrade/history.h"
+#include "upgrade/base_tag.h"
 #include "upgrade/state.h"
 #include "upgrade/ws_inventory.h"
 
@@ -227,36 +227,27 @@ Result<Start> resolve_start(const UpgradeOptions& opts, const Result<std::option
   Start st{opts.from, opts.to, {}};
   if (!st.from.empty()) return st;
   if (!state) return state.error();
-  if (*state) {
-    st.from = (*state)->tag;
-    st.notes.push_back(
-        {NoteLevel::Info, "base tag " + st.from + " from " + std::string(kStateFile), ""});
-    return st;
-  }
-  // The inventory's git history: the state file as last committed, else
-  // the release tag its last commit descends from.
-  auto repo = InventoryRepo::open(folder);
-  if (!repo) return repo.error();
-  if (*repo) {
-    auto known = [&rf](const std::string& tag) { return rf.find(tag) != nullptr; };
-    auto hist = tag_from_history(**repo, known);
-    if (!hist) return hist.error();
-    if (*hist) {
-      st.from = (*hist)->tag;
-      st.notes.push_back({NoteLevel::Info, "base tag " + st.from + " from git: " + (*hist)->why +
+  auto bt = base_tag(ws, hosts, folder, rf);
+  if (!bt) return bt.error();
+  st.from = bt->tag;
+  switch (bt->source) {
+    case TagSource::StateFile:
+      st.notes.push_back(
+          {NoteLevel::Info, "base tag " + st.from + " from " + std::string(kStateFile), ""});
+      break;
+    case TagSource::Git:
+      st.notes.push_back({NoteLevel::Info, "base tag " + st.from + " from git: " + bt->why +
                                                "; give --from if the inventory is for another tag",
                           ""});
-      return st;
-    }
+      break;
+    case TagSource::Inferred:
+      st.notes.push_back(
+          {bt->confidence >= 0.5 ? NoteLevel::Info : NoteLevel::Review,
+           fmt::format("base tag inferred: {} (confidence {:.0f}%); give --from to be sure. {}",
+                       st.from, bt->confidence * 100, bt->why),
+           ""});
+      break;
   }
-  auto inf = infer_tag(ws, hosts, rf);
-  if (!inf) return inf.error();
-  st.from = inf->tag;
-  st.notes.push_back(
-      {inf->confidence >= 0.5 ? NoteLevel::Info : NoteLevel::Review,
-       fmt::format("base tag inferred: {} (confidence {:.0f}%); give --from to be sure. {}",
-                   st.from, inf->confidence * 100, inf->why),
-       ""});
   return st;
 }
 
