@@ -88,6 +88,26 @@ Status fsync_path(const fs::path& p, int flags) {
 }
 }  // namespace
 
+Status write_new_file(const fs::path& path, const std::string& content) {
+  std::error_code ec;
+  if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return Error(std::string("cannot create: ") + std::strerror(errno), Location{path.string()});
+  size_t off = 0;
+  while (off < content.size()) {
+    ssize_t n = ::write(fd, content.data() + off, content.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      std::string msg = std::strerror(errno);
+      ::close(fd);
+      return Error("write failed: " + msg, Location{path.string()});
+    }
+    off += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0) return Error(std::string("close failed: ") + std::strerror(errno), Location{path.string()});
+  return {};
+}
+
 Status write_file_atomic(const fs::path& path, const std::string& content,
                          const std::string& backup_suffix) {
   fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();

@@ -26,6 +26,13 @@ Status check_text(std::string_view text, const std::string& file);
 Status write_file_atomic(const std::filesystem::path& path, const std::string& content,
                          const std::string& backup_suffix = "");
 
+// Creates `path` (and its folders) with `content`, refusing a file that
+// exists. For a new output folder: no temporary file, rename or fsync per
+// file (what is new replaces nothing; a run killed half way leaves a folder
+// the next run refuses as not empty). 16 stops of 60 files each were a
+// fifth of a 1,000-host upgrade with write_file_atomic.
+Status write_new_file(const std::filesystem::path& path, const std::string& content);
+
 // fsync of a folder (after renames or creations in it), so they survive a crash.
 Status sync_dir(const std::filesystem::path& dir);
 

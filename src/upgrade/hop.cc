@@ -490,11 +490,21 @@ class HopRun {
   // there would change that host's own value); else group_vars/all/all.yml,
   // the lowest layer.
   std::string pin_file(const std::string& name, const inventory::Inventory& inv, const std::string& host) {
+    // Where each host's variables are set, computed once per host of this
+    // inventory (pins() asks for every changed host and each of the
+    // representatives: at 1,000 hosts that was most of a hop).
+    if (where_inv_ != &inv) {
+      where_inv_ = &inv;
+      where_.assign(inv.hosts().size(), std::nullopt);
+      where_reps_ = representative_hosts(inv, {});
+    }
     auto set_in = [&](size_t h) {
-      std::unordered_map<std::string, Location> where;
-      (void)inventory::host_vars(inv, h, &where);
-      auto w = where.find(name);
-      return w == where.end() ? std::string() : w->second.file;
+      if (!where_[h]) {
+        where_[h].emplace();
+        (void)inventory::host_vars(inv, h, &*where_[h]);
+      }
+      auto w = where_[h]->find(name);
+      return w == where_[h]->end() ? std::string() : w->second.file;
     };
     const auto& hosts = inv.hosts();
     size_t idx = hosts.size();
@@ -508,7 +518,7 @@ class HopRun {
       if (const Value* f = s->get("file"); f && f->is_string()) file = f->as_string();
     }
     if (!applies_to(file, inv, idx)) return group_vars_target("group_vars/all/all.yml");
-    for (size_t h : representative_hosts(inv, {}))
+    for (size_t h : where_reps_)
       if (hosts[h].name != host && set_in(h) == file) return group_vars_target("group_vars/all/all.yml");
     return group_vars_target(file);
   }
@@ -576,6 +586,7 @@ class HopRun {
   }
 
   Status pins() {
+    where_inv_ = nullptr;  // pin_file's cache is for this pass's inventory only
     auto after_loaded = load_workspace_inventory(ws_, hosts_);
     if (!after_loaded) return after_loaded.error();
     std::shared_ptr<const inventory::Inventory> after = *after_loaded;
@@ -834,6 +845,12 @@ class HopRun {
   schema::HopRules rules_;
   std::shared_ptr<const inventory::Inventory> before_;
   std::unique_ptr<EffectiveView> eff_before_;
+  // pin_file's cache: the inventory it was filled for (pins() reads one
+  // inventory throughout), where each host's variables are set, its
+  // representative hosts.
+  const inventory::Inventory* where_inv_ = nullptr;
+  std::vector<std::optional<std::unordered_map<std::string, Location>>> where_;
+  std::vector<size_t> where_reps_;
   std::map<std::string, std::string> moved_from_;
   std::vector<std::pair<std::string, std::string>> prefix_moves_;
   std::map<std::string, std::string> renamed_;

@@ -223,12 +223,13 @@ Status Workspace::write_to(const fs::path& out_dir) const {
     return Error("the folder for the manifests beside the output exists and is not empty; choose "
                  "another output with -o",
                  Location{side.string()});
+  // A new folder: plain creations (core/fs.h write_new_file).
   for (const auto& [rel, f] : files_) {
     if (f.deleted) continue;
-    if (auto s = write_file_atomic(out_dir / rel, f.text); !s) return s;
+    if (auto s = write_new_file(out_dir / rel, f.text); !s) return s;
   }
   for (const auto& [name, text] : beside_)
-    if (auto s = write_file_atomic(side / name, text); !s) return s;
+    if (auto s = write_new_file(side / name, text); !s) return s;
   return {};
 }
 
