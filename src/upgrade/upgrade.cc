@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <set>
 
 #include "core/paths.h"
@@ -369,13 +370,31 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   if (!stops) return stops.error();
 
   const GitRepo* repo_ptr = repo;
+  // The next hop's release loads on a second thread while this hop runs:
+  // computing a tag's facts from its tree is a quarter of an upgrade. Each
+  // load opens the clone again (libgit2 handles are not shared between
+  // threads; the Release it returns keeps that handle, used by this thread
+  // only once the load is done).
+  std::future<Result<Release>> ahead;
+  auto load_ahead = [&](size_t i) {
+    if (!repo || i >= stops->size()) return;
+    ahead = std::async(std::launch::async, [dir = repo->git_dir(), tag = (*stops)[i]]() -> Result<Release> {
+      auto own = GitRepo::open(dir);
+      if (!own) return own.error();
+      auto own_rf = schema::ReleaseFacts::from_repo(*own);
+      if (!own_rf) return own_rf.error();
+      return load_release(*own_rf, &*own, tag);
+    });
+  };
+  load_ahead(0);  // the first stop's release, while this thread loads the base tag's
   auto prev = load_release(*rf, repo_ptr, from);
   if (!prev) return prev.error();
   size_t n = 0;
   for (const auto& tag : *stops) {
     ++n;
     if (opts.progress) opts.progress(fmt::format("hop {}/{}: {} -> {}", n, stops->size(), prev->tag, tag));
-    auto next = load_release(*rf, repo_ptr, tag);
+    auto next = ahead.valid() ? ahead.get() : load_release(*rf, repo_ptr, tag);
+    load_ahead(n);  // the release after this one
     if (!next) return next.error();
     if (n > 1) {
       result.previous = result.workspace;
