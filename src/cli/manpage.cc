@@ -75,7 +75,7 @@ bool keeps_break(const std::string& line, const std::string* next) {
 // Free text as --help shows it: lines filled to the terminal's width, its
 // sentences and labelled lines kept apart, indented lines (examples,
 // commands) as they are, a blank line as a new paragraph.
-std::string render_text(const std::vector<std::string>& lines) {
+std::string render_lines(const std::vector<std::string>& lines) {
   std::string out;
   bool in_literal = false;
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -146,7 +146,7 @@ std::vector<const CLI::App*> visible_subcommands(const CLI::App& app) {
   return app.get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); });
 }
 
-bool positional_only(const CLI::Option* o) { return !o->nonpositional(); }
+bool is_argument(const CLI::Option* o) { return !o->nonpositional(); }
 
 std::string type_of(const CLI::Option* o) {
   std::string t = o->get_type_name();
@@ -196,7 +196,7 @@ std::string synopsis(const CLI::App& root, const CLI::App& cmd) {
   if (&root == &cmd) return out + " " + italic("COMMAND") + " [\\fIOPTIONS\\fR]\n";
   for (const CLI::Option* o : cmd.get_options()) {
     if (o->get_group().empty()) continue;
-    if (positional_only(o)) {
+    if (is_argument(o)) {
       std::string n = italic(o->get_name());
       if (o->get_expected_max() > 1) n += " ...";
       out += " " + (o->get_required() ? n : "[" + n + "]");
@@ -241,8 +241,8 @@ ManPage man_page(const CLI::App& root, const CLI::App& cmd, const std::string& v
   r += ".SH SYNOPSIS\n" + synopsis(root, cmd);
 
   auto sections = footer_sections(cmd.get_footer());
-  r += ".SH DESCRIPTION\n" + render_text(lines_of(cmd.get_description()));
-  if (!sections.front().lines.empty()) r += ".PP\n" + render_text(sections.front().lines);
+  r += ".SH DESCRIPTION\n" + render_lines(lines_of(cmd.get_description()));
+  if (!sections.front().lines.empty()) r += ".PP\n" + render_lines(sections.front().lines);
 
   if (is_root) {
     r += ".SH COMMANDS\n";
@@ -255,9 +255,9 @@ ManPage man_page(const CLI::App& root, const CLI::App& cmd, const std::string& v
   for (const CLI::Option* o : cmd.get_options()) {
     if (o->get_group().empty()) continue;
     std::string details = option_details(o);
-    std::string body = render_text(lines_of(o->get_description())) +
+    std::string body = render_lines(lines_of(o->get_description())) +
                        (details.empty() ? "" : roff_escape(details) + "\n");
-    if (positional_only(o))
+    if (is_argument(o))
       args += ".TP\n" + italic(o->get_name()) + "\n" + body;
     else
       opts += ".TP\n" + option_names(o) + "\n" + body;
@@ -268,7 +268,7 @@ ManPage man_page(const CLI::App& root, const CLI::App& cmd, const std::string& v
   for (std::size_t i = 1; i < sections.size(); ++i) {
     r += ".SH " + roff_escape(sections[i].title) + "\n";
     r += sections[i].title == "ENVIRONMENT" ? render_environment(sections[i].lines)
-                                            : render_text(sections[i].lines);
+                                            : render_lines(sections[i].lines);
   }
 
   r += ".SH SEE ALSO\n";
@@ -287,8 +287,8 @@ std::vector<ManPage> man_pages(const CLI::App& root, const std::string& version)
   return out;
 }
 
-Status write_man_pages(const CLI::App& root, const std::string& version,
-                       const std::filesystem::path& dir) {
+ksm::Status write_man_pages(const CLI::App& root, const std::string& version,
+                            const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Error("cannot create " + dir.string() + ": " + ec.message());

@@ -25,9 +25,10 @@ struct ManPage {
 ManPage man_page(const CLI::App& root, const CLI::App& cmd, const std::string& version);
 // The root's page and one per visible subcommand.
 std::vector<ManPage> man_pages(const CLI::App& root, const std::string& version);
-// Writes every page as DIR/NAME.1 (creating DIR).
-Status write_man_pages(const CLI::App& root, const std::string& version,
-                       const std::filesystem::path& dir);
+// Writes every page as DIR/NAME.1 (creating DIR). ksm::Status spelled out:
+// cmd_status.cc has a Status of its own in this namespace (unity builds).
+ksm::Status write_man_pages(const CLI::App& root, const std::string& version,
+                            const std::filesystem::path& dir);
 
 // Text as roff: backslashes, dashes, quotes escaped; a line that would
 // start with a control character ('.', '\'') protected.
