@@ -108,6 +108,8 @@ TEST_CASE("manpage: the footer's examples and environment become sections") {
     CHECK(root.roff.find(".TP\n\\fB" + roff_escape(sub->get_name()) + "\\fR\n") !=
           std::string::npos);
   CHECK(root.roff.find("\\fBkubespray\\-migrate\\-upgrade\\fR(1).") != std::string::npos);
+  CHECK(root.roff.find(".SH NAME\nkubespray\\-migrate \\- carry a Kubespray inventory from one "
+                       "release tag to the next") != std::string::npos);
 }
 
 TEST_CASE("manpage: an option added to a command is in its page with no other change") {

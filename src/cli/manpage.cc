@@ -2,6 +2,7 @@
 #include "cli/manpage.h"
 
 #include <cctype>
+#include <cstring>
 #include <regex>
 
 #include "core/fs.h"
@@ -46,6 +47,8 @@ std::string italic(const std::string& s) { return "\\fI" + roff_escape(s) + "\\f
 std::string summary(const std::string& description) {
   std::string flat;
   for (const auto& l : lines_of(description)) flat += (flat.empty() ? "" : " ") + trim(l);
+  // The root's "kubespray-migrate: carry ...": NAME says the name already.
+  if (flat.rfind(std::string(kTool) + ": ", 0) == 0) flat = flat.substr(std::strlen(kTool) + 2);
   std::size_t end = flat.size();
   for (std::size_t i = 0; i + 1 < flat.size(); ++i)
     if (flat[i] == '.' && flat[i + 1] == ' ') {
@@ -55,7 +58,7 @@ std::string summary(const std::string& description) {
   std::string s = flat.substr(0, end);
   if (s.size() > 90)
     for (const char* cut : {": ", " (", "; "})
-      if (auto at = s.find(cut); at != std::string::npos && at > 20) {
+      if (auto at = s.find(cut); at != std::string::npos && at > 40) {
         s = s.substr(0, at);
         break;
       }
