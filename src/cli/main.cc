@@ -1,33 +1,16 @@
-// The kubespray-migrate binary: parses the command line and runs one
-// subcommand (see commands.h for the contract and exit statuses).
-#include <cstdio>
-
-#include "cli/commands.h"
+// The binary: parses the command line (cli/app.h builds it) and runs one
+// subcommand (see commands.h for the contract and exit statuses), or one of
+// the internal commands the shell completion and the build call.
+#include "cli/app.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{
-      "kubespray-migrate: carry a Kubespray inventory from one release tag to the next,\n"
-      "explain what changes, and list the assertions that would fail before they do."};
-  app.set_version_flag("--version", std::string(KSM_VERSION));
-  app.require_subcommand(1);
-  app.fallthrough(false);
-
   ksm::cli::Action action;
-  ksm::cli::add_preflight(app, action);
-  ksm::cli::add_catalog(app, action);
-  ksm::cli::add_plan(app, action);
-  ksm::cli::add_explain(app, action);
-  ksm::cli::add_inventory(app, action);
-  ksm::cli::add_upgrade(app, action);
-  ksm::cli::add_convert(app, action);
-  ksm::cli::add_eval(app, action);
-  ksm::cli::add_vars(app, action);
-  ksm::cli::add_status(app, action);
-
+  auto app = ksm::cli::make_app(action);
+  if (auto rc = ksm::cli::run_internal_command(*app, argc, argv)) return *rc;
   try {
-    app.parse(argc, argv);
+    app->parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
+    int rc = app->exit(e);
     return rc == 0 ? ksm::kExitClean : ksm::kExitError;
   }
   if (!action) return ksm::kExitError;
