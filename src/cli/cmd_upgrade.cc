@@ -211,16 +211,23 @@ report::SummaryBlock upgrade_summary(const UpgradeArgs& a, const pipeline::Upgra
     b.outputs.push_back("every stop and RUNBOOK.md: " + o.stops);
   if (!u.report.manifests.empty())
     b.outputs.push_back("manifests to apply (beside the inventory): " + u.report.manifests);
-  std::string out_arg = a.in_place ? a.inventory : o.output;
+  // The inventory the next commands name: with --commit, the operator's own
+  // path, once the stop's branch is checked out.
+  std::string out_arg = a.in_place || o.committed ? a.inventory : o.output;
+  if (o.committed && (conflicts > 0 || blocked || findings > 0))
+    b.next.push_back("git checkout " + o.committed->commits.back().branch +
+                     "   (in the repository of " + a.inventory + ")");
   if (conflicts > 0) {
     b.next.push_back(fmt::format("resolve the {} conflict marker{} (<<<<<<<) in {}", conflicts,
                                  conflicts == 1 ? "" : "s", out_arg));
+    if (o.committed) b.next.push_back("commit the resolved files on that branch, then:");
     b.next.push_back("kubespray-migrate upgrade --continue -i " + shell_quote(out_arg) + kubespray +
-                     (a.in_place ? " --in-place" : ""));
+                     (a.in_place ? " --in-place" : "") + (o.committed ? " --commit" : ""));
     b.exit_why = "conflicts left in the inventory; the run stopped at " + u.to_tag;
   } else if (blocked) {
     b.next.push_back("do what the blocking note above says, then:");
-    b.next.push_back("kubespray-migrate upgrade --continue -i " + shell_quote(out_arg) + kubespray);
+    b.next.push_back("kubespray-migrate upgrade --continue -i " + shell_quote(out_arg) + kubespray +
+                     (o.committed ? " --commit" : ""));
     b.exit_why = "the run is blocked at " + u.to_tag;
   } else if (findings > 0) {
     b.next.push_back(fmt::format("fix the {} blocking finding{} of preflight above, then check again:",
@@ -354,7 +361,8 @@ int run(const UpgradeArgs& a) {
       return kExitError;
     }
     committed = std::move(*c);
-    output = "(commits on " + committed->commits.back().branch + " and the branches before it)";
+    output = a.inventory + " on the branch " + committed->commits.back().branch +
+             " (and every stop before it on its own branch)";
   } else {
     auto w = write_new_folder(a, u);
     if (!w) {
