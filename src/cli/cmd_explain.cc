@@ -11,6 +11,7 @@
 #include "core/json.h"
 #include "core/paths.h"
 #include "report/summary_block.h"
+#include "upgrade/advisory_judge.h"
 #include "inventory/loader.h"
 #include "schema/explain.h"
 
@@ -89,6 +90,18 @@ int run_explain(const ExplainArgs& a) {
       return kExitError;
     }
     inv = std::move(*f);
+  }
+  std::unique_ptr<upgrade::AdvisoryJudge> judge;
+  if (inv) {
+    auto j = upgrade::AdvisoryJudge::open(a.inventory, *facts);
+    if (!j) {
+      print_error(j.error());
+      return kExitError;
+    }
+    judge = std::move(*j);
+    inv->advisory_applies = [&judge, to = a.to](const schema::Advisory& adv) {
+      return judge->verdict(adv, to).applies;
+    };
   }
   auto e = schema::explain(*facts, *schemas, a.from, a.to, inv ? &*inv : nullptr);
   if (!e) {

@@ -11,6 +11,7 @@
 #include "core/json.h"
 #include "core/paths.h"
 #include "report/summary_block.h"
+#include "upgrade/advisory_judge.h"
 #include "schema/plan.h"
 #include "upgrade/kube_path.h"
 
@@ -63,6 +64,16 @@ int run_plan(const PlanArgs& a) {
       print_error(s.error());
       return kExitError;
     }
+    // Only the advisories that hold for this inventory at each stop.
+    auto judge = upgrade::AdvisoryJudge::open(a.inventory, *facts);
+    if (!judge) {
+      print_error(judge.error());
+      return kExitError;
+    }
+    for (auto& h : plan->hops)
+      std::erase_if(h.advisories, [&](const schema::Advisory* adv) {
+        return (*judge)->verdict(*adv, h.to).applies == schema::Applies::No;
+      });
   }
   report::SummaryBlock block;
   size_t raise = 0, advisories = 0;

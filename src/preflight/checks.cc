@@ -12,6 +12,7 @@
 #include "core/paths.h"
 #include "jinja/jinja.h"
 #include "preflight/hop_checks.h"
+#include "schema/advisory_eval.h"
 #include "schema/object_names.h"
 
 namespace ksm::preflight {
@@ -249,15 +250,13 @@ void advisories(const CheckInputs& in, vars::HostView* view, std::vector<Finding
     std::vector<report::Variable> vars;
     if (!a->condition.empty()) {
       if (!view) continue;
-      auto expr = jinja::parse_expression(a->condition, a->id);
-      if (!expr) continue;
-      Value r = jinja::render(*expr, *view);
-      if (r.is_bool() && !r.as_bool()) continue;
-      if (!r.is_bool()) {
+      schema::AdvisoryVerdict verdict = schema::evaluate_advisory(*a, *view);
+      if (verdict.applies == schema::Applies::No) continue;
+      if (verdict.applies == schema::Applies::Unknown) {
         status = Status::Unknown;
-        why = r.is_unknown() ? r.unknown_reason() : "the condition is not a boolean";
+        why = verdict.why;
       }
-      for (const auto& n : jinja::free_names(*expr)) {
+      for (const auto& n : verdict.names) {
         vars::Resolved rv = view->resolve(n);
         report::Variable v;
         v.name = n;

@@ -368,9 +368,18 @@ Result<Explanation> explain(ReleaseFacts& facts, const Schemas& schemas, std::st
   std::set<std::string> handled = add_departures(h, e.changes);
   add_default_changes(h, handled, e.changes);
   if (!inv) add_sample_lines(h, handled, e.changes);
-  for (auto* adv : rules.advisories)
+  for (auto* adv : rules.advisories) {
+    // With -i: only what holds for this inventory (a condition it cannot
+    // decide offline is listed, and says so).
+    Applies applies = inv && inv->advisory_applies ? inv->advisory_applies(*adv) : Applies::Yes;
+    if (applies == Applies::No) continue;
+    std::string when = adv->condition.empty() ? "" : " when " + adv->condition;
+    if (inv && inv->advisory_applies && !adv->condition.empty() && adv->condition != "true")
+      when = applies == Applies::Yes ? " (holds for this inventory: " + adv->condition + ")"
+                                     : " (cannot be decided from the inventory alone: " + adv->condition + ")";
     e.changes.push_back(Change{"advisory", "", "", Value(), Value(severity_name(adv->severity)), false,
-                               "[" + adv->id + "] when " + adv->condition + ": " + adv->message, adv->source});
+                               "[" + adv->id + "]" + when + ": " + adv->message, adv->source});
+  }
   return e;
 }
 

@@ -8,6 +8,7 @@
 // layout.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -17,6 +18,7 @@
 #include "core/error.h"
 #include "core/value.h"
 #include "schema/facts.h"
+#include "schema/advisory_eval.h"
 #include "schema/schema.h"
 
 namespace ksm::schema {
@@ -29,6 +31,9 @@ struct InventoryFacts {
   std::set<std::string> groups;
   std::set<std::string> files;                  // relative to the inventory folder, '/'-separated
   std::string hosts_layout;                     // "builder-hosts-yaml" | "inventory-ini" | ""
+  // Whether an advisory holds for the inventory at the target tag
+  // (upgrade/advisory_judge.h); unset: every advisory is listed.
+  std::function<Applies(const Advisory&)> advisory_applies;
 };
 
 struct Change {

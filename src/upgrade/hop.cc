@@ -13,6 +13,7 @@
 #include "inventory/layers.h"
 #include "inventory/loader.h"
 #include "jinja/jinja.h"
+#include "schema/advisory_eval.h"
 #include "merge/ini_edit.h"
 #include "merge/merge3.h"
 #include "merge/yaml_edit.h"
@@ -767,12 +768,8 @@ class HopRun {
         continue;
       }
       if (!a->condition.empty()) {
-        auto expr = jinja::parse_expression(a->condition, a->id);
-        if (expr) {
-          ViewContext ctx(*eff_after, probe);
-          Value r = jinja::render(*expr, ctx);
-          if (r.is_bool()) applies = r.as_bool();
-        }
+        ViewContext ctx(*eff_after, probe);
+        applies = schema::evaluate_advisory(*a, ctx).applies != schema::Applies::No;
       }
       if (!applies) continue;
       NoteLevel level = a->severity == schema::Severity::Error ? NoteLevel::Blocking

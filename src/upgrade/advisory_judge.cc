@@ -1,0 +1,61 @@
+// Advisories judged on the inventory for plan -i and explain -i (see advisory_judge.h).
+#include "upgrade/advisory_judge.h"
+
+#include "upgrade/upgrade.h"
+#include "upgrade/workspace.h"
+#include "upgrade/ws_inventory.h"
+
+namespace ksm::upgrade {
+
+namespace {
+
+class HostContext : public jinja::Context {
+ public:
+  HostContext(EffectiveView& view, std::string host) : view_(view), host_(std::move(host)) {}
+  Value lookup(std::string_view n) override { return view_.get(host_, std::string(n)).value; }
+
+ private:
+  EffectiveView& view_;
+  std::string host_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<AdvisoryJudge>> AdvisoryJudge::open(const std::string& inventory,
+                                                           schema::ReleaseFacts& facts) {
+  auto where = locate_inventory(inventory);
+  if (!where) return where.error();
+  auto ws = Workspace::load(where->folder);
+  if (!ws) return ws.error();
+  auto inv = load_workspace_inventory(*ws, where->hosts_file);
+  if (!inv) return inv.error();
+  return std::unique_ptr<AdvisoryJudge>(new AdvisoryJudge(*inv, facts));
+}
+
+schema::AdvisoryVerdict AdvisoryJudge::verdict(const schema::Advisory& a, const std::string& tag) {
+  schema::AdvisoryVerdict unknown{schema::Applies::Unknown, "", {}};
+  if (a.condition.empty()) return {};
+  if (inv_->hosts().empty()) {
+    unknown.why = "the inventory defines no hosts to evaluate the condition on";
+    return unknown;
+  }
+  auto it = views_.find(tag);
+  if (it == views_.end()) {
+    auto value = facts_.facts(tag);
+    if (!value) {
+      unknown.why = value.error().message;
+      return unknown;
+    }
+    auto tf = catalog::TagFacts::from_value(std::move(*value));
+    if (!tf) {
+      unknown.why = tf.error().message;
+      return unknown;
+    }
+    auto& stored = tag_facts_.insert_or_assign(tag, std::move(*tf)).first->second;
+    it = views_.emplace(tag, make_effective_view(*inv_, nullptr, stored)).first;
+  }
+  HostContext ctx(*it->second, inv_->hosts().front().name);
+  return schema::evaluate_advisory(a, ctx);
+}
+
+}  // namespace ksm::upgrade
