@@ -5,10 +5,10 @@
 #include <set>
 
 #include "core/fs.h"
+#include "core/json_schema.h"
 #include "core/paths.h"
 #include "core/yaml.h"
 #include "jinja/jinja.h"
-#include "schema/validate.h"
 
 namespace ksm::schema {
 
@@ -527,13 +527,7 @@ Result<Schemas> load_schemas(const std::vector<fs::path>& dirs, const fs::path& 
     merge_folder(all, std::move(folder), i == 0, errors);
     if (!errors.empty()) break;
   }
-  if (!errors.empty()) {
-    Error e = errors.front();
-    if (errors.size() > 1)
-      e.message += " (and " + std::to_string(errors.size() - 1) + " more problem" +
-                   (errors.size() > 2 ? "s" : "") + ")";
-    return e;
-  }
+  if (!errors.empty()) return first_problem(errors);
   sort_by_release(all.group_renames);
   sort_by_release(all.file_moves);
   sort_by_release(all.layout_changes);

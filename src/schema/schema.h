@@ -23,6 +23,10 @@
 #include "core/value.h"
 #include "sources/version.h"
 
+namespace ksm {
+class JsonSchema;  // core/json_schema.h
+}  // namespace ksm
+
 namespace ksm::schema {
 
 // Common to every rule: the release it arrives with, why, and where it is said.
@@ -196,8 +200,6 @@ Result<Schemas> load_schemas(const std::vector<std::filesystem::path>& dirs,
                              const std::filesystem::path& schema_json);
 // schemas_dir() plus `extra_dirs`, validated with schemas_dir()/schema.json.
 Result<Schemas> load_default_schemas(const std::vector<std::filesystem::path>& extra_dirs = {});
-
-class JsonSchema;  // schema/validate.h
 
 // One rule file's text as `path` (whose name check_schema_file's
 // `require_name_match` compares with its release): appends its rules to
