@@ -3,6 +3,8 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/output.h"
+#include "sources/knowledge.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -11,6 +13,13 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(KSM_VERSION));
   app.require_subcommand(1);
   app.fallthrough(false);
+
+  // Kubespray's own facts (schemas/kubespray.yml): options and help texts
+  // name them, so a broken data folder is reported before anything else.
+  if (auto st = ksm::check_kubespray_knowledge(); !st) {
+    ksm::cli::print_error(st.error());
+    return ksm::kExitError;
+  }
 
   ksm::cli::Action action;
   ksm::cli::add_preflight(app, action);

@@ -521,6 +521,8 @@ Result<Schemas> load_schemas(const std::vector<fs::path>& dirs, const fs::path& 
     std::error_code ec;
     const bool own = fs::equivalent(dirs[i], schemas_dir(), ec);
     for (const auto& f : rule_files(dirs[i], errors)) {
+      // Our kubespray.yml holds facts, not rules (sources/knowledge.h).
+      if (i == 0 && f.filename() == "kubespray.yml") continue;
       parse_file(f, own ? fs::path("schemas") / f.filename() : f, *js, i == 0, folder, errors);
       folder.files.push_back(f.string());
     }

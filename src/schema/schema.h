@@ -192,7 +192,8 @@ class Schemas {
 };
 
 // Loads every *.yml / *.yaml of `dirs` in order (ours first, then the
-// operator's), validating each against `schema_json` (schemas/schema.json).
+// operator's; the first folder's kubespray.yml is facts, not rules, and left
+// to sources/knowledge.h), validating each against `schema_json` (schemas/schema.json).
 // Files of the first folder must be named after their release. Later
 // folders replace sticky rules (same variable) and advisories (same id).
 // The first error (with file:line:col) stops loading.
