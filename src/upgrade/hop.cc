@@ -16,6 +16,7 @@
 #include "merge/ini_edit.h"
 #include "merge/merge3.h"
 #include "merge/yaml_edit.h"
+#include "sources/knowledge.h"
 #include "sources/version.h"
 #include "upgrade/effective.h"
 #include "upgrade/kube_version_rule.h"
@@ -284,7 +285,7 @@ class HopRun {
   // default the operator removed is judged once the effective values of
   // the new tag are known (removed_defaults).
   void record_decisions(const std::string& rel, const std::vector<merge::MergeTaken>& taken) {
-    const std::string sample = "inventory/sample/" + rel + " @ " + in_.to.tag;
+    const std::string sample = kubespray().sample_inventory() + "/" + rel + " @ " + in_.to.tag;
     std::vector<std::string> not_added;
     for (const auto& t : taken) {
       switch (t.kind) {
@@ -361,7 +362,7 @@ class HopRun {
         change(ChangeKind::AddFile, rel, 0, "", Value::undefined(), Value::undefined(),
                "new in the sample at " + in_.to.tag +
                    " (documents defaults; sets nothing you did not set)",
-               "inventory/sample/" + rel + " @ " + in_.to.tag);
+               kubespray().sample_inventory() + "/" + rel + " @ " + in_.to.tag);
       }
     }
     return {};
@@ -391,7 +392,7 @@ class HopRun {
     ws_.put(name, merged->text);
     change(ChangeKind::Sample, name, 0, "", Value::undefined(), Value::undefined(),
            "the sample's commented hosts file, not used by this inventory, follows the sample at " + in_.to.tag,
-           "inventory/sample/" + name + " @ " + in_.to.tag);
+           kubespray().sample_inventory() + "/" + name + " @ " + in_.to.tag);
     return {};
   }
 
