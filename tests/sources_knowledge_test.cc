@@ -14,7 +14,9 @@ using namespace ksm;
 
 namespace {
 
-Version V(const char* s) { return *Version::parse_release(s); }
+Version V(const char* s) {
+  return *Version::parse_release(s);
+}
 
 const JsonSchema& schema() {
   static const JsonSchema js = [] {
@@ -122,8 +124,8 @@ TEST_CASE("knowledge: in memory, and tag ranges as written") {
   REQUIRE_MESSAGE(k, k.error().str());
   CHECK(k->control_plane_group(V("v2.15.0")) == "kube-master");
   CHECK(k->hosts_files().size() == 1);
-  auto two = KubesprayKnowledge::parse(
-      variant("kubernetes_minors: 1", "kubernetes_minors: 2"), "mem.yml", schema());
+  auto two = KubesprayKnowledge::parse(variant("kubernetes_minors: 1", "kubernetes_minors: 2"),
+                                       "mem.yml", schema());
   REQUIRE(two);
   CHECK(two->kubernetes_minor_step() == 2);
 }
@@ -142,8 +144,9 @@ TEST_CASE("knowledge: a malformed file is refused at file:line:col") {
   CHECK(k.error().where.line == 2);
 
   // before not after since: at `before`.
-  k = KubesprayKnowledge::parse(variant("since: v2.18.0, before: v2.23.0", "since: v2.18.0, before: v2.17.0"),
-                                "k.yml", schema());
+  k = KubesprayKnowledge::parse(
+      variant("since: v2.18.0, before: v2.23.0", "since: v2.18.0, before: v2.17.0"), "k.yml",
+      schema());
   REQUIRE(!k);
   CHECK(k.error().where.line == 13);
   CHECK(k.error().message.find("is not after since") != std::string::npos);
@@ -153,9 +156,9 @@ TEST_CASE("knowledge: a malformed file is refused at file:line:col") {
   REQUIRE(!k);
   CHECK(k.error().where.line == 3);
   CHECK(k.error().message.find("overlap") != std::string::npos);
-  k = KubesprayKnowledge::parse(variant("{name: kube-master, before: v2.16.0, source: s}",
-                                        "{name: kube-master, source: s}"),
-                                "k.yml", schema());
+  k = KubesprayKnowledge::parse(
+      variant("{name: kube-master, before: v2.16.0, source: s}", "{name: kube-master, source: s}"),
+      "k.yml", schema());
   REQUIRE(!k);
   CHECK(k.error().message.find("only the first entry") != std::string::npos);
 

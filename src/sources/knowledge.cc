@@ -37,7 +37,8 @@ struct Reader {
     r.since = *since;
     r.before = *before;
     if (r.since && r.before && !(*r.since < *r.before))
-      return fail(n["before"], "before: " + r.before->str() + " is not after since: " + r.since->str());
+      return fail(n["before"],
+                  "before: " + r.before->str() + " is not after since: " + r.since->str());
     r.source = n["source"].Scalar();
     return r;
   }
@@ -83,8 +84,7 @@ bool TagRange::holds_at(const Version& tag) const {
   return (!since || !(tag < *since)) && (!before || tag < *before);
 }
 
-Result<KubesprayKnowledge> KubesprayKnowledge::parse(std::string_view text,
-                                                     const std::string& file,
+Result<KubesprayKnowledge> KubesprayKnowledge::parse(std::string_view text, const std::string& file,
                                                      const JsonSchema& schema) {
   auto node = load_yaml_node(std::string(text), file);
   if (!node) return node.error();

@@ -83,7 +83,8 @@ KubeVersionChoice choose_kube_version(const KubeVersionInput& in) {
   return {Outcome::Blocked, "",
           fmt::format("{} installs {}, and the cluster runs {}: no version it installs is at most one minor "
                       "above it. Upgrade Kubernetes to {}.{} on the previous tag first (-e kube_version=...)",
-                      in.tag, range_of(in.installable), running->str(), running->major, running->minor + step)};
+                      in.tag, range_of(in.installable), running->str(), running->major,
+                      running->minor + step)};
 }
 
 }  // namespace ksm::upgrade
