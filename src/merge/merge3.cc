@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "core/json.h"
+#include "core/text.h"
 #include "core/yaml.h"
 #include "jinja/jinja.h"
 #include "jinja/spelling.h"

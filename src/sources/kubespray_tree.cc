@@ -69,20 +69,6 @@ Result<std::vector<std::string>> main_vars_files(const Source& src, const std::s
   return out;
 }
 
-std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string_view::npos) nl = text.size();
-    std::string_view l = text.substr(start, nl - start);
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    lines.push_back(l);
-    start = nl + 1;
-  }
-  return lines;
-}
-
 }  // namespace
 
 const char* layer_name(Layer l) {
@@ -161,8 +147,10 @@ std::vector<SampleVar> scan_sample_variables(const VarFile& f) {
   static const std::regex re_key("^# ?([a-z_][a-zA-Z0-9_]*):(?:[ \t]+(.*))?$");
   static const std::regex re_next_key("^[a-z_][a-zA-Z0-9_]*:([ \t]|$)");
   auto lines = split_lines(f.text);
+  for (auto& l : lines)
+    if (!l.empty() && l.back() == '\r') l.pop_back();  // a CRLF file
   for (size_t i = 0; i < lines.size(); ++i) {
-    std::string line(lines[i]);
+    const std::string& line = lines[i];
     std::smatch m;
     if (!std::regex_match(line, m, re_key)) continue;
     SampleVar sv;
@@ -269,14 +257,8 @@ Result<KubesprayTree> KubesprayTree::load(const Source& src) {
         "tasks", "templates", "files", "handlers", "meta", "library", "molecule", "tests"};
     for (const auto& p : *files) {
       // roles/<a>/<b>/.../(defaults|vars)/...
-      std::vector<std::string> parts;
-      size_t start = 0;
-      while (true) {
-        size_t s = p.find('/', start);
-        parts.push_back(p.substr(start, s == std::string::npos ? std::string::npos : s - start));
-        if (s == std::string::npos) break;
-        start = s + 1;
-      }
+      auto pieces = split(p, '/');
+      std::vector<std::string> parts(pieces.begin(), pieces.end());
       for (size_t i = 2; i + 1 < parts.size(); ++i) {
         if (not_role_parts.count(parts[i])) break;
         if (parts[i] == "defaults" || parts[i] == "vars") {

@@ -40,18 +40,6 @@ bool is_vars_file(const std::string& rel) {
                      rel.find('.', rel.rfind('/') + 1) == std::string::npos);
 }
 
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    size_t p = s.find(sep, start);
-    out.push_back(s.substr(start, p == std::string::npos ? std::string::npos : p - start));
-    if (p == std::string::npos) break;
-    start = p + 1;
-  }
-  return out;
-}
-
 // One host's effective values as a Jinja context (sticky `when`, implicit
 // values, advisory conditions).
 class ViewContext : public jinja::Context {
@@ -209,7 +197,8 @@ class HopRun {
       // Every `.../children/<old>` key, deepest first so outer renames keep inner paths valid.
       std::vector<std::pair<std::vector<std::string>, const schema::GroupRename*>> todo;
       for (const auto& k : file->yaml_keys) {
-        auto parts = split(k.path, '/');
+        auto pieces = split(k.path, '/');
+        std::vector<std::string> parts(pieces.begin(), pieces.end());
         if (parts.size() < 2 || parts[parts.size() - 2] != "children") continue;
         for (const auto* r : rules_.group_renames)
           if (parts.back() == r->from) todo.emplace_back(parts, r);
