@@ -9,16 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "core/json_schema.h"
 #include "core/paths.h"
 #include "jinja/jinja.h"
 #include "schema/schema.h"
-#include "schema/validate.h"
 
 namespace {
 
-const ksm::schema::JsonSchema& schema_of_schemas() {
-  static const ksm::schema::JsonSchema js = [] {
-    auto r = ksm::schema::JsonSchema::load(ksm::schemas_dir() / "schema.json");
+const ksm::JsonSchema& schema_of_schemas() {
+  static const ksm::JsonSchema js = [] {
+    auto r = ksm::JsonSchema::load(ksm::schemas_dir() / "schema.json");
     if (!r) std::abort();  // the fuzz build runs from the source tree
     return *r;
   }();

@@ -263,3 +263,14 @@ TEST_CASE("fs: check_text refuses NUL bytes and invalid UTF-8 at line:col") {
   CHECK(at("\xF4\x90\x80\x80") == "f:1:1 invalid UTF-8");   // over U+10FFFF
   CHECK(at("\xC3\x28") == "f:1:1 invalid UTF-8");           // bad continuation
 }
+
+TEST_CASE("json: one string escaping, with Python's ensure_ascii and tojson's html") {
+  CHECK(json_quote("a\"b\\c\n\x01") == "\"a\\\"b\\\\c\\n\\u0001\"");
+  CHECK(json_quote("h\xc3\xa9 <a>") == "\"h\xc3\xa9 <a>\"");  // our output keeps UTF-8
+  CHECK(json_quote("h\xc3\xa9", {.ensure_ascii = true}) == "\"h\\u00e9\"");
+  CHECK(json_quote("\xf0\x9f\x98\x80", {.ensure_ascii = true}) == "\"\\ud83d\\ude00\"");
+  CHECK(json_quote("<a & 'b'>", {.html = true}) == "\"\\u003ca \\u0026 \\u0027b\\u0027\\u003e\"");
+  std::string out = "x=";
+  append_json_quoted(out, "y");
+  CHECK(out == "x=\"y\"");
+}

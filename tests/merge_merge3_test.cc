@@ -616,3 +616,16 @@ TEST_CASE("merge3: a default the operator annotated with a comment is their choi
   auto plain = must_merge(base, "# runtime\ncontainer_manager:   docker\n", theirs);
   CHECK(plain.text == theirs);
 }
+
+TEST_CASE("merge3: the one scanner for conflict markers left in a file") {
+  CHECK(is_conflict_start("<<<<<<< ours"));
+  CHECK(is_conflict_start("<<<<<<<"));
+  CHECK(!is_conflict_start("<<<<<<<< eight"));
+  CHECK(!is_conflict_start(" <<<<<<< indented"));
+  CHECK(!is_conflict_start("# <<<<<<< in a comment"));
+  CHECK(first_conflict_start("a: 1\n") == std::string_view::npos);
+  CHECK(first_conflict_start("<<<<<<< ours\na\n") == 0);
+  std::string text = "a: 1\n<<<<<<< ours\nb: 1\n=======\nb: 2\n>>>>>>> theirs\n";
+  CHECK(first_conflict_start(text) == 5);
+  CHECK(first_conflict_start("a\n<<<<<<<") == 2);  // a bare marker on the last line
+}

@@ -10,6 +10,7 @@
 #include "core/json.h"
 #include "core/text.h"
 #include "jinja/jinja.h"
+#include "sources/knowledge.h"
 #include "sources/version.h"
 #include "vars/resolver.h"
 
@@ -17,11 +18,9 @@ namespace ksm::catalog {
 
 namespace {
 
-// The variables whose keys (per architecture) are the Kubernetes versions a
-// tag can install, and the architecture the catalog reports.
-constexpr const char* kChecksumTables[] = {"kubelet_checksums", "kubeadm_checksums"};
+// The architecture the catalog reports (the checksum tables, whose keys per
+// architecture are the versions a tag installs, are kubespray().checksum_tables()).
 constexpr const char* kArch = "amd64";
-constexpr const char* kSampleRootSlash = "inventory/sample/";
 
 bool is_ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool is_ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -318,7 +317,7 @@ std::map<std::string, std::vector<Definition>> collect_definitions(const Kubespr
       ++index;
     }
   }
-  auto is_kd = [](const std::string& r) { return r == "kubespray-defaults" || r == "kubespray_defaults"; };
+  auto is_kd = [](const std::string& r) { return kubespray().is_defaults_role(r); };
   for (auto& [name, defs] : out) {
     std::stable_sort(defs.begin(), defs.end(), [&](const Definition& a, const Definition& b) {
       if (a.auto_loaded != b.auto_loaded) return a.auto_loaded;
@@ -341,7 +340,7 @@ using Definitions = std::map<std::string, std::vector<Definition>>;
 std::vector<std::string> installable_versions(const Definitions& defs, std::string& prefix) {
   std::vector<std::string> installable;
   bool first_table = true;
-  for (const char* table : kChecksumTables) {
+  for (const auto& table : kubespray().checksum_tables()) {
     auto it = defs.find(table);
     if (it == defs.end()) continue;
     const Value* arch = it->second.front().raw.get(kArch);
@@ -399,8 +398,8 @@ void drop_below_minimum(const Definitions& defs, Evaluator& ev,
 // One line of the sample that sets (or comments out) a variable.
 Map sample_entry(const SampleVar& v, Evaluator& ev) {
   auto rel = [](const std::string& p) {
-    return p.starts_with(kSampleRootSlash) ? p.substr(std::string_view(kSampleRootSlash).size())
-                                           : p;
+    const std::string root = kubespray().sample_inventory() + "/";
+    return p.starts_with(root) ? p.substr(root.size()) : p;
   };
   Map m;
   m.set("file", Value(rel(v.file)));

@@ -25,6 +25,7 @@
 #include "report/report.h"
 #include "report/summary_block.h"
 #include "schema/schema.h"
+#include "sources/knowledge.h"
 #include "sources/source.h"
 #include "upgrade/history.h"
 
@@ -40,7 +41,7 @@ struct PreflightOpts {
   std::string cluster_state;
   std::string facts;
   std::string format = "text";
-  std::string playbook = "upgrade-cluster.yml";
+  std::string playbook = ksm::kubespray().upgrade_playbook();
   bool list_assertions = false;
   bool show_passed = false;
   std::string evaluation;  // write the per-host outcomes here (JSON)
@@ -292,7 +293,8 @@ void add_preflight(CLI::App& app, Action& action) {
   auto o = std::make_shared<PreflightOpts>();
   auto* cmd = app.add_subcommand(
       "preflight",
-      "Evaluate the Kubespray assertions upgrade-cluster.yml would reach at --to against the\n"
+      "Evaluate the Kubespray assertions " + kubespray().upgrade_playbook() +
+          " would reach at --to against the\n"
       "inventory, before the run (exit 0 clean, 2 warnings only, 3 blocking, 1 error).\n"
       "Examples:\n"
       "  kubespray-migrate preflight --kubespray ~/kubespray --to v2.19.0 --list-assertions\n"
@@ -315,7 +317,8 @@ void add_preflight(CLI::App& app, Action& action) {
   cmd->add_option("--facts", o->facts, "folder of gathered facts (one JSON file per host)");
   cmd->add_option("--format", o->format, "text, json, sarif or junit")
       ->check(CLI::IsMember({"text", "json", "sarif", "junit"}));
-  cmd->add_option("--playbook", o->playbook, "entry playbook (default upgrade-cluster.yml)");
+  cmd->add_option("--playbook", o->playbook,
+                  "entry playbook (default " + kubespray().upgrade_playbook() + ")");
   cmd->add_flag("--list-assertions", o->list_assertions,
                 "list the assert/fail tasks the playbook can reach at --to, and stop");
   cmd->add_flag("--show-passed", o->show_passed,

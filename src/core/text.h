@@ -26,6 +26,36 @@ inline std::string join(const std::vector<std::string>& parts, const std::string
   return out;
 }
 
+// The pieces of `s` between each `sep`, empty ones kept: n separators give
+// n + 1 pieces ("a/b//c" -> a, b, "", c; "" -> one empty piece).
+inline std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (true) {
+    size_t p = s.find(sep, start);
+    out.push_back(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
+    if (p == std::string_view::npos) break;
+    start = p + 1;
+  }
+  return out;
+}
+
+// The lines of `text`, split on "\n": a "\r" before it stays in its line,
+// and a final "\n" leaves no empty last line ("a\n" -> a; "" -> none).
+// Python's str.splitlines(), which breaks on "\r" and more, is
+// inventory::split_lines.
+inline std::vector<std::string> split_lines(std::string_view text) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    out.emplace_back(text.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  return out;
+}
+
 // `cp` appended to `out` as UTF-8 (1 to 4 bytes).
 inline void append_utf8(std::string& out, uint32_t cp) {
   if (cp < 0x80) {

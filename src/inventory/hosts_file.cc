@@ -2,22 +2,21 @@
 #include "inventory/hosts_file.h"
 
 #include <algorithm>
-#include <array>
 
 #include "core/text.h"
 #include "inventory/loader.h"
+#include "sources/knowledge.h"
 
 namespace ksm::inventory {
 
 namespace {
 
-constexpr std::array<const char*, 5> kConventional = {"inventory.ini", "hosts.yaml", "hosts.yml",
-                                                      "hosts.ini", "hosts"};
+// The conventional names (inventory.ini, hosts.yaml, ...), the preferred first.
+const std::vector<std::string>& conventional() { return kubespray().hosts_files(); }
 
 bool hosts_like(const std::string& name) {
   if (name.empty() || name[0] == '.') return false;
-  if (std::find(kConventional.begin(), kConventional.end(), name) != kConventional.end())
-    return true;
+  if (kubespray().is_hosts_file_name(name)) return true;
   return name.ends_with(".ini") || name.ends_with(".yaml") || name.ends_with(".yml");
 }
 
@@ -63,8 +62,8 @@ Result<HostsFileChoice> choose_hosts_file(const Source& source, const std::strin
   }
   // The conventional names first, in their order; then the others, sorted.
   auto rank = [](const std::string& n) {
-    auto it = std::find(kConventional.begin(), kConventional.end(), n);
-    return static_cast<size_t>(it - kConventional.begin());
+    auto it = std::find(conventional().begin(), conventional().end(), n);
+    return static_cast<size_t>(it - conventional().begin());
   };
   std::stable_sort(names.begin(), names.end(),
                    [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
@@ -75,7 +74,7 @@ Result<HostsFileChoice> choose_hosts_file(const Source& source, const std::strin
     if (!count) {
       // A YAML file of another kind (variables, manifests) is no candidate
       // unless it has a conventional name.
-      if (rank(n) < kConventional.size()) c.candidates.push_back(n);
+      if (rank(n) < conventional().size()) c.candidates.push_back(n);
       continue;
     }
     c.candidates.push_back(n);

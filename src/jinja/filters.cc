@@ -37,65 +37,14 @@ std::string short_name(const std::string& name) {
 
 namespace {
 
-// ---- Python json.dumps ----
-void json_str(std::string& out, const std::string& s, bool html = false) {
-  out += '"';
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = s[i];
-    if (c < 0x80) {
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        case '\b':
-          out += "\\b";
-          break;
-        case '\f':
-          out += "\\f";
-          break;
-        default:
-          if (c < 0x20 || (html && (c == '<' || c == '>' || c == '&' || c == '\'')))
-            out += fmt::format("\\u{:04x}", c);
-          else
-            out += static_cast<char>(c);
-      }
-      ++i;
-      continue;
-    }
-    // decode UTF-8, emit \uXXXX (ensure_ascii)
-    uint32_t cp = 0;
-    size_t n = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-    cp = n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : n == 4 ? (c & 0x07) : c;
-    for (size_t k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
-    i += n;
-    if (cp >= 0x10000) {
-      cp -= 0x10000;
-      out += fmt::format("\\u{:04x}\\u{:04x}", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
-    } else {
-      out += fmt::format("\\u{:04x}", cp);
-    }
-  }
-  out += '"';
-}
-
+// ---- Python json.dumps (strings: core/json.h with ensure_ascii) ----
 std::string py_float_repr(double d) {
   return to_python_str(Value(d));
 }
 
 void json_dump(std::string& out, const Value& v, int indent, bool sort_keys, int depth,
                const std::string& item_sep, const std::string& key_sep, bool html) {
+  const JsonQuote py{.ensure_ascii = true, .html = html};  // json.dumps' defaults, tojson's html
   auto nl = [&](int d) {
     if (indent < 0) return;
     out += '\n';
@@ -122,7 +71,7 @@ void json_dump(std::string& out, const Value& v, int indent, bool sort_keys, int
       return;
     }
     case Kind::String:
-      json_str(out, v.as_string(), html);
+      append_json_quoted(out, v.as_string(), py);
       return;
     case Kind::List: {
       const List& l = v.as_list();
@@ -161,11 +110,11 @@ void json_dump(std::string& out, const Value& v, int indent, bool sort_keys, int
         // json.dumps writes a non-string key as JSON would write the value
         const Value* t = m.key_type(es[i]->first);
         if (t && t->is_bool())
-          json_str(out, t->as_bool() ? "true" : "false", html);
+          append_json_quoted(out, t->as_bool() ? "true" : "false", py);
         else if (t && t->is_null())
-          json_str(out, "null", html);
+          append_json_quoted(out, "null", py);
         else
-          json_str(out, es[i]->first, html);
+          append_json_quoted(out, es[i]->first, py);
         out += key_sep;
         json_dump(out, es[i]->second, indent, sort_keys, depth + 1, item_sep, key_sep, html);
       }

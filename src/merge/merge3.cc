@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "core/json.h"
+#include "core/text.h"
 #include "core/yaml.h"
 #include "jinja/jinja.h"
 #include "jinja/spelling.h"
@@ -548,6 +549,21 @@ Result<MergeResult> merge_yaml(const Text& base, const Text& ours, const Text& t
 }
 
 }  // namespace
+
+bool is_conflict_start(std::string_view line) {
+  return line.starts_with("<<<<<<< ") || line == "<<<<<<<";
+}
+
+size_t first_conflict_start(std::string_view text) {
+  for (size_t at = 0; at < text.size();) {
+    size_t nl = text.find('\n', at);
+    if (is_conflict_start(text.substr(at, (nl == std::string_view::npos ? text.size() : nl) - at)))
+      return at;
+    if (nl == std::string_view::npos) break;
+    at = nl + 1;
+  }
+  return std::string_view::npos;
+}
 
 Result<MergeResult> merge_lines(std::string_view base, std::string_view ours,
                                 std::string_view theirs, const MergeLabels& labels) {

@@ -41,6 +41,13 @@ struct MergeConflict {
   std::string reason;
 };
 
+// Whether `line` (without its "\n") opens a conflict block as merge3 and
+// git write one: "<<<<<<< label", or "<<<<<<<" alone.
+bool is_conflict_start(std::string_view line);
+// The offset of the first line of `text` that opens a conflict block; npos
+// when there is none. The one scanner for markers left in a file.
+size_t first_conflict_start(std::string_view text);
+
 enum class Taken {
   Sample,       // the sample's change applied
   Ours,         // comments or documentation: the operator's kept

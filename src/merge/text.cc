@@ -94,19 +94,4 @@ std::string Text::normalized() const {
   return out;
 }
 
-std::vector<std::string> split_lines(std::string_view s) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos < s.size()) {
-    size_t nl = s.find('\n', pos);
-    if (nl == std::string_view::npos) {
-      out.emplace_back(s.substr(pos));
-      break;
-    }
-    out.emplace_back(s.substr(pos, nl - pos));
-    pos = nl + 1;
-  }
-  return out;
-}
-
 }  // namespace ksm::merge

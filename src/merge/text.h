@@ -58,7 +58,4 @@ class Text {
   std::vector<Line> lines_;
 };
 
-// Splits on "\n" (a "\r" before it stays in the piece); no trailing empty piece.
-std::vector<std::string> split_lines(std::string_view s);
-
 }  // namespace ksm::merge

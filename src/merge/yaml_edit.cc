@@ -6,6 +6,7 @@
 #include <cmath>
 #include <regex>
 
+#include "core/text.h"
 #include "core/yaml.h"
 
 namespace ksm::merge {

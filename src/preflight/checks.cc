@@ -14,6 +14,7 @@
 #include "preflight/hop_checks.h"
 #include "schema/advisory_eval.h"
 #include "schema/object_names.h"
+#include "sources/knowledge.h"
 
 namespace ksm::preflight {
 
@@ -217,7 +218,9 @@ void kube_version(const CheckInputs& in, vars::HostView* to_view, vars::HostView
   vars::Resolved was = from_view->resolve("kube_version");
   if (!was.known()) return;
   auto a = kube_minor(was.value), b = kube_minor(kv.value);
-  if (!a || !b || a->major != b->major || b->minor <= a->minor + 1) return;
+  // kubeadm upgrades one minor at a time (schemas/kubespray.yml upgrade_steps).
+  const int step = kubespray().kubernetes_minor_step();
+  if (!a || !b || a->major != b->major || b->minor <= a->minor + step) return;
   Finding f;
   f.id = "ksm/kube-version-skips-minor";
   f.group = "kubernetes";
@@ -228,9 +231,9 @@ void kube_version(const CheckInputs& in, vars::HostView* to_view, vars::HostView
   f.message = "The cluster runs " + was.value.as_string() + " (" + (in.from ? in.from->str() : "") +
               ") and the target would install " + want +
               ": kubeadm upgrades one minor at a time, and so must the upgrade.";
-  f.fix = "upgrade through " + Version{a->major, a->minor + 1, 0, ""}.minor_str() +
+  f.fix = "upgrade through " + Version{a->major, a->minor + step, 0, ""}.minor_str() +
           " first (kubespray-migrate plan), or set kube_version to a " +
-          Version{a->major, a->minor + 1, 0, ""}.minor_str() + " release for this hop";
+          Version{a->major, a->minor + step, 0, ""}.minor_str() + " release for this hop";
   f.variables.push_back(var);
   out.push_back(std::move(f));
 }

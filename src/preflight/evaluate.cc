@@ -9,6 +9,7 @@
 #include "core/fs.h"
 #include "core/json.h"
 #include "jinja/jinja.h"
+#include "sources/knowledge.h"
 #include "sources/version.h"
 
 namespace ksm::preflight {
@@ -376,10 +377,10 @@ Value numbers_as_json_reads(const Value& v) {
 
 void compute_live(World& w, const EvalInputs& in, const HostGroups& inv) {
   auto first_cp = [&](const HostGroups& g) -> std::string {
-    auto it = g.groups.find("kube_control_plane");
-    if (it != g.groups.end() && !it->second.empty()) return it->second.front();
-    it = g.groups.find("kube-master");
-    if (it != g.groups.end() && !it->second.empty()) return it->second.front();
+    for (const auto& name : kubespray().control_plane_groups()) {
+      auto it = g.groups.find(name);
+      if (it != g.groups.end() && !it->second.empty()) return it->second.front();
+    }
     return g.hosts.empty() ? "" : g.hosts.front();
   };
   for (const auto& rule : in.live_rules) {

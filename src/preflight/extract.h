@@ -20,6 +20,7 @@
 
 #include "core/error.h"
 #include "core/value.h"
+#include "sources/knowledge.h"
 #include "sources/source.h"
 
 namespace ksm::preflight {
@@ -104,7 +105,7 @@ using TemplateResolver =
     std::function<std::optional<std::string>(const std::string& text, const Reach& context)>;
 
 struct ExtractOptions {
-  std::string playbook = "upgrade-cluster.yml";
+  std::string playbook = kubespray().upgrade_playbook();
   size_t max_depth = 64;     // nesting of includes/roles
   TemplateResolver resolve;  // optional
 };

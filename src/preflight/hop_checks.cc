@@ -6,6 +6,7 @@
 
 #include "core/text.h"
 #include "inventory/model.h"
+#include "sources/knowledge.h"
 
 namespace ksm::preflight {
 
@@ -49,7 +50,9 @@ std::vector<Finding> etcd_member_names(vars::Resolver& to, vars::Resolver& from,
   const inventory::Inventory* inv = to.inventory();
   const inventory::Inventory* was = from.inventory();
   if (!inv || !was) return out;
-  auto g = inv->group_index("etcd");
+  // etcd_member_name defaults to etcd<N> by position in group etcd.
+  const std::string& name_var = kubespray().etcd_member_variable();
+  auto g = inv->group_index(kubespray().etcd_member_group());
   if (!g) return out;
   for (size_t h : inv->group_hosts(*g)) {
     const std::string& host = inv->hosts()[h].name;
@@ -57,8 +60,8 @@ std::vector<Finding> etcd_member_names(vars::Resolver& to, vars::Resolver& from,
     auto tv = to.host(host);
     auto fv = from.host(host);
     if (!tv || !fv) continue;
-    vars::Resolved now = (*tv)->resolve("etcd_member_name");
-    vars::Resolved before = (*fv)->resolve("etcd_member_name");
+    vars::Resolved now = (*tv)->resolve(name_var);
+    vars::Resolved before = (*fv)->resolve(name_var);
     to.release(host);
     from.release(host);
     if (!now.known() || !before.known() || now.value == before.value) continue;
@@ -75,11 +78,11 @@ std::vector<Finding> etcd_member_names(vars::Resolver& to, vars::Resolver& from,
                 to_tag.str() + " would configure it as " + b +
                 ": etcd refuses a member whose name changed, and the upgrade stops at the etcd "
                 "role with the cluster half done.";
-    f.fix = "set etcd_member_name: " + a + " for " + host +
-            " (host_vars), or keep the etcd group's order as it was deployed";
+    f.fix = "set " + name_var + ": " + a + " for " + host + " (host_vars), or keep the " +
+            kubespray().etcd_member_group() + " group's order as it was deployed";
     f.hosts.push_back(host);
-    f.variables.push_back(variable("etcd_member_name", before, host, from_tag.str()));
-    f.variables.push_back(variable("etcd_member_name", now, host, to_tag.str()));
+    f.variables.push_back(variable(name_var, before, host, from_tag.str()));
+    f.variables.push_back(variable(name_var, now, host, to_tag.str()));
     out.push_back(std::move(f));
   }
   return out;

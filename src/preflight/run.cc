@@ -14,6 +14,7 @@
 #include "preflight/evaluate.h"
 #include "preflight/extract.h"
 #include "preflight/tag_values.h"
+#include "sources/kubespray_tree.h"
 #include "vars/runtime.h"
 
 namespace ksm::preflight {
@@ -104,20 +105,11 @@ Value evaluation_value(const Extraction& x, const EvalInputs& in,
                    {"outcomes", outcomes_value(outcomes)}});
 }
 
-// The --to tag's requirements.txt; a symlink (v2.18-v2.22:
-// requirements-2.12.txt) reads as its target's name.
+// The --to tag's requirements.txt (its symlink's target read, see
+// sources/kubespray_tree.h); "" when it cannot be read.
 std::string requirements_of(const Source& to) {
-  std::string out;
-  if (auto req = to.read("requirements.txt")) {
-    std::string r = *req;
-    while (!r.empty() && (r.back() == '\n' || r.back() == ' ')) r.pop_back();
-    if (r.find_first_of("=\n ") == std::string::npos && r.ends_with(".txt")) {
-      if (auto t = to.read(r)) out = *t;
-    } else {
-      out = *req;
-    }
-  }
-  return out;
+  auto req = read_requirements(to);
+  return req && *req ? **req : std::string();
 }
 
 // preflight's own checks, added to the report's findings, which are sorted again.

@@ -14,6 +14,7 @@
 #include "preflight/release_data.h"
 #include "report/report.h"
 #include "schema/schema.h"
+#include "sources/knowledge.h"
 #include "sources/source.h"
 
 namespace ksm::preflight {
@@ -28,7 +29,7 @@ struct RunOptions {
   std::string from_tag;
   std::string cluster_state;           // --cluster-state FILE ("" = none)
   std::string facts;                   // --facts DIR ("" = none)
-  std::string playbook = "upgrade-cluster.yml";
+  std::string playbook = kubespray().upgrade_playbook();
   const schema::Schemas* schemas = nullptr;  // implicit defaults and our own checks; may be null
   // Required: what the tool knows of the --to release beyond the clone
   // (load_release_data from the data folder's Source).

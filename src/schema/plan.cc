@@ -7,6 +7,7 @@
 
 #include "core/text.h"
 #include "schema/changes.h"
+#include "sources/knowledge.h"
 
 namespace ksm::schema {
 
@@ -43,7 +44,7 @@ std::string stop_kube_text(const Plan& p, const PlanHop& h, const Paint& paint) 
   std::string out;
   for (const auto& v : h.raise_first)
     out += "   " + paint("1;33", "extra stop") + ": stay on " + h.from +
-           " and run upgrade-cluster.yml -e kube_version=" + v + " first\n";
+           " and run " + kubespray().upgrade_playbook() + " -e kube_version=" + v + " first\n";
   if (!h.raise_first.empty()) out += "     (why: " + h.raise_reason + ")\n";
   if (h.kube_blocked)
     return out + "   " + paint("1;31", "blocked") + ": " + h.stop_kube_reason + "\n";

@@ -5,10 +5,10 @@
 #include <set>
 
 #include "core/fs.h"
+#include "core/json_schema.h"
 #include "core/paths.h"
 #include "core/yaml.h"
 #include "jinja/jinja.h"
-#include "schema/validate.h"
 
 namespace ksm::schema {
 
@@ -521,19 +521,15 @@ Result<Schemas> load_schemas(const std::vector<fs::path>& dirs, const fs::path& 
     std::error_code ec;
     const bool own = fs::equivalent(dirs[i], schemas_dir(), ec);
     for (const auto& f : rule_files(dirs[i], errors)) {
+      // Our kubespray.yml holds facts, not rules (sources/knowledge.h).
+      if (i == 0 && f.filename() == "kubespray.yml") continue;
       parse_file(f, own ? fs::path("schemas") / f.filename() : f, *js, i == 0, folder, errors);
       folder.files.push_back(f.string());
     }
     merge_folder(all, std::move(folder), i == 0, errors);
     if (!errors.empty()) break;
   }
-  if (!errors.empty()) {
-    Error e = errors.front();
-    if (errors.size() > 1)
-      e.message += " (and " + std::to_string(errors.size() - 1) + " more problem" +
-                   (errors.size() > 2 ? "s" : "") + ")";
-    return e;
-  }
+  if (!errors.empty()) return first_problem(errors);
   sort_by_release(all.group_renames);
   sort_by_release(all.file_moves);
   sort_by_release(all.layout_changes);

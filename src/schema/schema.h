@@ -23,6 +23,10 @@
 #include "core/value.h"
 #include "sources/version.h"
 
+namespace ksm {
+class JsonSchema;  // core/json_schema.h
+}  // namespace ksm
+
 namespace ksm::schema {
 
 // Common to every rule: the release it arrives with, why, and where it is said.
@@ -188,7 +192,8 @@ class Schemas {
 };
 
 // Loads every *.yml / *.yaml of `dirs` in order (ours first, then the
-// operator's), validating each against `schema_json` (schemas/schema.json).
+// operator's; the first folder's kubespray.yml is facts, not rules, and left
+// to sources/knowledge.h), validating each against `schema_json` (schemas/schema.json).
 // Files of the first folder must be named after their release. Later
 // folders replace sticky rules (same variable) and advisories (same id).
 // The first error (with file:line:col) stops loading.
@@ -196,8 +201,6 @@ Result<Schemas> load_schemas(const std::vector<std::filesystem::path>& dirs,
                              const std::filesystem::path& schema_json);
 // schemas_dir() plus `extra_dirs`, validated with schemas_dir()/schema.json.
 Result<Schemas> load_default_schemas(const std::vector<std::filesystem::path>& extra_dirs = {});
-
-class JsonSchema;  // schema/validate.h
 
 // One rule file's text as `path` (whose name check_schema_file's
 // `require_name_match` compares with its release): appends its rules to

@@ -9,12 +9,11 @@
 
 #include "core/text.h"
 #include "core/yaml.h"
+#include "sources/knowledge.h"
 
 namespace ksm {
 
 namespace {
-
-constexpr std::string_view kSampleRoot = "inventory/sample";
 
 bool vars_extension(std::string_view name) {
   auto slash = name.rfind('/');
@@ -68,20 +67,6 @@ Result<std::vector<std::string>> main_vars_files(const Source& src, const std::s
     break;
   }
   return out;
-}
-
-std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string_view::npos) nl = text.size();
-    std::string_view l = text.substr(start, nl - start);
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    lines.push_back(l);
-    start = nl + 1;
-  }
-  return lines;
 }
 
 }  // namespace
@@ -150,9 +135,7 @@ Result<VarFile> load_var_file(const Source& src, std::string_view path) {
   return parse_var_file(std::string(path), std::move(*text));
 }
 
-bool Role::is_kubespray_defaults() const {
-  return name == "kubespray-defaults" || name == "kubespray_defaults";
-}
+bool Role::is_kubespray_defaults() const { return kubespray().is_defaults_role(name); }
 
 // ------------------------------------------------------------ sample scanning
 
@@ -164,8 +147,10 @@ std::vector<SampleVar> scan_sample_variables(const VarFile& f) {
   static const std::regex re_key("^# ?([a-z_][a-zA-Z0-9_]*):(?:[ \t]+(.*))?$");
   static const std::regex re_next_key("^[a-z_][a-zA-Z0-9_]*:([ \t]|$)");
   auto lines = split_lines(f.text);
+  for (auto& l : lines)
+    if (!l.empty() && l.back() == '\r') l.pop_back();  // a CRLF file
   for (size_t i = 0; i < lines.size(); ++i) {
-    std::string line(lines[i]);
+    const std::string& line = lines[i];
     std::smatch m;
     if (!std::regex_match(line, m, re_key)) continue;
     SampleVar sv;
@@ -272,14 +257,8 @@ Result<KubesprayTree> KubesprayTree::load(const Source& src) {
         "tasks", "templates", "files", "handlers", "meta", "library", "molecule", "tests"};
     for (const auto& p : *files) {
       // roles/<a>/<b>/.../(defaults|vars)/...
-      std::vector<std::string> parts;
-      size_t start = 0;
-      while (true) {
-        size_t s = p.find('/', start);
-        parts.push_back(p.substr(start, s == std::string::npos ? std::string::npos : s - start));
-        if (s == std::string::npos) break;
-        start = s + 1;
-      }
+      auto pieces = split(p, '/');
+      std::vector<std::string> parts(pieces.begin(), pieces.end());
       for (size_t i = 2; i + 1 < parts.size(); ++i) {
         if (not_role_parts.count(parts[i])) break;
         if (parts[i] == "defaults" || parts[i] == "vars") {
@@ -318,16 +297,15 @@ Result<KubesprayTree> KubesprayTree::load(const Source& src) {
 
   // The sample inventory.
   Sample& s = t.sample_;
-  s.root = std::string(kSampleRoot);
-  if (src.is_dir(kSampleRoot)) {
-    auto files = src.list(kSampleRoot, true);
+  s.root = kubespray().sample_inventory();
+  if (src.is_dir(s.root)) {
+    auto files = src.list(s.root, true);
     if (!files) return files.error();
-    for (const auto& p : *files) s.files.push_back(p.substr(kSampleRoot.size() + 1));
+    for (const auto& p : *files) s.files.push_back(p.substr(s.root.size() + 1));
     std::vector<std::string> top;
     for (const auto& f : s.files)
       if (f.find('/') == std::string::npos) top.push_back(f);
-    for (const char* cand : {"inventory.ini", "hosts.ini", "hosts.yaml", "hosts.yml",
-                             "inventory.yaml", "inventory.yml", "hosts"}) {
+    for (const auto& cand : kubespray().hosts_files()) {
       if (std::find(top.begin(), top.end(), cand) != top.end()) {
         s.hosts_file = cand;
         break;
@@ -354,26 +332,30 @@ Result<KubesprayTree> KubesprayTree::load(const Source& src) {
     }
   }
 
-  if (src.exists("requirements.txt")) {
-    auto r = src.read("requirements.txt");
-    if (!r) return r.error();
-    // A copy that flattened the symlink (requirements.txt -> requirements-2.10.txt)
-    // holds only the target's name: read the target when the tree has it.
-    std::string name = trim(*r);
-    if (name.ends_with(".txt") && name.find_first_of(" \t\n=<>") == std::string::npos &&
-        src.exists(name) && !src.is_dir(name)) {
-      auto target = src.read(name);
-      if (!target) return target.error();
-      r = std::move(target);
-    }
-    t.requirements_ = std::move(*r);
-  }
+  auto requirements = read_requirements(src);
+  if (!requirements) return requirements.error();
+  t.requirements_ = std::move(*requirements);
   if (src.exists("ansible.cfg")) {
     auto r = src.read("ansible.cfg");
     if (!r) return r.error();
     t.ansible_cfg_ = std::move(*r);
   }
   return t;
+}
+
+Result<std::optional<std::string>> read_requirements(const Source& src) {
+  const std::string& file = kubespray().requirements_file();
+  if (!src.exists(file)) return std::optional<std::string>();
+  auto r = src.read(file);
+  if (!r) return r.error();
+  std::string name = trim(*r);
+  if (name.ends_with(".txt") && name.find_first_of(" \t\n=<>") == std::string::npos &&
+      src.exists(name) && !src.is_dir(name)) {
+    auto target = src.read(name);
+    if (!target) return target.error();
+    r = std::move(target);
+  }
+  return std::optional<std::string>(std::move(*r));
 }
 
 const Role* KubesprayTree::find_role(std::string_view name) const {

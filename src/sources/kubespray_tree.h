@@ -97,6 +97,12 @@ std::vector<SampleVar> scan_sample_variables(const VarFile& f);
 // YAML inventory's groups (all, its children, recursively).
 std::vector<std::string> hosts_file_groups(const std::string& name, const std::string& text);
 
+// The tree's requirements.txt; nullopt when it has none. A copy that
+// flattened the symlink (v2.18 .. v2.22: requirements.txt ->
+// requirements-2.10.txt) holds only the target's name: the target is read
+// when the tree has it.
+Result<std::optional<std::string>> read_requirements(const Source& src);
+
 class KubesprayTree {
  public:
   // Loads the sample and every role's defaults/vars. YAML errors are Errors

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "core/fs.h"
+#include "sources/knowledge.h"
 
 namespace ksm {
 
@@ -439,8 +440,9 @@ Result<std::optional<std::string>> GitRepo::nearest_tag(std::string_view rev) co
 // ---------------------------------------------------------------- Kubespray
 
 bool looks_like_kubespray(const Source& src) {
-  return src.is_dir("roles/kubespray-defaults") || src.is_dir("roles/kubespray_defaults") ||
-         src.is_dir("inventory/sample");
+  for (const auto& role : kubespray().defaults_roles())
+    if (src.is_dir("roles/" + role)) return true;
+  return src.is_dir(kubespray().sample_inventory());
 }
 
 Result<GitRepo> open_kubespray(const std::filesystem::path& path) {

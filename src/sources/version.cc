@@ -5,6 +5,8 @@
 #include <charconv>
 #include <vector>
 
+#include "core/text.h"
+
 namespace ksm {
 
 namespace {
@@ -14,19 +16,6 @@ bool parse_num(std::string_view s, int& out) {
   if (s.size() > 1 && s[0] == '0') return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && p == s.data() + s.size();
-}
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (true) {
-    size_t p = s.find(sep, start);
-    out.push_back(
-        s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
-    if (p == std::string_view::npos) break;
-    start = p + 1;
-  }
-  return out;
 }
 
 bool all_digits(std::string_view s) {

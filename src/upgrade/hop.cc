@@ -17,6 +17,7 @@
 #include "merge/ini_edit.h"
 #include "merge/merge3.h"
 #include "merge/yaml_edit.h"
+#include "sources/knowledge.h"
 #include "sources/version.h"
 #include "upgrade/effective.h"
 #include "upgrade/kube_version_rule.h"
@@ -38,18 +39,6 @@ bool is_vars_file(const std::string& rel) {
   bool in_vars = rel.starts_with("group_vars/") || rel.starts_with("host_vars/");
   return in_vars && (rel.ends_with(".yml") || rel.ends_with(".yaml") ||
                      rel.find('.', rel.rfind('/') + 1) == std::string::npos);
-}
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    size_t p = s.find(sep, start);
-    out.push_back(s.substr(start, p == std::string::npos ? std::string::npos : p - start));
-    if (p == std::string::npos) break;
-    start = p + 1;
-  }
-  return out;
 }
 
 // One host's effective values as a Jinja context (sticky `when`, implicit
@@ -209,7 +198,8 @@ class HopRun {
       // Every `.../children/<old>` key, deepest first so outer renames keep inner paths valid.
       std::vector<std::pair<std::vector<std::string>, const schema::GroupRename*>> todo;
       for (const auto& k : file->yaml_keys) {
-        auto parts = split(k.path, '/');
+        auto pieces = split(k.path, '/');
+        std::vector<std::string> parts(pieces.begin(), pieces.end());
         if (parts.size() < 2 || parts[parts.size() - 2] != "children") continue;
         for (const auto* r : rules_.group_renames)
           if (parts.back() == r->from) todo.emplace_back(parts, r);
@@ -285,7 +275,7 @@ class HopRun {
   // default the operator removed is judged once the effective values of
   // the new tag are known (removed_defaults).
   void record_decisions(const std::string& rel, const std::vector<merge::MergeTaken>& taken) {
-    const std::string sample = "inventory/sample/" + rel + " @ " + in_.to.tag;
+    const std::string sample = kubespray().sample_inventory() + "/" + rel + " @ " + in_.to.tag;
     std::vector<std::string> not_added;
     for (const auto& t : taken) {
       switch (t.kind) {
@@ -362,7 +352,7 @@ class HopRun {
         change(ChangeKind::AddFile, rel, 0, "", Value::undefined(), Value::undefined(),
                "new in the sample at " + in_.to.tag +
                    " (documents defaults; sets nothing you did not set)",
-               "inventory/sample/" + rel + " @ " + in_.to.tag);
+               kubespray().sample_inventory() + "/" + rel + " @ " + in_.to.tag);
       }
     }
     return {};
@@ -392,7 +382,7 @@ class HopRun {
     ws_.put(name, merged->text);
     change(ChangeKind::Sample, name, 0, "", Value::undefined(), Value::undefined(),
            "the sample's commented hosts file, not used by this inventory, follows the sample at " + in_.to.tag,
-           "inventory/sample/" + name + " @ " + in_.to.tag);
+           kubespray().sample_inventory() + "/" + name + " @ " + in_.to.tag);
     return {};
   }
 

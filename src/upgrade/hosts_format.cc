@@ -8,6 +8,7 @@
 #include "inventory/convert.h"
 #include "inventory/layers.h"
 #include "merge/yaml_edit.h"
+#include "sources/knowledge.h"
 #include "upgrade/ws_inventory.h"
 
 namespace fs = std::filesystem;
@@ -26,14 +27,17 @@ std::vector<std::string> members(const inventory::Inventory& inv, const std::str
   return out;
 }
 
+bool has_format(const std::string& name, HostsFormat f) {
+  return f == HostsFormat::Ini ? name.ends_with(".ini") : is_yaml_name(name);
+}
+
 // The new hosts file's name: the target sample's own when it has this
-// format, else the conventional one.
+// format, else the first conventional one of it (inventory.ini, hosts.yaml).
 std::string new_name(const std::string& old, HostsFormat to, const Release& target) {
-  std::string sample = target.facts.sample_hosts_file();
+  std::string base = target.facts.sample_hosts_file();
   fs::path dir = fs::path(old).parent_path();
-  std::string base;
-  if (to == HostsFormat::Ini) base = !sample.empty() && sample.ends_with(".ini") ? sample : "inventory.ini";
-  else base = !sample.empty() && is_yaml_name(sample) ? sample : "hosts.yaml";
+  for (const auto& n : kubespray().hosts_files())
+    if (base.empty() || !has_format(base, to)) base = n;
   base = fs::path(base).filename().string();
   return dir.empty() ? base : (dir / base).string();
 }
@@ -111,7 +115,9 @@ Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, con
 
   // The etcd group's order names the members: a host whose position would
   // change keeps its old name explicitly.
-  auto etcd_a = members(*before, "etcd"), etcd_b = members(*after, "etcd");
+  const std::string& etcd_group = kubespray().etcd_member_group();
+  const std::string& name_var = kubespray().etcd_member_variable();
+  auto etcd_a = members(*before, etcd_group), etcd_b = members(*after, etcd_group);
   if (etcd_a == etcd_b) return {};
   auto eff_before = make_effective_view(*before, target.tree.get(), target.facts);
   for (size_t i = 0; i < etcd_a.size(); ++i) {
@@ -121,16 +127,16 @@ Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, con
     auto hi = before->host_index(host);
     std::unordered_map<std::string, Location> where;
     Map set = hi ? inventory::host_vars(*before, *hi, &where) : Map{};
-    if (set.contains("etcd_member_name")) continue;  // named explicitly: order does not matter
-    Effective name = eff_before->get(host, "etcd_member_name");
+    if (set.contains(name_var)) continue;  // named explicitly: order does not matter
+    Effective name = eff_before->get(host, name_var);
     if (!name.value.is_string()) {
       hop.notes.push_back({NoteLevel::Blocking,
                            fmt::format("{}: etcd host {} moves from position {} to {}; its etcd member name would "
-                                       "change: set etcd_member_name for it in host_vars/{}.yml ({})",
+                                       "change: set {} for it in host_vars/{}.yml ({})",
                                        dest, host, i + 1,
                                        pos == etcd_b.end() ? std::string("(none)")
                                                            : std::to_string(pos - etcd_b.begin() + 1),
-                                       host,
+                                       name_var, host,
                                        name.value.is_unknown() ? name.value.unknown_reason() : "not computable"),
                            ""});
       continue;
@@ -141,14 +147,14 @@ Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, con
     merge::InsertOptions opt;
     opt.comment = "pinned by kubespray-migrate: the etcd member keeps its name although its position in the etcd "
                   "group changed";
-    auto rec = doc.upsert("etcd_member_name", name.value, opt);
+    auto rec = doc.upsert(name_var, name.value, opt);
     if (!rec) return rec.error().context(file);
     ws.put(file, doc.render());
     hop.changes.push_back(
         Change{.kind = ChangeKind::Pin,
                .file = file,
                .line = rec->line,
-               .variable = "etcd_member_name",
+               .variable = name_var,
                .new_value = name.value,
                .reason = "etcd member names follow the position in the etcd group, which the "
                          "conversion changes for this host",

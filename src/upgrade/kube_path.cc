@@ -8,6 +8,7 @@
 #include "catalog/facts.h"
 #include "inventory/layers.h"
 #include "jinja/jinja.h"
+#include "sources/knowledge.h"
 #include "sources/version.h"
 #include "upgrade/base_tag.h"
 #include "upgrade/state.h"
@@ -24,7 +25,8 @@ bool same_version(const std::string& a, const std::string& b) {
   return !a.empty() && !b.empty() && without_v_prefix(a) == without_v_prefix(b);
 }
 
-// The newest patch of the minor above `running` that `installable` holds.
+// The newest patch of the minor kubeadm can reach from `running` (one above:
+// schemas/kubespray.yml upgrade_steps) that `installable` holds.
 std::optional<std::string> next_minor(const std::vector<std::string>& installable,
                                       const std::string& running) {
   auto r = Version::parse(running);
@@ -32,7 +34,8 @@ std::optional<std::string> next_minor(const std::vector<std::string>& installabl
   std::optional<Version> best;
   for (const auto& s : installable) {
     auto v = Version::parse_release(s);
-    if (!v || v->major != r->major || v->minor != r->minor + 1) continue;
+    if (!v || v->major != r->major || v->minor != r->minor + kubespray().kubernetes_minor_step())
+      continue;
     if (!best || *best < *v) best = v;
   }
   if (!best) return std::nullopt;

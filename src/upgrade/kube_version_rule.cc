@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "sources/knowledge.h"
 #include "sources/version.h"
 
 namespace ksm::upgrade {
@@ -48,7 +49,7 @@ bool installable(const KubeVersionInput& in, const Version& v) {
 std::string refusal(const KubeVersionInput& in, const Version& v, const Version& running) {
   if (!installable(in, v)) return fmt::format("{} cannot install {} (it installs {})", in.tag, v.str(), range_of(in.installable));
   if (v < running) return fmt::format("{} is below the {} the cluster runs (kubeadm does not downgrade)", v.str(), running.str());
-  if (v.major != running.major || v.minor > running.minor + 1)
+  if (v.major != running.major || v.minor > running.minor + kubespray().kubernetes_minor_step())
     return fmt::format("{} is more than one minor above the {} the cluster runs (kubeadm upgrades one minor at a time)",
                        v.str(), running.str());
   return "";
@@ -71,7 +72,8 @@ KubeVersionChoice choose_kube_version(const KubeVersionInput& in) {
     return {Outcome::Keep, v->str(),
             fmt::format("{} installs {}, {} ({} the running {})", in.tag, v->str(), whose,
                         v->same_minor(*running) ? "the same minor as" : "one minor above", running->str())};
-  for (int minor : {running->minor + 1, running->minor}) {
+  const int step = kubespray().kubernetes_minor_step();
+  for (int minor = running->minor + step; minor >= running->minor; --minor) {
     auto pick = newest_of_minor(in.installable, running->major, minor);
     if (!pick || *pick < *running) continue;
     return {Outcome::Replace, pick->str(),
@@ -81,7 +83,8 @@ KubeVersionChoice choose_kube_version(const KubeVersionInput& in) {
   return {Outcome::Blocked, "",
           fmt::format("{} installs {}, and the cluster runs {}: no version it installs is at most one minor "
                       "above it. Upgrade Kubernetes to {}.{} on the previous tag first (-e kube_version=...)",
-                      in.tag, range_of(in.installable), running->str(), running->major, running->minor + 1)};
+                      in.tag, range_of(in.installable), running->str(), running->major,
+                      running->minor + step)};
 }
 
 }  // namespace ksm::upgrade

@@ -5,17 +5,17 @@
 
 #include <filesystem>
 
+#include "sources/knowledge.h"
 #include "sources/version.h"
 
 namespace ksm::upgrade {
 
 namespace {
 
-// The control-plane group at a tag: v2.16.0 renamed kube-master.
+// The control-plane group at a tag (kube-master before v2.16.0).
 std::string control_plane_group(const std::string& tag) {
   auto v = Version::parse_release(tag);
-  auto renamed = Version::parse_release("v2.16.0");
-  return v && renamed && *v < *renamed ? "kube-master" : "kube_control_plane";
+  return v ? kubespray().control_plane_group(*v) : kubespray().control_plane_groups().front();
 }
 
 // The shell variable a stop's paths start at.
@@ -114,9 +114,10 @@ std::vector<RunbookStep> runbook_steps(const RunbookStop& s) {
   out.push_back(
       {"playbook",
        "upgrade the cluster to " + s.tag + " and Kubernetes " + s.kube_version +
-           " (from the clone's folder: upgrade-cluster.yml is Kubespray's)",
-       {"cd \"$KUBESPRAY\"", "ansible-playbook -i " + quoted(s, s.inventory) +
-                                 " upgrade-cluster.yml -b -e kube_version=" + s.kube_version}});
+           " (from the clone's folder: " + kubespray().upgrade_playbook() + " is Kubespray's)",
+       {"cd \"$KUBESPRAY\"", "ansible-playbook -i " + quoted(s, s.inventory) + " " +
+                                 kubespray().upgrade_playbook() + " -b -e kube_version=" +
+                                 s.kube_version}});
   out.push_back({"check-nodes",
                  "every node is Ready and its VERSION is " + s.kube_version,
                  {"ansible -i " + quoted(s, s.inventory) + " '" + control_plane_group(s.tag) +

@@ -11,6 +11,7 @@
 #include "core/paths.h"
 #include "inventory/hosts_file.h"
 #include "inventory/layers.h"
+#include "merge/merge3.h"
 #include "schema/plan.h"
 #include "schema/schema.h"
 #include "sources/source.h"
@@ -99,10 +100,6 @@ Result<Inference> infer_tag(const Workspace& ws, const std::string& hosts_file, 
 
 namespace {
 
-bool is_marker_start(std::string_view line) {
-  return line.starts_with("<<<<<<< ") || line == "<<<<<<<";
-}
-
 // The hop a conflict block names in its own labels ("||||||| sample vA",
 // ">>>>>>> sample vB", as merge3 writes them), "" when they do not.
 std::string hop_of_labels(const std::string& text, size_t at) {
@@ -116,25 +113,13 @@ std::string hop_of_labels(const std::string& text, size_t at) {
   return label(base) + " -> " + label(theirs);
 }
 
-// The offset of the first `<<<<<<<` line of `text`, npos when none.
-size_t first_marker(std::string_view text) {
-  for (size_t at = 0; at < text.size();) {
-    size_t nl = text.find('\n', at);
-    if (is_marker_start(text.substr(at, (nl == std::string_view::npos ? text.size() : nl) - at)))
-      return at;
-    if (nl == std::string_view::npos) break;
-    at = nl + 1;
-  }
-  return std::string_view::npos;
-}
-
 // Markers a previous run (or a merge by hand) left are never read as YAML.
 // The error names the hop that left them: the state file's record of the
 // stop, else the markers' own labels.
 Status no_conflict_markers(const Workspace& ws, const Stop* stop) {
   for (const auto& rel : ws.files()) {
     const std::string& text = *ws.text(rel);
-    size_t at = first_marker(text);
+    size_t at = merge::first_conflict_start(text);
     if (at == std::string::npos) continue;
     int line =
         1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
@@ -164,7 +149,7 @@ std::vector<ConflictMark> marker_lines(const Workspace& ws, const Hop& hop) {
       std::string_view l = rest.substr(0, nl);
       rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
       ++line;
-      if (!is_marker_start(l)) continue;
+      if (!merge::is_conflict_start(l)) continue;
       out.push_back({rel, line, k < reported.size() ? reported[k]->what : ""});
       ++k;
     }

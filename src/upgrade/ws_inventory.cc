@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "inventory/loader.h"
+#include "merge/merge3.h"
 
 namespace ksm::upgrade {
 
@@ -15,7 +16,7 @@ namespace {
 // (the operator's), so that the later steps of a hop can still evaluate the
 // inventory; the markers stay in the produced file for the operator.
 bool has_markers(const std::string& t) {
-  return t.find("\n<<<<<<< ") != std::string::npos || t.starts_with("<<<<<<< ");
+  return merge::first_conflict_start(t) != std::string_view::npos;
 }
 
 std::string take_ours(const std::string& text) {
@@ -26,7 +27,8 @@ std::string take_ours(const std::string& text) {
     size_t nl = text.find('\n', pos);
     size_t end = nl == std::string::npos ? text.size() : nl + 1;
     std::string_view line(text.data() + pos, end - pos);
-    if (line.starts_with("<<<<<<< ") || line.starts_with("<<<<<<<\n")) state = Ours;
+    std::string_view body = nl == std::string::npos ? line : line.substr(0, line.size() - 1);
+    if (merge::is_conflict_start(body)) state = Ours;
     else if (state == Ours && (line.starts_with("||||||| ") || line.starts_with("=======")))
       state = Skip;
     else if (state != Normal && line.starts_with(">>>>>>> ")) state = Normal;

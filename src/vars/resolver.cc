@@ -11,6 +11,7 @@
 #include "core/fs.h"
 #include "core/json.h"
 #include "inventory/layers.h"
+#include "sources/knowledge.h"
 
 namespace ksm::vars {
 
@@ -525,7 +526,7 @@ HostView& Resolver::defaults_only() {
 
 std::optional<std::string> Resolver::default_host() const {
   if (!inv_ || inv_->hosts().empty()) return std::nullopt;
-  for (const char* g : {"kube_control_plane", "kube-master"}) {
+  for (const auto& g : kubespray().control_plane_groups()) {
     if (auto gi = inv_->group_index(g)) {
       auto hs = inv_->group_hosts(*gi);
       if (!hs.empty()) return inv_->hosts()[hs.front()].name;

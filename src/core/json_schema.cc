@@ -1,5 +1,5 @@
-// JSON Schema subset over yaml-cpp nodes (see validate.h).
-#include "schema/validate.h"
+// JSON Schema subset over yaml-cpp nodes (see json_schema.h).
+#include "core/json_schema.h"
 
 #include <regex>
 #include <set>
@@ -8,7 +8,7 @@
 #include "core/json.h"
 #include "core/yaml.h"
 
-namespace ksm::schema {
+namespace ksm {
 
 namespace {
 
@@ -205,6 +205,14 @@ std::vector<Error> JsonSchema::validate(const YAML::Node& doc, const std::string
   return errors;
 }
 
+Error first_problem(const std::vector<Error>& errors) {
+  Error e = errors.front();
+  if (errors.size() > 1)
+    e.message += " (and " + std::to_string(errors.size() - 1) + " more problem" +
+                 (errors.size() > 2 ? "s" : "") + ")";
+  return e;
+}
+
 Result<YAML::Node> load_yaml_node(const std::string& text, const std::string& file) {
   std::string_view body = strip_bom(text);
   try {
@@ -214,4 +222,4 @@ Result<YAML::Node> load_yaml_node(const std::string& text, const std::string& fi
   }
 }
 
-}  // namespace ksm::schema
+}  // namespace ksm
