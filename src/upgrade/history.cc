@@ -232,7 +232,9 @@ std::string InventoryRepo::path_of(const std::string& name) const {
 }
 
 Result<std::vector<std::string>> InventoryRepo::uncommitted() const {
-  git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+  git_status_options opts;
+  if (int rc = git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION); rc < 0)
+    return git::last_error("status options", rc);
   opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
   opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
                GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
