@@ -9,9 +9,9 @@ namespace ksm::upgrade {
 
 namespace {
 
-class HostContext : public jinja::Context {
+class JudgeContext : public jinja::Context {
  public:
-  HostContext(EffectiveView& view, std::string host) : view_(view), host_(std::move(host)) {}
+  JudgeContext(EffectiveView& view, std::string host) : view_(view), host_(std::move(host)) {}
   Value lookup(std::string_view n) override { return view_.get(host_, std::string(n)).value; }
 
  private:
@@ -54,7 +54,7 @@ schema::AdvisoryVerdict AdvisoryJudge::verdict(const schema::Advisory& a, const 
     auto& stored = tag_facts_.insert_or_assign(tag, std::move(*tf)).first->second;
     it = views_.emplace(tag, make_effective_view(*inv_, nullptr, stored)).first;
   }
-  HostContext ctx(*it->second, inv_->hosts().front().name);
+  JudgeContext ctx(*it->second, inv_->hosts().front().name);
   return schema::evaluate_advisory(a, ctx);
 }
 
