@@ -373,10 +373,12 @@ Result<Explanation> explain(ReleaseFacts& facts, const Schemas& schemas, std::st
     // decide offline is listed, and says so).
     Applies applies = inv && inv->advisory_applies ? inv->advisory_applies(*adv) : Applies::Yes;
     if (applies == Applies::No) continue;
-    std::string when = adv->condition.empty() ? "" : " when " + adv->condition;
-    if (inv && inv->advisory_applies && !adv->condition.empty() && adv->condition != "true")
-      when = applies == Applies::Yes ? " (holds for this inventory: " + adv->condition + ")"
-                                     : " (cannot be decided from the inventory alone: " + adv->condition + ")";
+    bool always = adv->condition.empty() || adv->condition == "true";
+    std::string when = always ? "" : " when " + adv->condition;
+    if (inv && inv->advisory_applies && !always)
+      when = applies == Applies::Yes
+                 ? " (holds for this inventory: " + adv->condition + ")"
+                 : " (cannot be decided from the inventory alone: " + adv->condition + ")";
     e.changes.push_back(Change{"advisory", "", "", Value(), Value(severity_name(adv->severity)), false,
                                "[" + adv->id + "]" + when + ": " + adv->message, adv->source});
   }
