@@ -88,21 +88,33 @@ Status fsync_path(const fs::path& p, int flags) {
 }
 }  // namespace
 
-Status write_new_file(const fs::path& path, const std::string& content) {
-  std::error_code ec;
-  if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return Error(std::string("cannot create: ") + std::strerror(errno), Location{path.string()});
+namespace {
+
+// Every byte of `content` to `fd` (short writes and EINTR retried); `path`
+// names the file in the error.
+Status write_all(int fd, const std::string& content, const fs::path& path) {
   size_t off = 0;
   while (off < content.size()) {
     ssize_t n = ::write(fd, content.data() + off, content.size() - off);
     if (n < 0) {
       if (errno == EINTR) continue;
-      std::string msg = std::strerror(errno);
-      ::close(fd);
-      return Error("write failed: " + msg, Location{path.string()});
+      return Error(std::string("write failed: ") + std::strerror(errno), Location{path.string()});
     }
     off += static_cast<size_t>(n);
+  }
+  return {};
+}
+
+}  // namespace
+
+Status write_new_file(const fs::path& path, const std::string& content) {
+  std::error_code ec;
+  if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return Error(std::string("cannot create: ") + std::strerror(errno), Location{path.string()});
+  if (auto s = write_all(fd, content, path); !s) {
+    ::close(fd);
+    return s;
   }
   if (::close(fd) != 0) return Error(std::string("close failed: ") + std::strerror(errno), Location{path.string()});
   return {};
@@ -121,17 +133,10 @@ Status write_file_atomic(const fs::path& path, const std::string& content,
     // Keep the mode of the file we replace.
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0) (void)::fchmod(fd, st.st_mode & 07777);
-    size_t off = 0;
-    while (off < content.size()) {
-      ssize_t n = ::write(fd, content.data() + off, content.size() - off);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        std::string msg = std::strerror(errno);
-        ::close(fd);
-        fs::remove(tmp, ec);
-        return Error("write failed: " + msg, Location{tmp.string()});
-      }
-      off += static_cast<size_t>(n);
+    if (auto s = write_all(fd, content, tmp); !s) {
+      ::close(fd);
+      fs::remove(tmp, ec);
+      return s;
     }
     if (::fsync(fd) != 0) {
       std::string msg = std::strerror(errno);
