@@ -76,7 +76,7 @@ Result<std::optional<Deployed>> deployed_inventory(const PreflightOpts& o) {
   }
   std::string rev = o.deployed;
   if (rev.empty()) {
-    auto branch = upgrade::stop_branch("t_{tag}", o.from);
+    auto branch = upgrade::stop_branch(upgrade::kStopBranchFormat, o.from);
     if (!branch || !(*repo)->repo().resolve("refs/heads/" + *branch)) return std::optional<Deployed>();
     rev = *branch;
   }

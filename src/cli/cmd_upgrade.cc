@@ -35,7 +35,7 @@ struct UpgradeArgs {
   bool no_stop_preflight = false;
   bool resume = false;  // --continue
   bool commit = false;  // --commit: every stop a commit on a branch of its own
-  std::string branch_format = "t_{tag}";
+  std::string branch_format = upgrade::kStopBranchFormat;
   std::string format = "text";
   std::string backup_suffix = ".orig";
   std::string hosts_format = "keep";
@@ -100,13 +100,7 @@ Result<upgrade::InventoryRepo> commit_repo(const UpgradeArgs& a) {
     return Error("--commit: the inventory is not inside a git work tree (git init, commit it, "
                  "then run again; or write folders without --commit)",
                  Location{where->folder.string()});
-  auto dirty = (*repo)->uncommitted();
-  if (!dirty) return dirty.error();
-  if (!dirty->empty())
-    return Error("--commit: the inventory folder has uncommitted work (" + dirty->front() +
-                     (dirty->size() > 1 ? fmt::format(" and {} more", dirty->size() - 1) : "") +
-                     "); commit or stash it first: nothing was written",
-                 Location{where->folder.string()});
+  if (auto s = (*repo)->check_committed(); !s) return s.error();
   return std::move(**repo);
 }
 

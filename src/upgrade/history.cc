@@ -259,6 +259,19 @@ Result<std::vector<std::string>> InventoryRepo::uncommitted() const {
   return std::vector<std::string>(out.begin(), out.end());
 }
 
+Status InventoryRepo::check_committed() const {
+  auto dirty = uncommitted();
+  if (!dirty) return dirty.error();
+  if (dirty->empty()) return {};
+  std::string list;
+  for (size_t i = 0; i < dirty->size() && i < 5; ++i) list += (i ? ", " : "") + (*dirty)[i];
+  if (dirty->size() > 5) list += fmt::format(" and {} more", dirty->size() - 5);
+  return Error(fmt::format("--commit: the inventory folder has uncommitted work ({}); commit or "
+                           "stash it first: nothing was written",
+                           list),
+               Location{(work_dir_ / prefix_).string()});
+}
+
 Result<std::unique_ptr<GitSource>> InventoryRepo::at(const std::string& rev) const {
   auto src = repo_->at(rev);
   if (!src) return src.error();
@@ -322,17 +335,7 @@ bool commits_on_tags(const InventoryRepo& repo, const std::string& tag) {
 Result<std::vector<StopCommit>> plan_commits(const InventoryRepo& repo, const UpgradeResult& r,
                                              const CommitOptions& opts) {
   git_repository* g = repo.repo().raw();
-  auto dirty = repo.uncommitted();
-  if (!dirty) return dirty.error();
-  if (!dirty->empty()) {
-    std::string list;
-    for (size_t i = 0; i < dirty->size() && i < 5; ++i) list += (i ? ", " : "") + (*dirty)[i];
-    if (dirty->size() > 5) list += fmt::format(" and {} more", dirty->size() - 5);
-    return Error(fmt::format("--commit: the inventory folder has uncommitted work ({}); commit or "
-                             "stash it first: nothing was committed",
-                             list),
-                 Location{repo.work_dir().string()});
-  }
+  if (auto s = repo.check_committed(); !s) return s.error();
   std::vector<StopCommit> out;
   for (const auto& s : r.stops) {
     auto name = stop_branch(opts.branch_format, s.tag);

@@ -46,6 +46,10 @@ class InventoryRepo {
   // `name` inside the inventory folder, relative to the work tree.
   std::string path_of(const std::string& name) const;
 
+  // An Error naming the uncommitted work in the inventory folder (what
+  // uncommitted() lists); nothing is committed over it.
+  [[nodiscard]] Status check_committed() const;
+
   // The files of the inventory folder that differ from HEAD (modified,
   // staged, deleted or untracked; ignored files are not work), relative to
   // the work tree, sorted. Empty: the folder is as committed.
@@ -71,6 +75,9 @@ struct HistoryTag {
 [[nodiscard]] Result<std::optional<HistoryTag>> tag_from_history(
     const InventoryRepo& repo, const std::function<bool(const std::string&)>& known);
 
+// The branch of a stop, as operators name them by hand (t_v2.16.0).
+inline constexpr const char* kStopBranchFormat = "t_{tag}";
+
 // How --commit names a stop's branch: `format` with "{tag}" replaced
 // ("t_{tag}" -> "t_v2.16.0"). An Error when the result is no valid branch name.
 [[nodiscard]] Result<std::string> stop_branch(const std::string& format, const std::string& tag);
@@ -86,7 +93,7 @@ struct StopCommit {
 };
 
 struct CommitOptions {
-  std::string branch_format = "t_{tag}";
+  std::string branch_format = kStopBranchFormat;
   // Written into every stop commit beside the inventory folder (its
   // sibling `<folder>.RUNBOOK.md`); "" for none.
   std::string runbook;
