@@ -44,4 +44,20 @@ Result<BaseTag> base_tag(const Workspace& ws, const std::string& hosts_file,
   return BaseTag{inf->tag, TagSource::Inferred, inf->why, inf->confidence, std::nullopt};
 }
 
+std::string base_tag_note(const BaseTag& b) {
+  switch (b.source) {
+    case TagSource::StateFile:
+      return "base tag " + b.tag + " from " + std::string(kStateFile);
+    case TagSource::Git:
+      return "base tag " + b.tag + " from git: " + b.why +
+             "; give --from if the inventory is for another tag";
+    case TagSource::Inferred:
+      // The inference's scores are ours, not the operator's: the confidence says enough.
+      return fmt::format("base tag inferred: {} (confidence {:.0f}%, from the samples its files "
+                         "and values are closest to); give --from to be sure",
+                         b.tag, b.confidence * 100);
+  }
+  return "base tag " + b.tag;
+}
+
 }  // namespace ksm::upgrade

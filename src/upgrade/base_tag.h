@@ -34,4 +34,8 @@ struct BaseTag {
                                        const std::filesystem::path& folder,
                                        schema::ReleaseFacts& facts);
 
+// How the tag is known, in one line for reports ("base tag v2.15.1 from
+// git: ...; give --from if ..."): upgrade's first note and plan -i's.
+[[nodiscard]] std::string base_tag_note(const BaseTag& b);
+
 }  // namespace ksm::upgrade

@@ -172,18 +172,7 @@ Result<InventoryStart> inventory_start(const std::string& inventory, const std::
   auto bt = base_tag(*ws, where->hosts_file, where->folder, facts);
   if (!bt) return bt.error();
   out.from = bt->tag;
-  switch (bt->source) {
-    case TagSource::StateFile:
-      out.note = "base tag " + out.from + " from " + std::string(kStateFile);
-      break;
-    case TagSource::Git:
-      out.note = "base tag " + out.from + " from git: " + bt->why;
-      break;
-    case TagSource::Inferred:
-      out.note = fmt::format("base tag inferred: {} (confidence {:.0f}%); give --from to be sure",
-                             bt->tag, bt->confidence * 100);
-      break;
-  }
+  out.note = base_tag_note(*bt);
   return out;
 }
 

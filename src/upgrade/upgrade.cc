@@ -216,24 +216,9 @@ Result<Start> resolve_start(const UpgradeOptions& opts, const Result<std::option
   auto bt = base_tag(ws, hosts, folder, rf);
   if (!bt) return bt.error();
   st.from = bt->tag;
-  switch (bt->source) {
-    case TagSource::StateFile:
-      st.notes.push_back(
-          {NoteLevel::Info, "base tag " + st.from + " from " + std::string(kStateFile), ""});
-      break;
-    case TagSource::Git:
-      st.notes.push_back({NoteLevel::Info, "base tag " + st.from + " from git: " + bt->why +
-                                               "; give --from if the inventory is for another tag",
-                          ""});
-      break;
-    case TagSource::Inferred:
-      st.notes.push_back(
-          {bt->confidence >= 0.5 ? NoteLevel::Info : NoteLevel::Review,
-           fmt::format("base tag inferred: {} (confidence {:.0f}%); give --from to be sure. {}",
-                       st.from, bt->confidence * 100, bt->why),
-           ""});
-      break;
-  }
+  // An inference below half confidence is the operator's to confirm.
+  bool doubtful = bt->source == TagSource::Inferred && bt->confidence < 0.5;
+  st.notes.push_back({doubtful ? NoteLevel::Review : NoteLevel::Info, base_tag_note(*bt), ""});
   return st;
 }
 
