@@ -109,7 +109,7 @@ int run_explain(const ExplainArgs& a) {
     return kExitError;
   }
   report::SummaryBlock block;
-  std::string ks = a.kubespray.empty() ? " --kubespray ~/kubespray" : " --kubespray " + a.kubespray;
+  std::string ks = kubespray_arg(a.kubespray);
   if (a.inventory.empty())
     block.next.push_back("kubespray-migrate explain -i INVENTORY" + std::string(" --from ") + a.from +
                          " --to " + a.to + "   (which of it touches your inventory)");

@@ -83,7 +83,7 @@ int run_plan(const PlanArgs& a) {
   }
   block.counts = {{"stops", plan->hops.size()}, {"advisories", advisories}};
   if (!a.inventory.empty()) block.counts.push_back({"extra runs to raise Kubernetes first", raise});
-  std::string ks = a.kubespray.empty() ? " --kubespray ~/kubespray" : " --kubespray " + a.kubespray;
+  std::string ks = kubespray_arg(a.kubespray);
   if (a.inventory.empty())
     block.next.push_back("kubespray-migrate plan -i INVENTORY --to " + plan->to +
                          "   (with your inventory: the Kubernetes version of every stop)");

@@ -154,7 +154,7 @@ report::SummaryBlock preflight_summary(const PreflightOpts& o, const report::Rep
     b.next.push_back(fmt::format("fix the {} blocking finding{} above (each says how: fix:), then run "
                                  "preflight again",
                                  s.blocking, s.blocking == 1 ? "" : "s"));
-    b.exit_why = fmt::format("{} blocking: upgrade-cluster.yml would stop at {}", s.blocking,
+    b.exit_why = fmt::format("{} blocking: {} would stop at {}", s.blocking, o.playbook,
                              s.blocking == 1 ? "it" : "them");
   } else {
     if (s.unknown > 0)

@@ -128,7 +128,7 @@ report::SummaryBlock status_summary(const Status& s, const StatusArgs& a, int st
   report::SummaryBlock b;
   b.counts = {{"stops to " + s.newest, s.stops.size()}, {"conflict markers left", s.markers.size()}};
   std::string inv = " -i " + a.inventory;
-  std::string ks = a.kubespray.empty() ? " --kubespray ~/kubespray" : " --kubespray " + a.kubespray;
+  std::string ks = kubespray_arg(a.kubespray);
   if (s.stopped || !s.markers.empty()) {
     if (!s.markers.empty()) b.next.push_back("resolve the <<<<<<< markers listed above");
     if (s.stopped) b.next.push_back("kubespray-migrate upgrade --continue" + inv + ks);

@@ -17,6 +17,7 @@
 #include "pipeline/upgrade_check.h"
 #include "report/report.h"
 #include "report/summary_block.h"
+#include "sources/knowledge.h"
 #include "upgrade/history.h"
 #include "upgrade/runbook.h"
 #include "upgrade/stops.h"
@@ -177,7 +178,8 @@ std::string shell_quote(const std::string& s) {
 report::SummaryBlock upgrade_summary(const UpgradeArgs& a, const pipeline::UpgradeCheck& r,
                                      const Outputs& o) {
   const upgrade::UpgradeResult& u = r.upgrade;
-  size_t changes = 0, pins = 0, review = 0, blocking_notes = 0, conflicts = 0;
+  size_t changes = 0, pins = 0, review = 0, blocking_notes = 0;
+  const size_t conflicts = u.report.conflict_count();
   bool blocked = false;
   for (const auto& h : u.report.hops) {
     for (const auto& c : h.changes) (c.kind == upgrade::ChangeKind::Pin ? pins : changes)++;
@@ -185,7 +187,6 @@ report::SummaryBlock upgrade_summary(const UpgradeArgs& a, const pipeline::Upgra
       if (n.level == upgrade::NoteLevel::Review) ++review;
       if (n.level == upgrade::NoteLevel::Blocking) ++blocking_notes;
     }
-    conflicts += h.conflicts.size();
     blocked = blocked || h.blocked;
   }
   size_t findings = r.preflight ? report::summarize(*r.preflight).blocking : 0;
@@ -230,7 +231,8 @@ report::SummaryBlock upgrade_summary(const UpgradeArgs& a, const pipeline::Upgra
     if (!a.diff)
       b.next.push_back("kubespray-migrate preflight -i " + shell_quote(out_arg) + kubespray +
                        " --from " + from + " --to " + u.to_tag);
-    b.exit_why = fmt::format("preflight finds {} blocking: upgrade-cluster.yml would stop", findings);
+    b.exit_why = fmt::format("preflight finds {} blocking: {} would stop", findings,
+                             ksm::kubespray().upgrade_playbook());
   } else {
     if (review > 0)
       b.next.push_back(fmt::format("review the {} note{} marked review: above", review,
@@ -246,7 +248,7 @@ report::SummaryBlock upgrade_summary(const UpgradeArgs& a, const pipeline::Upgra
     else if (!u.stops.empty() && !u.stops.back().kube_version.empty())
       b.next.push_back("from a checkout of " + u.to_tag + " with its requirements.txt: ansible-playbook -i " +
                        shell_quote((std::filesystem::path(out_arg) / u.hosts_file).string()) +
-                       " upgrade-cluster.yml -b -e kube_version=" + u.stops.back().kube_version);
+                       " " + ksm::kubespray().upgrade_playbook() + " -b -e kube_version=" + u.stops.back().kube_version);
     if (review > 0) b.exit_why = fmt::format("{} note{} to review", review, review == 1 ? "" : "s");
   }
   b.exit_status = r.exit_status();

@@ -28,4 +28,8 @@ void print_warning(const Error& e) {
                e.str().c_str());
 }
 
+std::string kubespray_arg(const std::string& given) {
+  return " --kubespray " + (given.empty() ? std::string("~/kubespray") : given);
+}
+
 }  // namespace ksm::cli
