@@ -45,6 +45,8 @@ std::string variant(const std::string& replace, const std::string& with) {
       "  symlink: {since: v2.18.0, before: v2.23.0, source: s}\n"
       "checksum_tables: {names: [kubelet_checksums], source: s}\n"
       "etcd_member_name: {variable: etcd_member_name, group: etcd, source: s}\n"
+      "runtime_groups:\n"
+      "  - {group: k8s_cluster, from: [kube_node, calico_rr], since: v2.27.0, source: s}\n"
       "upgrade_steps: {kubernetes_minors: 1, source: s}\n";
   if (!replace.empty()) {
     auto at = text.find(replace);
@@ -119,11 +121,44 @@ TEST_CASE("knowledge: names of files, folders, tables and the upgrade steps") {
   CHECK(k.kubernetes_minor_step() == 1);
 }
 
+TEST_CASE("knowledge: the groups a playbook run builds, over the tags") {
+  const KubesprayKnowledge& k = kubespray();
+  auto names = [&](const char* tag) {
+    std::string out;
+    for (const auto& g : k.runtime_groups(V(tag))) {
+      out += g.group + "<";
+      for (const auto& f : g.from) out += f + (&f == &g.from.back() ? "" : ",");
+      out += "> ";
+      CHECK_MESSAGE(!g.tags.source.empty(), g.group);
+    }
+    return out;
+  };
+  CHECK(names("v2.15.1").empty());  // legacy_groups.yml came with v2.16.0
+  CHECK(names("v2.16.0") ==
+        "kube_control_plane<kube-master> kube_node<kube-node> calico_rr<calico-rr> "
+        "no_floating<no-floating> k8s_cluster<k8s-cluster> ");
+  CHECK(names("v2.26.1") == names("v2.16.0"));
+  // v2.27.0: k8s_cluster is the union of the node groups, no longer the
+  // legacy k8s-cluster.
+  CHECK(names("v2.27.0") ==
+        "kube_control_plane<kube-master> kube_node<kube-node> calico_rr<calico-rr> "
+        "no_floating<no-floating> k8s_cluster<kube_node,kube_control_plane,calico_rr> "
+        "_all<all> ");
+  // v2.29.0's dynamic_groups role no longer puts every host in `_all`.
+  CHECK(names("v2.29.0") ==
+        "kube_control_plane<kube-master> kube_node<kube-node> calico_rr<calico-rr> "
+        "no_floating<no-floating> k8s_cluster<kube_node,kube_control_plane,calico_rr> ");
+  CHECK(names("v2.31.0") == names("v2.29.0"));
+}
+
 TEST_CASE("knowledge: in memory, and tag ranges as written") {
   auto k = KubesprayKnowledge::parse(variant("", ""), "mem.yml", schema());
   REQUIRE_MESSAGE(k, k.error().str());
   CHECK(k->control_plane_group(V("v2.15.0")) == "kube-master");
   CHECK(k->hosts_files().size() == 1);
+  CHECK(k->runtime_groups(V("v2.26.0")).empty());
+  REQUIRE(k->runtime_groups(V("v2.27.0")).size() == 1);
+  CHECK(k->runtime_groups(V("v2.27.0"))[0].from.size() == 2);
   auto two = KubesprayKnowledge::parse(variant("kubernetes_minors: 1", "kubernetes_minors: 2"),
                                        "mem.yml", schema());
   REQUIRE(two);
@@ -166,7 +201,7 @@ TEST_CASE("knowledge: a malformed file is refused at file:line:col") {
   k = KubesprayKnowledge::parse(variant("kubernetes_minors: 1", "kubernetes_minors: 0"), "k.yml",
                                 schema());
   REQUIRE(!k);
-  CHECK(k.error().where.line == 16);
+  CHECK(k.error().where.line == 18);
   k = KubesprayKnowledge::parse("control_plane_group: [unclosed\n", "k.yml", schema());
   REQUIRE(!k);
   CHECK(k.error().where.line >= 1);

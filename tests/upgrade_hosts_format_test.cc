@@ -67,7 +67,7 @@ TEST_CASE("hosts format: yaml -> ini keeps membership and the etcd order, nothin
   Release target = offline_release("v2.27.0");
   Workspace ws = Workspace::empty("/nonexistent-ksm-ws");
   ws.put("hosts.yaml", kHosts);
-  auto before = load_workspace_inventory(ws, "hosts.yaml");
+  auto before = load_workspace_inventory(ws, "hosts.yaml", {});
   REQUIRE(before.ok());
   std::string hosts = "hosts.yaml";
   Hop hop;
@@ -75,7 +75,7 @@ TEST_CASE("hosts format: yaml -> ini keeps membership and the etcd order, nothin
   CHECK(hosts == "inventory.ini");
   CHECK_FALSE(ws.has_file("hosts.yaml"));
   REQUIRE(ws.has_file("inventory.ini"));
-  auto after = load_workspace_inventory(ws, hosts);
+  auto after = load_workspace_inventory(ws, hosts, {});
   REQUIRE(after.ok());
   CHECK(members(**after, "etcd") == std::vector<std::string>{"node3", "node1", "node2"});
   for (const char* g : {"kube_control_plane", "kube_node", "etcd"})
@@ -109,7 +109,7 @@ TEST_CASE("hosts format: ini -> yaml round trip gives the same groups") {
   REQUIRE(convert_hosts(ws, hosts, HostsFormat::Ini, target, schemas(), hop).ok());
   REQUIRE(convert_hosts(ws, hosts, HostsFormat::Yaml, target, schemas(), hop).ok());
   CHECK(hosts == "hosts.yaml");
-  auto back = load_workspace_inventory(ws, hosts);
+  auto back = load_workspace_inventory(ws, hosts, {});
   REQUIRE(back.ok());
   CHECK(members(**back, "etcd") == std::vector<std::string>{"node3", "node1", "node2"});
   CHECK(members(**back, "kube_node") == std::vector<std::string>{"node1", "node2", "node3"});
@@ -135,7 +135,7 @@ TEST_CASE("hosts format: what the INI leaves to Kubespray follows the tag (schem
     std::string hosts = "hosts.yaml";
     Hop hop;
     REQUIRE(convert_hosts(ws, hosts, HostsFormat::Ini, target, schemas(), hop).ok());
-    auto after = load_workspace_inventory(ws, hosts);
+    auto after = load_workspace_inventory(ws, hosts, {});
     REQUIRE(after.ok());
     INFO(tag, "\n", *ws.text(hosts));
     bool kept = (*after)->group_index("k8s_cluster").has_value();

@@ -142,7 +142,7 @@ TEST_CASE("workspace: read as a Source, its inventory loaded from memory") {
   CHECK(src.display_path("hosts.yaml") == "hosts.yaml");
   CHECK(src.disk_path("hosts.yaml") == fs::absolute(in / "hosts.yaml").lexically_normal());
 
-  auto inv = ksm::upgrade::load_workspace_inventory(*ws, "hosts.yaml");
+  auto inv = ksm::upgrade::load_workspace_inventory(*ws, "hosts.yaml", {});
   REQUIRE(inv.ok());
   // Locations name the operator's files relative to the inventory; Ansible's
   // inventory_file is in the operator's folder (no scratch copy anywhere).
@@ -154,10 +154,19 @@ TEST_CASE("workspace: read as a Source, its inventory loaded from memory") {
   uint64_t g = ws->generation();
   ws->put("group_vars/all/all.yml", "a: 2\n");
   CHECK(ws->generation() != g);
-  auto again = ksm::upgrade::load_workspace_inventory(*ws, "hosts.yaml");
+  auto again = ksm::upgrade::load_workspace_inventory(*ws, "hosts.yaml", {});
   REQUIRE(again.ok());
   CHECK((*again)->vars_files[0].data.get("a")->as_int() == 2);
   CHECK(ws->loaded().generation == ws->generation());
+
+  // The same files read as a tag's playbooks read them (a group built at
+  // run time) are another load, not the cached one; and back again.
+  auto sample = std::vector<ksm::RuntimeGroup>{{"k8s_cluster", {"kube_node"}, {}}};
+  auto run = ksm::upgrade::load_workspace_inventory(*ws, "hosts.yaml", sample);
+  REQUIRE(run.ok());
+  CHECK(run->get() != again->get());
+  CHECK(ksm::upgrade::load_workspace_inventory(*ws, "hosts.yaml", sample)->get() == run->get());
+  CHECK(ksm::upgrade::load_workspace_inventory(*ws, "hosts.yaml", {})->get() != run->get());
 
   // A copy changed apart never shares a generation with its original.
   Workspace copy = *ws;
@@ -167,7 +176,7 @@ TEST_CASE("workspace: read as a Source, its inventory loaded from memory") {
 
   // A merge conflict is read as the operator's side.
   ws->put("group_vars/all/all.yml", "<<<<<<< ours\na: 3\n=======\na: 4\n>>>>>>> theirs\n");
-  auto conflicted = ksm::upgrade::load_workspace_inventory(*ws, "hosts.yaml");
+  auto conflicted = ksm::upgrade::load_workspace_inventory(*ws, "hosts.yaml", {});
   REQUIRE(conflicted.ok());
   CHECK((*conflicted)->vars_files[0].data.get("a")->as_int() == 3);
 }

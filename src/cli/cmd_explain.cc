@@ -14,6 +14,8 @@
 #include "upgrade/advisory_judge.h"
 #include "inventory/loader.h"
 #include "schema/explain.h"
+#include "sources/knowledge.h"
+#include "sources/version.h"
 
 namespace ksm::cli {
 
@@ -30,11 +32,14 @@ struct ExplainArgs {
 // What explain needs from the operator's inventory: every variable it sets
 // (hosts files, group_vars, host_vars), its groups, its files relative to
 // the inventory folder, and whether its hosts file is YAML (the builder's
-// hosts.yaml) or INI.
-Result<schema::InventoryFacts> inventory_facts(const std::string& path) {
+// hosts.yaml) or INI. Read as the playbooks of `tag` read it (with the
+// groups they build: group_vars/k8s_cluster of a v2.27 inventory.ini).
+Result<schema::InventoryFacts> inventory_facts(const std::string& path, const std::string& tag) {
   auto files = operator_hosts_files({path});
   if (!files) return files.error();
-  auto inv = inventory::load_inventory(*files);
+  auto version = Version::parse(tag);
+  auto inv = inventory::load_inventory(
+      *files, version ? kubespray().runtime_groups(*version) : std::vector<RuntimeGroup>{});
   if (!inv) return inv.error();
   schema::InventoryFacts f;
   f.path = path;
@@ -84,7 +89,7 @@ int run_explain(const ExplainArgs& a) {
   }
   std::optional<schema::InventoryFacts> inv;
   if (!a.inventory.empty()) {
-    auto f = inventory_facts(a.inventory);
+    auto f = inventory_facts(a.inventory, a.from);
     if (!f) {
       print_error(f.error());
       return kExitError;

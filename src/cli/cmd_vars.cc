@@ -207,7 +207,7 @@ int run_vars(const VarsOpts& o) {
     print_error(files.error());
     return kExitError;
   }
-  auto inv = load_cli_inventory(*files);
+  auto inv = load_cli_inventory(*files, o.tag);
   if (!inv) {
     print_error(inv.error());
     return kExitError;

@@ -7,7 +7,9 @@
 
 #include "inventory/hosts_file.h"
 #include "inventory/loader.h"
+#include "sources/knowledge.h"
 #include "sources/source.h"
+#include "sources/version.h"
 
 namespace ksm::cli {
 
@@ -37,10 +39,13 @@ Result<std::vector<std::string>> operator_hosts_files(const std::vector<std::str
   return out;
 }
 
-Result<inventory::Inventory> load_cli_inventory(const std::vector<std::string>& given) {
+Result<inventory::Inventory> load_cli_inventory(const std::vector<std::string>& given,
+                                                const std::string& playbook_tag) {
   auto sources = inventory_sources(given);
   if (!sources) return sources.error();
-  auto inv = inventory::load_inventory(*sources);
+  std::vector<RuntimeGroup> runtime;
+  if (auto tag = Version::parse(playbook_tag)) runtime = kubespray().runtime_groups(*tag);
+  auto inv = inventory::load_inventory(*sources, runtime);
   if (!inv) return inv.error();
   for (const auto& w : inv->warnings) print_warning(w);
   return inv;

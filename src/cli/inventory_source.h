@@ -14,8 +14,12 @@ namespace ksm::cli {
 Result<std::vector<std::string>> inventory_sources(const std::vector<std::string>& given);
 
 // The inventory of those sources, loaded as Ansible loads it; its warnings
-// (duplicate keys and the like) are printed on stderr.
-Result<inventory::Inventory> load_cli_inventory(const std::vector<std::string>& given);
+// (duplicate keys and the like) are printed on stderr. `playbook_tag`: the
+// tag (or revision) whose playbook run reads it, adding the groups that run
+// builds (inventory/runtime_groups.h); none: the inventory as
+// ansible-inventory shows it.
+Result<inventory::Inventory> load_cli_inventory(const std::vector<std::string>& given,
+                                                const std::string& playbook_tag = "");
 
 // For the commands that work on the operator's inventory (preflight, vars,
 // explain -i): a folder given to -i stands for the hosts file the operator

@@ -1,5 +1,6 @@
 // Sources, folders, plugin choice and group_vars/host_vars (see loader.h).
 #include "inventory/loader.h"
+#include "inventory/runtime_groups.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -367,9 +368,11 @@ Status load_hosts_file(Inventory& inv, const Source& src, const std::string& pat
   return st;
 }
 
-Result<Inventory> load_inventory(const std::vector<InventoryInput>& inputs) {
+Result<Inventory> load_inventory(const std::vector<InventoryInput>& inputs,
+                                 const std::vector<RuntimeGroup>& runtime) {
   auto hosts = load_hosts(inputs);
   if (!hosts) return hosts.error();
+  add_runtime_groups(*hosts, runtime);
   return load_vars(std::move(*hosts), inputs);
 }
 
@@ -393,11 +396,13 @@ DiskInputs::DiskInputs(const std::vector<std::string>& paths) {
   }
 }
 
-Result<Inventory> load_inventory(const std::vector<std::string>& sources) {
+Result<Inventory> load_inventory(const std::vector<std::string>& sources,
+                                 const std::vector<RuntimeGroup>& runtime) {
   DiskInputs disk(sources);
   auto hosts = load_hosts(disk.inputs());
   if (!hosts) return hosts.error();
   hosts->sources = sources;
+  add_runtime_groups(*hosts, runtime);
   return load_vars(std::move(*hosts), disk.inputs());
 }
 

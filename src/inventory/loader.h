@@ -19,6 +19,7 @@
 
 #include "core/error.h"
 #include "inventory/model.h"
+#include "sources/knowledge.h"
 #include "sources/source.h"
 
 namespace ksm::inventory {
@@ -49,7 +50,12 @@ class DiskInputs {
 // or unreadable path, malformed YAML or INI, an unsupported file type, no
 // file Ansible would parse. An inventory without hosts is valid (a
 // template), as it is for ansible-inventory.
-Result<Inventory> load_inventory(const std::vector<InventoryInput>& inputs);
+// `runtime` (sources/knowledge.h: kubespray().runtime_groups(tag)): the
+// groups a playbook run of that tag adds before it reads any variable
+// (inventory/runtime_groups.h); without them, the inventory as
+// ansible-inventory shows it.
+Result<Inventory> load_inventory(const std::vector<InventoryInput>& inputs,
+                                 const std::vector<RuntimeGroup>& runtime = {});
 Result<Inventory> load_inventory(const Source& source, const std::string& path);
 // The two steps of load_inventory, for a caller that reloads the same hosts
 // files with other group_vars/host_vars (upgrade, between the steps of a
@@ -58,7 +64,8 @@ Result<Inventory> load_inventory(const Source& source, const std::string& path);
 Result<Inventory> load_hosts(const std::vector<InventoryInput>& inputs);
 Result<Inventory> load_vars(Inventory hosts, const std::vector<InventoryInput>& inputs);
 // The -i paths on disk as given (DiskInputs).
-Result<Inventory> load_inventory(const std::vector<std::string>& sources);
+Result<Inventory> load_inventory(const std::vector<std::string>& sources,
+                                 const std::vector<RuntimeGroup>& runtime = {});
 
 // Parses one hosts file into `inv` (format picked as Ansible's plugin chain
 // would: yaml for .yaml/.yml/.json or no extension, falling back to ini).

@@ -14,6 +14,7 @@
 #include "preflight/evaluate.h"
 #include "preflight/extract.h"
 #include "preflight/tag_values.h"
+#include "sources/knowledge.h"
 #include "sources/kubespray_tree.h"
 #include "vars/runtime.h"
 
@@ -155,7 +156,19 @@ Result<RunResult> run(const RunOptions& o) {
   if (!o.release) return Error("preflight: no release data");
   if (o.inventory.empty()) return Error("preflight needs the inventory (-i PATH)");
   RunResult res;
-  auto inv = inventory::load_inventory(o.inventory);
+  // Each tag reads the inventory with the groups its playbooks build first
+  // (k8s_cluster from v2.27.0): group_vars/k8s_cluster applies through them.
+  auto runtime_at = [](const std::string& tag) {
+    auto v = Version::parse(tag);
+    return v ? kubespray().runtime_groups(*v) : std::vector<RuntimeGroup>{};
+  };
+  auto same_groups = [](const std::vector<RuntimeGroup>& a, const std::vector<RuntimeGroup>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+      return x.group == y.group && x.from == y.from;
+    });
+  };
+  auto to_runtime = runtime_at(o.to_tag);
+  auto inv = inventory::load_inventory(o.inventory, to_runtime);
   if (!inv) return inv.error();
   res.warnings = inv->warnings;
 
@@ -172,8 +185,13 @@ Result<RunResult> run(const RunOptions& o) {
   std::unique_ptr<ResolverValues> from;
   std::optional<inventory::Inventory> from_inv;
   if (o.from && !o.from_inventory.empty()) {
-    auto fi = inventory::load_inventory(o.from_inventory);
+    auto fi = inventory::load_inventory(o.from_inventory, runtime_at(o.from_tag));
     if (!fi) return fi.error().context("the inventory at " + o.from_tag);
+    from_inv = std::move(*fi);
+  } else if (o.from && !same_groups(runtime_at(o.from_tag), to_runtime)) {
+    // The same files, read as the older tag's playbooks read them.
+    auto fi = inventory::load_inventory(o.inventory, runtime_at(o.from_tag));
+    if (!fi) return fi.error();
     from_inv = std::move(*fi);
   }
   if (o.from) {

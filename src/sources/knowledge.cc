@@ -112,6 +112,13 @@ Result<KubesprayKnowledge> KubesprayKnowledge::parse(std::string_view text, cons
   for (const auto& e : doc["checksum_tables"]["names"]) k.checksum_tables_.push_back(e.Scalar());
   k.etcd_variable_ = doc["etcd_member_name"]["variable"].Scalar();
   k.etcd_group_ = doc["etcd_member_name"]["group"].Scalar();
+  for (const auto& e : doc["runtime_groups"]) {
+    auto r = rd.range(e);
+    if (!r) return r.error();
+    RuntimeGroup g{e["group"].Scalar(), {}, std::move(*r)};
+    for (const auto& f : e["from"]) g.from.push_back(f.Scalar());
+    k.runtime_.push_back(std::move(g));
+  }
   const YAML::Node step = doc["upgrade_steps"]["kubernetes_minors"];
   Value v = yaml11_scalar(step.Scalar());  // an integer: the schema says so
   if (!v.is_int() || v.as_int() < 1 || v.as_int() > 100)
@@ -127,6 +134,13 @@ Result<KubesprayKnowledge> KubesprayKnowledge::load(const std::filesystem::path&
   auto text = read_file(dir / "kubespray.yml");
   if (!text) return text.error();
   return parse(*text, (display_dir / "kubespray.yml").string(), *js);
+}
+
+std::vector<RuntimeGroup> KubesprayKnowledge::runtime_groups(const Version& tag) const {
+  std::vector<RuntimeGroup> out;
+  for (const auto& g : runtime_)
+    if (g.tags.holds_at(tag)) out.push_back(g);
+  return out;
 }
 
 const std::string& KubesprayKnowledge::control_plane_group(const Version& tag) const {

@@ -1,8 +1,8 @@
 // Why this module exists: what the tool knows of Kubespray itself (the
 // control-plane group and the defaults role over the tags, the sample
 // folder, the hosts-file names, the upgrade playbook, requirements.txt, the
-// checksum tables, which group's order names the etcd members, how far one
-// upgrade run may move) is data: schemas/kubespray.yml, each fact with its
+// checksum tables, which group's order names the etcd members, the groups
+// the playbooks build at run time, how far one upgrade run may move) is data: schemas/kubespray.yml, each fact with its
 // tag range and a public source, validated against
 // schemas/kubespray.schema.json. This module reads it once into typed
 // accessors. It sits in sources/, the lowest module that knows Version, so
@@ -35,6 +35,16 @@ struct TagRange {
 // A name Kubespray used over a range of tags.
 struct NameOverTags {
   std::string name;
+  TagRange tags;
+};
+
+// A group the playbooks build before any role runs (group_by over every
+// host): the hosts of the `from` groups join `group`, so that its
+// group_vars apply to them although no hosts file declares it (k8s_cluster
+// from v2.27.0; the legacy hyphenated names from v2.16.0).
+struct RuntimeGroup {
+  std::string group;
+  std::vector<std::string> from;
   TagRange tags;
 };
 
@@ -78,6 +88,9 @@ class KubesprayKnowledge {
   // etcd_member_name defaults to etcd<N>, N the host's position in group etcd.
   const std::string& etcd_member_variable() const { return etcd_variable_; }
   const std::string& etcd_member_group() const { return etcd_group_; }
+  // The groups a playbook run of `tag` builds, in the order it builds them.
+  std::vector<RuntimeGroup> runtime_groups(const Version& tag) const;
+  const std::vector<RuntimeGroup>& runtime_group_history() const { return runtime_; }
   // How many Kubernetes minors one run may move (kubeadm: one).
   int kubernetes_minor_step() const { return kubernetes_step_; }
 
@@ -86,6 +99,7 @@ class KubesprayKnowledge {
   std::vector<std::string> cp_names_, role_names_, hosts_files_, checksum_tables_;
   std::string sample_, playbook_, requirements_, etcd_variable_, etcd_group_;
   TagRange requirements_symlink_;
+  std::vector<RuntimeGroup> runtime_;
   int kubernetes_step_ = 1;
 };
 

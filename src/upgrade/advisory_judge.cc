@@ -1,6 +1,8 @@
 // Advisories judged on the inventory for plan -i and explain -i (see advisory_judge.h).
 #include "upgrade/advisory_judge.h"
 
+#include "sources/knowledge.h"
+#include "sources/version.h"
 #include "upgrade/upgrade.h"
 #include "upgrade/workspace.h"
 #include "upgrade/ws_inventory.h"
@@ -27,20 +29,29 @@ Result<std::unique_ptr<AdvisoryJudge>> AdvisoryJudge::open(const std::string& in
   if (!where) return where.error();
   auto ws = Workspace::load(where->folder);
   if (!ws) return ws.error();
-  auto inv = load_workspace_inventory(*ws, where->hosts_file);
+  // Read once now: a file that does not parse is the command's error.
+  auto inv = load_workspace_inventory(*ws, where->hosts_file, {});
   if (!inv) return inv.error();
-  return std::unique_ptr<AdvisoryJudge>(new AdvisoryJudge(*inv, facts));
+  return std::unique_ptr<AdvisoryJudge>(new AdvisoryJudge(
+      std::make_unique<Workspace>(std::move(*ws)), where->hosts_file, facts));
 }
 
 schema::AdvisoryVerdict AdvisoryJudge::verdict(const schema::Advisory& a, const std::string& tag) {
   schema::AdvisoryVerdict unknown{schema::Applies::Unknown, "", {}};
   if (a.condition.empty()) return {};
-  if (inv_->hosts().empty()) {
-    unknown.why = "the inventory defines no hosts to evaluate the condition on";
-    return unknown;
-  }
   auto it = views_.find(tag);
   if (it == views_.end()) {
+    auto version = Version::parse(tag);
+    auto inv = load_workspace_inventory(
+        *ws_, hosts_file_, version ? kubespray().runtime_groups(*version) : std::vector<RuntimeGroup>{});
+    if (!inv) {
+      unknown.why = inv.error().message;
+      return unknown;
+    }
+    if ((*inv)->hosts().empty()) {
+      unknown.why = "the inventory defines no hosts to evaluate the condition on";
+      return unknown;
+    }
     auto value = facts_.facts(tag);
     if (!value) {
       unknown.why = value.error().message;
@@ -52,9 +63,10 @@ schema::AdvisoryVerdict AdvisoryJudge::verdict(const schema::Advisory& a, const 
       return unknown;
     }
     auto& stored = tag_facts_.insert_or_assign(tag, std::move(*tf)).first->second;
-    it = views_.emplace(tag, make_effective_view(*inv_, nullptr, stored)).first;
+    const auto& kept = invs_.insert_or_assign(tag, *inv).first->second;
+    it = views_.emplace(tag, make_effective_view(*kept, nullptr, stored)).first;
   }
-  JudgeContext ctx(*it->second, inv_->hosts().front().name);
+  JudgeContext ctx(*it->second, invs_.at(tag)->hosts().front().name);
   return schema::evaluate_advisory(a, ctx);
 }
 

@@ -1,8 +1,9 @@
 // plan -i and explain -i show an advisory only where it holds for the
-// inventory, as upgrade and preflight do: this reads the inventory once and
-// answers, per tag, with the inventory's effective values at that tag (its
-// layers over the tag's role defaults from the release facts; no clone
-// needed) and the one evaluation of schema/advisory_eval.h.
+// inventory, as upgrade and preflight do: this reads the inventory's files
+// once and answers, per tag, with the inventory's effective values at that
+// tag (its layers, with the groups the tag's playbooks build, over the tag's
+// role defaults from the release facts; no clone needed) and the one
+// evaluation of schema/advisory_eval.h.
 #pragma once
 
 #include <map>
@@ -15,6 +16,7 @@
 #include "schema/advisory_eval.h"
 #include "schema/facts.h"
 #include "upgrade/effective.h"
+#include "upgrade/workspace.h"
 
 namespace ksm::upgrade {
 
@@ -28,10 +30,12 @@ class AdvisoryJudge {
   [[nodiscard]] schema::AdvisoryVerdict verdict(const schema::Advisory& a, const std::string& tag);
 
  private:
-  AdvisoryJudge(std::shared_ptr<const inventory::Inventory> inv, schema::ReleaseFacts& facts)
-      : inv_(std::move(inv)), facts_(facts) {}
-  std::shared_ptr<const inventory::Inventory> inv_;
+  AdvisoryJudge(std::unique_ptr<Workspace> ws, std::string hosts_file, schema::ReleaseFacts& facts)
+      : ws_(std::move(ws)), hosts_file_(std::move(hosts_file)), facts_(facts) {}
+  std::unique_ptr<Workspace> ws_;
+  std::string hosts_file_;
   schema::ReleaseFacts& facts_;
+  std::map<std::string, std::shared_ptr<const inventory::Inventory>> invs_;
   std::map<std::string, catalog::TagFacts> tag_facts_;
   std::map<std::string, std::unique_ptr<EffectiveView>> views_;
 };

@@ -91,10 +91,12 @@ class HopRun {
     hop_.from = in.from.tag;
     hop_.to = in.to.tag;
     rules_ = in.schemas.for_hop(in.from.facts.version(), in.to.facts.version());
+    from_groups_ = kubespray().runtime_groups(in.from.facts.version());
+    to_groups_ = kubespray().runtime_groups(in.to.facts.version());
   }
 
   Result<Hop> run() {
-    auto before_loaded = load_workspace_inventory(ws_, hosts_);
+    auto before_loaded = load_workspace_inventory(ws_, hosts_, from_groups_);
     if (!before_loaded) return before_loaded.error();
     std::shared_ptr<const inventory::Inventory> before = *before_loaded;
     before_ = std::move(before);
@@ -578,7 +580,7 @@ class HopRun {
 
   Status pins() {
     where_inv_ = nullptr;  // pin_file's cache is for this pass's inventory only
-    auto after_loaded = load_workspace_inventory(ws_, hosts_);
+    auto after_loaded = load_workspace_inventory(ws_, hosts_, to_groups_);
     if (!after_loaded) return after_loaded.error();
     std::shared_ptr<const inventory::Inventory> after = *after_loaded;
     auto eff_after = make_effective_view(*after, in_.to.tree.get(), in_.to.facts);
@@ -678,7 +680,7 @@ class HopRun {
   // --- 6. kube_version --------------------------------------------------------------
   // The one-minor rule (kube_version_rule.h) on the inventory's value.
   Status kube_version() {
-    auto inv_loaded = load_workspace_inventory(ws_, hosts_);
+    auto inv_loaded = load_workspace_inventory(ws_, hosts_, to_groups_);
     if (!inv_loaded) return inv_loaded.error();
     std::shared_ptr<const inventory::Inventory> inv = *inv_loaded;
     if (inv->hosts().empty() || before_->hosts().empty()) return {};
@@ -744,7 +746,7 @@ class HopRun {
 
   // --- 7. advisories and the invariant -------------------------------------------------
   Status advisories_and_invariant() {
-    auto after_loaded = load_workspace_inventory(ws_, hosts_);
+    auto after_loaded = load_workspace_inventory(ws_, hosts_, to_groups_);
     if (!after_loaded) return after_loaded.error();
     std::shared_ptr<const inventory::Inventory> after = *after_loaded;
     auto eff_after = make_effective_view(*after, in_.to.tree.get(), in_.to.facts);
@@ -830,6 +832,9 @@ class HopRun {
   const HopInput& in_;
   Hop hop_;
   schema::HopRules rules_;
+  // The groups each tag's playbooks build (k8s_cluster from v2.27.0): the
+  // inventory before the hop is read with the first, after with the second.
+  std::vector<RuntimeGroup> from_groups_, to_groups_;
   std::shared_ptr<const inventory::Inventory> before_;
   std::unique_ptr<EffectiveView> eff_before_;
   // pin_file's cache: the inventory it was filled for (pins() reads one

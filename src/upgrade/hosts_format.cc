@@ -69,7 +69,7 @@ Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, con
   bool yaml_now = is_yaml_name(hosts_file);
   if ((to == HostsFormat::Yaml) == yaml_now) return {};
 
-  auto before_loaded = load_workspace_inventory(ws, hosts_file);
+  auto before_loaded = load_workspace_inventory(ws, hosts_file, {});
   if (!before_loaded) return before_loaded.error();
   std::shared_ptr<const inventory::Inventory> before = *before_loaded;
   auto conv = inventory::convert_hosts_file(
@@ -96,7 +96,7 @@ Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, con
       .source = "kubespray-migrate convert"});
   for (const auto& o : conv->omitted) hop.notes.push_back({NoteLevel::Info, dest + ": " + o, ""});
 
-  auto after_loaded = load_workspace_inventory(ws, hosts_file);
+  auto after_loaded = load_workspace_inventory(ws, hosts_file, {});
   if (!after_loaded) return after_loaded.error().context("the converted hosts file");
   std::shared_ptr<const inventory::Inventory> after = *after_loaded;
 

@@ -159,7 +159,9 @@ Result<InventoryStart> inventory_start(const std::string& inventory, const std::
   auto ws = Workspace::load(where->folder);
   if (!ws) return ws.error();
   InventoryStart out;
-  auto inv = load_workspace_inventory(*ws, where->hosts_file);
+  auto tag = Version::parse(from);
+  auto inv = load_workspace_inventory(*ws, where->hosts_file,
+                                      tag ? kubespray().runtime_groups(*tag) : std::vector<RuntimeGroup>{});
   if (!inv) return inv.error();
   if (!(*inv)->hosts().empty()) {
     Map vars = inventory::host_vars(**inv, 0);

@@ -15,6 +15,7 @@
 #include "schema/plan.h"
 #include "schema/schema.h"
 #include "sources/source.h"
+#include "sources/knowledge.h"
 #include "sources/version.h"
 #include "upgrade/ansible_cfg.h"
 #include "upgrade/effective.h"
@@ -74,7 +75,8 @@ double score_tag(const Workspace& ws, const Map& set_vars, const catalog::TagFac
 }  // namespace
 
 Result<Inference> infer_tag(const Workspace& ws, const std::string& hosts_file, schema::ReleaseFacts& rf) {
-  auto inv_loaded = load_workspace_inventory(ws, hosts_file);
+  // (as its files declare it: the tag, and so its playbooks' groups, is unknown)
+  auto inv_loaded = load_workspace_inventory(ws, hosts_file, {});
   if (!inv_loaded) return inv_loaded.error();
   std::shared_ptr<const inventory::Inventory> inv = *inv_loaded;
   Map set_vars = inv->hosts().empty() ? Map{} : inventory::host_vars(*inv, 0);
@@ -237,7 +239,7 @@ void write_state(UpgradeResult& r, const std::string& target) {
 // default), as the hop's one-minor rule left it.
 Result<std::string> installed_kube_version(const Workspace& ws, const std::string& hosts,
                                            const Release& at) {
-  auto inv = load_workspace_inventory(ws, hosts);
+  auto inv = load_workspace_inventory(ws, hosts, kubespray().runtime_groups(at.facts.version()));
   if (!inv) return inv.error();
   if ((*inv)->hosts().empty()) return at.facts.kube_version();
   auto view = make_effective_view(**inv, at.tree.get(), at.facts);

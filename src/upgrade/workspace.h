@@ -96,6 +96,8 @@ class Workspace : public Source {
   struct LoadedInventory {
     uint64_t generation = 0;
     std::string hosts_file;
+    std::string runtime_key;  // the run-time groups it was loaded with
+
     std::shared_ptr<const inventory::Inventory> inventory;
     // Its hosts part (inventory::load_hosts) and the hosts file's text it
     // was parsed from: a hop mostly edits group_vars, and at 10,000 hosts

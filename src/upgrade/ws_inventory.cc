@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "inventory/loader.h"
+#include "inventory/runtime_groups.h"
 #include "merge/merge3.h"
 
 namespace ksm::upgrade {
@@ -68,9 +69,16 @@ class OursView : public Source {
 }  // namespace
 
 Result<std::shared_ptr<const inventory::Inventory>> load_workspace_inventory(
-    const Workspace& ws, const std::string& hosts_file) {
+    const Workspace& ws, const std::string& hosts_file, const std::vector<RuntimeGroup>& runtime) {
   auto& last = ws.loaded();
-  if (last.inventory && last.generation == ws.generation() && last.hosts_file == hosts_file)
+  std::string runtime_key;
+  for (const auto& g : runtime) {
+    runtime_key += g.group + "<";
+    for (const auto& f : g.from) runtime_key += f + ",";
+    runtime_key += ">";
+  }
+  if (last.inventory && last.generation == ws.generation() && last.hosts_file == hosts_file &&
+      last.runtime_key == runtime_key)
     return last.inventory;
   OursView view(ws);
   std::vector<inventory::InventoryInput> inputs{{&view, hosts_file}};
@@ -82,10 +90,13 @@ Result<std::shared_ptr<const inventory::Inventory>> load_workspace_inventory(
     last.hosts = std::make_shared<const inventory::Inventory>(std::move(*hosts));
     last.hosts_text = text ? std::move(*text) : std::string();
   }
-  auto inv = inventory::load_vars(*last.hosts, inputs);
+  inventory::Inventory hosts = *last.hosts;
+  inventory::add_runtime_groups(hosts, runtime);
+  auto inv = inventory::load_vars(std::move(hosts), inputs);
   if (!inv) return inv.error();
   last.generation = ws.generation();
   last.hosts_file = hosts_file;
+  last.runtime_key = std::move(runtime_key);
   last.inventory = std::make_shared<const inventory::Inventory>(std::move(*inv));
   return last.inventory;
 }
