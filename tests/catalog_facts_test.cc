@@ -12,11 +12,11 @@ TEST_CASE("facts: defaults the seeds name, installable versions, sample lines") 
   auto rf = schema::ReleaseFacts::from_versions(std::filesystem::path(KSM_SOURCE_DIR) / "versions");
   REQUIRE(rf.ok());
   auto load = [&](const char* tag) {
-    auto v = rf->facts(tag);
-    REQUIRE(v.ok());
-    auto f = TagFacts::from_value(*v);
+    auto f = rf->facts(tag);
     REQUIRE(f.ok());
-    return *f;
+    // (read once, then shared: the same object again)
+    CHECK(rf->facts(tag)->get() == f->get());
+    return **f;
   };
   TagFacts a = load("v2.17.1");
   TagFacts b = load("v2.18.0");

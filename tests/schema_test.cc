@@ -332,7 +332,7 @@ TEST_CASE("schema: completeness over every consecutive pair of versions/") {
     REQUIRE(fa);
     REQUIRE(fb);
     ++pairs;
-    for (const auto& name : vanished_defaults(*fa, *fb)) {
+    for (const auto& name : vanished_defaults(**fa, **fb)) {
       ++vanished;
       auto c = s.classify(name, b.version);
       if (!c) {
@@ -345,7 +345,7 @@ TEST_CASE("schema: completeness over every consecutive pair of versions/") {
         case Classification::Kind::Removed: ++removed; break;
       }
     }
-    for (const auto& ch : sticky_changes(s, *fa, a.version, *fb, b.version)) {
+    for (const auto& ch : sticky_changes(s, **fa, a.version, **fb, b.version)) {
       ++sticky_changes_seen;
       if (!ch.certain) ++sticky_uncertain;
       std::string what = a.name + " -> " + b.name + ": " + ch.rule->variable + " " +

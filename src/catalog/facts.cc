@@ -20,6 +20,8 @@ Result<TagFacts> TagFacts::from_value(Value facts) {
 
 std::string TagFacts::kube_version() const { return str_of(facts_.get("kube_version")); }
 
+std::string TagFacts::date() const { return str_of(facts_.get("date")); }
+
 std::vector<std::string> TagFacts::kube_versions() const {
   std::vector<std::string> out;
   if (const Value* l = facts_.get("kube_versions"); l && l->is_list())
@@ -40,8 +42,15 @@ bool TagFacts::can_install(std::string_view kv) const {
   return false;
 }
 
+const Value* TagFacts::defaults() const { return facts_.get("defaults"); }
+
+const Value* TagFacts::sample_variables() const {
+  const Value* s = facts_.get("sample");
+  return s ? s->get("variables") : nullptr;
+}
+
 const Value* TagFacts::default_entry(std::string_view name) const {
-  const Value* d = facts_.get("defaults");
+  const Value* d = defaults();
   return d ? d->get(name) : nullptr;
 }
 
@@ -60,8 +69,7 @@ Value TagFacts::default_value(std::string_view name) const {
 }
 
 const Value* TagFacts::sample_variable(std::string_view name) const {
-  const Value* s = facts_.get("sample");
-  const Value* vars = s ? s->get("variables") : nullptr;
+  const Value* vars = sample_variables();
   return vars ? vars->get(name) : nullptr;
 }
 

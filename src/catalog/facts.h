@@ -23,6 +23,8 @@ class TagFacts {
   const Version& version() const { return version_; }
   const Value& raw() const { return facts_; }
   std::string kube_version() const;
+  // The tag's commit date, "YYYY-MM-DD" ("" when unknown).
+  std::string date() const;
   std::vector<std::string> kube_versions() const;
   // How the tag itself writes a Kubernetes version: "v" (v1.31.9), or ""
   // from v2.28 (1.32.8, the 'v' added where Kubespray builds URLs). The
@@ -30,6 +32,10 @@ class TagFacts {
   std::string kube_version_prefix() const;
   // Whether this tag can install `kube_version` (with or without the 'v').
   bool can_install(std::string_view kube_version) const;
+  // Every default: {NAME: entry} (a map), or nullptr.
+  const Value* defaults() const;
+  // Every variable the sample documents: {NAME: sample entry}, or nullptr.
+  const Value* sample_variables() const;
   // {"file","line","role","layer","template","value","known","depends"} or nullptr.
   const Value* default_entry(std::string_view name) const;
   // The default value when known; Undefined when the tag has no default;

@@ -8,9 +8,9 @@
 
 namespace ksm::schema {
 
-DefaultView default_at(const Value& facts, std::string_view variable) {
+DefaultView default_at(const catalog::TagFacts& facts, std::string_view variable) {
   DefaultView d;
-  const Value* def = fact_default(facts, variable);
+  const Value* def = facts.default_entry(variable);
   if (!def || !def->is_map()) return d;
   d.present = true;
   if (const Value* f = def->get("file"); f && f->is_string()) d.file = f->as_string();
@@ -33,7 +33,7 @@ DefaultView default_at(const Value& facts, std::string_view variable) {
   return d;
 }
 
-DefaultView effective_default(const Value& facts, const Version& tag, std::string_view variable,
+DefaultView effective_default(const catalog::TagFacts& facts, const Version& tag, std::string_view variable,
                               const Sticky* rule) {
   DefaultView d = default_at(facts, variable);
   if (d.present || !rule) return d;
@@ -85,8 +85,8 @@ std::string default_text(const DefaultView& d) {
   return deps.empty() ? "<template>" : "<template over " + deps + ">";
 }
 
-std::vector<StickyChange> sticky_changes(const Schemas& schemas, const Value& from_facts,
-                                         const Version& from, const Value& to_facts,
+std::vector<StickyChange> sticky_changes(const Schemas& schemas, const catalog::TagFacts& from_facts,
+                                         const Version& from, const catalog::TagFacts& to_facts,
                                          const Version& to) {
   std::vector<StickyChange> out;
   for (const auto& rule : schemas.sticky) {
@@ -108,12 +108,13 @@ std::vector<StickyChange> sticky_changes(const Schemas& schemas, const Value& fr
   return out;
 }
 
-std::vector<std::string> vanished_defaults(const Value& from_facts, const Value& to_facts) {
+std::vector<std::string> vanished_defaults(const catalog::TagFacts& from_facts,
+                                           const catalog::TagFacts& to_facts) {
   std::vector<std::string> out;
-  const Value* a = from_facts.get("defaults");
+  const Value* a = from_facts.raw().get("defaults");
   if (!a || !a->is_map()) return out;
   for (const auto& [name, def] : a->as_map())
-    if (!fact_default(to_facts, name)) out.push_back(name);
+    if (!to_facts.default_entry(name)) out.push_back(name);
   std::sort(out.begin(), out.end());
   return out;
 }

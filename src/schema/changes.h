@@ -5,6 +5,7 @@
 // upgrade pins), and the variables that vanish from every default.
 #pragma once
 
+#include "catalog/facts.h"
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,11 +30,11 @@ struct DefaultView {
   std::string source;     // implicit: the rule's source
 };
 
-DefaultView default_at(const Value& facts, std::string_view variable);
+DefaultView default_at(const catalog::TagFacts& facts, std::string_view variable);
 // default_at, falling back to `rule`'s implicit value for `tag` when the tag
 // has no default; an implicit template is resolved against the tag's known
 // defaults when it is a lone {{ name }}.
-DefaultView effective_default(const Value& facts, const Version& tag, std::string_view variable,
+DefaultView effective_default(const catalog::TagFacts& facts, const Version& tag, std::string_view variable,
                               const Sticky* rule);
 
 // Whether two defaults differ. nullopt when it cannot be told (both
@@ -54,11 +55,12 @@ struct StickyChange {
 
 // Sticky variables whose effective default differs (or may differ) between
 // the two tags, in schemas/ order.
-std::vector<StickyChange> sticky_changes(const Schemas& schemas, const Value& from_facts,
-                                         const Version& from, const Value& to_facts,
+std::vector<StickyChange> sticky_changes(const Schemas& schemas, const catalog::TagFacts& from_facts,
+                                         const Version& from, const catalog::TagFacts& to_facts,
                                          const Version& to);
 
 // Variables with a default at `from` and none at `to`, sorted.
-std::vector<std::string> vanished_defaults(const Value& from_facts, const Value& to_facts);
+std::vector<std::string> vanished_defaults(const catalog::TagFacts& from_facts,
+                                           const catalog::TagFacts& to_facts);
 
 }  // namespace ksm::schema

@@ -19,11 +19,6 @@ std::set<std::string> keys(const Value* m) {
   return out;
 }
 
-const Value* sample_vars(const Value& facts) {
-  const Value* s = facts.get("sample");
-  return s ? s->get("variables") : nullptr;
-}
-
 Value shown(const DefaultView& d) {
   if (!d.present) return Value();
   if (d.known) return d.value;
@@ -74,8 +69,8 @@ namespace {
 
 // The two tags' facts and the hop's rules, as every step below reads them.
 struct Hop {
-  const Value& fa;
-  const Value& fb;
+  const catalog::TagFacts& fa;
+  const catalog::TagFacts& fb;
   const Version& va;
   const Version& vb;
   const std::string& to_name;
@@ -117,14 +112,9 @@ void add_layout_changes(const Hop& h, std::vector<Change>& changes) {
   }
 }
 
-std::set<std::string> sample_files_of(const Value& f) {
-  std::set<std::string> out;
-  const Value* s = f.get("sample");
-  const Value* l = s ? s->get("files") : nullptr;
-  if (l && l->is_list())
-    for (const auto& x : l->as_list())
-      if (x.is_string()) out.insert(x.as_string());
-  return out;
+std::set<std::string> sample_files_of(const catalog::TagFacts& f) {
+  auto files = f.sample_files();
+  return {files.begin(), files.end()};
 }
 
 // Sample files added or dropped that no rule explains (mechanical, from versions/).
@@ -235,7 +225,7 @@ std::set<std::string> add_departures(const Hop& h, std::vector<Change>& changes)
     Change ch;
     ch.variable = name;
     ch.file = h.inv ? h.inv_where(name) : where_of(old);
-    if (ch.file.empty() && h.sa.count(name)) ch.file = sample_file(*sample_vars(h.fa)->get(name));
+    if (ch.file.empty() && h.sa.count(name)) ch.file = sample_file(*h.fa.sample_variable(name));
     ch.old_value = shown(old);
     ch.sticky = h.schemas.is_sticky(name);
     describe_departure(ch, c, name);
@@ -288,8 +278,8 @@ void add_default_changes(const Hop& h, const std::set<std::string>& handled,
 // Sample lines added, changed, moved or dropped.
 void add_sample_lines(const Hop& h, const std::set<std::string>& handled,
                       std::vector<Change>& changes) {
-  const Value* va_s = sample_vars(h.fa);
-  const Value* vb_s = sample_vars(h.fb);
+  const Value* va_s = h.fa.sample_variables();
+  const Value* vb_s = h.fb.sample_variables();
   auto moved_by_rule = [&](const std::string& fa_file, const std::string& fb_file) {
     for (auto* m : h.rules.file_moves) {
       if (m->to.empty()) continue;
@@ -350,18 +340,18 @@ Result<Explanation> explain(ReleaseFacts& facts, const Schemas& schemas, std::st
   if (inv) e.inventory = inv->path;
 
   HopRules rules = schemas.for_hop(a->version, b->version);
-  Hop h{*fa,
-        *fb,
+  Hop h{**fa,
+        **fb,
         a->version,
         b->version,
         b->name,
         rules,
         schemas,
         inv,
-        keys(fa->get("defaults")),
-        keys(fb->get("defaults")),
-        keys(sample_vars(*fa)),
-        keys(sample_vars(*fb))};
+        keys((*fa)->defaults()),
+        keys((*fb)->defaults()),
+        keys((*fa)->sample_variables()),
+        keys((*fb)->sample_variables())};
 
   add_layout_changes(h, e.changes);
   if (!inv) add_sample_files(h, e.changes);

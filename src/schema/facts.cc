@@ -77,7 +77,7 @@ Error ReleaseFacts::unknown_tag(std::string_view tag) const {
   return Error(msg);
 }
 
-Result<Value> ReleaseFacts::facts(const std::string& tag) {
+Result<std::shared_ptr<const catalog::TagFacts>> ReleaseFacts::facts(const std::string& tag) {
   if (auto it = cache_.find(tag); it != cache_.end()) return it->second;
   if (!find(tag)) return unknown_tag(tag);
   Value v;
@@ -97,8 +97,11 @@ Result<Value> ReleaseFacts::facts(const std::string& tag) {
     if (!parsed) return parsed.error();
     v = std::move(*parsed);
   }
-  cache_[tag] = v;
-  return v;
+  auto typed = catalog::TagFacts::from_value(std::move(v));
+  if (!typed) return typed.error().context("the facts of " + tag);
+  auto shared = std::make_shared<const catalog::TagFacts>(std::move(*typed));
+  cache_[tag] = shared;
+  return shared;
 }
 
 Result<std::shared_ptr<const KubesprayTree>> ReleaseFacts::tree(const std::string& tag) {
@@ -114,22 +117,6 @@ Result<std::shared_ptr<const KubesprayTree>> ReleaseFacts::tree(const std::strin
   if (trees_.size() == kKept) trees_.erase(trees_.begin());
   trees_.emplace_back(tag, std::make_shared<const KubesprayTree>(std::move(*tree)));
   return trees_.back().second;
-}
-
-const Value* fact_default(const Value& facts, std::string_view name) {
-  const Value* d = facts.get("defaults");
-  return d ? d->get(name) : nullptr;
-}
-
-const Value* fact_sample_var(const Value& facts, std::string_view name) {
-  const Value* s = facts.get("sample");
-  const Value* vars = s ? s->get("variables") : nullptr;
-  return vars ? vars->get(name) : nullptr;
-}
-
-std::string fact_str(const Value& facts, std::string_view key) {
-  const Value* v = facts.get(key);
-  return v && v->is_string() ? v->as_string() : std::string();
 }
 
 }  // namespace ksm::schema

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "catalog/facts.h"
 #include "core/error.h"
 #include "core/value.h"
 #include "sources/kubespray_tree.h"
@@ -37,9 +38,9 @@ class ReleaseFacts {
   // Release tags in version order.
   const std::vector<TagRef>& tags() const { return tags_; }
   const TagRef* find(std::string_view tag) const;
-  // The versions/<tag>.json object of a known tag (cached); from a clone,
-  // computed from the tag's tree.
-  Result<Value> facts(const std::string& tag);
+  // The facts of a known tag (the versions/<tag>.json object, typed; read
+  // once, shared, never copied); from a clone, computed from the tag's tree.
+  Result<std::shared_ptr<const catalog::TagFacts>> facts(const std::string& tag);
   // From a clone: the tag's tree, loaded once for its facts and for the
   // caller (upgrade merges its sample and resolves its role defaults). The
   // last few trees are kept. Null when the facts come from versions/.
@@ -53,16 +54,11 @@ class ReleaseFacts {
 
  private:
   std::vector<TagRef> tags_;
-  std::map<std::string, Value> cache_;
+  std::map<std::string, std::shared_ptr<const catalog::TagFacts>> cache_;
   std::vector<std::pair<std::string, std::shared_ptr<const KubesprayTree>>> trees_;  // newest last
   std::filesystem::path dir_;
   std::shared_ptr<GitRepo> repo_;
   std::string origin_;
 };
-
-// Accessors over a facts object (versions/ format, docs/DEVELOPING.md).
-const Value* fact_default(const Value& facts, std::string_view name);  // defaults.NAME or nullptr
-const Value* fact_sample_var(const Value& facts, std::string_view name);
-std::string fact_str(const Value& facts, std::string_view key);  // "" when absent
 
 }  // namespace ksm::schema

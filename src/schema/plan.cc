@@ -97,9 +97,9 @@ Result<Plan> make_plan(ReleaseFacts& facts, const Schemas& schemas, std::string_
   p.origin = facts.origin();
   auto first = facts.facts(p.from);
   if (!first) return first.error();
-  p.from_kube_version = fact_str(*first, "kube_version");
+  p.from_kube_version = (*first)->kube_version();
   std::string prev = p.from;
-  Value prev_facts = *first;
+  std::shared_ptr<const catalog::TagFacts> prev_facts = *first;
   std::set<std::string> shown_open;
   for (const auto& stop : *stops) {
     auto sf = facts.facts(stop);
@@ -109,9 +109,9 @@ Result<Plan> make_plan(ReleaseFacts& facts, const Schemas& schemas, std::string_
     PlanHop h;
     h.from = prev;
     h.to = stop;
-    h.date = fact_str(*sf, "date");
-    h.kube_version = fact_str(*sf, "kube_version");
-    std::string prev_date = fact_str(prev_facts, "date");
+    h.date = (*sf)->date();
+    h.kube_version = (*sf)->kube_version();
+    std::string prev_date = prev_facts->date();
     if (!prev_date.empty() && !h.date.empty() && prev_date > h.date)
       h.notes.push_back(prev + " (" + prev_date + ") was tagged after " + stop + " (" + h.date +
                         "): fixes backported to " + prev + " may be missing from " + stop +
@@ -139,7 +139,7 @@ Result<Plan> make_plan(ReleaseFacts& facts, const Schemas& schemas, std::string_
                            s->source});
     // a rule about a variable the target still defaults (a backport that
     // came back, a default dropped on one branch only) is not a change of this hop
-    auto still_there = [&](const std::string& var) { return fact_default(*sf, var) != nullptr; };
+    auto still_there = [&](const std::string& var) { return (*sf)->default_entry(var) != nullptr; };
     for (auto* v : r.variable_renames)
       if (v->effect != Effect::Internal && !still_there(v->from))
         h.changes.push_back({"renamed",
@@ -161,7 +161,7 @@ Result<Plan> make_plan(ReleaseFacts& facts, const Schemas& schemas, std::string_
       h.changes.push_back({"removed",
                            "removed (" + std::to_string(names.size()) + "): " + abbreviate(names, 4) + " — " + reason,
                            batch_source[reason]});
-    for (const auto& c : sticky_changes(schemas, prev_facts, pv, *sf, sv)) {
+    for (const auto& c : sticky_changes(schemas, *prev_facts, pv, **sf, sv)) {
       std::string text = "default " + c.rule->variable + ": " + default_text(c.old_default) + " -> " +
                          default_text(c.new_default) + " (sticky: ";
       text += c.pinnable() ? "upgrade pins " + default_text(c.old_default) + " unless the inventory sets it)"

@@ -52,17 +52,12 @@ schema::AdvisoryVerdict AdvisoryJudge::verdict(const schema::Advisory& a, const 
       unknown.why = "the inventory defines no hosts to evaluate the condition on";
       return unknown;
     }
-    auto value = facts_.facts(tag);
-    if (!value) {
-      unknown.why = value.error().message;
-      return unknown;
-    }
-    auto tf = catalog::TagFacts::from_value(std::move(*value));
+    auto tf = facts_.facts(tag);
     if (!tf) {
       unknown.why = tf.error().message;
       return unknown;
     }
-    auto& stored = tag_facts_.insert_or_assign(tag, std::move(*tf)).first->second;
+    const auto& stored = *tag_facts_.insert_or_assign(tag, *tf).first->second;
     const auto& kept = invs_.insert_or_assign(tag, *inv).first->second;
     it = views_.emplace(tag, make_effective_view(*kept, nullptr, stored)).first;
   }

@@ -36,7 +36,7 @@ class AdvisoryJudge {
   std::string hosts_file_;
   schema::ReleaseFacts& facts_;
   std::map<std::string, std::shared_ptr<const inventory::Inventory>> invs_;
-  std::map<std::string, catalog::TagFacts> tag_facts_;
+  std::map<std::string, std::shared_ptr<const catalog::TagFacts>> tag_facts_;
   std::map<std::string, std::unique_ptr<EffectiveView>> views_;
 };
 

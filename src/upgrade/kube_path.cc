@@ -102,11 +102,9 @@ KubePath kube_path(const KubePathInput& in) {
   return out;
 }
 
-Result<TagKube> tag_kube(const Value& facts) {
-  auto f = catalog::TagFacts::from_value(facts);
-  if (!f) return f.error();
-  TagKube t{f->tag(), f->kube_version(), f->kube_versions(), ""};
-  if (const Value* s = f->sample_variable("kube_version")) {
+TagKube tag_kube(const catalog::TagFacts& f) {
+  TagKube t{f.tag(), f.kube_version(), f.kube_versions(), ""};
+  if (const Value* s = f.sample_variable("kube_version")) {
     const Value* commented = s->get("commented");
     const Value* v = s->get("value");
     if (commented && commented->is_bool() && !commented->as_bool() && v && v->is_string())
@@ -120,15 +118,11 @@ Status annotate_plan(schema::Plan& plan, schema::ReleaseFacts& facts,
   KubePathInput in;
   auto start = facts.facts(plan.from);
   if (!start) return start.error();
-  auto sk = tag_kube(*start);
-  if (!sk) return sk.error();
-  in.start = std::move(*sk);
+  in.start = tag_kube(**start);
   for (const auto& h : plan.hops) {
     auto f = facts.facts(h.to);
     if (!f) return f.error();
-    auto t = tag_kube(*f);
-    if (!t) return t.error();
-    in.stops.push_back(std::move(*t));
+    in.stops.push_back(tag_kube(**f));
   }
   in.inventory_value = inventory_value;
   in.merges_sample = facts.is_clone();

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/facts.h"
 #include "core/error.h"
 #include "schema/facts.h"
 #include "schema/plan.h"
@@ -56,8 +57,8 @@ struct KubePath {
 
 [[nodiscard]] KubePath kube_path(const KubePathInput& in);
 
-// TagKube of a facts object (versions/<tag>.json).
-[[nodiscard]] Result<TagKube> tag_kube(const Value& facts);
+// TagKube of a tag's facts.
+[[nodiscard]] TagKube tag_kube(const catalog::TagFacts& facts);
 
 // plan -i: fills each hop's stop_kube_version, stop_kube_reason,
 // raise_first and kube_blocked from the inventory's kube_version.

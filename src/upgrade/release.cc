@@ -14,11 +14,10 @@ std::optional<std::string> Release::sample_file(const std::string& rel) const {
 
 Result<Release> load_release(schema::ReleaseFacts& rf, const GitRepo* repo, const std::string& tag) {
   if (!rf.find(tag)) return rf.unknown_tag(tag);
-  auto value = rf.facts(tag);
-  if (!value) return value.error();
-  auto facts = catalog::TagFacts::from_value(std::move(*value));
-  if (!facts) return facts.error();
-  if (!repo) return Release{tag, std::move(*facts), nullptr, nullptr};
+  auto shared = rf.facts(tag);
+  if (!shared) return shared.error();
+  catalog::TagFacts facts = **shared;
+  if (!repo) return Release{tag, std::move(facts), nullptr, nullptr};
   auto src = repo->at(tag);
   if (!src) return src.error();
   // The tree the facts were computed from, when they come from this clone.
@@ -32,7 +31,7 @@ Result<Release> load_release(schema::ReleaseFacts& rf, const GitRepo* repo, cons
     if (!t) return t.error().context("reading Kubespray " + tag);
     tree = std::make_shared<const KubesprayTree>(std::move(*t));
   }
-  Release r{tag, std::move(*facts), nullptr, std::move(tree)};
+  Release r{tag, std::move(facts), nullptr, std::move(tree)};
   r.source = std::move(*src);
   return r;
 }

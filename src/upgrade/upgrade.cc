@@ -83,11 +83,9 @@ Result<Inference> infer_tag(const Workspace& ws, const std::string& hosts_file, 
   double best = -1, second = -1;
   std::string best_tag;
   for (const auto& t : rf.tags()) {
-    auto v = rf.facts(t.name);
-    if (!v) continue;
-    auto f = catalog::TagFacts::from_value(std::move(*v));
+    auto f = rf.facts(t.name);
     if (!f) continue;
-    double s = score_tag(ws, set_vars, *f);
+    double s = score_tag(ws, set_vars, **f);
     if (s > best) { second = best; best = s; best_tag = t.name; }
     else if (s > second) second = s;
   }
