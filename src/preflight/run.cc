@@ -9,6 +9,7 @@
 
 #include "core/fs.h"
 #include "core/yaml.h"
+#include "inventory/hosts_file.h"
 #include "inventory/loader.h"
 #include "preflight/checks.h"
 #include "preflight/evaluate.h"
@@ -148,6 +149,29 @@ void set_inventory(report::Report& rep, const inventory::InventoryInput& first) 
   }
 }
 
+// A finding that no variable set in the operator's files locates is shown
+// at the inventory's hosts file (SARIF's INVENTORY base, so that code
+// scanning annotates the inventory, not Kubespray); the check stays a
+// related location.
+void anchor_in_inventory(report::Report& rep, const inventory::InventoryInput& first) {
+  if (!first.source) return;
+  std::string hosts;
+  if (first.source->is_dir(first.path)) {
+    auto c = inventory::choose_hosts_file(*first.source, first.path);
+    if (!c || c->path.empty() || c->path == first.path || first.source->is_dir(c->path)) return;
+    hosts = c->path;
+  } else {
+    hosts = std::filesystem::path(first.path).filename().string();
+  }
+  if (hosts.empty()) return;
+  for (auto& f : rep.findings) {
+    bool located = std::any_of(
+        f.variables.begin(), f.variables.end(),
+        [](const report::Variable& v) { return v.operator_file && !v.where.file.empty(); });
+    if (!located && f.where.file.empty()) f.where = Location{hosts, 1, 0};
+  }
+}
+
 }  // namespace
 
 Result<RunResult> run(const RunOptions& o) {
@@ -216,6 +240,7 @@ Result<RunResult> run(const RunOptions& o) {
   if (o.own_checks) add_own_checks(res, o, ansible, *inv, **to, from.get());
   set_inventory(res.report, o.inventory.front());
   relative_to_inventory(res.report);
+  anchor_in_inventory(res.report, o.inventory.front());
   return res;
 }
 
