@@ -19,6 +19,8 @@
 #include "report/summary_block.h"
 #include "sources/knowledge.h"
 #include "upgrade/history.h"
+#include "upgrade/review_findings.h"
+#include "upgrade/review_markdown.h"
 #include "upgrade/runbook.h"
 #include "upgrade/stops.h"
 #include "upgrade/upgrade.h"
@@ -387,6 +389,25 @@ int run(const UpgradeArgs& a) {
     }
     if (doc.is_map()) doc.map_mut().set("summary", report::summary_block_value(summary));
     std::fputs((to_json(doc, {false, 2}) + "\n").c_str(), rep);
+  } else if (a.format == "markdown") {
+    upgrade::HopDiffs diffs = upgrade::hop_diffs(u);
+    upgrade::ReviewDocument doc{&u.report, &diffs, &summary,
+                                r->preflight ? &*r->preflight : nullptr, u.to_tag};
+    std::fputs(upgrade::render_markdown(doc).c_str(), rep);
+  } else if (a.format == "sarif" || a.format == "junit") {
+    upgrade::ReviewFindingsOptions fo;
+    fo.info_notes = a.format == "junit";
+    // Results are located in the upgraded inventory: the new folder, else
+    // the operator's own (in place, --commit's branch once checked out).
+    std::error_code ec;
+    std::filesystem::path root =
+        a.in_place || a.diff || committed ? u.workspace.root() : std::filesystem::path(output);
+    fo.inventory_root = std::filesystem::absolute(root, ec).lexically_normal().string();
+    report::Report findings = upgrade::review_findings(u.report, u.workspace, u.hosts_file,
+                                                       r->preflight ? &*r->preflight : nullptr, fo);
+    std::string doc = a.format == "sarif" ? report::render_sarif(findings)
+                                          : report::render_junit(findings, {false, true});
+    std::fputs(doc.c_str(), rep);
   } else {
     std::fputs(upgrade::render_text(u.report, use_colour(rep)).c_str(), rep);
     if (!stops_written.empty())
@@ -457,7 +478,13 @@ void add_upgrade(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"keep", "ini", "yaml"}))
       ->capture_default_str();
   sub->add_option("--schemas", a->schemas, "extra rule folders (operator's own schemas)");
-  sub->add_option("--format", a->format, "report format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  sub->add_option(
+         "--format", a->format,
+         "report format: text, json, markdown (a review document for a merge request: per hop "
+         "the changes, pins, what to decide and the diff), sarif (code scanning: results "
+         "in the upgraded inventory's files and lines) or junit (a test suite per hop)")
+      ->check(CLI::IsMember({"text", "json", "markdown", "sarif", "junit"}))
+      ->capture_default_str();
   sub->callback([a, &action] { action = [a] { return run(*a); }; });
 }
 
