@@ -192,13 +192,16 @@ report::SummaryBlock upgrade_summary(const UpgradeArgs& a, const pipeline::Upgra
     blocked = blocked || h.blocked;
   }
   size_t findings = r.preflight ? report::summarize(*r.preflight).blocking : 0;
+  // The Markdown document starts with this block; the text ends with it.
+  const char* there = a.format == "markdown" ? "below" : "above";
   report::SummaryBlock b;
   b.counts = {{"hops", u.report.hops.size()}, {"changes", changes}, {"pins", pins},
               {"notes to review", review}, {"conflicts", conflicts},
               {"blocking findings", findings + blocking_notes}};
   std::string kubespray = a.kubespray.empty() ? "" : " --kubespray " + shell_quote(a.kubespray);
   if (a.diff)
-    b.outputs.push_back("the diff above; nothing was written");
+    b.outputs.push_back(a.format == "markdown" ? "the diff (on stdout); nothing was written"
+                                               : "the diff above; nothing was written");
   else if (o.committed)
     b.outputs.push_back("every stop a commit on its own branch, the last " +
                         o.committed->commits.back().branch);
@@ -222,13 +225,13 @@ report::SummaryBlock upgrade_summary(const UpgradeArgs& a, const pipeline::Upgra
                      (a.in_place ? " --in-place" : "") + (o.committed ? " --commit" : ""));
     b.exit_why = "conflicts left in the inventory; the run stopped at " + u.to_tag;
   } else if (blocked) {
-    b.next.push_back("do what the blocking note above says, then:");
+    b.next.push_back(fmt::format("do what the blocking note {} says, then:", there));
     b.next.push_back("kubespray-migrate upgrade --continue -i " + shell_quote(out_arg) + kubespray +
                      (o.committed ? " --commit" : ""));
     b.exit_why = "the run is blocked at " + u.to_tag;
   } else if (findings > 0) {
-    b.next.push_back(fmt::format("fix the {} blocking finding{} of preflight above, then check again:",
-                                 findings, findings == 1 ? "" : "s"));
+    b.next.push_back(fmt::format("fix the {} blocking finding{} of preflight {}, then check again:",
+                                 findings, findings == 1 ? "" : "s", there));
     std::string from = u.previous_tag.empty() ? u.from_tag : u.previous_tag;
     if (!a.diff)
       b.next.push_back("kubespray-migrate preflight -i " + shell_quote(out_arg) + kubespray +
@@ -237,8 +240,8 @@ report::SummaryBlock upgrade_summary(const UpgradeArgs& a, const pipeline::Upgra
                              ksm::kubespray().upgrade_playbook());
   } else {
     if (review > 0)
-      b.next.push_back(fmt::format("review the {} note{} marked review: above", review,
-                                   review == 1 ? "" : "s"));
+      b.next.push_back(fmt::format("review the {} note{} marked review: {}", review,
+                                   review == 1 ? "" : "s", there));
     if (a.diff)
       b.next.push_back("write it: the same command with -o DIR (or --in-place)");
     else if (o.committed && !o.committed->runbook_path.empty())
