@@ -63,7 +63,7 @@ Workspace upgraded() {
   ws.put("group_vars/etcd.yml", "---\n# pinned\netcd_deployment_type: docker\n");
   ws.put("group_vars/k8s_cluster/k8s-cluster.yml",
          "a: 1\nb: 2\nc: 3\nd: 4\nkube_version: v1.20.15\n");
-  ws.put("group_vars/k8s_cluster/k8s-net-calico.yml", "x: 1\n");
+  ws.put("group_vars/k8s_cluster/k8s-net-calico.yml", "x: 1\n# calico_ipip_mode: Always\n");
   return ws;
 }
 
@@ -149,8 +149,8 @@ TEST_CASE("review findings: located in the upgraded inventory, SARIF levels, JUn
   CHECK(loc(0)->get("artifactLocation")->get("uriBaseId")->as_string() == "INVENTORY");
   CHECK(loc(0)->get("region")->get("startLine")->as_int() == 3);
   CHECK(results[2].get("level")->as_string() == "error");  // the conflict
-  // Line 40 of a one-line file: clamped into it.
-  CHECK(loc(2)->get("region")->get("startLine")->as_int() == 1);
+  // Line 40 of a two-line file: clamped into it.
+  CHECK(loc(2)->get("region")->get("startLine")->as_int() == 2);
   CHECK(results[3].get("level")->as_string() == "warning");  // the note to review
   CHECK(results[3].get("ruleId")->as_string() == "ksm/upgrade/review/calico-encapsulation-default");
   // It names etcd_deployment_type, but no change of its own hop sets it: the hosts file.
@@ -199,4 +199,28 @@ TEST_CASE("workspace: diff_since shows what one hop changed, moves paired by the
   CHECK(hop2.find("+++ b/new.yml") != std::string::npos);
   CHECK(hop2.find("+++ /dev/null") == std::string::npos);  // the move is no deletion
   CHECK(first->diff_since(*first).empty());
+}
+
+TEST_CASE(
+    "review findings: preflight's findings in the last hop, where the variable is or would be") {
+  Report r = sample_report();
+  Workspace ws = upgraded();
+  report::Report pf;
+  report::Finding set;
+  set.id = "preflight/etcd";
+  set.variables.push_back({"etcd_deployment_type", Value("docker"), "inventory",
+                           Location{"group_vars/etcd.yml", 0, 0}, true, ""});
+  report::Finding unset;
+  unset.id = "preflight/calico";
+  unset.variables.push_back({"calico_ipip_mode", Value("Never"), "role default", {}, false, ""});
+  report::Finding none;
+  none.id = "preflight/os";
+  pf.findings = {set, unset, none};
+  report::Report rep = review_findings(r, ws, "hosts.yaml", &pf, {});
+  REQUIRE(rep.findings.size() == 8);
+  CHECK(rep.findings[5].group == "v2.18.2 -> v2.19.1");
+  CHECK(rep.findings[5].variables[0].where.str() == "group_vars/etcd.yml:3");  // the line found
+  CHECK(rep.findings[6].where.str() ==
+        "group_vars/k8s_cluster/k8s-net-calico.yml:2");  // commented out
+  CHECK(rep.findings[7].where.str() == "hosts.yaml:1");
 }

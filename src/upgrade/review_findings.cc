@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "inventory/var_lines.h"
+
 namespace ksm::upgrade {
 
 namespace {
@@ -19,21 +21,6 @@ std::vector<std::string_view> lines_of(const std::string& text) {
     rest.remove_prefix(nl + 1);
   }
   return out;
-}
-
-// The 1-based line of `text` that sets `name` (YAML `name:`, INI `name=`), 0 if none.
-int line_setting(const std::string& text, const std::string& name) {
-  auto lines = lines_of(text);
-  for (size_t i = 0; i < lines.size(); ++i) {
-    std::string_view l = lines[i];
-    size_t b = l.find_first_not_of(" \t");
-    if (b == std::string_view::npos) continue;
-    l.remove_prefix(b);
-    if (l.size() <= name.size() || l.substr(0, name.size()) != name) continue;
-    size_t k = l.find_first_not_of(" \t", name.size());
-    if (k != std::string_view::npos && (l[k] == ':' || l[k] == '=')) return static_cast<int>(i) + 1;
-  }
-  return 0;
 }
 
 // Does `message` name `word` as a whole word (variable characters around it)?
@@ -116,9 +103,9 @@ Location locate_in(const Workspace& out, const std::string& hosts_file, const st
   std::string name = variable.substr(0, variable.find('.'));
   if (!name.empty()) {
     if (const std::string* t = out.text(file))
-      if (int n = line_setting(*t, name)) return Location{file, n, 0};
+      if (int n = inventory::variable_line(*t, name, false)) return Location{file, n, 0};
     for (const auto& rel : out.files())
-      if (int n = line_setting(*out.text(rel), name)) return Location{rel, n, 0};
+      if (int n = inventory::variable_line(*out.text(rel), name, false)) return Location{rel, n, 0};
   }
   if (const std::string* t = out.text(file)) {
     int count = std::max<int>(1, static_cast<int>(lines_of(*t).size()));
@@ -188,7 +175,11 @@ report::Report review_findings(const Report& r, const Workspace& out, const std:
       bool located = std::any_of(
           f.variables.begin(), f.variables.end(),
           [](const report::Variable& v) { return v.operator_file && !v.where.file.empty(); });
-      if (!located) f.where = locate_in(out, hosts_file, hosts_file, 1, "");
+      // Not set in the operator's files: where the sample has it commented out, else the hosts
+      // file.
+      for (size_t i = 0; !located && i < f.variables.size() && f.where.file.empty(); ++i)
+        f.where = inventory::find_variable_line(out, "group_vars", f.variables[i].name, true);
+      if (!located && f.where.file.empty()) f.where = locate_in(out, hosts_file, hosts_file, 1, "");
       rep.findings.push_back(std::move(f));
     }
   }
