@@ -83,6 +83,9 @@ TEST_CASE("complete: values: choices, tags, file names") {
   Fixture f;
   CHECK(words_of(complete(*f.app, {"upgrade", "--hosts-format", ""})) ==
         std::vector<std::string>{"keep", "ini", "yaml"});
+  // upgrade's review formats, from its definition.
+  CHECK(words_of(complete(*f.app, {"upgrade", "--format", ""})) ==
+        std::vector<std::string>{"text", "json", "markdown", "sarif", "junit"});
   // convert --to is a format (its choices), not a tag.
   CHECK(words_of(complete(*f.app, {"convert", "--to", ""})) ==
         std::vector<std::string>{"ini", "yaml"});

@@ -19,6 +19,8 @@
 #include "report/summary_block.h"
 #include "sources/knowledge.h"
 #include "upgrade/history.h"
+#include "upgrade/review_findings.h"
+#include "upgrade/review_markdown.h"
 #include "upgrade/runbook.h"
 #include "upgrade/stops.h"
 #include "upgrade/upgrade.h"
@@ -190,13 +192,16 @@ report::SummaryBlock upgrade_summary(const UpgradeArgs& a, const pipeline::Upgra
     blocked = blocked || h.blocked;
   }
   size_t findings = r.preflight ? report::summarize(*r.preflight).blocking : 0;
+  // The Markdown document starts with this block; the text ends with it.
+  const char* there = a.format == "markdown" ? "below" : "above";
   report::SummaryBlock b;
   b.counts = {{"hops", u.report.hops.size()}, {"changes", changes}, {"pins", pins},
               {"notes to review", review}, {"conflicts", conflicts},
               {"blocking findings", findings + blocking_notes}};
   std::string kubespray = a.kubespray.empty() ? "" : " --kubespray " + shell_quote(a.kubespray);
   if (a.diff)
-    b.outputs.push_back("the diff above; nothing was written");
+    b.outputs.push_back(a.format == "markdown" ? "the diff (on stdout); nothing was written"
+                                               : "the diff above; nothing was written");
   else if (o.committed)
     b.outputs.push_back("every stop a commit on its own branch, the last " +
                         o.committed->commits.back().branch);
@@ -220,13 +225,13 @@ report::SummaryBlock upgrade_summary(const UpgradeArgs& a, const pipeline::Upgra
                      (a.in_place ? " --in-place" : "") + (o.committed ? " --commit" : ""));
     b.exit_why = "conflicts left in the inventory; the run stopped at " + u.to_tag;
   } else if (blocked) {
-    b.next.push_back("do what the blocking note above says, then:");
+    b.next.push_back(fmt::format("do what the blocking note {} says, then:", there));
     b.next.push_back("kubespray-migrate upgrade --continue -i " + shell_quote(out_arg) + kubespray +
                      (o.committed ? " --commit" : ""));
     b.exit_why = "the run is blocked at " + u.to_tag;
   } else if (findings > 0) {
-    b.next.push_back(fmt::format("fix the {} blocking finding{} of preflight above, then check again:",
-                                 findings, findings == 1 ? "" : "s"));
+    b.next.push_back(fmt::format("fix the {} blocking finding{} of preflight {}, then check again:",
+                                 findings, findings == 1 ? "" : "s", there));
     std::string from = u.previous_tag.empty() ? u.from_tag : u.previous_tag;
     if (!a.diff)
       b.next.push_back("kubespray-migrate preflight -i " + shell_quote(out_arg) + kubespray +
@@ -235,8 +240,8 @@ report::SummaryBlock upgrade_summary(const UpgradeArgs& a, const pipeline::Upgra
                              ksm::kubespray().upgrade_playbook());
   } else {
     if (review > 0)
-      b.next.push_back(fmt::format("review the {} note{} marked review: above", review,
-                                   review == 1 ? "" : "s"));
+      b.next.push_back(fmt::format("review the {} note{} marked review: {}", review,
+                                   review == 1 ? "" : "s", there));
     if (a.diff)
       b.next.push_back("write it: the same command with -o DIR (or --in-place)");
     else if (o.committed && !o.committed->runbook_path.empty())
@@ -387,6 +392,25 @@ int run(const UpgradeArgs& a) {
     }
     if (doc.is_map()) doc.map_mut().set("summary", report::summary_block_value(summary));
     std::fputs((to_json(doc, {false, 2}) + "\n").c_str(), rep);
+  } else if (a.format == "markdown") {
+    upgrade::HopDiffs diffs = upgrade::hop_diffs(u);
+    upgrade::ReviewDocument doc{&u.report, &diffs, &summary,
+                                r->preflight ? &*r->preflight : nullptr, u.to_tag};
+    std::fputs(upgrade::render_markdown(doc).c_str(), rep);
+  } else if (a.format == "sarif" || a.format == "junit") {
+    upgrade::ReviewFindingsOptions fo;
+    fo.info_notes = a.format == "junit";
+    // Results are located in the upgraded inventory: the new folder, else
+    // the operator's own (in place, --commit's branch once checked out).
+    std::error_code ec;
+    std::filesystem::path root =
+        a.in_place || a.diff || committed ? u.workspace.root() : std::filesystem::path(output);
+    fo.inventory_root = std::filesystem::absolute(root, ec).lexically_normal().string();
+    report::Report findings = upgrade::review_findings(u.report, u.workspace, u.hosts_file,
+                                                       r->preflight ? &*r->preflight : nullptr, fo);
+    std::string doc = a.format == "sarif" ? report::render_sarif(findings)
+                                          : report::render_junit(findings, {false, true});
+    std::fputs(doc.c_str(), rep);
   } else {
     std::fputs(upgrade::render_text(u.report, use_colour(rep)).c_str(), rep);
     if (!stops_written.empty())
@@ -457,7 +481,13 @@ void add_upgrade(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"keep", "ini", "yaml"}))
       ->capture_default_str();
   sub->add_option("--schemas", a->schemas, "extra rule folders (operator's own schemas)");
-  sub->add_option("--format", a->format, "report format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  sub->add_option(
+         "--format", a->format,
+         "report format: text, json, markdown (a review document for a merge request: per hop "
+         "the changes, pins, what to decide and the diff), sarif (code scanning: results "
+         "in the upgraded inventory's files and lines) or junit (a test suite per hop)")
+      ->check(CLI::IsMember({"text", "json", "markdown", "sarif", "junit"}))
+      ->capture_default_str();
   sub->callback([a, &action] { action = [a] { return run(*a); }; });
 }
 

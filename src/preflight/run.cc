@@ -9,7 +9,9 @@
 
 #include "core/fs.h"
 #include "core/yaml.h"
+#include "inventory/hosts_file.h"
 #include "inventory/loader.h"
+#include "inventory/var_lines.h"
 #include "preflight/checks.h"
 #include "preflight/evaluate.h"
 #include "preflight/extract.h"
@@ -149,6 +151,42 @@ void set_inventory(report::Report& rep, const inventory::InventoryInput& first) 
   }
 }
 
+// A finding that no variable set in the operator's files locates is shown
+// where the copied sample has one of its variables commented out (where it
+// would be set), else at the inventory's hosts file (SARIF's INVENTORY base, so that code
+// scanning annotates the inventory, not Kubespray); the check stays a
+// related location.
+void anchor_in_inventory(report::Report& rep, const inventory::InventoryInput& first) {
+  if (!first.source) return;
+  const std::string folder =
+      first.source->is_dir(first.path) ? first.path : source_parent(first.path);
+  std::string hosts;
+  if (first.source->is_dir(first.path)) {
+    auto c = inventory::choose_hosts_file(*first.source, first.path);
+    if (!c || c->path.empty() || c->path == first.path || first.source->is_dir(c->path)) return;
+    hosts = c->path;
+  } else {
+    hosts = std::filesystem::path(first.path).filename().string();
+  }
+  if (hosts.empty()) return;
+  const std::string group_vars = join_source_path(folder, "group_vars");
+  for (auto& f : rep.findings) {
+    if (f.status != report::Status::Fail && f.status != report::Status::Unknown) continue;
+    bool located = std::any_of(
+        f.variables.begin(), f.variables.end(),
+        [](const report::Variable& v) { return v.operator_file && !v.where.file.empty(); });
+    if (located || !f.where.file.empty()) continue;
+    // Where the copied sample has the variable commented out, else the hosts file.
+    for (size_t i = 0; i < f.variables.size() && f.where.file.empty(); ++i) {
+      Location at =
+          inventory::find_variable_line(*first.source, group_vars, f.variables[i].name, true);
+      if (!at.file.empty() && !folder.empty()) at.file = at.file.substr(folder.size() + 1);
+      f.where = at;
+    }
+    if (f.where.file.empty()) f.where = Location{hosts, 1, 0};
+  }
+}
+
 }  // namespace
 
 Result<RunResult> run(const RunOptions& o) {
@@ -234,6 +272,7 @@ Result<RunResult> run(const RunOptions& o) {
   if (o.own_checks) add_own_checks(res, o, ansible, *inv, **to, from.get());
   set_inventory(res.report, o.inventory.front());
   relative_to_inventory(res.report);
+  anchor_in_inventory(res.report, o.inventory.front());
   return res;
 }
 

@@ -1,6 +1,9 @@
 // JUnit XML output (see report.h): what CI test dashboards read. Every
 // finding is a test case; failures carry the message and details.
+#include <algorithm>
 #include <map>
+#include <utility>
+#include <vector>
 
 #include "report/report.h"
 
@@ -63,13 +66,24 @@ std::string body(const Finding& f) {
 
 }  // namespace
 
-std::string render_junit(const Report& r) {
-  std::map<std::string, std::vector<const Finding*>> groups;
-  for (const auto& f : r.findings) groups[f.group.empty() ? r.command : f.group].push_back(&f);
+std::string render_junit(const Report& r, const JunitOptions& o) {
+  // Groups by name, or in the order they first appear.
+  std::vector<std::pair<std::string, std::vector<const Finding*>>> groups;
+  std::map<std::string, size_t> group_at;
+  for (const auto& f : r.findings) {
+    std::string g = f.group.empty() ? r.command : f.group;
+    auto [it, fresh] = group_at.emplace(g, groups.size());
+    if (fresh) groups.push_back({g, {}});
+    groups[it->second].second.push_back(&f);
+  }
+  if (!o.groups_in_order)
+    std::sort(groups.begin(), groups.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
   std::string suite_name = "kubespray-migrate" + (r.command.empty() ? "" : " " + r.command);
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  auto failed = [](const Finding* f) {
-    return f->status == Status::Fail && f->severity != Severity::Info;
+  auto failed = [&o](const Finding* f) {
+    return f->status == Status::Fail && (f->severity == Severity::Error ||
+                                         (o.warnings_fail && f->severity == Severity::Warning));
   };
   auto skipped = [](const Finding* f) {
     return f->status == Status::Unknown || f->status == Status::Skipped;

@@ -56,6 +56,10 @@ struct Finding {
   std::vector<std::string> details;  // the failing expression, a reason for unknown, ...
   std::vector<std::string> hosts;    // hosts it concerns (empty = not host-specific)
   std::vector<Variable> variables;
+  // Where in the operator's inventory the finding is shown when no variable
+  // it names is set there (SARIF's INVENTORY base): where the setting goes,
+  // or the hosts file. Empty: shown at the check itself.
+  Location where;
 };
 
 struct Summary {
@@ -96,11 +100,20 @@ Value to_value(const Report& r);
 std::string render_json(const Report& r);
 // SARIF 2.1.0: one rule per finding id, results for fail and unknown
 // findings, located where the operator sets the variables involved
-// (uriBaseId INVENTORY), else at the check itself (uriBaseId KUBESPRAY).
+// (uriBaseId INVENTORY), else at the finding's `where` in the inventory,
+// else at the check itself (uriBaseId KUBESPRAY).
 std::string render_sarif(const Report& r);
+struct JunitOptions {
+  // A failed warning is a <failure> (preflight); false: only errors are
+  // (upgrade, where a note to review is not a failure).
+  bool warnings_fail = true;
+  // Test suites in the order their groups first appear (upgrade: hop by
+  // hop), not sorted by name.
+  bool groups_in_order = false;
+};
 // JUnit XML: one testcase per finding (fail -> <failure>, unknown and
 // skipped -> <skipped>), one testsuite per group.
-std::string render_junit(const Report& r);
+std::string render_junit(const Report& r, const JunitOptions& o = {});
 std::string render(const Report& r, Format f, const TextOptions& o = {});
 
 }  // namespace ksm::report

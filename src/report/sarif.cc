@@ -1,6 +1,7 @@
 // SARIF 2.1.0 output (see report.h): what code-scanning UIs read. Results
-// point at the operator's files, where the fix is made; the check itself is
-// a related location.
+// point at the operator's files, where the fix is made (where a variable is
+// set, else the finding's place in the inventory); the check itself is a
+// related location.
 #include <map>
 
 #include "core/json.h"
@@ -95,6 +96,8 @@ std::string render_sarif(const Report& r) {
     for (const auto& v : f.variables)
       if (v.operator_file && !v.where.file.empty())
         locations.push_back(physical(v.where, "INVENTORY"));
+    if (locations.empty() && !f.where.file.empty())
+      locations.push_back(physical(f.where, "INVENTORY"));
     List related;
     if (!f.source.file.empty()) {
       Value rel = physical(f.source, "KUBESPRAY");

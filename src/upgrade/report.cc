@@ -35,7 +35,13 @@ int Report::exit_status() const {
 
 namespace {
 
-const char* level_name(NoteLevel l) {
+Value opt(const Value& v) {
+  return v.is_undefined() ? Value() : v;
+}
+
+}  // namespace
+
+const char* note_level_name(NoteLevel l) {
   switch (l) {
     case NoteLevel::Info: return "info";
     case NoteLevel::Review: return "review";
@@ -44,16 +50,22 @@ const char* level_name(NoteLevel l) {
   return "?";
 }
 
-Value opt(const Value& v) { return v.is_undefined() ? Value() : v; }
-
-std::string show(const Value& v) {
+std::string show_value(const Value& v) {
   if (v.is_undefined()) return "(unset)";
   if (v.is_vault()) return "(vault-encrypted)";
   if (v.is_string()) return v.as_string();
   return to_json(v, {true, 0});
 }
 
-}  // namespace
+std::string change_what(const Change& c, const std::string& to) {
+  std::string what = c.variable.empty() ? "" : c.variable + ": ";
+  if (c.kind == ChangeKind::Pin && !c.tag_value.is_undefined())
+    return fmt::format("keep {}{} ({} would change it to {})", what, show_value(c.new_value), to,
+                       show_value(c.tag_value));
+  if (!c.old_value.is_undefined() || !c.new_value.is_undefined())
+    what += show_value(c.old_value) + " -> " + show_value(c.new_value);
+  return what;
+}
 
 const char* change_kind_name(ChangeKind k) {
   switch (k) {
@@ -109,7 +121,8 @@ Value to_value(const Report& r) {
     for (const auto& c : h.conflicts)
       conflicts.push_back(Value(Map{{"file", c.file}, {"line", static_cast<int64_t>(c.line)}, {"what", c.what}}));
     for (const auto& n : h.notes)
-      notes.push_back(Value(Map{{"level", level_name(n.level)}, {"message", n.message}, {"source", n.source}}));
+      notes.push_back(Value(
+          Map{{"level", note_level_name(n.level)}, {"message", n.message}, {"source", n.source}}));
     hops.push_back(Value(Map{{"from", h.from},
                              {"to", h.to},
                              {"changes", Value(std::move(changes))},
@@ -136,12 +149,7 @@ std::string render_text(const Report& r, bool colour) {
            fmt::format("  ({} changes, {} conflicts)\n", h.changes.size(), h.conflicts.size());
     for (const auto& c : h.changes) {
       std::string where = c.file + (c.line > 0 ? fmt::format(":{}", c.line) : "");
-      std::string what = c.variable.empty() ? "" : c.variable + ": ";
-      if (c.kind == ChangeKind::Pin && !c.tag_value.is_undefined())
-        what = fmt::format("keep {}{} ({} would change it to {})", what, show(c.new_value), h.to,
-                           show(c.tag_value));
-      else if (!c.old_value.is_undefined() || !c.new_value.is_undefined())
-        what += show(c.old_value) + " -> " + show(c.new_value);
+      std::string what = change_what(c, h.to);
       out += fmt::format("  {:<16} {}  {}\n", paint("36", change_kind_name(c.kind)), where, what);
       if (!c.reason.empty()) out += fmt::format("  {:<16} why: {}\n", "", c.reason);
       if (!c.source.empty()) out += fmt::format("  {:<16} source: {}\n", "", c.source);
@@ -150,8 +158,8 @@ std::string render_text(const Report& r, bool colour) {
       out += fmt::format("  {} {}:{}  {}\n", paint("1;31", "CONFLICT"), c.file, c.line, c.what);
     for (const auto& n : h.notes) {
       const char* ansi = n.level == NoteLevel::Blocking ? "1;31" : n.level == NoteLevel::Review ? "33" : "2";
-      out += fmt::format("  {} {}{}\n", paint(ansi, std::string(level_name(n.level)) + ":"), n.message,
-                         n.source.empty() ? "" : "  [" + n.source + "]");
+      out += fmt::format("  {} {}{}\n", paint(ansi, std::string(note_level_name(n.level)) + ":"),
+                         n.message, n.source.empty() ? "" : "  [" + n.source + "]");
     }
   }
   out += fmt::format("{} hop(s), {} conflict(s); output: {}\n", r.hops.size(), r.conflict_count(),

@@ -86,6 +86,14 @@ struct Report {
   void place_beside(const std::string& dir);
 };
 
+// What a change did, in the words of every format: "x: a -> b", or for a
+// pin "keep x: a (v2.19.0 would change it to b)"; `to` is the hop's tag.
+std::string change_what(const Change& c, const std::string& to);
+// A value as the reports show it: "(unset)", "(vault-encrypted)", a
+// string as is, anything else as JSON.
+std::string show_value(const Value& v);
+const char* note_level_name(NoteLevel l);  // "info", "review", "blocking"
+
 Value to_value(const Report& r);  // the JSON document render_json prints
 std::string render_json(const Report& r);
 std::string render_text(const Report& r, bool colour);

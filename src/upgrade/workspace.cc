@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <memory>
+#include <set>
 
 #include "core/fs.h"
 #include "core/transaction.h"
@@ -334,6 +335,44 @@ std::string Workspace::diff() const {
     }
     if (*f.original != f.text) out += unified(&*f.original, rel, &f.text, rel);
   }
+  return out;
+}
+
+std::string Workspace::diff_since(const Workspace& before) const {
+  auto live = [](const Workspace& w, const std::string& rel) -> const WorkFile* {
+    auto it = w.files_.find(rel);
+    return it == w.files_.end() || it->second.deleted ? nullptr : &it->second;
+  };
+  // The earlier live files by the input path they came from, to pair moves.
+  std::map<std::string, std::string> before_by_origin;
+  for (const auto& [rel, f] : before.files_)
+    if (!f.deleted && f.original_path) before_by_origin.emplace(*f.original_path, rel);
+  std::string out;
+  std::set<std::string> paired;  // earlier paths that have a counterpart now
+  for (const auto& [rel, f] : files_) {
+    if (f.deleted) continue;
+    std::string from = rel;
+    const WorkFile* b = live(before, rel);
+    if (!b && f.original_path) {
+      auto it = before_by_origin.find(*f.original_path);
+      if (it != before_by_origin.end() && !live(*this, it->second)) {
+        from = it->second;
+        b = live(before, from);
+      }
+    }
+    if (!b) {
+      out += unified(nullptr, rel, &f.text, rel);
+      continue;
+    }
+    paired.insert(from);
+    if (from != rel && b->text == f.text)
+      out += "diff --git a/" + from + " b/" + rel + "\nrename from " + from + "\nrename to " + rel +
+             "\n";
+    else if (from != rel || b->text != f.text)
+      out += unified(&b->text, from, &f.text, rel);
+  }
+  for (const auto& [rel, f] : before.files_)
+    if (!f.deleted && !paired.count(rel)) out += unified(&f.text, rel, nullptr, rel);
   return out;
 }
 

@@ -118,6 +118,10 @@ class Workspace : public Source {
   Status write_in_place(const std::string& backup_suffix) const;
   // A unified diff (git style, a/ b/ prefixes) of every change against the input.
   std::string diff() const;
+  // The same, against an earlier state of this inventory (the stop before
+  // a hop): what one hop changed. Files are paired by their current path,
+  // else by the input path they were read from (a file the hop moved).
+  std::string diff_since(const Workspace& before) const;
 
  private:
   void touch();

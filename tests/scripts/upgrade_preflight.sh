@@ -56,4 +56,33 @@ assert calico(before), "the calico check should fail before the upgrade"
 assert not calico(up["preflight"]), calico(up["preflight"])
 print("preflight after upgrade: %d findings, calico check no longer fails" % len(up["preflight"]["findings"]))
 PY
+
+# SARIF of both commands: every result located in the operator's inventory
+# (preflight: the input; upgrade: the folder it wrote), at a line its file has.
+set +e
+"$KSM_BIN" preflight -i "$work/inv" --kubespray "$clone" --from v2.18.2 --to v2.19.0 --format sarif \
+  >"$work/before.sarif" 2>>"$work/err"
+"$KSM_BIN" upgrade -i "$work/inv" --kubespray "$clone" --from v2.18.2 --to v2.19.0 -o "$work/out-sarif" \
+  --format sarif >"$work/upgrade.sarif" 2>>"$work/err"
+st_sarif=$?
+set -e
+[ $st_sarif -eq $st ] || fail "upgrade --format sarif: exit $st_sarif, json's $st"
+python3 - "$work/before.sarif" "$work/inv" "$work/upgrade.sarif" "$work/out-sarif" <<'PY' || fail "SARIF locations"
+import json, os, sys
+for doc, folder in ((sys.argv[1], sys.argv[2]), (sys.argv[3], sys.argv[4])):
+    run = json.load(open(doc))["runs"][0]
+    assert run["results"], doc
+    for r in run["results"]:
+        assert r["locations"], (doc, r["ruleId"])
+        for loc in r["locations"]:
+            pl = loc["physicalLocation"]
+            assert pl["artifactLocation"]["uriBaseId"] == "INVENTORY", (doc, r["ruleId"], pl)
+            path = os.path.join(folder, pl["artifactLocation"]["uri"])
+            assert os.path.isfile(path), (doc, path)
+            n = len(open(path).read().splitlines())
+            # preflight may name a file without its line; upgrade always has one
+            if "region" in pl or doc == sys.argv[3]:
+                assert 1 <= pl["region"]["startLine"] <= max(n, 1), (doc, path, pl.get("region"), n)
+    print("%s: %d results, all in %s" % (os.path.basename(doc), len(run["results"]), folder))
+PY
 echo ok
