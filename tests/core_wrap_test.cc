@@ -105,3 +105,11 @@ TEST_CASE("wrap: an indentation too deep for the width falls back to the line's 
   size_t ind = hanging_indent(line, 40);
   CHECK(ind + 20 <= 40);
 }
+
+TEST_CASE("wrap: first words longer than their column break under the line's indentation and 4") {
+  std::string line =
+      "  disable_swap -> kubelet_fail_swap_on  roles/kubespray-defaults/defaults/main.yaml:15";
+  CHECK(wrap_text(line, 80) ==
+        "  disable_swap -> kubelet_fail_swap_on\n"
+        "      roles/kubespray-defaults/defaults/main.yaml:15");
+}

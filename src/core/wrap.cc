@@ -1,6 +1,7 @@
 // Wrapping report text to a width (see wrap.h).
 #include "core/wrap.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace ksm {
@@ -51,18 +52,26 @@ void wrap_line(std::string_view line, size_t width, std::string& out) {
     return;
   }
   const size_t indent = hanging_indent(line, width);
+  size_t lead = 0;
+  while (lead < line.size() && line[lead] == ' ') ++lead;
   std::string cur;
   size_t cur_w = 0;
   bool has_word = false;
   for (const Word& w : words_of(line)) {
     size_t ww = display_width(w.text);
-    if (has_word && cur_w >= indent && cur_w + w.gap + ww > width) {
-      out += cur + "\n";
-      cur.assign(indent, ' ');
-      cur_w = indent;
-      cur += w.text;
-      cur_w += ww;
-      continue;
+    if (has_word && cur_w + w.gap + ww > width) {
+      // Continuation lines hang under the text; a break before that column
+      // (the first words are longer than the columns) indents by the line's
+      // own indentation and 4. No break where the word fits on no line.
+      size_t at = cur_w >= indent ? indent : std::min(lead + 4, indent);
+      if (at + ww > width) at = lead;
+      if (at + ww <= width) {
+        out += cur + "\n";
+        cur.assign(at, ' ');
+        cur += w.text;
+        cur_w = at + ww;
+        continue;
+      }
     }
     cur.append(w.gap, ' ');
     cur += w.text;
