@@ -5,6 +5,7 @@
 
 #include "core/exit_status.h"
 #include "core/json.h"
+#include "report/source_text.h"
 
 namespace ksm::upgrade {
 
@@ -126,9 +127,15 @@ std::string render_json(const Report& r) {
   return to_json(to_value(r), {false, 2}) + "\n";
 }
 
-std::string render_text(const Report& r, bool colour) {
+std::string render_text(const Report& r, bool colour, bool verbose) {
   auto paint = [&](const char* ansi, const std::string& s) {
     return colour ? fmt::format("\033[{}m{}\033[0m", ansi, s) : s;
+  };
+  bool shortened = false;
+  auto source = [&](const std::string& s) {
+    std::string t = report::source_text(s, verbose);
+    shortened = shortened || t != s;
+    return t;
   };
   std::string out;
   for (const auto& h : r.hops) {
@@ -137,27 +144,33 @@ std::string render_text(const Report& r, bool colour) {
     for (const auto& c : h.changes) {
       std::string where = c.file + (c.line > 0 ? fmt::format(":{}", c.line) : "");
       std::string what = c.variable.empty() ? "" : c.variable + ": ";
-      if (c.kind == ChangeKind::Pin && !c.tag_value.is_undefined())
+      // A value kept (a pin, the operator's setting): "keep X (vX.Y would change it to Y)".
+      bool kept = c.kind == ChangeKind::Pin || (!c.new_value.is_undefined() && c.old_value == c.new_value);
+      if (kept && !c.tag_value.is_undefined())
         what = fmt::format("keep {}{} ({} would change it to {})", what, show(c.new_value), h.to,
                            show(c.tag_value));
+      else if (kept)
+        what = "keep " + what + show(c.new_value);
       else if (!c.old_value.is_undefined() || !c.new_value.is_undefined())
-        what += show(c.old_value) + " -> " + show(c.new_value);
+        what += show(c.old_value) + " -> " + show(c.new_value) +
+                (c.tag_value.is_undefined() ? "" : fmt::format(" ({} would give {})", h.to, show(c.tag_value)));
       out += fmt::format("  {:<16} {}  {}\n", paint("36", change_kind_name(c.kind)), where, what);
       if (!c.reason.empty()) out += fmt::format("  {:<16} why: {}\n", "", c.reason);
-      if (!c.source.empty()) out += fmt::format("  {:<16} source: {}\n", "", c.source);
+      if (!c.source.empty()) out += fmt::format("  {:<16} source: {}\n", "", source(c.source));
     }
     for (const auto& c : h.conflicts)
       out += fmt::format("  {} {}:{}  {}\n", paint("1;31", "CONFLICT"), c.file, c.line, c.what);
     for (const auto& n : h.notes) {
       const char* ansi = n.level == NoteLevel::Blocking ? "1;31" : n.level == NoteLevel::Review ? "33" : "2";
       out += fmt::format("  {} {}{}\n", paint(ansi, std::string(level_name(n.level)) + ":"), n.message,
-                         n.source.empty() ? "" : "  [" + n.source + "]");
+                         n.source.empty() ? "" : "  [" + source(n.source) + "]");
     }
   }
   out += fmt::format("{} hop(s), {} conflict(s); output: {}\n", r.hops.size(), r.conflict_count(),
                      r.output);
   if (!r.manifests.empty())
     out += fmt::format("manifests (beside the inventory, not in it): {}\n", r.manifests);
+  if (shortened) out += "sources show their first references; -v shows them in full\n";
   return out;
 }
 
