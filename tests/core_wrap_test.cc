@@ -113,3 +113,12 @@ TEST_CASE("wrap: first words longer than their column break under the line's ind
         "  disable_swap -> kubelet_fail_swap_on\n"
         "      roles/kubespray-defaults/defaults/main.yaml:15");
 }
+
+TEST_CASE("wrap: a bullet hangs its continuation under the text after it") {
+  CHECK(wrap_text("   - removed (3): aaaa bbbb cccc dddd eeee ffff", 30) ==
+        "   - removed (3): aaaa bbbb\n"
+        "     cccc dddd eeee ffff");
+  CHECK(wrap_text("  x Check something long enough to wrap here", 30) ==
+        "  x Check something long\n"
+        "    enough to wrap here");
+}

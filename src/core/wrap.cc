@@ -121,10 +121,11 @@ size_t hanging_indent(std::string_view line, size_t width) {
   while (lead < line.size() && line[lead] == ' ') ++lead;
   std::vector<Word> words = words_of(line);
   size_t indent = lead;
-  // A first word ending in ':' is a label: hang under the text after it.
-  if (!words.empty()) {
+  // A first word ending in ':' is a label, a one-character first word a
+  // bullet ("-", "!", "x", "?"): hang under the text after it.
+  if (words.size() > 1) {
     size_t lw = display_width(words[0].text);
-    if (lw <= kMaxLabel && visible(words[0].text).ends_with(':') && words.size() > 1)
+    if ((lw <= kMaxLabel && visible(words[0].text).ends_with(':')) || lw == 1)
       indent = lead + lw + words[1].gap;
   }
   // Columns ("kind  file:line  text"): hang under the text after the last
