@@ -211,3 +211,23 @@ TEST_CASE("explain: JSON shape, unknown tags, inventory filter") {
   REQUIRE(f);
   CHECK(!find(*f, "default_changed", "calico_pool_blocksize"));
 }
+
+TEST_CASE("explain: JSON old/new are before/after; an advisory's severity has its own field") {
+  REQUIRE_VERSIONS();
+  auto e = explain(fx->facts, fx->schemas, "v2.18.2", "v2.19.1");
+  REQUIRE(e);
+  Value j = explain_json(*e);
+  size_t advisories = 0;
+  for (const auto& c : j.get("changes")->as_list()) {
+    if (c.get("kind")->as_string() != "advisory") {
+      CHECK(c.get("severity")->is_null());
+      continue;
+    }
+    ++advisories;
+    CHECK(c.get("old")->is_null());
+    CHECK(c.get("new")->is_null());
+    CHECK(c.get("severity")->is_string());
+  }
+  CHECK(advisories > 0);
+  CHECK(explain_markdown(*e).find("\xe2\x86\x92") == std::string::npos);  // ASCII only
+}

@@ -51,6 +51,14 @@ TEST_CASE("ansible.cfg: the operator's settings kept, the new tag's taken, each 
   CHECK(change_for(hop, "defaults.forks")->reason == "your setting, kept");
   REQUIRE(change_for(hop, "defaults.gathering") != nullptr);
   CHECK(change_for(hop, "defaults.gathering")->reason.find("taken") != std::string::npos);
+  // old/new: before and after in the operator's ansible.cfg; tag_value: the
+  // tag's own, where the result is not that.
+  CHECK(change_for(hop, "defaults.forks")->old_value == Value("50"));
+  CHECK(change_for(hop, "defaults.forks")->new_value == Value("50"));
+  CHECK(change_for(hop, "defaults.forks")->tag_value == Value("5"));
+  CHECK(change_for(hop, "defaults.gathering")->old_value.is_undefined());
+  CHECK(change_for(hop, "defaults.gathering")->new_value == Value("smart"));
+  CHECK(change_for(hop, "defaults.gathering")->tag_value.is_undefined());
   CHECK(change_for(hop, "ssh_connection.pipelining") == nullptr);
 }
 
@@ -70,5 +78,8 @@ TEST_CASE("ansible.cfg: both sides change one setting: a conflict") {
   REQUIRE(merge_ansible_cfg_texts(kBase, kOurs, theirs, "a", "b", ws, hop).ok());
   CHECK(hop.conflicts.size() == 1);
   REQUIRE(change_for(hop, "defaults.forks") != nullptr);
-  CHECK(change_for(hop, "defaults.forks")->new_value == Value("10"));
+  // Before: the operator's 50; after: conflict markers, no value; the tag's 10 beside them.
+  CHECK(change_for(hop, "defaults.forks")->old_value == Value("50"));
+  CHECK(change_for(hop, "defaults.forks")->new_value.is_undefined());
+  CHECK(change_for(hop, "defaults.forks")->tag_value == Value("10"));
 }

@@ -128,8 +128,8 @@ int run_explain(const ExplainArgs& a) {
   } else if (a.format == "markdown") {
     std::fputs(schema::explain_markdown(*e).c_str(), stdout);
   } else {
-    std::fputs(schema::explain_text(*e, use_colour(stdout)).c_str(), stdout);
-    std::fputs(report::render_summary_block(block, use_colour(stdout)).c_str(), stdout);
+    print_text(stdout, schema::explain_text(*e, use_colour(stdout)) +
+                           report::render_summary_block(block, use_colour(stdout)));
   }
   return kExitClean;
 }

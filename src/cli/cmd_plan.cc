@@ -95,8 +95,8 @@ int run_plan(const PlanArgs& a) {
     if (doc.is_map()) doc.map_mut().set("summary", report::summary_block_value(block));
     std::fputs((to_json(doc, JsonStyle{false, 2}) + "\n").c_str(), stdout);
   } else {
-    std::fputs(schema::plan_text(*plan, use_colour(stdout)).c_str(), stdout);
-    std::fputs(report::render_summary_block(block, use_colour(stdout)).c_str(), stdout);
+    print_text(stdout, schema::plan_text(*plan, use_colour(stdout)) +
+                           report::render_summary_block(block, use_colour(stdout)));
   }
   return kExitClean;
 }

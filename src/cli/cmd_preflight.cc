@@ -161,8 +161,8 @@ report::SummaryBlock preflight_summary(const PreflightOpts& o, const report::Rep
       b.next.push_back(fmt::format("{} assertion{} depend on the live cluster: --facts DIR and "
                                    "--cluster-state FILE decide them before the run",
                                    s.unknown, s.unknown == 1 ? "" : "s"));
-    b.next.push_back("from a checkout of " + o.to + " with its requirements.txt: ansible-playbook" +
-                     inv + " " + o.playbook + " -b");
+    b.next.push_back("from a checkout of " + o.to + " with its requirements.txt:");
+    b.next.push_back("ansible-playbook" + inv + " " + o.playbook + " -b");
   }
   b.exit_status = status;
   return b;
@@ -232,6 +232,7 @@ int evaluate(const PreflightOpts& o, const Source& to_src, report::Format format
   report::TextOptions to_opts;
   to_opts.colour = use_colour(stdout);
   to_opts.show_passed = o.show_passed;
+  to_opts.verbose = verbose_flag();
   int status = report::exit_status(r->report);
   report::SummaryBlock block = preflight_summary(o, r->report, status);
   std::string out;
@@ -242,10 +243,11 @@ int evaluate(const PreflightOpts& o, const Source& to_src, report::Format format
   } else {
     out = report::render(r->report, format, to_opts);
   }
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  if (!out.empty() && out.back() != '\n') std::fputc('\n', stdout);
+  if (!out.empty() && out.back() != '\n') out += '\n';
   if (format == report::Format::Text)
-    std::fputs(report::render_summary_block(block, to_opts.colour).c_str(), stdout);
+    print_text(stdout, out + report::render_summary_block(block, to_opts.colour));
+  else
+    std::fwrite(out.data(), 1, out.size(), stdout);
   return status;
 }
 
@@ -279,7 +281,7 @@ int run_preflight(const PreflightOpts& o) {
   if (*format == report::Format::Json) {
     std::fputs((to_json(preflight::to_value(*x), {false, 2}) + "\n").c_str(), stdout);
   } else if (*format == report::Format::Text) {
-    std::fputs(list_text(*x, use_colour(stdout)).c_str(), stdout);
+    print_text(stdout, list_text(*x, use_colour(stdout)));
   } else {
     print_error(Error("preflight --list-assertions prints text or json, not " + o.format));
     return kExitError;

@@ -158,8 +158,7 @@ int run_status(const StatusArgs& a) {
     if (doc.is_map()) doc.map_mut().set("summary", report::summary_block_value(block));
     std::fputs((to_json(doc, JsonStyle{false, 2}) + "\n").c_str(), stdout);
   } else {
-    std::fputs(status_text(*s, a.inventory).c_str(), stdout);
-    std::fputs(report::render_summary_block(block, use_colour(stdout)).c_str(), stdout);
+    print_text(stdout, status_text(*s, a.inventory) + report::render_summary_block(block, use_colour(stdout)));
   }
   return status;
 }

@@ -14,6 +14,7 @@
 #include "core/json.h"
 #include "core/paths.h"
 #include "core/transaction.h"
+#include "core/wrap.h"
 #include "pipeline/upgrade_check.h"
 #include "report/report.h"
 #include "report/summary_block.h"
@@ -157,8 +158,8 @@ std::string commits_text(const Committed& c) {
     for (const auto& l : sc.left_out) out += "    not committed: " + l + "\n";
   }
   if (!c.runbook_path.empty() && !c.commits.empty())
-    out += fmt::format("the commands to run at each stop: git show {}:{}\n",
-                       c.commits.back().branch, c.runbook_path);
+    out += verbatim(fmt::format("the commands to run at each stop: git show {}:{}",
+                                c.commits.back().branch, c.runbook_path)) + "\n";
   return out;
 }
 
@@ -251,9 +252,12 @@ report::SummaryBlock upgrade_summary(const UpgradeArgs& a, const pipeline::Upgra
       b.next.push_back("follow " + (std::filesystem::path(o.stops) / upgrade::kRunbookFile).string() +
                        ", stop by stop");
     else if (!u.stops.empty() && !u.stops.back().kube_version.empty())
-      b.next.push_back("from a checkout of " + u.to_tag + " with its requirements.txt: ansible-playbook -i " +
-                       shell_quote((std::filesystem::path(out_arg) / u.hosts_file).string()) +
-                       " " + ksm::kubespray().upgrade_playbook() + " -b -e kube_version=" + u.stops.back().kube_version);
+    {
+      b.next.push_back("from a checkout of " + u.to_tag + " with its requirements.txt:");
+      b.next.push_back("ansible-playbook -i " +
+                       shell_quote((std::filesystem::path(out_arg) / u.hosts_file).string()) + " " +
+                       ksm::kubespray().upgrade_playbook() + " -b -e kube_version=" + u.stops.back().kube_version);
+    }
     if (review > 0) b.exit_why = fmt::format("{} note{} to review", review, review == 1 ? "" : "s");
   }
   b.exit_status = r.exit_status();
@@ -412,18 +416,19 @@ int run(const UpgradeArgs& a) {
                                           : report::render_junit(findings, {false, true});
     std::fputs(doc.c_str(), rep);
   } else {
-    std::fputs(upgrade::render_text(u.report, use_colour(rep)).c_str(), rep);
+    std::string text = upgrade::render_text(u.report, use_colour(rep), verbose_flag());
     if (!stops_written.empty())
-      std::fprintf(rep, "\nevery stop's inventory and the commands to run at each (%s): %s\n",
-                   upgrade::kRunbookFile, stops_written.c_str());
-    if (committed) std::fputs(commits_text(*committed).c_str(), rep);
+      text += fmt::format("\nevery stop's inventory and the commands to run at each ({}): {}\n",
+                          upgrade::kRunbookFile, stops_written);
+    if (committed) text += commits_text(*committed);
     if (r->preflight) {
       report::TextOptions to;
       to.colour = use_colour(rep);
-      std::fputs(("\npreflight of the produced inventory for " + u.to_tag + ":\n").c_str(), rep);
-      std::fputs(report::render_text(*r->preflight, to).c_str(), rep);
+      to.verbose = verbose_flag();
+      text += "\npreflight of the produced inventory for " + u.to_tag + ":\n";
+      text += report::render_text(*r->preflight, to);
     }
-    std::fputs(report::render_summary_block(summary, use_colour(rep)).c_str(), rep);
+    print_text(rep, text + report::render_summary_block(summary, use_colour(rep)));
   }
   return r->exit_status();
 }

@@ -25,7 +25,7 @@ std::string lower(std::string s) {
 // The first line of a description, short enough for a completion menu.
 std::string short_description(const std::string& d) {
   std::string s = d.substr(0, d.find('\n'));
-  if (s.size() > 72) s = s.substr(0, 71) + "…";
+  if (s.size() > 72) s = s.substr(0, 69) + "...";
   return s;
 }
 

@@ -92,6 +92,7 @@ Result<Format> parse_format(const std::string& name);  // "text", "json", "sarif
 struct TextOptions {
   bool colour = false;       // ANSI colours (the caller decides: terminal, NO_COLOR)
   bool show_passed = false;  // list passed and skipped checks too
+  bool verbose = false;      // a "source: " detail in full, not its short form (source_text.h)
 };
 
 std::string render_text(const Report& r, const TextOptions& o = {});

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/exit_status.h"
+#include "core/wrap.h"
 
 namespace ksm::report {
 
@@ -28,6 +29,12 @@ std::string exit_words(int status, const std::string& why) {
   return fmt::format("exit {}: {}", status, words);
 }
 
+bool is_command(const std::string& step) {
+  for (const char* word : {"kubespray-migrate ", "ansible-playbook ", "git "})
+    if (step.starts_with(word)) return true;
+  return false;
+}
+
 std::string render_summary_block(const SummaryBlock& s, bool colour) {
   auto paint = [&](const char* ansi, const std::string& t) {
     return colour ? fmt::format("\033[{}m{}\033[0m", ansi, t) : t;
@@ -41,8 +48,10 @@ std::string render_summary_block(const SummaryBlock& s, bool colour) {
   }
   for (const auto& o : s.outputs)
     if (!o.empty()) out += "  " + o + "\n";
-  for (size_t i = 0; i < s.next.size(); ++i)
-    out += fmt::format("  {} {}\n", i == 0 ? paint("1", "next:") : "     ", s.next[i]);
+  for (size_t i = 0; i < s.next.size(); ++i) {
+    std::string line = fmt::format("  {} {}", i == 0 ? paint("1", "next:") : "     ", s.next[i]);
+    out += (is_command(s.next[i]) ? verbatim(line) : line) + "\n";
+  }
   std::string ex = exit_words(s.exit_status, s.exit_why);
   if (!ex.empty())
     out +=

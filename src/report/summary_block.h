@@ -27,7 +27,11 @@ struct SummaryBlock {
 // `why` is empty); "" for exit 0.
 [[nodiscard]] std::string exit_words(int status, const std::string& why);
 
-// The text block, starting with an empty line; colour for the headings.
+// Whether a next step is a command to copy ("kubespray-migrate ...",
+// "ansible-playbook ...", "git ..."): its line is marked verbatim, never wrapped.
+[[nodiscard]] bool is_command(const std::string& step);
+// The text block, starting with an empty line; colour for the headings;
+// command lines marked verbatim (core/wrap.h) for the wrapping of print_text.
 [[nodiscard]] std::string render_summary_block(const SummaryBlock& s, bool colour);
 // {"counts": {...}, "outputs": [...], "next": [...], "exit_status": N, "exit": "..."}
 [[nodiscard]] Value summary_block_value(const SummaryBlock& s);

@@ -81,7 +81,7 @@ std::string default_text(const DefaultView& d) {
   std::string deps;
   const size_t keep = 3;
   for (size_t i = 0; i < d.depends.size() && i < keep; ++i) deps += (deps.empty() ? "" : ", ") + d.depends[i];
-  if (d.depends.size() > keep) deps += ", … (" + std::to_string(d.depends.size() - keep) + " more)";
+  if (d.depends.size() > keep) deps += ", ... (" + std::to_string(d.depends.size() - keep) + " more)";
   return deps.empty() ? "<template>" : "<template over " + deps + ">";
 }
 

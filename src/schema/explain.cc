@@ -369,8 +369,9 @@ Result<Explanation> explain(ReleaseFacts& facts, const Schemas& schemas, std::st
       when = applies == Applies::Yes
                  ? " (holds for this inventory: " + adv->condition + ")"
                  : " (cannot be decided from the inventory alone: " + adv->condition + ")";
-    e.changes.push_back(Change{"advisory", "", "", Value(), Value(severity_name(adv->severity)), false,
-                               "[" + adv->id + "]" + when + ": " + adv->message, adv->source});
+    e.changes.push_back(Change{"advisory", "", "", Value(), Value(), false,
+                               "[" + adv->id + "]" + when + ": " + adv->message, adv->source,
+                               severity_name(adv->severity)});
   }
   return e;
 }
@@ -418,7 +419,7 @@ std::string explain_text(const Explanation& e, bool colour) {
       if (c.kind != kind) continue;
       std::string line = "  ";
       if (kind == "advisory") {
-        line += paint(c.new_value == Value("error") ? "1;31" : "1;33", val(c.new_value)) + " " + c.note;
+        line += paint(c.severity == "error" ? "1;31" : "1;33", c.severity) + " " + c.note;
       } else if (kind == "sample_file_added" || kind == "sample_file_removed") {
         line += c.file;
       } else if (kind == "group_renamed" || kind == "file_moved" || kind == "layout_changed") {
@@ -460,7 +461,7 @@ std::string explain_markdown(const Explanation& e) {
     }
     return o;
   };
-  std::string out = "# Kubespray " + e.from + " → " + e.to + "\n\n";
+  std::string out = "# Kubespray " + e.from + " -> " + e.to + "\n\n";
   if (!e.inventory.empty()) out += "Only what touches `" + e.inventory + "`.\n\n";
   for (const auto& [kind, title] : sections()) {
     size_t n = e.count(kind);
@@ -470,7 +471,8 @@ std::string explain_markdown(const Explanation& e) {
       if (c.kind != kind) continue;
       out += "| " + cell(c.variable.empty() ? "" : "`" + c.variable + "`" + (c.sticky ? " (sticky)" : "")) + " | " +
              cell(c.file) + " | " + cell(c.old_value.is_null() ? "" : "`" + val(c.old_value) + "`") + " | " +
-             cell(c.new_value.is_null() ? "" : "`" + val(c.new_value) + "`") + " | " + cell(c.note) +
+             cell(c.new_value.is_null() ? "" : "`" + val(c.new_value) + "`") + " | " +
+             cell((c.severity.empty() ? "" : c.severity + ": ") + c.note) +
              (c.source.empty() ? "" : cell(" (" + c.source + ")")) + " |\n";
     }
     out += "\n";
@@ -488,7 +490,8 @@ Value explain_json(const Explanation& e) {
                                 {"new", c.new_value},
                                 {"sticky", Value(c.sticky)},
                                 {"note", c.note.empty() ? Value() : Value(c.note)},
-                                {"source", c.source.empty() ? Value() : Value(c.source)}}));
+                                {"source", c.source.empty() ? Value() : Value(c.source)},
+                                {"severity", c.severity.empty() ? Value() : Value(c.severity)}}));
   Map m{{"from", Value(e.from)}, {"to", Value(e.to)}, {"changes", Value(std::move(changes))}};
   if (!e.inventory.empty()) m.set("inventory", Value(e.inventory));
   return Value(std::move(m));

@@ -42,11 +42,13 @@ struct Change {
                          // sample_file_removed advisory
   std::string variable;  // empty when not about a variable
   std::string file;
-  Value old_value = Value();  // null when none
+  // Before and after: the release's old and new default (or name); null when none.
+  Value old_value = Value();
   Value new_value = Value();
   bool sticky = false;
   std::string note;
   std::string source;
+  std::string severity = {};  // an advisory's ("warning", "error"...); "" for the others
 };
 
 struct Explanation {

@@ -72,7 +72,7 @@ Error ReleaseFacts::unknown_tag(std::string_view tag) const {
     msg += "; the " + v->minor_str() + " tags are:";
     for (const auto& n : near) msg += " " + n;
   } else if (!tags_.empty()) {
-    msg += "; known tags: " + tags_.front().name + " … " + tags_.back().name;
+    msg += "; known tags: " + tags_.front().name + " .. " + tags_.back().name;
   }
   return Error(msg);
 }

@@ -16,7 +16,7 @@ namespace {
 std::string abbreviate(const std::vector<std::string>& names, size_t keep) {
   if (names.size() <= keep) return join(names, ", ");
   std::vector<std::string> head(names.begin(), names.begin() + static_cast<long>(keep));
-  return join(head, ", ") + ", … (" + std::to_string(names.size() - keep) + " more)";
+  return join(head, ", ") + ", ... (" + std::to_string(names.size() - keep) + " more)";
 }
 
 // plan -i: the inventory, its Kubernetes version, and before anything
@@ -159,7 +159,7 @@ Result<Plan> make_plan(ReleaseFacts& facts, const Schemas& schemas, std::string_
     }
     for (const auto& [reason, names] : batches)
       h.changes.push_back({"removed",
-                           "removed (" + std::to_string(names.size()) + "): " + abbreviate(names, 4) + " — " + reason,
+                           "removed (" + std::to_string(names.size()) + "): " + abbreviate(names, 4) + ": " + reason,
                            batch_source[reason]});
     for (const auto& c : sticky_changes(schemas, *prev_facts, pv, **sf, sv)) {
       std::string text = "default " + c.rule->variable + ": " + default_text(c.old_default) + " -> " +

@@ -46,6 +46,9 @@ Status merge_ansible_cfg_texts(std::string_view base, std::string_view ours, std
   for (const auto* m : {&*b, &*o, &*t})
     for (const auto& [k, v] : *m) keys.insert(k);
   std::string source = "ansible.cfg @ " + to;
+  // The merged file's settings: "after" in the report (none where conflict markers stay).
+  auto m = merged->conflicts.empty() ? ini_settings(merged->text, "ansible.cfg (merged)")
+                                     : Result<std::map<std::string, std::string>>(Error("conflicts"));
   for (const auto& k : keys) {
     Value vb = get(*b, k), vo = get(*o, k), vt = get(*t, k);
     bool mine = !(vo == vb), theirs_changed = !(vt == vb);
@@ -54,21 +57,22 @@ Status merge_ansible_cfg_texts(std::string_view base, std::string_view ours, std
     c.file = kAnsibleCfg;
     c.variable = k;
     c.source = source;
+    // old/new: before and after in the operator's ansible.cfg; tag_value:
+    // what the tag's own file has, when the result is not that.
+    c.old_value = vo;
     if (mine && theirs_changed && !(vo == vt)) {
-      c.old_value = vo;
-      c.new_value = vt;
+      c.new_value = m ? get(*m, k) : Value::undefined();
       c.reason = fmt::format("you changed it and {} changes it too; see the merged file", to);
     } else if (mine) {
-      c.old_value = vb;
-      c.new_value = vo;
+      c.new_value = m ? get(*m, k) : vo;
       c.reason = "your setting, kept";
     } else if (theirs_changed) {
-      c.old_value = vb;
-      c.new_value = vt;
+      c.new_value = m ? get(*m, k) : vt;
       c.reason = fmt::format("changed by Kubespray between {} and {}, taken", from, to);
     } else {
       continue;
     }
+    if (!(c.new_value == vt)) c.tag_value = vt;
     hop.changes.push_back(std::move(c));
   }
   for (const auto& cf : merged->conflicts)

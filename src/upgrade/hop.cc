@@ -282,7 +282,8 @@ class HopRun {
     for (const auto& t : taken) {
       switch (t.kind) {
         case merge::Taken::Sample:
-          change(ChangeKind::Sample, rel, t.line, t.key, t.ours.is_undefined() ? t.base : t.ours, t.theirs,
+          // old/new: before and after in the operator's file (not set there: undefined).
+          change(ChangeKind::Sample, rel, t.line, t.key, t.ours, t.theirs,
                  t.note.empty() ? "taken from the sample at " + in_.to.tag : t.note, sample);
           break;
         case merge::Taken::Respelled:
@@ -739,8 +740,11 @@ class HopRun {
     auto rec = kv ? doc.set("kube_version", Value(chosen)) : doc.upsert("kube_version", Value(chosen), opt);
     if (!rec) return rec.error().context(file);
     ws_.put(file, doc.render());
-    change(ChangeKind::KubeVersion, file, rec->line, "kube_version", kv ? *kv : Value(in.tag_default), Value(chosen),
+    // old: the operator's kube_version, unset when the tag's default was used
+    // (then tag_value: what the tag would give without this change).
+    change(ChangeKind::KubeVersion, file, rec->line, "kube_version", kv ? *kv : Value::undefined(), Value(chosen),
            choice.reason, source);
+    if (!kv && !in.tag_default.empty()) hop_.changes.back().tag_value = Value(in.tag_default);
     return {};
   }
 

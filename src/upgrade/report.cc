@@ -5,6 +5,7 @@
 
 #include "core/exit_status.h"
 #include "core/json.h"
+#include "report/source_text.h"
 
 namespace ksm::upgrade {
 
@@ -59,11 +60,15 @@ std::string show_value(const Value& v) {
 
 std::string change_what(const Change& c, const std::string& to) {
   std::string what = c.variable.empty() ? "" : c.variable + ": ";
-  if (c.kind == ChangeKind::Pin && !c.tag_value.is_undefined())
+  // A value kept (a pin, the operator's setting): "keep X (vX.Y would change it to Y)".
+  bool kept = c.kind == ChangeKind::Pin || (!c.new_value.is_undefined() && c.old_value == c.new_value);
+  if (kept && !c.tag_value.is_undefined())
     return fmt::format("keep {}{} ({} would change it to {})", what, show_value(c.new_value), to,
                        show_value(c.tag_value));
+  if (kept) return "keep " + what + show_value(c.new_value);
   if (!c.old_value.is_undefined() || !c.new_value.is_undefined())
-    what += show_value(c.old_value) + " -> " + show_value(c.new_value);
+    what += show_value(c.old_value) + " -> " + show_value(c.new_value) +
+            (c.tag_value.is_undefined() ? "" : fmt::format(" ({} would give {})", to, show_value(c.tag_value)));
   return what;
 }
 
@@ -139,9 +144,15 @@ std::string render_json(const Report& r) {
   return to_json(to_value(r), {false, 2}) + "\n";
 }
 
-std::string render_text(const Report& r, bool colour) {
+std::string render_text(const Report& r, bool colour, bool verbose) {
   auto paint = [&](const char* ansi, const std::string& s) {
     return colour ? fmt::format("\033[{}m{}\033[0m", ansi, s) : s;
+  };
+  bool shortened = false;
+  auto source = [&](const std::string& s) {
+    std::string t = report::source_text(s, verbose);
+    shortened = shortened || t != s;
+    return t;
   };
   std::string out;
   for (const auto& h : r.hops) {
@@ -152,20 +163,21 @@ std::string render_text(const Report& r, bool colour) {
       std::string what = change_what(c, h.to);
       out += fmt::format("  {:<16} {}  {}\n", paint("36", change_kind_name(c.kind)), where, what);
       if (!c.reason.empty()) out += fmt::format("  {:<16} why: {}\n", "", c.reason);
-      if (!c.source.empty()) out += fmt::format("  {:<16} source: {}\n", "", c.source);
+      if (!c.source.empty()) out += fmt::format("  {:<16} source: {}\n", "", source(c.source));
     }
     for (const auto& c : h.conflicts)
       out += fmt::format("  {} {}:{}  {}\n", paint("1;31", "CONFLICT"), c.file, c.line, c.what);
     for (const auto& n : h.notes) {
       const char* ansi = n.level == NoteLevel::Blocking ? "1;31" : n.level == NoteLevel::Review ? "33" : "2";
       out += fmt::format("  {} {}{}\n", paint(ansi, std::string(note_level_name(n.level)) + ":"),
-                         n.message, n.source.empty() ? "" : "  [" + n.source + "]");
+                         n.message, n.source.empty() ? "" : "  [" + source(n.source) + "]");
     }
   }
   out += fmt::format("{} hop(s), {} conflict(s); output: {}\n", r.hops.size(), r.conflict_count(),
                      r.output);
   if (!r.manifests.empty())
     out += fmt::format("manifests (beside the inventory, not in it): {}\n", r.manifests);
+  if (shortened) out += "sources show their first references; -v shows them in full\n";
   return out;
 }
 

@@ -96,6 +96,7 @@ const char* note_level_name(NoteLevel l);  // "info", "review", "blocking"
 
 Value to_value(const Report& r);  // the JSON document render_json prints
 std::string render_json(const Report& r);
-std::string render_text(const Report& r, bool colour);
+// Sources in their short form (report/source_text.h) unless `verbose`.
+std::string render_text(const Report& r, bool colour, bool verbose = false);
 
 }  // namespace ksm::upgrade

@@ -6,6 +6,8 @@
 # shared data nor a Kubespray clone (a tiny git repository is built here).
 # The unit-level cases are in tests/{core,inventory_*,jinja_eval,schema}_test.cc.
 set -euo pipefail
+# Phrases are checked on unwrapped lines (output_words.sh checks the wrapping).
+export COLUMNS=1000
 : "${KSM_BIN:?KSM_BIN must name the kubespray-migrate binary}"
 KSM_SRC="${KSM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}"
 command -v git >/dev/null || { echo "skipped: git is needed"; exit 77; }

@@ -3,6 +3,8 @@
 # and JSON; the calico check of v2.19.0 is listed with its file:line.
 # Skips (77) without a clone (KSM_KUBESPRAY_CLONE, default ../shared/kubespray-full.git).
 set -euo pipefail
+# Phrases are checked on unwrapped lines (output_words.sh checks the wrapping).
+export COLUMNS=1000
 clone="${KSM_KUBESPRAY_CLONE:-${KSM_SHARED:-}/kubespray-full.git}"
 if [ ! -e "$clone" ]; then
   echo "skipped: no Kubespray clone at $clone (set KSM_KUBESPRAY_CLONE)"

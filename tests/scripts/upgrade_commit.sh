@@ -16,6 +16,8 @@
 # Exit 77 without the clone or git (the test itself uses git to set the
 # scene and to read back what the tool wrote; the tool never runs git).
 set -euo pipefail
+# Phrases are checked on unwrapped lines (output_words.sh checks the wrapping).
+export COLUMNS=1000
 : "${KSM_BIN:?KSM_BIN must name the kubespray-migrate binary}"
 src="${KSM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}"
 clone="${KSM_KUBESPRAY_CLONE:-${KSM_SHARED:-}/kubespray-full.git}"

@@ -10,6 +10,8 @@
 # same template differently. Skips (77) without a clone (KSM_KUBESPRAY_CLONE,
 # default ../shared/kubespray-full.git).
 set -euo pipefail
+# Phrases are checked on unwrapped lines (output_words.sh checks the wrapping).
+export COLUMNS=1000
 : "${KSM_BIN:?KSM_BIN must name the kubespray-migrate binary}"
 clone="${KSM_KUBESPRAY_CLONE:-${KSM_SHARED:-}/kubespray-full.git}"
 [ -d "$clone" ] || { echo "skipped: no Kubespray clone at $clone"; exit 77; }

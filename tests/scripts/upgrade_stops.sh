@@ -9,6 +9,8 @@
 # same Kubernetes path before anything is written; --in-place writes only
 # the final stop and says so. Exit 77 without the clone or ansible-inventory.
 set -euo pipefail
+# Phrases are checked on unwrapped lines (output_words.sh checks the wrapping).
+export COLUMNS=1000
 : "${KSM_BIN:?KSM_BIN must name the kubespray-migrate binary}"
 src="${KSM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}"
 clone="${KSM_KUBESPRAY_CLONE:-${KSM_SHARED:-}/kubespray-full.git}"
