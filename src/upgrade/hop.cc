@@ -426,10 +426,14 @@ class HopRun {
   }
 
   void removals() {
+    if (rules_.removals.empty()) return;
+    // Each vars file parsed once for every rule (the workspace does not
+    // change in this step).
+    std::vector<std::pair<std::string, merge::YamlDoc>> docs;
+    for (const auto& rel : ws_.files())
+      if (is_vars_file(rel)) docs.emplace_back(rel, merge::YamlDoc::parse(*ws_.text(rel)));
     for (const auto* r : rules_.removals) {
-      for (const auto& rel : ws_.files()) {
-        if (!is_vars_file(rel)) continue;
-        auto doc = merge::YamlDoc::parse(*ws_.text(rel));
+      for (const auto& [rel, doc] : docs) {
         auto e = doc.find(r->variable);
         if (!e) continue;
         NoteLevel level = r->effect == schema::Effect::Error ? NoteLevel::Blocking
