@@ -107,7 +107,7 @@ Result<std::shared_ptr<const KubesprayTree>> ReleaseFacts::tree(const std::strin
     if (t == tag) return tree;
   auto src = repo_->at(tag);
   if (!src) return src.error();
-  auto tree = KubesprayTree::load(**src);
+  auto tree = KubesprayTree::load(**src, var_files_);
   if (!tree) return tree.error().context("reading Kubespray " + tag);
   // A hop needs two trees (its two tags); the plan walks them in order.
   constexpr size_t kKept = 3;

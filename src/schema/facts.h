@@ -47,6 +47,10 @@ class ReleaseFacts {
   // "versions/ (57 tags)" or "kubespray clone PATH".
   const std::string& origin() const { return origin_; }
   bool is_clone() const { return repo_ != nullptr; }
+  // Trees loaded from now on parse their vars files through `cache` (owned
+  // by the caller, which keeps it alive as long as this object), shared with
+  // the ReleaseFacts of other threads over the same clone.
+  void use_var_file_cache(VarFileCache* cache) { var_files_ = cache; }
 
   // An "unknown tag" error listing the nearest known tags.
   Error unknown_tag(std::string_view tag) const;
@@ -57,6 +61,7 @@ class ReleaseFacts {
   std::vector<std::pair<std::string, std::shared_ptr<const KubesprayTree>>> trees_;  // newest last
   std::filesystem::path dir_;
   std::shared_ptr<GitRepo> repo_;
+  VarFileCache* var_files_ = nullptr;
   std::string origin_;
 };
 

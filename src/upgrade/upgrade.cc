@@ -311,6 +311,11 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   auto rf = repo ? schema::ReleaseFacts::from_repo(*repo)
                  : schema::ReleaseFacts::from_versions(versions_dir());
   if (!rf) return rf.error();
+  // Every tag's tree parses only the vars files that changed since a tag
+  // loaded before it (on either thread, see load_ahead). Declared before
+  // the loads that use it, so it outlives them.
+  VarFileCache var_files;
+  rf->use_var_file_cache(&var_files);
   std::optional<schema::Schemas> own_schemas;
   const schema::Schemas* schemas = opts.schemas;
   if (!schemas) {
@@ -348,11 +353,12 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   std::future<Result<Release>> ahead;
   auto load_ahead = [&](size_t i) {
     if (!repo || i >= stops->size()) return;
-    ahead = std::async(std::launch::async, [dir = repo->git_dir(), tag = (*stops)[i]]() -> Result<Release> {
+    ahead = std::async(std::launch::async, [dir = repo->git_dir(), tag = (*stops)[i], &var_files]() -> Result<Release> {
       auto own = GitRepo::open(dir);
       if (!own) return own.error();
       auto own_rf = schema::ReleaseFacts::from_repo(*own);
       if (!own_rf) return own_rf.error();
+      own_rf->use_var_file_cache(&var_files);
       return load_release(*own_rf, &*own, tag);
     });
   };
