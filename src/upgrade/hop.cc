@@ -98,7 +98,7 @@ class HopRun {
     if (!before_loaded) return before_loaded.error();
     std::shared_ptr<const inventory::Inventory> before = *before_loaded;
     before_ = std::move(before);
-    eff_before_ = make_effective_view(*before_, in_.from.tree.get(), in_.from.facts);
+    eff_before_ = make_effective_view(*before_, in_.from.tree.get(), in_.from.facts, in_.from.layers);
 
     if (auto s = group_renames(); !s) return s.error();
     if (auto s = file_moves(); !s) return s.error();
@@ -585,7 +585,7 @@ class HopRun {
     auto after_loaded = load_workspace_inventory(ws_, hosts_);
     if (!after_loaded) return after_loaded.error();
     std::shared_ptr<const inventory::Inventory> after = *after_loaded;
-    auto eff_after = make_effective_view(*after, in_.to.tree.get(), in_.to.facts);
+    auto eff_after = make_effective_view(*after, in_.to.tree.get(), in_.to.facts, in_.to.layers);
     auto reps = representative_hosts(*before_, sticky_names());
     removed_defaults(*eff_after, reps);
     for (const auto& s : in_.schemas.sticky) {
@@ -751,7 +751,7 @@ class HopRun {
     auto after_loaded = load_workspace_inventory(ws_, hosts_);
     if (!after_loaded) return after_loaded.error();
     std::shared_ptr<const inventory::Inventory> after = *after_loaded;
-    auto eff_after = make_effective_view(*after, in_.to.tree.get(), in_.to.facts);
+    auto eff_after = make_effective_view(*after, in_.to.tree.get(), in_.to.facts, in_.to.layers);
     std::string probe = after->hosts().empty() ? "" : after->hosts().front().name;
     std::vector<std::string> unevaluated;
     for (const auto* a : rules_.advisories) {

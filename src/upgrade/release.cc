@@ -18,7 +18,7 @@ Result<Release> load_release(schema::ReleaseFacts& rf, const GitRepo* repo, cons
   if (!value) return value.error();
   auto facts = catalog::TagFacts::from_value(std::move(*value));
   if (!facts) return facts.error();
-  if (!repo) return Release{tag, std::move(*facts), nullptr, nullptr};
+  if (!repo) return Release{tag, std::move(*facts), nullptr, nullptr, nullptr};
   auto src = repo->at(tag);
   if (!src) return src.error();
   // The tree the facts were computed from, when they come from this clone.
@@ -32,7 +32,9 @@ Result<Release> load_release(schema::ReleaseFacts& rf, const GitRepo* repo, cons
     if (!t) return t.error().context("reading Kubespray " + tag);
     tree = std::make_shared<const KubesprayTree>(std::move(*t));
   }
-  Release r{tag, std::move(*facts), nullptr, std::move(tree)};
+  // (The global view never fails to build; if it did, each view would build its own.)
+  auto layers = vars::TreeLayers::build(*tree);
+  Release r{tag, std::move(*facts), nullptr, std::move(tree), layers ? std::move(*layers) : nullptr};
   r.source = std::move(*src);
   return r;
 }

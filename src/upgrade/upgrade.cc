@@ -240,7 +240,7 @@ Result<std::string> installed_kube_version(const Workspace& ws, const std::strin
   auto inv = load_workspace_inventory(ws, hosts);
   if (!inv) return inv.error();
   if ((*inv)->hosts().empty()) return at.facts.kube_version();
-  auto view = make_effective_view(**inv, at.tree.get(), at.facts);
+  auto view = make_effective_view(**inv, at.tree.get(), at.facts, at.layers);
   Value v = view->get((*inv)->hosts().front().name, "kube_version").value;
   return v.is_string() ? v.as_string() : at.facts.kube_version();
 }
