@@ -23,18 +23,23 @@ Result<Release> load_release(schema::ReleaseFacts& rf, const GitRepo* repo, cons
   if (!src) return src.error();
   // The tree the facts were computed from, when they come from this clone.
   std::shared_ptr<const KubesprayTree> tree;
+  std::shared_ptr<const vars::TreeLayers> layers;
   if (rf.is_clone()) {
     auto t = rf.tree(tag);
     if (!t) return t.error();
     tree = std::move(*t);
+    auto l = rf.layers(tag);  // built already, for the facts
+    if (!l) return l.error();
+    layers = std::move(*l);
   } else {
     auto t = KubesprayTree::load(**src);
     if (!t) return t.error().context("reading Kubespray " + tag);
     tree = std::make_shared<const KubesprayTree>(std::move(*t));
+    auto l = vars::TreeLayers::build(*tree);
+    if (!l) return l.error();
+    layers = std::move(*l);
   }
-  // (The global view never fails to build; if it did, each view would build its own.)
-  auto layers = vars::TreeLayers::build(*tree);
-  Release r{tag, std::move(*facts), nullptr, std::move(tree), layers ? std::move(*layers) : nullptr};
+  Release r{tag, std::move(*facts), nullptr, std::move(tree), std::move(layers)};
   r.source = std::move(*src);
   return r;
 }
