@@ -466,11 +466,16 @@ Value defaults_facts(const Definitions& defs, Evaluator& ev) {
 
 }  // namespace
 
-Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info) {
+Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info,
+                        std::shared_ptr<const vars::TreeLayers> layers) {
   auto defs = collect_definitions(tree);
-  auto resolver = vars::Resolver::create(tree, nullptr, {});
-  if (!resolver) return resolver.error();
-  Evaluator ev((*resolver)->defaults_only());
+  if (!layers) {
+    auto built = vars::TreeLayers::build(tree);
+    if (!built) return built.error();
+    layers = std::move(*built);
+  }
+  auto resolver = vars::Resolver::create_with(tree, nullptr, std::move(layers));
+  Evaluator ev(resolver->defaults_only());
   Map facts;
   facts.set("tag", Value(info.tag));
   facts.set("date", Value(info.date));

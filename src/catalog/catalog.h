@@ -21,6 +21,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,8 @@
 #include "core/value.h"
 #include "sources/kubespray_tree.h"
 #include "sources/source.h"
+
+namespace ksm::vars { struct TreeLayers; }
 
 namespace ksm::catalog {
 
@@ -61,7 +64,10 @@ struct TagInfo {
   std::string commit;
   std::string date;  // YYYY-MM-DD (UTC committer date)
 };
-Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info);
+// `layers`, when given, are the tree's global view (vars::TreeLayers::build(tree)),
+// built once by a caller that needs them too.
+Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info,
+                        std::shared_ptr<const vars::TreeLayers> layers = nullptr);
 
 // Writes versions/<tag>.json for `tags` (all release tags when empty) and
 // rebuilds versions/index.json from every versions/v*.json in `out_dir`.

@@ -335,7 +335,7 @@ int run(const UpgradeArgs& a) {
   po.preflight_stops = !a.no_stop_preflight;
   DirSource data(data_dir());
   po.data = &data;
-  if (po.preflight && !a.offline) po.ansible_version = ansible_on_path_async();
+  if (po.preflight && !a.offline) po.ansible_probe = ansible_on_path_async;
   auto r = pipeline::upgrade_and_check(po);
   if (!r) {
     print_error(r.error());

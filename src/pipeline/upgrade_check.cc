@@ -11,13 +11,36 @@ namespace ksm::pipeline {
 
 namespace {
 
+// `ansible --version`, started once, when first wanted.
+class AnsibleProbe {
+ public:
+  explicit AnsibleProbe(const std::function<std::shared_future<std::string>()>& start) : start_(start) {}
+  std::shared_future<std::string> get() {
+    if (!version_.valid() && start_) version_ = start_();
+    return version_;
+  }
+
+ private:
+  const std::function<std::shared_future<std::string>()>& start_;
+  std::shared_future<std::string> version_;
+};
+
+// Whether preflight can run at `tag`: the clone holds the playbook there
+// (an unknown or empty tag: maybe).
+bool has_playbook(const GitRepo& repo, const std::string& tag) {
+  if (tag.empty()) return true;
+  auto at = repo.at(tag);
+  return !at || (*at)->exists(preflight::RunOptions{}.playbook);
+}
+
 // preflight of the produced inventory at the tag reached, against what the
 // cluster runs then: the input at the base tag after one hop, the
 // inventory of the previous stop after several.
 Result<std::optional<report::Report>> check_produced(const UpgradeCheckOptions& opts,
                                                      const GitRepo& repo,
                                                      const schema::Schemas& schemas,
-                                                     const upgrade::UpgradeResult& r) {
+                                                     const upgrade::UpgradeResult& r,
+                                                     AnsibleProbe& ansible) {
   // The tag the produced inventory is for (a conflict may have stopped the run early).
   auto to = repo.at(r.to_tag);
   if (!to) return to.error();
@@ -41,7 +64,7 @@ Result<std::optional<report::Report>> check_produced(const UpgradeCheckOptions& 
   }
   ro.schemas = &schemas;
   ro.release = &*release;
-  ro.ansible_version = opts.ansible_version;
+  ro.ansible_version = ansible.get();
   ro.check_ansible = true;
   auto pr = preflight::run(ro);
   if (!pr) return pr.error();
@@ -122,13 +145,16 @@ Result<UpgradeCheck> upgrade_and_check(const UpgradeCheckOptions& opts) {
   upgrade::UpgradeOptions uo = opts.upgrade;
   uo.repo = *repo ? &**repo : nullptr;
   uo.schemas = &*schemas;
+  AnsibleProbe ansible(opts.ansible_probe);
+  // Beside the upgrade, as preflight will want it.
+  if (opts.preflight && *repo && has_playbook(**repo, opts.upgrade.to)) ansible.get();
   auto r = upgrade::run_upgrade(uo);
   if (!r) return r.error();
   UpgradeCheck check{std::move(*r), std::nullopt, std::nullopt};
   // An inventory with conflict markers is not one Ansible could read: the
   // operator resolves them first (the report says so).
   if (opts.preflight && *repo && check.upgrade.report.conflict_count() == 0) {
-    auto pr = check_produced(opts, **repo, *schemas, check.upgrade);
+    auto pr = check_produced(opts, **repo, *schemas, check.upgrade, ansible);
     if (pr)
       check.preflight = std::move(*pr);
     else

@@ -7,6 +7,7 @@
 // one typed result that the CLI renders.
 #pragma once
 
+#include <functional>
 #include <future>
 #include <optional>
 #include <string>
@@ -22,7 +23,11 @@ struct UpgradeCheckOptions {
   upgrade::UpgradeOptions upgrade;  // its repo/schemas are set here
   bool preflight = true;            // --no-preflight turns it off
   bool preflight_stops = true;      // every stop before the last too (--no-stop-preflight)
-  std::shared_future<std::string> ansible_version;  // `ansible --version` (preflight::RunOptions)
+  // Starts `ansible --version` (preflight::RunOptions::ansible_version);
+  // called only when preflight may run: early, beside the upgrade, when
+  // the clone holds the playbook at the target tag (a clone of roles and
+  // samples never runs it: no Python process for nothing).
+  std::function<std::shared_future<std::string>()> ansible_probe;
   // The tool's data folder (schemas/, versions/) as a Source: preflight's
   // release data. Required when preflight may run.
   const Source* data = nullptr;

@@ -86,7 +86,9 @@ Result<std::shared_ptr<const catalog::TagFacts>> ReleaseFacts::facts(const std::
     if (!rev) return rev.error();
     auto tree = this->tree(tag);
     if (!tree) return tree.error();
-    auto facts = catalog::tag_facts(**tree, catalog::TagInfo{tag, rev->commit_id, rev->date});
+    auto layers = this->layers(tag);
+    if (!layers) return layers.error();
+    auto facts = catalog::tag_facts(**tree, catalog::TagInfo{tag, rev->commit_id, rev->date}, *layers);
     if (!facts) return facts.error();
     v = std::move(*facts);
   } else {
@@ -104,19 +106,37 @@ Result<std::shared_ptr<const catalog::TagFacts>> ReleaseFacts::facts(const std::
   return shared;
 }
 
-Result<std::shared_ptr<const KubesprayTree>> ReleaseFacts::tree(const std::string& tag) {
-  if (!repo_) return std::shared_ptr<const KubesprayTree>();
-  for (const auto& [t, tree] : trees_)
-    if (t == tag) return tree;
+Result<ReleaseFacts::LoadedTree*> ReleaseFacts::loaded(const std::string& tag) {
+  for (auto& t : trees_)
+    if (t.tag == tag) return &t;
   auto src = repo_->at(tag);
   if (!src) return src.error();
-  auto tree = KubesprayTree::load(**src);
+  auto tree = KubesprayTree::load(**src, var_files_);
   if (!tree) return tree.error().context("reading Kubespray " + tag);
   // A hop needs two trees (its two tags); the plan walks them in order.
   constexpr size_t kKept = 3;
   if (trees_.size() == kKept) trees_.erase(trees_.begin());
-  trees_.emplace_back(tag, std::make_shared<const KubesprayTree>(std::move(*tree)));
-  return trees_.back().second;
+  trees_.push_back(LoadedTree{tag, std::make_shared<const KubesprayTree>(std::move(*tree)), nullptr});
+  return &trees_.back();
+}
+
+Result<std::shared_ptr<const KubesprayTree>> ReleaseFacts::tree(const std::string& tag) {
+  if (!repo_) return std::shared_ptr<const KubesprayTree>();
+  auto t = loaded(tag);
+  if (!t) return t.error();
+  return (*t)->tree;
+}
+
+Result<std::shared_ptr<const vars::TreeLayers>> ReleaseFacts::layers(const std::string& tag) {
+  if (!repo_) return std::shared_ptr<const vars::TreeLayers>();
+  auto t = loaded(tag);
+  if (!t) return t.error();
+  if (!(*t)->layers) {
+    auto built = vars::TreeLayers::build(*(*t)->tree);
+    if (!built) return built.error();
+    (*t)->layers = std::move(*built);
+  }
+  return (*t)->layers;
 }
 
 }  // namespace ksm::schema

@@ -20,6 +20,7 @@
 #include "sources/kubespray_tree.h"
 #include "sources/source.h"
 #include "sources/version.h"
+#include "vars/resolver.h"
 
 namespace ksm::schema {
 
@@ -45,9 +46,16 @@ class ReleaseFacts {
   // caller (upgrade merges its sample and resolves its role defaults). The
   // last few trees are kept. Null when the facts come from versions/.
   Result<std::shared_ptr<const KubesprayTree>> tree(const std::string& tag);
+  // The role layers of that tree (global view), built once with it: for
+  // its facts and for the caller's resolvers. Null when tree() is.
+  Result<std::shared_ptr<const vars::TreeLayers>> layers(const std::string& tag);
   // "versions/ (57 tags)" or "kubespray clone PATH".
   const std::string& origin() const { return origin_; }
   bool is_clone() const { return repo_ != nullptr; }
+  // Trees loaded from now on parse their vars files through `cache` (owned
+  // by the caller, which keeps it alive as long as this object), shared with
+  // the ReleaseFacts of other threads over the same clone.
+  void use_var_file_cache(VarFileCache* cache) { var_files_ = cache; }
 
   // An "unknown tag" error listing the nearest known tags.
   Error unknown_tag(std::string_view tag) const;
@@ -55,9 +63,16 @@ class ReleaseFacts {
  private:
   std::vector<TagRef> tags_;
   std::map<std::string, std::shared_ptr<const catalog::TagFacts>> cache_;
-  std::vector<std::pair<std::string, std::shared_ptr<const KubesprayTree>>> trees_;  // newest last
+  struct LoadedTree {
+    std::string tag;
+    std::shared_ptr<const KubesprayTree> tree;
+    std::shared_ptr<const vars::TreeLayers> layers;  // built on first use
+  };
+  Result<LoadedTree*> loaded(const std::string& tag);
+  std::vector<LoadedTree> trees_;  // newest last
   std::filesystem::path dir_;
   std::shared_ptr<GitRepo> repo_;
+  VarFileCache* var_files_ = nullptr;
   std::string origin_;
 };
 

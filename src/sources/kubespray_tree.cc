@@ -135,6 +135,34 @@ Result<VarFile> load_var_file(const Source& src, std::string_view path) {
   return parse_var_file(std::string(path), std::move(*text));
 }
 
+Result<VarFile> VarFileCache::parse(std::string path, std::string text) {
+  std::string key = path;
+  key += '\0';
+  key += text;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = files_.find(key); it != files_.end()) return it->second;
+  }
+  // Parsed outside the lock: the other thread's loads go on meanwhile (two
+  // threads parsing the same new file both store the same result).
+  auto f = parse_var_file(std::move(path), std::move(text));
+  if (!f) return f;
+  std::lock_guard<std::mutex> lock(mu_);
+  files_.emplace(std::move(key), *f);
+  return f;
+}
+
+namespace {
+
+Result<VarFile> load_var_file(const Source& src, std::string_view path, VarFileCache* cache) {
+  if (!cache) return load_var_file(src, path);
+  auto text = src.read(path);
+  if (!text) return text.error();
+  return cache->parse(std::string(path), std::move(*text));
+}
+
+}  // namespace
+
 bool Role::is_kubespray_defaults() const { return kubespray().is_defaults_role(name); }
 
 // ------------------------------------------------------------ sample scanning
@@ -244,7 +272,7 @@ std::vector<std::string> hosts_file_groups(const std::string& name, const std::s
 
 // ------------------------------------------------------------ the tree
 
-Result<KubesprayTree> KubesprayTree::load(const Source& src) {
+Result<KubesprayTree> KubesprayTree::load(const Source& src, VarFileCache* cache) {
   KubesprayTree t;
   t.label_ = src.label();
 
@@ -286,7 +314,7 @@ Result<KubesprayTree> KubesprayTree::load(const Source& src) {
         for (const auto& p : *all)
           if (!auto_set.count(p) && vars_extension(p)) order.emplace_back(p, false);
         for (const auto& [p, autoload] : order) {
-          auto vf = load_var_file(src, p);
+          auto vf = load_var_file(src, p, cache);
           if (!vf) return vf.error().context(src.label());
           role.files.push_back(RoleFile{layer, autoload, std::move(*vf)});
         }
@@ -326,7 +354,7 @@ Result<KubesprayTree> KubesprayTree::load(const Source& src) {
     for (const auto& f : s.files) {
       if (!(f.starts_with("group_vars/") || f.starts_with("host_vars/")) || !vars_extension(f))
         continue;
-      auto vf = load_var_file(src, s.root + "/" + f);
+      auto vf = load_var_file(src, s.root + "/" + f, cache);
       if (!vf) return vf.error().context(src.label());
       s.var_files.push_back(std::move(*vf));
     }

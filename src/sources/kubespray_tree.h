@@ -15,9 +15,12 @@
 // v2.28) is imported by every play, so its variables apply everywhere.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/error.h"
@@ -49,6 +52,21 @@ struct VarFile {
 // Parses `text` as a vars file: a YAML map at top level (or an empty document).
 Result<VarFile> parse_var_file(std::string path, std::string text);
 Result<VarFile> load_var_file(const Source& src, std::string_view path);
+
+// Parsed vars files by path and text, shared by the loads of several tags
+// of one clone: consecutive tags change few role files, and parsing them
+// again was most of loading a tree (upgrade loads one per hop). Safe to
+// share between threads (upgrade loads the next tag on a second thread).
+// The owner (one run) keeps it; nothing is ever evicted.
+class VarFileCache {
+ public:
+  // parse_var_file(path, text), once per distinct (path, text).
+  Result<VarFile> parse(std::string path, std::string text);
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::string, VarFile> files_;  // key: path, '\0', text
+};
 
 enum class Layer { Defaults, Vars };
 const char* layer_name(Layer l);  // "defaults" / "vars"
@@ -107,7 +125,8 @@ class KubesprayTree {
  public:
   // Loads the sample and every role's defaults/vars. YAML errors are Errors
   // naming file:line:col.
-  static Result<KubesprayTree> load(const Source& src);
+  // With `cache`, vars files already parsed for another tag are not parsed again.
+  static Result<KubesprayTree> load(const Source& src, VarFileCache* cache = nullptr);
 
   const std::vector<Role>& roles() const { return roles_; }
   const Role* find_role(std::string_view name) const;

@@ -149,7 +149,9 @@ class ResolverView : public EffectiveView {
 
 std::unique_ptr<EffectiveView> make_effective_view(const inventory::Inventory& inv,
                                                    const KubesprayTree* tree,
-                                                   const catalog::TagFacts& facts) {
+                                                   const catalog::TagFacts& facts,
+                                                   std::shared_ptr<const vars::TreeLayers> layers) {
+  if (tree && layers) return std::make_unique<ResolverView>(vars::Resolver::create_with(*tree, &inv, std::move(layers)), facts.tag());
   if (tree) {
     auto r = vars::Resolver::create(*tree, &inv, {});
     if (r) return std::make_unique<ResolverView>(std::move(*r), facts.tag());

@@ -20,6 +20,7 @@
 namespace ksm {
 class KubesprayTree;
 namespace catalog { class TagFacts; }
+namespace vars { struct TreeLayers; }
 }  // namespace ksm
 
 namespace ksm::upgrade {
@@ -36,8 +37,10 @@ class EffectiveView {
 };
 
 // `tree` may be null (offline): then `facts` supplies the defaults.
+// `layers`, when given, are the tree's (vars::TreeLayers::build(*tree)).
 std::unique_ptr<EffectiveView> make_effective_view(const inventory::Inventory& inv,
                                                    const KubesprayTree* tree,
-                                                   const catalog::TagFacts& facts);
+                                                   const catalog::TagFacts& facts,
+                                                   std::shared_ptr<const vars::TreeLayers> layers = nullptr);
 
 }  // namespace ksm::upgrade

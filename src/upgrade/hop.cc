@@ -100,7 +100,7 @@ class HopRun {
     if (!before_loaded) return before_loaded.error();
     std::shared_ptr<const inventory::Inventory> before = *before_loaded;
     before_ = std::move(before);
-    eff_before_ = make_effective_view(*before_, in_.from.tree.get(), in_.from.facts);
+    eff_before_ = make_effective_view(*before_, in_.from.tree.get(), in_.from.facts, in_.from.layers);
 
     if (auto s = group_renames(); !s) return s.error();
     if (auto s = file_moves(); !s) return s.error();
@@ -429,10 +429,14 @@ class HopRun {
   }
 
   void removals() {
+    if (rules_.removals.empty()) return;
+    // Each vars file parsed once for every rule (the workspace does not
+    // change in this step).
+    std::vector<std::pair<std::string, merge::YamlDoc>> docs;
+    for (const auto& rel : ws_.files())
+      if (is_vars_file(rel)) docs.emplace_back(rel, merge::YamlDoc::parse(*ws_.text(rel)));
     for (const auto* r : rules_.removals) {
-      for (const auto& rel : ws_.files()) {
-        if (!is_vars_file(rel)) continue;
-        auto doc = merge::YamlDoc::parse(*ws_.text(rel));
+      for (const auto& [rel, doc] : docs) {
         auto e = doc.find(r->variable);
         if (!e) continue;
         NoteLevel level = r->effect == schema::Effect::Error ? NoteLevel::Blocking
@@ -584,7 +588,7 @@ class HopRun {
     auto after_loaded = load_workspace_inventory(ws_, hosts_, to_groups_);
     if (!after_loaded) return after_loaded.error();
     std::shared_ptr<const inventory::Inventory> after = *after_loaded;
-    auto eff_after = make_effective_view(*after, in_.to.tree.get(), in_.to.facts);
+    auto eff_after = make_effective_view(*after, in_.to.tree.get(), in_.to.facts, in_.to.layers);
     auto reps = representative_hosts(*before_, sticky_names());
     removed_defaults(*eff_after, reps);
     for (const auto& s : in_.schemas.sticky) {
@@ -753,7 +757,7 @@ class HopRun {
     auto after_loaded = load_workspace_inventory(ws_, hosts_, to_groups_);
     if (!after_loaded) return after_loaded.error();
     std::shared_ptr<const inventory::Inventory> after = *after_loaded;
-    auto eff_after = make_effective_view(*after, in_.to.tree.get(), in_.to.facts);
+    auto eff_after = make_effective_view(*after, in_.to.tree.get(), in_.to.facts, in_.to.layers);
     std::string probe = after->hosts().empty() ? "" : after->hosts().front().name;
     std::vector<std::string> unevaluated;
     for (const auto* a : rules_.advisories) {

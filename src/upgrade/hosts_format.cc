@@ -119,7 +119,7 @@ Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, con
   const std::string& name_var = kubespray().etcd_member_variable();
   auto etcd_a = members(*before, etcd_group), etcd_b = members(*after, etcd_group);
   if (etcd_a == etcd_b) return {};
-  auto eff_before = make_effective_view(*before, target.tree.get(), target.facts);
+  auto eff_before = make_effective_view(*before, target.tree.get(), target.facts, target.layers);
   for (size_t i = 0; i < etcd_a.size(); ++i) {
     const std::string& host = etcd_a[i];
     auto pos = std::find(etcd_b.begin(), etcd_b.end(), host);

@@ -12,6 +12,7 @@
 #include "schema/facts.h"
 #include "sources/kubespray_tree.h"
 #include "sources/source.h"
+#include "vars/resolver.h"
 
 namespace ksm::upgrade {
 
@@ -20,6 +21,9 @@ struct Release {
   catalog::TagFacts facts;
   std::unique_ptr<Source> source;       // null offline
   std::shared_ptr<const KubesprayTree> tree;  // null offline
+  // The tree's role layers, built once for every effective view of this
+  // tag (a hop makes three); null offline.
+  std::shared_ptr<const vars::TreeLayers> layers;
 
   bool offline() const { return tree == nullptr; }
   // A file of inventory/sample at this tag (clone only), by sample-relative path.

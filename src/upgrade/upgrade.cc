@@ -240,7 +240,7 @@ Result<std::string> installed_kube_version(const Workspace& ws, const std::strin
   auto inv = load_workspace_inventory(ws, hosts, kubespray().runtime_groups(at.facts.version()));
   if (!inv) return inv.error();
   if ((*inv)->hosts().empty()) return at.facts.kube_version();
-  auto view = make_effective_view(**inv, at.tree.get(), at.facts);
+  auto view = make_effective_view(**inv, at.tree.get(), at.facts, at.layers);
   Value v = view->get((*inv)->hosts().front().name, "kube_version").value;
   return v.is_string() ? v.as_string() : at.facts.kube_version();
 }
@@ -311,6 +311,11 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   auto rf = repo ? schema::ReleaseFacts::from_repo(*repo)
                  : schema::ReleaseFacts::from_versions(versions_dir());
   if (!rf) return rf.error();
+  // Every tag's tree parses only the vars files that changed since a tag
+  // loaded before it (on either thread, see load_ahead). Declared before
+  // the loads that use it, so it outlives them.
+  VarFileCache var_files;
+  rf->use_var_file_cache(&var_files);
   std::optional<schema::Schemas> own_schemas;
   const schema::Schemas* schemas = opts.schemas;
   if (!schemas) {
@@ -348,11 +353,12 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   std::future<Result<Release>> ahead;
   auto load_ahead = [&](size_t i) {
     if (!repo || i >= stops->size()) return;
-    ahead = std::async(std::launch::async, [dir = repo->git_dir(), tag = (*stops)[i]]() -> Result<Release> {
+    ahead = std::async(std::launch::async, [dir = repo->git_dir(), tag = (*stops)[i], &var_files]() -> Result<Release> {
       auto own = GitRepo::open(dir);
       if (!own) return own.error();
       auto own_rf = schema::ReleaseFacts::from_repo(*own);
       if (!own_rf) return own_rf.error();
+      own_rf->use_var_file_cache(&var_files);
       return load_release(*own_rf, &*own, tag);
     });
   };

@@ -479,21 +479,25 @@ std::vector<std::string> HostView::dependents(const std::vector<std::string>& ro
 
 // ------------------------------------------------------------ Resolver
 
-Resolver::Resolver(const KubesprayTree& tree, const inventory::Inventory* inv, RoleLayers roles,
-                   ResolverOptions opts)
-    : tree_(tree), inv_(inv), roles_(std::move(roles)), opts_(std::move(opts)) {}
+Resolver::Resolver(const KubesprayTree& tree, const inventory::Inventory* inv,
+                   std::shared_ptr<const TreeLayers> layers, ResolverOptions opts)
+    : tree_(tree),
+      inv_(inv),
+      layers_(std::move(layers)),
+      roles_(layers_->roles),
+      opts_(std::move(opts)),
+      fact_names_(layers_->fact_names) {}
 
-Result<std::unique_ptr<Resolver>> Resolver::create(const KubesprayTree& tree,
-                                                   const inventory::Inventory* inv,
-                                                   ResolverOptions opts) {
-  auto roles = RoleLayers::build(tree, opts.roles);
+Result<std::shared_ptr<const TreeLayers>> TreeLayers::build(const KubesprayTree& tree, const RoleScope& scope) {
+  auto roles = RoleLayers::build(tree, scope);
   if (!roles) return roles.error();
-  std::unique_ptr<Resolver> r(new Resolver(tree, inv, std::move(*roles), std::move(opts)));
+  auto t = std::make_shared<TreeLayers>();
+  t->roles = std::move(*roles);
   // Fact names the role templates read.
   static const std::regex fact_re(R"(\bansible_[A-Za-z0-9_]+)");
   std::set<std::string> facts;
-  for (const auto& n : r->roles_.names()) {
-    for (const Definition* d : {r->roles_.defaults(n), r->roles_.vars(n)}) {
+  for (const auto& n : t->roles.names()) {
+    for (const Definition* d : {t->roles.defaults(n), t->roles.vars(n)}) {
       if (!d) continue;
       std::vector<const std::string*> strs;
       collect_strings(d->value, strs);
@@ -504,8 +508,21 @@ Result<std::unique_ptr<Resolver>> Resolver::create(const KubesprayTree& tree,
       }
     }
   }
-  r->fact_names_.assign(facts.begin(), facts.end());
-  return r;
+  t->fact_names.assign(facts.begin(), facts.end());
+  return std::shared_ptr<const TreeLayers>(std::move(t));
+}
+
+Result<std::unique_ptr<Resolver>> Resolver::create(const KubesprayTree& tree,
+                                                   const inventory::Inventory* inv,
+                                                   ResolverOptions opts) {
+  auto layers = TreeLayers::build(tree, opts.roles);
+  if (!layers) return layers.error();
+  return create_with(tree, inv, std::move(*layers), std::move(opts));
+}
+
+std::unique_ptr<Resolver> Resolver::create_with(const KubesprayTree& tree, const inventory::Inventory* inv,
+                                                std::shared_ptr<const TreeLayers> layers, ResolverOptions opts) {
+  return std::unique_ptr<Resolver>(new Resolver(tree, inv, std::move(layers), std::move(opts)));
 }
 
 Result<HostView*> Resolver::host(std::string_view name) {

@@ -108,6 +108,17 @@ Result<std::unordered_map<std::string, Map>> load_fact_cache(const std::string& 
 
 class Resolver;
 
+// What a Resolver takes from the tree alone: the role layers of one scope
+// and the `ansible_*` fact names their templates read. Built once per tag
+// and scope, shared by every Resolver over that tree (upgrade makes four
+// per hop: the inventory before and after its edits, at both tags).
+struct TreeLayers {
+  RoleLayers roles;
+  std::vector<std::string> fact_names;  // sorted
+  static Result<std::shared_ptr<const TreeLayers>> build(const KubesprayTree& tree,
+                                                         const RoleScope& scope = {});
+};
+
 // Inventory variables merged from some layers, with the layer each came from.
 struct InventoryVars {
   Map vars;
@@ -196,6 +207,11 @@ class Resolver {
   static Result<std::unique_ptr<Resolver>> create(const KubesprayTree& tree,
                                                   const inventory::Inventory* inv,
                                                   ResolverOptions opts = {});
+  // With the tree's layers already built (TreeLayers::build(tree,
+  // opts.roles)): the same Resolver, without building them again.
+  static std::unique_ptr<Resolver> create_with(const KubesprayTree& tree, const inventory::Inventory* inv,
+                                               std::shared_ptr<const TreeLayers> layers,
+                                               ResolverOptions opts = {});
 
   // The view of an inventory host; Error when there is no such host.
   Result<HostView*> host(std::string_view name);
@@ -208,14 +224,14 @@ class Resolver {
   // kube_control_plane (kube-master before v2.16), else the first host.
   std::optional<std::string> default_host() const;
 
-  const RoleLayers& roles() const { return roles_; }
+  const RoleLayers& roles() const { return layers_->roles; }
   const KubesprayTree& tree() const { return tree_; }
   const inventory::Inventory* inventory() const { return inv_; }
 
  private:
   friend class HostView;
-  Resolver(const KubesprayTree& tree, const inventory::Inventory* inv, RoleLayers roles,
-           ResolverOptions opts);
+  Resolver(const KubesprayTree& tree, const inventory::Inventory* inv,
+           std::shared_ptr<const TreeLayers> layers, ResolverOptions opts);
   const Value& groups_value();
   const Value& hostvars_value();
   // One host's entry of hostvars (built on demand, kept); null for no such host.
@@ -224,7 +240,8 @@ class Resolver {
 
   const KubesprayTree& tree_;
   const inventory::Inventory* inv_;
-  RoleLayers roles_;
+  std::shared_ptr<const TreeLayers> layers_;
+  const RoleLayers& roles_;  // layers_->roles
   ResolverOptions opts_;
   std::unordered_map<std::string, std::unique_ptr<HostView>> views_;
   // Group-level inventory variables by sorted host groups: 10,000 hosts in
@@ -236,9 +253,10 @@ class Resolver {
   std::unique_ptr<HostView> defaults_view_;
   std::optional<Value> groups_;
   std::optional<Value> hostvars_;
-  // `ansible_*` names the role templates read: Unknown placeholders in
-  // hostvars of hosts without facts (a fact there is unknown, not absent).
-  std::vector<std::string> fact_names_;
+  // `ansible_*` names the role templates read (layers_->fact_names):
+  // Unknown placeholders in hostvars of hosts without facts (a fact there
+  // is unknown, not absent).
+  const std::vector<std::string>& fact_names_;
   std::unordered_map<std::string, std::vector<std::string>> free_names_cache_;
 };
 
