@@ -264,53 +264,44 @@ report::SummaryBlock upgrade_summary(const UpgradeArgs& a, const pipeline::Upgra
   return b;
 }
 
-int run(const UpgradeArgs& a) {
-  if (a.to.empty() && !a.resume) {
-    print_error(Error("upgrade: --to is required (or --continue a run that conflicts stopped)"));
+// --in-place: a run killed during its in-place write is finished (after
+// its commit point) or its temporary files cleared (before). An exit status
+// when that is the whole of this run (or it failed), none to go on.
+std::optional<int> recover_in_place(const UpgradeArgs& a) {
+  std::error_code ec;
+  std::filesystem::path root = a.inventory;
+  if (!std::filesystem::is_directory(root, ec)) root = root.parent_path();
+  if (root.empty()) root = ".";
+  bool pending = std::filesystem::exists(root / FolderTransaction::kJournal, ec);
+  auto done = FolderTransaction::recover(root);
+  if (!done) {
+    print_error(done.error());
     return kExitError;
   }
-  if (a.in_place) {
-    // A run killed during its in-place write: finish it (after its commit
-    // point) or clear its temporary files (before), then go on from there.
-    std::error_code ec;
-    std::filesystem::path root = a.inventory;
-    if (!std::filesystem::is_directory(root, ec)) root = root.parent_path();
-    if (root.empty()) root = ".";
-    bool pending = std::filesystem::exists(root / FolderTransaction::kJournal, ec);
-    auto done = FolderTransaction::recover(root);
-    if (!done) {
-      print_error(done.error());
+  if (!done->empty()) print_warning(Error(*done, Location{root.string()}));
+  // The manifests beside it have a transaction of their own (written first).
+  std::filesystem::path side = upgrade::Workspace::beside_dir(root);
+  if (std::filesystem::is_directory(side, ec)) {
+    auto side_done = FolderTransaction::recover(side);
+    if (!side_done) {
+      print_error(side_done.error());
       return kExitError;
     }
-    if (!done->empty()) print_warning(Error(*done, Location{root.string()}));
-    // The manifests beside it have a transaction of their own (written first).
-    std::filesystem::path side = upgrade::Workspace::beside_dir(root);
-    if (std::filesystem::is_directory(side, ec)) {
-      auto side_done = FolderTransaction::recover(side);
-      if (!side_done) {
-        print_error(side_done.error());
-        return kExitError;
-      }
-      if (!side_done->empty()) print_warning(Error(*side_done, Location{side.string()}));
-    }
-    // The interrupted run had passed its commit point: its upgrade is now
-    // the inventory (backups kept). That is the whole of this run.
-    if (pending) {
-      std::printf("kubespray-migrate: the interrupted in-place upgrade of %s is complete; run upgrade "
-                  "again for a further tag\n",
-                  root.string().c_str());
-      return kExitClean;
-    }
+    if (!side_done->empty()) print_warning(Error(*side_done, Location{side.string()}));
   }
-  std::optional<upgrade::InventoryRepo> repo;
-  if (a.commit) {
-    auto r = commit_repo(a);
-    if (!r) {
-      print_error(r.error());
-      return kExitError;
-    }
-    repo = std::move(*r);
+  // The interrupted run had passed its commit point: its upgrade is now
+  // the inventory (backups kept). That is the whole of this run.
+  if (pending) {
+    std::printf("kubespray-migrate: the interrupted in-place upgrade of %s is complete; run upgrade "
+                "again for a further tag\n",
+                root.string().c_str());
+    return kExitClean;
   }
+  return std::nullopt;
+}
+
+// The library's options from the command line (`data`: the tool's data folder).
+Result<pipeline::UpgradeCheckOptions> check_options(const UpgradeArgs& a, const Source* data) {
   pipeline::UpgradeCheckOptions po;
   upgrade::UpgradeOptions& o = po.upgrade;
   o.inventory = a.inventory;
@@ -322,10 +313,7 @@ int run(const UpgradeArgs& a) {
   o.keep_stops = !a.in_place && !a.diff;  // a new folder or commits: every stop is written
   for (const auto& s : a.schemas) o.schema_dirs.emplace_back(s);
   auto hf = upgrade::parse_hosts_format(a.hosts_format);
-  if (!hf) {
-    print_error(hf.error());
-    return kExitError;
-  }
+  if (!hf) return hf.error();
   o.hosts_format = *hf;
   if (::isatty(STDERR_FILENO)) o.progress = [](const std::string& s) { std::fprintf(stderr, "%s\n", s.c_str()); };
   // With a full clone at hand (playbooks, not only roles), the produced
@@ -333,62 +321,59 @@ int run(const UpgradeArgs& a) {
   // gives the new inventory and the assertions that would still fail.
   po.preflight = !a.no_preflight;
   po.preflight_stops = !a.no_stop_preflight;
-  DirSource data(data_dir());
-  po.data = &data;
+  po.data = data;
   if (po.preflight && !a.offline) po.ansible_probe = ansible_on_path_async;
-  auto r = pipeline::upgrade_and_check(po);
-  if (!r) {
-    print_error(r.error());
-    return kExitError;
-  }
-  if (r->preflight_error) print_warning(*r->preflight_error);
-  upgrade::UpgradeResult& u = r->upgrade;
-  std::string output;
-  std::string stops_written;           // the folder of the stops, when written
-  Value runbook = Value::undefined();  // their runbook, for the JSON report
+  return po;
+}
+
+// Where the run's result went: stdout (--diff), the operator's folder
+// (--in-place), commits (--commit) or a new folder beside the inventory.
+struct RunOutput {
+  Written written;  // the output, when files were written
   std::optional<Committed> committed;  // --commit
+};
+
+Result<RunOutput> write_result(const UpgradeArgs& a, std::optional<upgrade::InventoryRepo>& repo,
+                               upgrade::UpgradeResult& u) {
+  RunOutput w;
   if (a.in_place || a.diff) say_final_only(a.in_place, u);
   if (a.diff) {
-    output = "(diff)";
+    w.written.output = "(diff)";
     std::fputs(u.workspace.diff().c_str(), stdout);
   } else if (a.in_place) {
-    output = "(in place, backups *" + a.backup_suffix + ")";
-    if (auto s = u.workspace.write_in_place(a.backup_suffix); !s) {
-      print_error(s.error());
-      return kExitError;
-    }
+    w.written.output = "(in place, backups *" + a.backup_suffix + ")";
+    if (auto s = u.workspace.write_in_place(a.backup_suffix); !s) return s.error();
     if (!u.workspace.beside().empty())
       u.report.place_beside(upgrade::Workspace::beside_dir(u.workspace.root()).string());
   } else if (repo) {
     auto c = write_commits(a, *repo, u);
-    if (!c) {
-      print_error(c.error());
-      return kExitError;
-    }
-    committed = std::move(*c);
-    output = a.inventory + " on the branch " + committed->commits.back().branch +
-             " (and every stop before it on its own branch)";
+    if (!c) return c.error();
+    w.committed = std::move(*c);
+    w.written.output = a.inventory + " on the branch " + w.committed->commits.back().branch +
+               " (and every stop before it on its own branch)";
   } else {
-    auto w = write_new_folder(a, u);
-    if (!w) {
-      print_error(w.error());
-      return kExitError;
-    }
-    output = w->output;
-    stops_written = w->stops;
-    runbook = w->runbook;
+    auto f = write_new_folder(a, u);
+    if (!f) return f.error();
+    w.written.output = f->output;
+    w.written.stops = f->stops;
+    w.written.runbook = f->runbook;
     if (!u.workspace.beside().empty())
-      u.report.place_beside(upgrade::Workspace::beside_dir(w->output).string());
+      u.report.place_beside(upgrade::Workspace::beside_dir(f->output).string());
   }
-  pipeline::set_output(*r, output);
-  FILE* rep = a.diff ? stderr : stdout;
-  Outputs outs{output, stops_written, committed ? &*committed : nullptr};
-  report::SummaryBlock summary = upgrade_summary(a, *r, outs);
+  return w;
+}
+
+// The report in the format asked for, on `rep`.
+void print_report(const UpgradeArgs& a, pipeline::UpgradeCheck& res, const RunOutput& w, FILE* rep) {
+  upgrade::UpgradeResult& u = res.upgrade;
+  const Committed* committed = w.committed ? &*w.committed : nullptr;
+  Outputs outs{w.written.output, w.written.stops, committed};
+  report::SummaryBlock summary = upgrade_summary(a, res, outs);
   if (a.format == "json") {
-    Value doc = pipeline::to_value(*r);
-    if (!stops_written.empty() && doc.is_map()) {
-      doc.map_mut().set("stops", Value(stops_written));
-      doc.map_mut().set("runbook", runbook);
+    Value doc = pipeline::to_value(res);
+    if (!w.written.stops.empty() && doc.is_map()) {
+      doc.map_mut().set("stops", Value(w.written.stops));
+      doc.map_mut().set("runbook", w.written.runbook);
     }
     if (committed && doc.is_map()) {
       doc.map_mut().set("commits", commits_value(*committed));
@@ -399,7 +384,7 @@ int run(const UpgradeArgs& a) {
   } else if (a.format == "markdown") {
     upgrade::HopDiffs diffs = upgrade::hop_diffs(u);
     upgrade::ReviewDocument doc{&u.report, &diffs, &summary,
-                                r->preflight ? &*r->preflight : nullptr, u.to_tag};
+                                res.preflight ? &*res.preflight : nullptr, u.to_tag};
     std::fputs(upgrade::render_markdown(doc).c_str(), rep);
   } else if (a.format == "sarif" || a.format == "junit") {
     upgrade::ReviewFindingsOptions fo;
@@ -408,28 +393,65 @@ int run(const UpgradeArgs& a) {
     // the operator's own (in place, --commit's branch once checked out).
     std::error_code ec;
     std::filesystem::path root =
-        a.in_place || a.diff || committed ? u.workspace.root() : std::filesystem::path(output);
+        a.in_place || a.diff || committed ? u.workspace.root() : std::filesystem::path(w.written.output);
     fo.inventory_root = std::filesystem::absolute(root, ec).lexically_normal().string();
     report::Report findings = upgrade::review_findings(u.report, u.workspace, u.hosts_file,
-                                                       r->preflight ? &*r->preflight : nullptr, fo);
+                                                       res.preflight ? &*res.preflight : nullptr, fo);
     std::string doc = a.format == "sarif" ? report::render_sarif(findings)
                                           : report::render_junit(findings, {false, true});
     std::fputs(doc.c_str(), rep);
   } else {
     std::string text = upgrade::render_text(u.report, use_colour(rep), verbose_flag());
-    if (!stops_written.empty())
+    if (!w.written.stops.empty())
       text += fmt::format("\nevery stop's inventory and the commands to run at each ({}): {}\n",
-                          upgrade::kRunbookFile, stops_written);
+                          upgrade::kRunbookFile, w.written.stops);
     if (committed) text += commits_text(*committed);
-    if (r->preflight) {
+    if (res.preflight) {
       report::TextOptions to;
       to.colour = use_colour(rep);
       to.verbose = verbose_flag();
       text += "\npreflight of the produced inventory for " + u.to_tag + ":\n";
-      text += report::render_text(*r->preflight, to);
+      text += report::render_text(*res.preflight, to);
     }
     print_text(rep, text + report::render_summary_block(summary, use_colour(rep)));
   }
+}
+
+int run(const UpgradeArgs& a) {
+  if (a.to.empty() && !a.resume) {
+    print_error(Error("upgrade: --to is required (or --continue a run that conflicts stopped)"));
+    return kExitError;
+  }
+  if (a.in_place)
+    if (auto done = recover_in_place(a)) return *done;
+  std::optional<upgrade::InventoryRepo> repo;
+  if (a.commit) {
+    auto r = commit_repo(a);
+    if (!r) {
+      print_error(r.error());
+      return kExitError;
+    }
+    repo = std::move(*r);
+  }
+  DirSource data(data_dir());
+  auto po = check_options(a, &data);
+  if (!po) {
+    print_error(po.error());
+    return kExitError;
+  }
+  auto r = pipeline::upgrade_and_check(*po);
+  if (!r) {
+    print_error(r.error());
+    return kExitError;
+  }
+  if (r->preflight_error) print_warning(*r->preflight_error);
+  auto w = write_result(a, repo, r->upgrade);
+  if (!w) {
+    print_error(w.error());
+    return kExitError;
+  }
+  pipeline::set_output(*r, w->written.output);
+  print_report(a, *r, *w, a.diff ? stderr : stdout);
   return r->exit_status();
 }
 

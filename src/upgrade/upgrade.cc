@@ -288,6 +288,56 @@ Result<std::optional<GitRepo>> open_upgrade_clone(const UpgradeOptions& opts) {
   return std::optional<GitRepo>(std::move(*r));
 }
 
+// The schemas the caller gave, else the data folder's with --schemas.
+Result<const schema::Schemas*> schemas_of(const UpgradeOptions& opts,
+                                         std::optional<schema::Schemas>& own) {
+  if (opts.schemas) return opts.schemas;
+  auto loaded = schema::load_default_schemas(opts.schema_dirs);
+  if (!loaded) return loaded.error();
+  own = std::move(*loaded);
+  return &*own;
+}
+
+// The first hop's notes: how the hosts file and the start were chosen.
+std::vector<Note> notes_of_start(const InventoryLocation& where, const Start& start) {
+  std::vector<Note> out;
+  if (!where.why.empty())
+    out.push_back({where.ambiguous ? NoteLevel::Review : NoteLevel::Info, where.why, ""});
+  out.insert(out.end(), start.notes.begin(), start.notes.end());
+  return out;
+}
+
+// Why the run stopped at `tag` short of `to`, and how to go on.
+Note stopped_note(const Hop& hop, const std::string& tag, const std::string& to) {
+  return {NoteLevel::Blocking,
+          fmt::format("stopped at {}: {}, then run upgrade --continue on the result (it continues "
+                      "from {} to {})",
+                      tag,
+                      hop.conflicts.empty() ? "do what the blocking note above says"
+                                            : "resolve the conflict markers this hop left",
+                      tag, to),
+          ""};
+}
+
+// The one hop of a run already at its target (automation repeating it).
+Hop nothing_to_do(const std::string& from, const std::string& to, std::vector<Note> notes) {
+  Hop h{from, to, {}, {}, std::move(notes)};
+  h.notes.push_back({NoteLevel::Info, "the inventory is already at " + to + ": nothing to do", ""});
+  return h;
+}
+
+// ansible.cfg for a stop's tag: into the produced inventory at the last
+// stop reached (`final_stop`), into an intermediate stop's own copy
+// otherwise. (A conflict in an intermediate stop's ansible.cfg is reported
+// on its hop; the run goes on, as the next stop's file is merged afresh.)
+Status stop_ansible_cfg(const GitRepo& repo, const std::string& from, const std::string& tag,
+                        bool final_stop, UpgradeResult& result, StopRecord& stop, Hop& hop) {
+  Workspace* target = final_stop ? &result.workspace : stop.workspace ? &*stop.workspace : nullptr;
+  if (!target) return {};
+  if (auto s = merge_ansible_cfg(repo, from, tag, *target, hop); !s) return s.error().context("ansible.cfg");
+  return {};
+}
+
 Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   auto where = locate_inventory(opts.inventory);
   if (!where) return where.error();
@@ -317,13 +367,8 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   VarFileCache var_files;
   rf->use_var_file_cache(&var_files);
   std::optional<schema::Schemas> own_schemas;
-  const schema::Schemas* schemas = opts.schemas;
-  if (!schemas) {
-    auto loaded = schema::load_default_schemas(opts.schema_dirs);
-    if (!loaded) return loaded.error();
-    own_schemas = std::move(*loaded);
-    schemas = &*own_schemas;
-  }
+  auto schemas = schemas_of(opts, own_schemas);
+  if (!schemas) return schemas.error();
 
   UpgradeResult result{std::move(*ws), hosts, {}, {}, {}, {}, std::nullopt, {}, {}, {}};
   Report& report = result.report;
@@ -331,17 +376,14 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   auto start = resolve_start(opts, state, state_path, result.workspace, hosts, where->folder, *rf);
   if (!start) return start.error();
   const std::string from = start->from, to = start->to;
-  std::vector<Note> start_notes;
-  if (!where->why.empty())
-    start_notes.push_back({where->ambiguous ? NoteLevel::Review : NoteLevel::Info, where->why, ""});
-  start_notes.insert(start_notes.end(), start->notes.begin(), start->notes.end());
+  std::vector<Note> start_notes = notes_of_start(*where, *start);
   if (!rf->find(from)) return rf->unknown_tag(from);
   if (!rf->find(to)) return rf->unknown_tag(to);
   result.from_tag = from;
   result.target_tag = to;
   // Already there (a run repeated by automation): nothing to do, said so.
   auto stops = from == to ? Result<std::vector<std::string>>(std::vector<std::string>{})
-                          : schema::plan_stops(*rf, *schemas, from, to);
+                          : schema::plan_stops(*rf, **schemas, from, to);
   if (!stops) return stops.error();
 
   const GitRepo* repo_ptr = repo;
@@ -377,7 +419,7 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
       result.previous_tag = prev->tag;
       result.previous_hosts_file = result.hosts_file;
     }
-    HopInput in{*prev, *next, *schemas};
+    HopInput in{*prev, *next, **schemas};
     auto hop = run_hop(result.workspace, result.hosts_file, in);
     if (!hop) return hop.error().context(fmt::format("hop {} -> {}", prev->tag, tag));
     if (n == 1)
@@ -385,44 +427,25 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
     bool conflicted = !hop->conflicts.empty() || hop->blocked;
     auto stop = stop_record(result, *next, *hop, opts.keep_stops);
     if (!stop) return stop.error().context(fmt::format("the stop {}", tag));
-    // ansible.cfg for this stop's tag: into the produced inventory at the
-    // last stop reached, into an intermediate stop's own copy otherwise.
-    // (A conflict in an intermediate stop's ansible.cfg is reported on its
-    // hop; the run goes on, as the next stop's file is merged afresh.)
-    bool final_stop = n == stops->size() || conflicted;
-    Workspace* cfg_target = final_stop ? &result.workspace
-                            : stop->workspace ? &*stop->workspace
-                                              : nullptr;
-    if (repo && cfg_target)
-      if (auto s = merge_ansible_cfg(*repo, from, tag, *cfg_target, *hop); !s)
-        return s.error().context("ansible.cfg");
+    if (repo)
+      if (auto s = stop_ansible_cfg(*repo, from, tag, n == stops->size() || conflicted, result,
+                                    *stop, *hop);
+          !s)
+        return s.error();
     result.stops.push_back(std::move(*stop));
     report.hops.push_back(std::move(*hop));
     prev = std::move(next);
     // A conflict is the operator's to resolve before the next tag: the
     // next hop would edit a file with markers in it. Stop here.
     if (conflicted && n < stops->size()) {
-      report.hops.back().notes.push_back(
-          {NoteLevel::Blocking,
-           fmt::format("stopped at {}: {}, then run upgrade --continue on the result (it continues "
-                       "from {} to {})",
-                       tag,
-                       report.hops.back().conflicts.empty() ? "do what the blocking note above says"
-                                                            : "resolve the conflict markers this hop left",
-                       tag, to),
-           ""});
+      report.hops.back().notes.push_back(stopped_note(report.hops.back(), tag, to));
       break;
     }
   }
   // The tag the produced inventory is for: --to, or where a conflict stopped the run.
   result.to_tag = stops->empty() ? to : prev->tag;
-  if (stops->empty()) {
-    Hop h{from, to, {}, {}, start_notes};
-    h.notes.push_back(
-        {NoteLevel::Info, "the inventory is already at " + to + ": nothing to do", ""});
-    report.hops.push_back(std::move(h));
-  }
-  if (auto s = convert_hosts(result.workspace, result.hosts_file, opts.hosts_format, *prev, *schemas,
+  if (stops->empty()) report.hops.push_back(nothing_to_do(from, to, start_notes));
+  if (auto s = convert_hosts(result.workspace, result.hosts_file, opts.hosts_format, *prev, **schemas,
                              report.hops.back());
       !s)
     return s.error();
