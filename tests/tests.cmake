@@ -19,8 +19,19 @@ endforeach()
 # once it has, its own measurements win). The doctest cases exist only once
 # ctest has read doctest's list, so their costs are set by a file included
 # after it (ctest ignores a name it does not know: the list depends on the build).
-set_tests_properties(script.inventory_oracle script.inplace_kill script.valgrind_demo
-  script.preflight_eval_oracle script.corpus script.invariant_oracle PROPERTIES COST 1000)
+# COST is in seconds of a CI run (gcc, ctest -j2; the last full run where it
+# was measured), so that they also start in that order; a test without one
+# starts after all of these.
+set_tests_properties(script.valgrind_demo script.corpus PROPERTIES COST 1000)
+set_tests_properties(script.inplace_kill PROPERTIES COST 140)
+set_tests_properties(script.preflight_eval_oracle PROPERTIES COST 125)
+set_tests_properties(script.invariant_oracle PROPERTIES COST 120)
+set_tests_properties(script.inventory_oracle PROPERTIES COST 100)
+# Newer, and about a minute each on a loaded machine: not the last to start.
+set_tests_properties(script.runtime_groups_oracle PROPERTIES COST 90)
+set_tests_properties(script.output_parses PROPERTIES COST 60)
+set_tests_properties(script.vars_oracle script.preflight_ansible_agreement
+  script.advisories_apply script.hostile PROPERTIES COST 40)
 # The corpus runs every hop for each of its inventories: a sweep (below);
 # the invariant oracle runs them too, and Ansible twice per inventory.
 set_tests_properties(script.corpus script.invariant_oracle PROPERTIES LABELS sweep)
@@ -33,6 +44,14 @@ set_tests_properties(
   "upgrade: every consecutive pair v2.11.0 .. v2.31.0 keeps the operator's settings"
   "catalog: versions/ regenerates from the shared data without drift"
   PROPERTIES COST 1000)
+set_tests_properties(
+  "pipeline: upgrade then preflight from memory, with the operator's schemas"
+  "upgrade: the README demo goes every hop to v2.27.0 with the full clone, no marker"
+  PROPERTIES COST 40)
+set_tests_properties(
+  "catalog: evaluated defaults agree with Ansible"
+  "upgrade: the bundled demo goes offline from v2.15.1 to v2.27.0"
+  PROPERTIES COST 15)
 set_tests_properties(
   "upgrade: every consecutive pair v2.11.0 .. v2.31.0 keeps the operator's settings"
   "catalog: versions/ regenerates from the shared data without drift"

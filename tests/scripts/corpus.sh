@@ -84,12 +84,23 @@ def known(var):
 known_errors, known_stops, known_misses = known("KNOWN_ERRORS"), known("KNOWN_STOPS"), known("KNOWN_MISSES")
 only = [n for n in os.environ.get("KSM_CORPUS_ONLY", "").split(",") if n]
 
+# ansible-inventory: Ansible's own program, each run in a child forked from one
+# Python process that imported Ansible once (tests/scripts/ansible_forkserver.py),
+# with this environment, not a Python start-up per run. KSM_ANSIBLE_SUBPROCESS=1:
+# a process per run, as before (the server's check: the same results).
+sys.path.insert(0, os.path.join(src, "tests", "scripts"))
+import ansible_forkserver
+ansible_env = {"ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"}
+ansible = None if os.environ.get("KSM_ANSIBLE_SUBPROCESS") else ansible_forkserver.Client(ansible_env)
+
 def ansible_inventory(path, vault_file, tag):
     cmd = ["ansible-inventory", "-i", path, "--list"]
     if vault_file:
         cmd += ["--vault-password-file", vault_file]
-    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
-    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if ansible:
+        r = ansible.run(cmd)
+    else:
+        r = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, **ansible_env))
     warnings = []
     for w in re.findall(r"\[WARNING\]:(.*?)(?=\n\[|\Z)", r.stderr, re.S):
         warnings.append(" ".join(w.replace(path, "<" + tag + ">").split()))

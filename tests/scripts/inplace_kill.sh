@@ -91,21 +91,29 @@ check() {
 # recover DIR LABEL: the same command again; then DIR must be the result.
 # (A run killed after its last rename is done: the same command would only
 # say the inventory is already at the tag.)
+# A run killed before it wrote anything (the tree byte-identical to the
+# input, dot files included: no temporary file, no journal) leaves nothing to
+# recover: the same command would repeat the uninterrupted run on the same
+# input, whose result is done/. That run is not repeated per kill.
 recover() {
   local d="$1" label="$2" rc=0
   [ "$state" = done ] && return 0
+  if [ "$state" = original ] && diff -r orig "$d" >/dev/null 2>&1; then
+    pristine=$((pristine + 1)); return 0
+  fi
   "$KSM_BIN" "${args[@]}" -i "$d" --in-place >recover.out 2>&1 || rc=$?
   [ "$rc" = 0 ] || [ "$rc" = 2 ] || { cat recover.out; fail "$label: the run after the kill exited $rc"; }
   diff -r done "$d" >/dev/null || { diff -r done "$d" | head -5; fail "$label: after recovery the tree is not the result"; }
 }
 
 declare -A seen=()
+pristine=0
 tally() { seen[$state]=$(( ${seen[$state]:-0} + 1 )); }
 
 # Random delays over the run (mostly its second half, where it writes).
 for i in $(seq 1 "$runs"); do
   rm -rf run && cp -r orig run
-  delay=$(python3 -c "import random; print(random.uniform(0.4, 1.1) * $ms / 1000)")
+  delay=$(awk -v r="$RANDOM" -v ms="$ms" 'BEGIN { printf "%.3f", (0.4 + 0.7 * r / 32767) * ms / 1000 }')
   "$KSM_BIN" "${args[@]}" -i run --in-place >/dev/null 2>&1 &
   pid=$!
   sleep "$delay"
@@ -115,7 +123,7 @@ for i in $(seq 1 "$runs"); do
   tally
   recover run "random kill $i"
 done
-echo "random kills: $runs, states: $(for k in "${!seen[@]}"; do printf '%s=%s ' "$k" "${seen[$k]}"; done)"
+echo "random kills: $runs, states: $(for k in "${!seen[@]}"; do printf '%s=%s ' "$k" "${seen[$k]}"; done)($pristine before any write)"
 
 # Every step of the writing in turn, if strace can inject a signal: the
 # syscalls an --in-place run makes beyond those of a --diff run (which
@@ -123,17 +131,21 @@ echo "random kills: $runs, states: $(for k in "${!seen[@]}"; do printf '%s=%s ' 
 # rename over the target or to the backup (a kill injected at a rename hits
 # before it runs: the temporary file is written and synced, the target not
 # yet replaced, so fsync points would add no state of their own).
-count() {  # count SYSCALL MODE: how many times a run makes SYSCALL
+count() {  # count MODE: one run traced for link and rename (strace.MODE)
   rm -rf run && cp -r orig run
-  strace -f -c -e trace="$1" -o strace.count "$KSM_BIN" "${args[@]}" -i run "$2" >/dev/null 2>&1 || true
-  awk -v s="$1" '$NF == s {print $4}' strace.count | grep . || echo 0
+  strace -f -c -e trace=link,rename -o "strace.$1" "$KSM_BIN" "${args[@]}" -i run "$1" >/dev/null 2>&1 || true
+}
+calls() {  # calls SYSCALL MODE: how many times that run made SYSCALL
+  awk -v s="$1" '$NF == s {print $4}' "strace.$2" | grep . || echo 0
 }
 if command -v strace >/dev/null && strace -f -o /dev/null -e trace=none true 2>/dev/null; then
   seen=()
   points=0
+  count --diff
+  count --in-place
   for sc in link rename; do
-    base=$(count "$sc" --diff)
-    n=$(count "$sc" --in-place)
+    base=$(calls "$sc" --diff)
+    n=$(calls "$sc" --in-place)
     for k in $(seq $((base + 1)) "$n"); do
       rm -rf run && cp -r orig run
       (strace -f -o /dev/null -e trace="$sc" -e inject="$sc:signal=KILL:when=$k" \

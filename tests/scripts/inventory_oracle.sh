@@ -19,6 +19,10 @@ export HOME="$work/home" ANSIBLE_LOCALHOST_WARNING=False ANSIBLE_INVENTORY_UNPAR
   ANSIBLE_LOCAL_TEMP="$work/tmp" ANSIBLE_TRANSFORM_INVALID_GROUP_CHARS=ignore
 mkdir -p "$HOME" "$work/tmp" "$work/run"
 cd "$work/run"   # no ansible.cfg, group_vars or host_vars here
+# ansible-inventory: Ansible's own program, each run in a child forked from one
+# Python process that imported Ansible once (not a start-up per run).
+. "$KSM_SRC/tests/scripts/ansible_forkserver.bash"
+ansible_forkserver_start ansible-inventory
 
 # The -i target of an inventory folder: .source names it, else its one hosts file.
 source_of() {

@@ -21,6 +21,10 @@ command -v ansible-inventory >/dev/null || { echo "skipped: ansible-inventory no
 
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 : >"$work/ansible.cfg"
+# ansible-inventory: Ansible's own program, each run in a child forked from one
+# Python process that imported Ansible once, with the same ANSIBLE_CONFIG.
+. "$KSM_SRC/tests/scripts/ansible_forkserver.bash"
+ANSIBLE_CONFIG="$work/ansible.cfg" ansible_forkserver_start ansible-inventory
 fail() { echo "FAIL: $*"; exit 1; }
 checked=0
 
