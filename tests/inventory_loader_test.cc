@@ -31,7 +31,7 @@ TEST_CASE("loader: builder-style hosts.yaml with group_vars and host_vars") {
   REQUIRE(k8s);
   CHECK(k8s->group_vars_files.size() == 2);  // k8s-cluster.yml, k8s-net-calico.yml (sorted)
   CHECK(inv->vars_files[k8s->group_vars_files[0]].path.find("k8s-cluster.yml") != std::string::npos);
-  CHECK(inv->host("node1")->host_vars_files.size() == 1);
+  CHECK(inv->host_vars_files(*inv->host_index("node1")).size() == 1);
   CHECK(inv->group("etcd")->group_vars_files.size() == 1);
 }
 
@@ -84,9 +84,10 @@ TEST_CASE("loader: vars files: JSON, empty files, non-mapping content, whole-fil
   const auto& gv = inv->vars_files[inv->group("g")->group_vars_files[0]];
   CHECK(gv.data.get("n")->is_float());  // JSON typing, not YAML 1.1's string
   const Host* h = inv->host("h");
-  REQUIRE(h->host_vars_files.size() == 2);
-  CHECK(inv->vars_files[h->host_vars_files[0]].data.is_null());
-  CHECK(inv->vars_files[h->host_vars_files[1]].vault_encrypted);
+  const auto& hv = inv->host_vars_files(*inv->host_index(h->name));
+  REQUIRE(hv.size() == 2);
+  CHECK(inv->vars_files[hv[0]].data.is_null());
+  CHECK(inv->vars_files[hv[1]].vault_encrypted);
   CHECK(!inv->warnings.empty());
   t.write("group_vars/g.json", "[1, 2]");
   auto bad = load_inventory({(t.path / "hosts.yml").string()});
@@ -224,7 +225,7 @@ TEST_CASE("loader: an inventory read through a Source in memory, as from a folde
   CHECK(inv->files[0].path == "mycluster/hosts.yaml");
   CHECK(inv->files[0].disk_path.empty());  // not on disk
   REQUIRE(inv->host("node1"));
-  CHECK(inv->host("node1")->host_vars_files.size() == 1);
+  CHECK(inv->host_vars_files(*inv->host_index("node1")).size() == 1);
   REQUIRE(inv->group("all")->group_vars_files.size() == 1);
   const auto& vf = inv->vars_files[inv->group("all")->group_vars_files[0]];
   CHECK(vf.path == "mycluster/group_vars/all/all.yml");

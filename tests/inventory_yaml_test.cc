@@ -45,7 +45,7 @@ TEST_CASE("yaml: builder-style hosts.yaml") {
       hosts: {}
 )");
   CHECK(inv.hosts().size() == 2);
-  CHECK(inv.host("node1")->groups.size() == 3);  // all, kube_control_plane, kube_node
+  CHECK(inv.direct_groups(*inv.host_index("node1")).size() == 3);  // all, kube_control_plane, kube_node
   CHECK(inv.group("calico_rr")->hosts.empty());
   CHECK(inv.group("kube_node")->depth == 2);
   // hosts listed under `all` are members of all only, not ungrouped when in another group

@@ -478,9 +478,7 @@ void sort_children(Value& doc) {
 
 // The --list document of the hosts file alone (no group_vars/host_vars).
 Value hosts_file_document(Inventory inv) {
-  for (size_t g = 0; g < inv.groups().size(); ++g) inv.group_at(g).group_vars_files.clear();
-  for (size_t h = 0; h < inv.hosts().size(); ++h) inv.host_at(h).host_vars_files.clear();
-  inv.vars_files.clear();
+  inv.clear_vars_files();
   return list_document(inv);
 }
 

@@ -50,9 +50,15 @@ std::vector<std::string> hosts_in_subfolders(const Source& source, const std::st
   return out;
 }
 
+// A name's place among the conventional names (their count when it has none).
+size_t rank(const std::string& name) {
+  auto it = std::find(conventional().begin(), conventional().end(), name);
+  return static_cast<size_t>(it - conventional().begin());
+}
+
 }  // namespace
 
-Result<HostsFileChoice> choose_hosts_file(const Source& source, const std::string& dir) {
+Result<std::vector<std::string>> hosts_like_files(const Source& source, const std::string& dir) {
   auto files = source.list(dir, false);
   if (!files) return files.error();
   std::vector<std::string> names;
@@ -61,15 +67,17 @@ Result<HostsFileChoice> choose_hosts_file(const Source& source, const std::strin
     if (hosts_like(name)) names.push_back(name);
   }
   // The conventional names first, in their order; then the others, sorted.
-  auto rank = [](const std::string& n) {
-    auto it = std::find(conventional().begin(), conventional().end(), n);
-    return static_cast<size_t>(it - conventional().begin());
-  };
   std::stable_sort(names.begin(), names.end(),
                    [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
+  return names;
+}
+
+Result<HostsFileChoice> choose_hosts_file(const Source& source, const std::string& dir) {
+  auto names = hosts_like_files(source, dir);
+  if (!names) return names.error();
   HostsFileChoice c;
   std::vector<std::string> with_hosts, without_hosts;
-  for (const auto& n : names) {
+  for (const auto& n : *names) {
     auto count = hosts_in(source, join_source_path(dir, n));
     if (!count) {
       // A YAML file of another kind (variables, manifests) is no candidate

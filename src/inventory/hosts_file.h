@@ -34,4 +34,9 @@ struct HostsFileChoice {
 // folder is read as Ansible reads it. An Error when there is none at all.
 Result<HostsFileChoice> choose_hosts_file(const Source& source, const std::string& dir = "");
 
+// The hosts-like files directly in `dir` (names relative to it), in that
+// preference order, none of them parsed: for a caller that parses each
+// anyway, where counting hosts first would parse a large hosts file twice.
+Result<std::vector<std::string>> hosts_like_files(const Source& source, const std::string& dir = "");
+
 }  // namespace ksm::inventory

@@ -52,7 +52,7 @@ void each_layer(const Inventory& inv, size_t host, Fn fn) {
     for (size_t g : gs) files(G[g].group_vars_files, d, LayerKind::GroupVarsFile, G[g].name);
   fn(LayerKind::HostsFileHost, h.name, SIZE_MAX, h.vars, &h.var_where);
   for (size_t d = 0; d < inv.vars_dirs.size(); ++d)
-    files(h.host_vars_files, d, LayerKind::HostVarsFile, h.name);
+    files(inv.host_vars_files(host), d, LayerKind::HostVarsFile, h.name);
 }
 
 }  // namespace

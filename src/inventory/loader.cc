@@ -240,7 +240,7 @@ Result<Inventory> load_vars(Inventory inv, const std::vector<InventoryInput>& in
   if (!status) return status.error();
   // Attach in load order (all sources' files for a group, in source order).
   for (auto [g, f] : gf) inv.group_at(g).group_vars_files.push_back(f);
-  for (auto [h, f] : hf) inv.host_at(h).host_vars_files.push_back(f);
+  for (auto [h, f] : hf) inv.add_host_vars_file(h, f);
   return inv;
 }
 
@@ -364,7 +364,7 @@ Status load_hosts_file(Inventory& inv, const Source& src, const std::string& pat
     st = parse_ini(inv, p, std::move(*text));
   }
   if (auto disk = src.disk_path(path))
-    for (size_t i = before; i < inv.files.size(); ++i) inv.files[i].disk_path = disk->string();
+    for (size_t i = before; i < inv.files.size(); ++i) inv.files.mutable_at(i).disk_path = disk->string();
   return st;
 }
 

@@ -10,7 +10,12 @@ namespace ksm::inventory {
 
 const char* format_name(Format f) { return f == Format::Ini ? "ini" : "yaml"; }
 
-Inventory::Inventory() {
+InventoryFile& HostsFiles::mutable_at(size_t i) {
+  if (files_[i].use_count() > 1) files_[i] = std::make_shared<InventoryFile>(*files_[i]);
+  return *files_[i];
+}
+
+Inventory::Inventory() : hosts_(std::make_shared<HostTable>()) {
   add_group("all");
   add_group("ungrouped");
   (void)add_child(kAll, kUngrouped);
@@ -29,7 +34,18 @@ const Group* Inventory::group(std::string_view name) const {
 
 const Host* Inventory::host(std::string_view name) const {
   auto i = host_index(name);
-  return i ? &hosts_[*i] : nullptr;
+  return i ? &hosts_->list[*i] : nullptr;
+}
+
+Inventory::HostTable& Inventory::own_hosts() {
+  if (hosts_.use_count() > 1) hosts_ = std::make_shared<HostTable>(*hosts_);
+  return *hosts_;
+}
+
+void Inventory::clear_vars_files() {
+  for (auto& g : groups_) g.group_vars_files.clear();
+  for (auto& f : host_vars_files_) f.clear();
+  vars_files.clear();
 }
 
 std::optional<size_t> Inventory::group_index(std::string_view name) const {
@@ -39,8 +55,8 @@ std::optional<size_t> Inventory::group_index(std::string_view name) const {
 }
 
 std::optional<size_t> Inventory::host_index(std::string_view name) const {
-  auto it = host_ix_.find(std::string(name));
-  if (it == host_ix_.end()) return std::nullopt;
+  auto it = hosts_->index.find(std::string(name));
+  if (it == hosts_->index.end()) return std::nullopt;
   return it->second;
 }
 
@@ -57,17 +73,23 @@ size_t Inventory::add_group(const std::string& name, const Location& where) {
 
 size_t Inventory::add_host(const std::string& name, std::optional<size_t> group,
                            std::optional<int> port, const Location& where) {
-  auto [it, fresh] = host_ix_.emplace(name, hosts_.size());
-  size_t h = it->second;
-  if (fresh) {
+  size_t h;
+  if (auto known = host_index(name)) {
+    h = *known;
+  } else {
+    HostTable& table = own_hosts();
+    h = table.list.size();
+    table.index.emplace(name, h);
     Host host;
     host.name = name;
-    hosts_.push_back(std::move(host));
+    table.list.push_back(std::move(host));
+    direct_groups_.emplace_back();
+    host_vars_files_.emplace_back();
     if (port && *port) set_host_var(h, "ansible_port", Value(*port), where);
   }
-  if (!where.file.empty()) hosts_[h].declared.push_back(where);
+  if (!where.file.empty()) own_hosts().list[h].declared.push_back(where);
   if (group) {
-    auto& hg = hosts_[h].groups;
+    auto& hg = direct_groups_[h];
     if (std::find(hg.begin(), hg.end(), *group) == hg.end()) {
       hg.push_back(*group);
       groups_[*group].hosts.push_back(h);
@@ -125,7 +147,7 @@ void Inventory::set_group_var(size_t group, const std::string& key, Value v,
 }
 
 void Inventory::set_host_var(size_t host, const std::string& key, Value v, const Location& where) {
-  Host& h = hosts_[host];
+  Host& h = own_hosts().list[host];
   h.vars.set(key, std::move(v));
   h.var_where[key] = where;
 }
@@ -134,8 +156,8 @@ void Inventory::reconcile() {
   for (size_t g = 0; g < groups_.size(); ++g)
     if (g != kAll && groups_[g].parents.empty()) (void)add_child(kAll, g);
 
-  for (size_t h = 0; h < hosts_.size(); ++h) {
-    auto& direct = hosts_[h].groups;
+  for (size_t h = 0; h < direct_groups_.size(); ++h) {
+    auto& direct = direct_groups_[h];
     bool in_ungrouped = std::find(direct.begin(), direct.end(), kUngrouped) != direct.end();
     if (in_ungrouped) {
       // Any group but all/ungrouped (ancestors included) takes it out of ungrouped.
@@ -172,7 +194,7 @@ void Inventory::reconcile() {
 std::vector<size_t> Inventory::host_groups(size_t host) const {
   std::vector<size_t> out;
   std::vector<bool> seen(groups_.size());
-  std::vector<size_t> stack(hosts_[host].groups.rbegin(), hosts_[host].groups.rend());
+  std::vector<size_t> stack(direct_groups_[host].rbegin(), direct_groups_[host].rend());
   while (!stack.empty()) {
     size_t g = stack.back();
     stack.pop_back();
@@ -197,7 +219,7 @@ std::vector<size_t> Inventory::group_hosts(size_t group) const {
         order.push_back(c);
       }
   std::vector<size_t> out;
-  std::vector<bool> seen_h(hosts_.size());
+  std::vector<bool> seen_h(hosts_->list.size());
   for (size_t g : order)
     for (size_t h : groups_[g].hosts)
       if (!seen_h[h]) {

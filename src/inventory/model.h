@@ -9,6 +9,8 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -84,13 +86,51 @@ struct Group {
   std::vector<size_t> group_vars_files;  // indexes into Inventory::vars_files, in load order
 };
 
+// What the hosts files say of a host. Its groups and host_vars files are
+// kept by the Inventory (direct_groups, host_vars_files): they change from
+// one load of the same hosts files to the next, this does not.
 struct Host {
   std::string name;
   Map vars;  // variables written in hosts files (ansible_port from host:port too)
   std::unordered_map<std::string, Location> var_where;
-  std::vector<size_t> groups;            // direct groups, in order joined
   std::vector<Location> declared;        // every line/key that names the host
-  std::vector<size_t> host_vars_files;   // indexes into Inventory::vars_files
+};
+
+// The hosts files of an inventory, each parsed once and then shared by every
+// copy of the inventory: `upgrade` reloads the same hosts files with other
+// group_vars several times per hop, and a copy costs a pointer per file.
+class HostsFiles {
+ public:
+  class const_iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = InventoryFile;
+    using difference_type = std::ptrdiff_t;
+    using reference = const InventoryFile&;
+    using pointer = const InventoryFile*;
+    const_iterator() = default;
+    explicit const_iterator(std::vector<std::shared_ptr<InventoryFile>>::const_iterator it) : it_(it) {}
+    const InventoryFile& operator*() const { return **it_; }
+    const InventoryFile* operator->() const { return it_->get(); }
+    const_iterator& operator++() { ++it_; return *this; }
+    const_iterator operator++(int) { auto t = *this; ++it_; return t; }
+    bool operator==(const const_iterator&) const = default;
+
+   private:
+    std::vector<std::shared_ptr<InventoryFile>>::const_iterator it_;
+  };
+  void push_back(InventoryFile f) { files_.push_back(std::make_shared<InventoryFile>(std::move(f))); }
+  size_t size() const { return files_.size(); }
+  bool empty() const { return files_.empty(); }
+  const InventoryFile& operator[](size_t i) const { return *files_[i]; }
+  const InventoryFile& front() const { return *files_.front(); }
+  const_iterator begin() const { return const_iterator(files_.begin()); }
+  const_iterator end() const { return const_iterator(files_.end()); }
+  // The file to finish while loading it (its disk path): this copy's own.
+  InventoryFile& mutable_at(size_t i);
+
+ private:
+  std::vector<std::shared_ptr<InventoryFile>> files_;  // never changed while shared
 };
 
 class Inventory {
@@ -100,13 +140,13 @@ class Inventory {
   std::vector<std::string> sources;          // the -i paths, as given
   std::vector<std::filesystem::path>
       vars_dirs;  // folders whose group_vars/host_vars apply (display paths)
-  std::vector<InventoryFile> files;          // hosts files, in the order parsed
+  HostsFiles files;                          // hosts files, in the order parsed
   std::vector<VarsFile> vars_files;          // group_vars/host_vars files that applied
   std::vector<std::string> unused_vars_entries;  // group_vars/host_vars entries naming no group/host
   std::vector<Error> warnings;
 
   const std::vector<Group>& groups() const { return groups_; }
-  const std::vector<Host>& hosts() const { return hosts_; }  // in the order first seen
+  const std::vector<Host>& hosts() const { return hosts_->list; }  // in the order first seen
   // The hosts file named `path` (InventoryFile::path); nullptr when none.
   const InventoryFile* file(std::string_view path) const;
   const Group* group(std::string_view name) const;
@@ -114,9 +154,16 @@ class Inventory {
   std::optional<size_t> group_index(std::string_view name) const;
   std::optional<size_t> host_index(std::string_view name) const;
 
+  // The groups a host joined directly, in the order it joined them.
+  const std::vector<size_t>& direct_groups(size_t host) const { return direct_groups_[host]; }
+  // A host's host_vars files (indexes into vars_files), in load order.
+  const std::vector<size_t>& host_vars_files(size_t host) const { return host_vars_files_[host]; }
+
   // For loaders attaching vars files.
   Group& group_at(size_t i) { return groups_[i]; }
-  Host& host_at(size_t i) { return hosts_[i]; }
+  void add_host_vars_file(size_t host, size_t file) { host_vars_files_[host].push_back(file); }
+  // Forgets every group_vars/host_vars file: the inventory as its hosts files say.
+  void clear_vars_files();
 
   // Building, with Ansible's semantics (InventoryData.add_group/add_host/...).
   size_t add_group(const std::string& name, const Location& where = {});
@@ -143,9 +190,19 @@ class Inventory {
 
  private:
   bool is_ancestor(size_t maybe_ancestor, size_t of) const;
+  // The hosts with their index, shared by copies of the inventory (a copy
+  // of a 10,000-host inventory would otherwise copy every host's variables
+  // and locations) and copied on the first change to a shared one.
+  struct HostTable {
+    std::vector<Host> list;
+    std::unordered_map<std::string, size_t> index;
+  };
+  HostTable& own_hosts();
   std::vector<Group> groups_;
-  std::vector<Host> hosts_;
-  std::unordered_map<std::string, size_t> group_ix_, host_ix_;
+  std::shared_ptr<HostTable> hosts_;
+  std::vector<std::vector<size_t>> direct_groups_;    // per host, in order joined
+  std::vector<std::vector<size_t>> host_vars_files_;  // per host
+  std::unordered_map<std::string, size_t> group_ix_;
 };
 
 }  // namespace ksm::inventory

@@ -289,14 +289,14 @@ class ListWriter {
   // The host's variables as host_vars() merges them, internal ones left out, sorted.
   void host_vars_sorted(size_t host, std::vector<VarRef>& out) {
     const Host& h = inv_.hosts()[host];
-    std::vector<size_t> key(h.groups);
+    std::vector<size_t> key(inv_.direct_groups(host));
     std::sort(key.begin(), key.end());
     auto it = by_groups_.find(key);
     if (it == by_groups_.end()) it = by_groups_.emplace(key, group_layers(host)).first;
     out = it->second;
     overlay(out, h.vars, false);
     for (size_t d = 0; d < inv_.vars_dirs.size(); ++d)
-      for (size_t f : h.host_vars_files) {
+      for (size_t f : inv_.host_vars_files(host)) {
         const VarsFile& vf = inv_.vars_files[f];
         if (vf.vars_dir == d && vf.data.is_map()) overlay(out, vf.data.as_map(), false);
       }

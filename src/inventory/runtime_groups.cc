@@ -27,7 +27,7 @@ bool add_runtime_groups(Inventory& inv, const std::vector<RuntimeGroup>& groups)
     size_t g = inv.add_group(groups[i].group);
     changed = changed || fresh;
     for (size_t h : joins[i]) {
-      const auto& direct = inv.hosts()[h].groups;  // a host's few groups, not the group's many hosts
+      const auto& direct = inv.direct_groups(h);  // a host's few groups, not the group's many hosts
       if (std::find(direct.begin(), direct.end(), g) != direct.end()) continue;
       inv.add_host(inv.hosts()[h].name, g, std::nullopt);
       changed = true;

@@ -65,7 +65,7 @@ std::vector<size_t> representative_hosts(const inventory::Inventory& inv, const 
   std::vector<size_t> out;
   for (size_t h = 0; h < inv.hosts().size(); ++h) {
     const auto& host = inv.hosts()[h];
-    if (!host.host_vars_files.empty()) {
+    if (!inv.host_vars_files(h).empty()) {
       out.push_back(h);
       continue;
     }
@@ -165,8 +165,10 @@ class HopRun {
       if (!ws_.has_file(f.path) || !done.insert(f.path).second) continue;
       if (auto s = rename_groups_in(f.path, *before_); !s) return s;
     }
-    auto choice = inventory::choose_hosts_file(ws_);
-    for (const auto& other : choice ? choice->candidates : std::vector<std::string>{}) {
+    // (each other hosts-like file is parsed once, here: one that does not
+    // parse as an inventory is not one)
+    auto others = inventory::hosts_like_files(ws_);
+    for (const auto& other : others ? *others : std::vector<std::string>{}) {
       if (done.count(other) || is_sops(*ws_.text(other))) continue;
       auto parsed = inventory::load_hosts({{&ws_, other}});
       if (!parsed) continue;  // not an inventory after all
