@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/json.h"
@@ -591,7 +592,7 @@ class HopRun {
     if (!after_loaded) return after_loaded.error();
     std::shared_ptr<const inventory::Inventory> after = *after_loaded;
     auto eff_after = make_effective_view(*after, in_.to.tree.get(), in_.to.facts, in_.to.layers);
-    auto reps = representative_hosts(*before_, sticky_names());
+    const auto& reps = before_reps();
     removed_defaults(*eff_after, reps);
     for (const auto& s : in_.schemas.sticky) {
       // Per host: the value the running cluster has (A) and what B would deploy.
@@ -789,7 +790,7 @@ class HopRun {
     std::set<std::string> explained;
     for (const auto& c : hop_.changes)
       if (!c.variable.empty()) explained.insert(c.variable);
-    for (size_t h : representative_hosts(*before_, sticky_names())) {
+    for (size_t h : before_reps()) {
       const std::string& host = before_->hosts()[h].name;
       if (!after->host(host)) {
         note(NoteLevel::Blocking, "host " + host + " is missing from the produced inventory");
@@ -825,6 +826,13 @@ class HopRun {
     return {};
   }
 
+  // The representatives of the inventory before the hop, by the values of
+  // the sticky settings (pins() and the invariant check both walk them).
+  const std::vector<size_t>& before_reps() {
+    if (!before_reps_) before_reps_ = representative_hosts(*before_, sticky_names());
+    return *before_reps_;
+  }
+
   std::set<std::string> sticky_names() const {
     std::set<std::string> out;
     for (const auto& s : in_.schemas.sticky) out.insert(s.variable);
@@ -847,6 +855,7 @@ class HopRun {
   std::vector<RuntimeGroup> from_groups_, to_groups_;
   std::shared_ptr<const inventory::Inventory> before_;
   std::unique_ptr<EffectiveView> eff_before_;
+  std::optional<std::vector<size_t>> before_reps_;
   // pin_file's cache: the inventory it was filled for (pins() reads one
   // inventory throughout), where each host's variables are set, its
   // representative hosts.
