@@ -677,3 +677,26 @@ TEST_CASE("upgrade: a pin covers every host whose value would change, each where
   CHECK(file_value(*r, "group_vars/etcd.yml", "etcd_deployment_type") == Value("docker"));
   CHECK(file_value(*r, "group_vars/all/all.yml", "etcd_deployment_type") == Value("docker"));
 }
+
+TEST_CASE("upgrade: hosts whose host_vars files say the same are one class, each still pinned in its own file") {
+  KSM_REQUIRE_SHARED_DATA();
+  // node1 and node2 have the same groups and the same host_vars content, a
+  // container_manager computed from etcd_deployment_type (docker at
+  // v2.17.1, host at v2.18.0): one of them stands for both when values are
+  // compared, and each file that sets the value gets the pin.
+  fs::path inv = sample_inventory("v2.17.1", "hostvarclass");
+  const std::string own =
+      "container_manager: \"{{ 'docker' if etcd_deployment_type == 'docker' else 'containerd' }}\"\n";
+  REQUIRE(write_file_atomic(inv / "host_vars/node1.yml", own).ok());
+  REQUIRE(write_file_atomic(inv / "host_vars/node2.yml", own).ok());
+  auto r = migrate(inv, "v2.17.1", "v2.18.0");
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
+  std::set<std::string> pinned;
+  for (const auto& h : r->report.hops)
+    for (const auto& c : h.changes)
+      if (c.kind == ChangeKind::Pin && c.variable == "container_manager") pinned.insert(c.file);
+  CHECK(pinned == std::set<std::string>{"host_vars/node1.yml", "host_vars/node2.yml",
+                                        "group_vars/k8s_cluster/k8s-cluster.yml"});
+  CHECK(file_value(*r, "host_vars/node1.yml", "container_manager") == Value("docker"));
+  CHECK(file_value(*r, "host_vars/node2.yml", "container_manager") == Value("docker"));
+}

@@ -55,22 +55,39 @@ class ViewContext : public jinja::Context {
 };
 
 // The hosts the invariant check and the pins evaluate: one per combination
-// of groups, names of hosts-file host variables and the values of those in
-// `by_value` (the sticky variables), plus every host with host_vars files
-// (individually customized). Hosts of one combination differ only in the
-// values of per-host settings such as ansible_host or ip; a default that
-// changes between tags changes the same way for each of them, so checking
-// one finds it (a 1,000-host builder inventory has a handful of classes).
-std::vector<size_t> representative_hosts(const inventory::Inventory& inv, const std::set<std::string>& by_value) {
-  std::set<std::string> seen;
-  std::vector<size_t> out;
+// of groups, names of hosts-file host variables, the values of those in
+// `by_value` (the sticky variables) and the whole content of the host's
+// host_vars files (individually customized hosts are told apart by what
+// their files say). Hosts of one combination differ only in the values of
+// per-host settings such as ansible_host or ip; a default that changes
+// between tags changes the same way for each of them, so checking one
+// finds it (a 1,000-host builder inventory has a handful of classes).
+struct HostClasses {
+  std::vector<size_t> reps;      // the first host of each class, in host order
+  std::vector<size_t> class_of;  // per host: its class, an index into reps
+  // The hosts of `rep`'s class that could be told apart by their own files:
+  // every member when the class has host_vars files, else `rep` alone.
+  std::vector<size_t> with_own_files(const inventory::Inventory& inv, size_t rep) const {
+    if (inv.host_vars_files(rep).empty()) return {rep};
+    std::vector<size_t> out;
+    for (size_t h = 0; h < class_of.size(); ++h)
+      if (reps[class_of[h]] == rep) out.push_back(h);
+    return out;
+  }
+};
+
+HostClasses representative_hosts(const inventory::Inventory& inv, const std::set<std::string>& by_value) {
+  std::map<std::string, size_t> seen;
+  HostClasses out;
   for (size_t h = 0; h < inv.hosts().size(); ++h) {
     const auto& host = inv.hosts()[h];
-    if (!inv.host_vars_files(h).empty()) {
-      out.push_back(h);
-      continue;
-    }
     std::string key;
+    for (size_t f : inv.host_vars_files(h)) {
+      const auto& vf = inv.vars_files[f];
+      key += vf.vault_encrypted ? vf.path : to_json(vf.data, {true, 0});
+      key += "\n";
+    }
+    key += "|";
     for (size_t g : inventory::sorted_host_groups(inv, h)) key += std::to_string(g) + ",";
     key += "|";
     std::vector<std::string> names;
@@ -80,7 +97,9 @@ std::vector<size_t> representative_hosts(const inventory::Inventory& inv, const 
       key += n + ",";
       if (by_value.count(n)) key += to_json(*host.vars.find(n), {true, 0}) + ",";
     }
-    if (seen.insert(key).second) out.push_back(h);
+    auto [it, fresh] = seen.emplace(std::move(key), out.reps.size());
+    if (fresh) out.reps.push_back(h);
+    out.class_of.push_back(it->second);
   }
   return out;
 }
@@ -497,7 +516,7 @@ class HopRun {
     if (where_inv_ != &inv) {
       where_inv_ = &inv;
       where_.assign(inv.hosts().size(), std::nullopt);
-      where_reps_ = representative_hosts(inv, {});
+      where_reps_ = representative_hosts(inv, {}).reps;
     }
     auto set_in = [&](size_t h) {
       if (!where_[h]) {
@@ -508,10 +527,9 @@ class HopRun {
       return w == where_[h]->end() ? std::string() : w->second.file;
     };
     const auto& hosts = inv.hosts();
-    size_t idx = hosts.size();
-    for (size_t h = 0; h < hosts.size() && idx == hosts.size(); ++h)
-      if (hosts[h].name == host) idx = h;
-    if (idx == hosts.size()) return group_vars_target("group_vars/all/all.yml");
+    auto found = inv.host_index(host);
+    if (!found) return group_vars_target("group_vars/all/all.yml");
+    size_t idx = *found;
     std::string own = set_in(idx);
     if (is_vars_file(own) && ws_.has_file(own) && !is_sops(*ws_.text(own))) return own;
     std::string file = "group_vars/k8s_cluster/k8s-cluster.yml";
@@ -592,13 +610,13 @@ class HopRun {
     if (!after_loaded) return after_loaded.error();
     std::shared_ptr<const inventory::Inventory> after = *after_loaded;
     auto eff_after = make_effective_view(*after, in_.to.tree.get(), in_.to.facts, in_.to.layers);
-    const auto& reps = before_reps();
+    const auto& reps = before_classes().reps;
     removed_defaults(*eff_after, reps);
     for (const auto& s : in_.schemas.sticky) {
       // Per host: the value the running cluster has (A) and what B would deploy.
       std::optional<Value> pin;
       std::string pin_source;
-      std::vector<std::string> changed;  // the hosts whose value would change
+      std::vector<size_t> changed;  // the representatives whose value would change
       Value new_value;
       bool disagree = false, unknown = false;
       std::string unknown_reason;
@@ -619,7 +637,7 @@ class HopRun {
         }
         if (old_v == new_v) continue;
         if (pin && !(*pin == old_v)) disagree = true;
-        changed.push_back(h.name);
+        changed.push_back(hi);
         if (!pin) {
           pin = old_v;
           new_value = new_v;
@@ -642,10 +660,13 @@ class HopRun {
       // One pin per file that the changed hosts' values come from (a
       // group's file for its members, the lowest layer for the others).
       std::vector<std::string> files;
-      for (const auto& h : changed) {
-        std::string f = pin_file(s.variable, *after, h);
-        if (std::find(files.begin(), files.end(), f) == files.end()) files.push_back(f);
-      }
+      for (size_t rep : changed)
+        for (size_t h : before_classes().with_own_files(*before_, rep)) {
+          const std::string& name = before_->hosts()[h].name;
+          if (!after->host(name)) continue;
+          std::string f = pin_file(s.variable, *after, name);
+          if (std::find(files.begin(), files.end(), f) == files.end()) files.push_back(f);
+        }
       for (const auto& file : files)
         if (auto st = write_pin(s, file, *pin, new_value, pin_source); !st) return st;
     }
@@ -790,7 +811,7 @@ class HopRun {
     std::set<std::string> explained;
     for (const auto& c : hop_.changes)
       if (!c.variable.empty()) explained.insert(c.variable);
-    for (size_t h : before_reps()) {
+    for (size_t h : before_classes().reps) {
       const std::string& host = before_->hosts()[h].name;
       if (!after->host(host)) {
         note(NoteLevel::Blocking, "host " + host + " is missing from the produced inventory");
@@ -828,9 +849,9 @@ class HopRun {
 
   // The representatives of the inventory before the hop, by the values of
   // the sticky settings (pins() and the invariant check both walk them).
-  const std::vector<size_t>& before_reps() {
-    if (!before_reps_) before_reps_ = representative_hosts(*before_, sticky_names());
-    return *before_reps_;
+  const HostClasses& before_classes() {
+    if (!before_classes_) before_classes_ = representative_hosts(*before_, sticky_names());
+    return *before_classes_;
   }
 
   std::set<std::string> sticky_names() const {
@@ -855,7 +876,7 @@ class HopRun {
   std::vector<RuntimeGroup> from_groups_, to_groups_;
   std::shared_ptr<const inventory::Inventory> before_;
   std::unique_ptr<EffectiveView> eff_before_;
-  std::optional<std::vector<size_t>> before_reps_;
+  std::optional<HostClasses> before_classes_;
   // pin_file's cache: the inventory it was filled for (pins() reads one
   // inventory throughout), where each host's variables are set, its
   // representative hosts.
