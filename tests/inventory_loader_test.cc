@@ -261,3 +261,57 @@ TEST_CASE("loader: a Source's disk path gives inventory_file, its display path t
   CHECK(inv->file((t.path / "inv/hosts.ini").string()) == &inv->files[0]);
   CHECK(inv->file("hosts.ini") == nullptr);
 }
+
+TEST_CASE("loader: a hosts file memo serves a parse of the same text, and only into a fresh inventory") {
+  const std::string hosts =
+      "all:\n  hosts:\n    node1: {ansible_host: 10.0.0.1}\n  children:\n"
+      "    kube_control_plane:\n      hosts: {node1: }\n";
+  ksm::MemorySource mem(ksm::MemorySource::Files{{"inv/hosts.yaml", hosts}});
+  HostsFileMemo memo;
+  auto first = load_hosts({{&mem, "inv/hosts.yaml"}}, &memo);
+  REQUIRE_MESSAGE(first, (first ? "" : first.error().str()));
+  const Inventory* kept = memo.find("inv/hosts.yaml", hosts);
+  REQUIRE(kept != nullptr);
+  CHECK(kept->sources.empty());  // the caller's -i sources are not the parse's
+  CHECK(memo.find("inv/hosts.yaml", hosts + "\n") == nullptr);
+  CHECK(memo.find("other/hosts.yaml", hosts) == nullptr);
+
+  SUBCASE("a hit is the stored parse, with the caller's sources") {
+    // A stored parse that differs from what the text says proves it is served.
+    Inventory marked = *kept;
+    marked.add_host("from-the-memo", std::nullopt, std::nullopt);
+    memo.put("inv/hosts.yaml", hosts, marked);
+    auto again = load_hosts({{&mem, "inv/hosts.yaml"}}, &memo);
+    REQUIRE(again);
+    CHECK(again->host("from-the-memo") != nullptr);
+    CHECK(again->sources == first->sources);
+  }
+  SUBCASE("a loaded result equals a parse without the memo") {
+    auto again = load_hosts({{&mem, "inv/hosts.yaml"}}, &memo);
+    auto plain = load_hosts({{&mem, "inv/hosts.yaml"}});
+    REQUIRE(again);
+    REQUIRE(plain);
+    CHECK(again->hosts().size() == plain->hosts().size());
+    CHECK(again->groups().size() == plain->groups().size());
+    CHECK(again->files.size() == 1);
+    CHECK(again->files[0].yaml_keys.size() == plain->files[0].yaml_keys.size());
+    CHECK(again->sources == plain->sources);
+  }
+  SUBCASE("changed text is parsed again and replaces the path's entry") {
+    mem.put("inv/hosts.yaml", hosts + "    etcd:\n      hosts: {node1: }\n");
+    auto changed = load_hosts({{&mem, "inv/hosts.yaml"}}, &memo);
+    REQUIRE(changed);
+    CHECK(changed->group("etcd") != nullptr);
+    CHECK(memo.find("inv/hosts.yaml", hosts) == nullptr);
+  }
+  SUBCASE("into an inventory that already holds another file, the file is parsed") {
+    Inventory marked = *kept;
+    marked.add_host("from-the-memo", std::nullopt, std::nullopt);
+    memo.put("inv/hosts.yaml", hosts, marked);
+    mem.put("inv/more.yaml", "all:\n  hosts:\n    node2:\n");
+    auto both = load_hosts({{&mem, "inv/more.yaml"}, {&mem, "inv/hosts.yaml"}}, &memo);
+    REQUIRE(both);
+    CHECK(both->host("node2") != nullptr);
+    CHECK(both->host("from-the-memo") == nullptr);
+  }
+}

@@ -21,9 +21,9 @@ bool hosts_like(const std::string& name) {
 }
 
 // The number of hosts a file defines; nullopt when it is no inventory.
-std::optional<size_t> hosts_in(const Source& source, const std::string& path) {
+std::optional<size_t> hosts_in(const Source& source, const std::string& path, HostsFileMemo* memo) {
   Inventory inv;
-  if (!load_hosts_file(inv, source, path)) return std::nullopt;
+  if (!load_hosts_file(inv, source, path, memo)) return std::nullopt;
   inv.reconcile();
   return inv.hosts().size();
 }
@@ -31,7 +31,8 @@ std::optional<size_t> hosts_in(const Source& source, const std::string& path) {
 // Hosts files one level down (`hosts/10-control-plane.yml`, ...), outside
 // group_vars/, host_vars/ and hidden folders: the layout of an operator who
 // splits hosts by role and passes the whole folder to -i.
-std::vector<std::string> hosts_in_subfolders(const Source& source, const std::string& dir) {
+std::vector<std::string> hosts_in_subfolders(const Source& source, const std::string& dir,
+                                             HostsFileMemo* memo) {
   std::vector<std::string> out;
   auto dirs = source.list_dirs(dir);
   if (!dirs) return out;
@@ -43,7 +44,7 @@ std::vector<std::string> hosts_in_subfolders(const Source& source, const std::st
     for (const auto& f : *files) {
       std::string base = f.substr(f.rfind('/') + 1);
       if (!hosts_like(base)) continue;
-      auto count = hosts_in(source, f);
+      auto count = hosts_in(source, f, memo);
       if (count && *count > 0) out.push_back(f);
     }
   }
@@ -72,13 +73,14 @@ Result<std::vector<std::string>> hosts_like_files(const Source& source, const st
   return names;
 }
 
-Result<HostsFileChoice> choose_hosts_file(const Source& source, const std::string& dir) {
+Result<HostsFileChoice> choose_hosts_file(const Source& source, const std::string& dir,
+                                          HostsFileMemo* memo) {
   auto names = hosts_like_files(source, dir);
   if (!names) return names.error();
   HostsFileChoice c;
   std::vector<std::string> with_hosts, without_hosts;
   for (const auto& n : *names) {
-    auto count = hosts_in(source, join_source_path(dir, n));
+    auto count = hosts_in(source, join_source_path(dir, n), memo);
     if (!count) {
       // A YAML file of another kind (variables, manifests) is no candidate
       // unless it has a conventional name.
@@ -89,7 +91,7 @@ Result<HostsFileChoice> choose_hosts_file(const Source& source, const std::strin
     (*count > 0 ? with_hosts : without_hosts).push_back(n);
   }
   if (c.candidates.empty()) {
-    auto below = hosts_in_subfolders(source, dir);
+    auto below = hosts_in_subfolders(source, dir, memo);
     if (!below.empty()) {
       c.path = dir;
       c.why = "no hosts file at the top of the folder; hosts are defined in " + join(below, ", ") +

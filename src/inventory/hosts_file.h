@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "inventory/loader.h"
 #include "sources/source.h"
 
 namespace ksm::inventory {
@@ -32,7 +33,9 @@ struct HostsFileChoice {
 // (a template inventory). With no hosts-like file at the top but files that
 // define hosts one folder down (hosts/*.yml), `path` is `dir` itself: the
 // folder is read as Ansible reads it. An Error when there is none at all.
-Result<HostsFileChoice> choose_hosts_file(const Source& source, const std::string& dir = "");
+// `memo` (loader.h), when given, keeps each parse for the loads that follow.
+Result<HostsFileChoice> choose_hosts_file(const Source& source, const std::string& dir = "",
+                                          HostsFileMemo* memo = nullptr);
 
 // The hosts-like files directly in `dir` (names relative to it), in that
 // preference order, none of them parsed: for a caller that parses each

@@ -70,7 +70,8 @@ struct VarsDir {
   std::string path;  // relative to source
 };
 
-Status load_source(Inventory& inv, const Source& src, const std::string& path, bool top) {
+Status load_source(Inventory& inv, const Source& src, const std::string& path, bool top,
+                   HostsFileMemo* memo) {
   if (!src.exists(path))
     return Error(top ? "no such inventory file or folder" : "cannot read",
                  Location{src.display_path(path), 0, 0});
@@ -81,11 +82,11 @@ Status load_source(Inventory& inv, const Source& src, const std::string& path, b
                    Location{src.display_path(path), 0, 0});
     for (const auto& e : *entries) {
       if (ignored_in_folder(e.name)) continue;
-      if (auto s = load_source(inv, src, join_source_path(path, e.name), false); !s) return s;
+      if (auto s = load_source(inv, src, join_source_path(path, e.name), false, memo); !s) return s;
     }
     return {};
   }
-  return load_hosts_file(inv, src, path);
+  return load_hosts_file(inv, src, path, memo);
 }
 
 // An inventory with no hosts is valid (a template: ansible-inventory lists
@@ -196,7 +197,8 @@ void add_host_list(Inventory& inv, const std::string& list) {
 }
 
 // The hosts files of every input into `inv`, reconciled and checked.
-Status load_hosts_into(Inventory& inv, const std::vector<InventoryInput>& inputs) {
+Status load_hosts_into(Inventory& inv, const std::vector<InventoryInput>& inputs,
+                       HostsFileMemo* memo) {
   for (const auto& in : inputs) {
     if (!in.source) {
       add_host_list(inv, in.path);
@@ -208,7 +210,7 @@ Status load_hosts_into(Inventory& inv, const std::vector<InventoryInput>& inputs
       std::string folder = folder_of(*in.source, *path);
       if (auto st = check_no_journal(*in.source, folder); !st) return st.error();
     }
-    if (auto st = load_source(inv, *in.source, *path, true); !st) return st.error();
+    if (auto st = load_source(inv, *in.source, *path, true, memo); !st) return st.error();
     inv.vars_dirs.emplace_back(in.source->display_path(folder_of(*in.source, *path)));
   }
   inv.reconcile();
@@ -218,11 +220,11 @@ Status load_hosts_into(Inventory& inv, const std::vector<InventoryInput>& inputs
 
 }  // namespace
 
-Result<Inventory> load_hosts(const std::vector<InventoryInput>& inputs) {
+Result<Inventory> load_hosts(const std::vector<InventoryInput>& inputs, HostsFileMemo* memo) {
   Inventory inv;
   for (const auto& in : inputs)
     inv.sources.push_back(in.source ? in.source->display_path(in.path) : in.path);
-  if (auto st = load_hosts_into(inv, inputs); !st) return st.error();
+  if (auto st = load_hosts_into(inv, inputs, memo); !st) return st.error();
   return inv;
 }
 
@@ -338,10 +340,41 @@ Result<VarsFile> parse_vars_file(std::string display, std::string text) {
   return vf;
 }
 
-Status load_hosts_file(Inventory& inv, const Source& src, const std::string& path) {
+const Inventory* HostsFileMemo::find(const std::string& display, std::string_view text) const {
+  auto it = by_path_.find(display);
+  return it != by_path_.end() && it->second.text == text ? &it->second.parsed : nullptr;
+}
+
+void HostsFileMemo::put(const std::string& display, std::string text, Inventory parsed) {
+  by_path_.insert_or_assign(display, Entry{std::move(text), std::move(parsed)});
+}
+
+namespace {
+
+// Nothing loaded into it yet but its -i sources (the one state a memoized
+// parse can stand for).
+bool fresh(const Inventory& inv) {
+  return inv.files.empty() && inv.hosts().empty() && inv.groups().size() == 2 && inv.warnings.empty() &&
+         inv.vars_dirs.empty() && inv.vars_files.empty() && inv.unused_vars_entries.empty();
+}
+
+}  // namespace
+
+Status load_hosts_file(Inventory& inv, const Source& src, const std::string& path, HostsFileMemo* memo) {
   std::string p = src.display_path(path);
   auto text = src.read(path);
   if (!text) return read_error(src, path, text.error());
+  const bool memoize = memo && fresh(inv);
+  if (memoize) {
+    if (const Inventory* parsed = memo->find(p, *text)) {
+      auto sources = std::move(inv.sources);
+      inv = *parsed;
+      inv.sources = std::move(sources);
+      return {};
+    }
+  }
+  std::optional<std::string> kept;
+  if (memoize) kept = *text;
   if (vault_file(*text))
     return Error("vault-encrypted inventory file: it cannot be read without the vault password",
                  Location{p, 1, 1});
@@ -365,6 +398,11 @@ Status load_hosts_file(Inventory& inv, const Source& src, const std::string& pat
   }
   if (auto disk = src.disk_path(path))
     for (size_t i = before; i < inv.files.size(); ++i) inv.files.mutable_at(i).disk_path = disk->string();
+  if (st && kept) {
+    Inventory parsed = inv;
+    parsed.sources.clear();
+    memo->put(p, std::move(*kept), std::move(parsed));
+  }
   return st;
 }
 

@@ -12,7 +12,9 @@
 // display_path; inventory_file/inventory_dir come from its disk_path.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string_view>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -46,6 +48,25 @@ class DiskInputs {
   std::vector<InventoryInput> inputs_;
 };
 
+// Hosts files already parsed, by display path and text, each path's latest
+// parse only: a caller that reads the same hosts file more than once
+// (`upgrade` parses it to choose it among the folder's files, then loads it
+// for the first hop) parses it once. It answers only for a hosts file loaded
+// into a fresh inventory, the one case where the parse alone makes the
+// result.
+class HostsFileMemo {
+ public:
+  const Inventory* find(const std::string& display, std::string_view text) const;
+  void put(const std::string& display, std::string text, Inventory parsed);
+
+ private:
+  struct Entry {
+    std::string text;
+    Inventory parsed;
+  };
+  std::map<std::string, Entry, std::less<>> by_path_;
+};
+
 // Loads and reconciles. Errors (file:line:col where there is one): a missing
 // or unreadable path, malformed YAML or INI, an unsupported file type, no
 // file Ansible would parse. An inventory without hosts is valid (a
@@ -61,7 +82,7 @@ Result<Inventory> load_inventory(const Source& source, const std::string& path);
 // files with other group_vars/host_vars (upgrade, between the steps of a
 // hop): the hosts files, reconciled and checked; then the vars folders
 // beside each input.
-Result<Inventory> load_hosts(const std::vector<InventoryInput>& inputs);
+Result<Inventory> load_hosts(const std::vector<InventoryInput>& inputs, HostsFileMemo* memo = nullptr);
 Result<Inventory> load_vars(Inventory hosts, const std::vector<InventoryInput>& inputs);
 // The -i paths on disk as given (DiskInputs).
 Result<Inventory> load_inventory(const std::vector<std::string>& sources,
@@ -69,7 +90,8 @@ Result<Inventory> load_inventory(const std::vector<std::string>& sources,
 
 // Parses one hosts file into `inv` (format picked as Ansible's plugin chain
 // would: yaml for .yaml/.yml/.json or no extension, falling back to ini).
-Status load_hosts_file(Inventory& inv, const Source& source, const std::string& path);
+Status load_hosts_file(Inventory& inv, const Source& source, const std::string& path,
+                       HostsFileMemo* memo = nullptr);
 
 // The files Ansible's vars plugin reads for `name` under `dir` (a group_vars
 // or host_vars folder of `source`): find_vars_files order, as paths of

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "inventory/loader.h"
 #include "inventory/model.h"
 #include "sources/source.h"
 
@@ -106,6 +107,10 @@ class Workspace : public Source {
     std::shared_ptr<const inventory::Inventory> hosts;
   };
   LoadedInventory& loaded() const { return loaded_; }
+  // The hosts files parsed so far, by path and text, shared by the copies
+  // of this workspace: the hosts file parsed to choose it serves the first
+  // load, and a stop's copy parses nothing its original did.
+  inventory::HostsFileMemo& hosts_memo() const { return *hosts_memo_; }
 
   // Outputs.
   // out_dir (and beside_dir(out_dir) when there are files beside) must not
@@ -131,6 +136,7 @@ class Workspace : public Source {
   std::map<std::string, std::string> beside_;  // name in beside_dir() -> text
   uint64_t generation_ = 0;
   mutable LoadedInventory loaded_;
+  std::shared_ptr<inventory::HostsFileMemo> hosts_memo_ = std::make_shared<inventory::HostsFileMemo>();
 };
 
 }  // namespace ksm::upgrade

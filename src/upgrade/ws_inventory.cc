@@ -85,7 +85,7 @@ Result<std::shared_ptr<const inventory::Inventory>> load_workspace_inventory(
   auto text = view.read(hosts_file);
   bool same_hosts = text && last.hosts && last.hosts_file == hosts_file && last.hosts_text == *text;
   if (!same_hosts) {
-    auto hosts = inventory::load_hosts(inputs);
+    auto hosts = inventory::load_hosts(inputs, &ws.hosts_memo());
     if (!hosts) return hosts.error();
     last.hosts = std::make_shared<const inventory::Inventory>(std::move(*hosts));
     last.hosts_text = text ? std::move(*text) : std::string();
