@@ -231,6 +231,49 @@ TEST_CASE("catalog: facts of real tags") {
   CHECK(v213.get("kube_versions")->as_list().front() == Value("v1.16.0"));
 }
 
+TEST_CASE("catalog: defaults evaluated on demand are the entries tag_facts writes, in any order") {
+  KSM_REQUIRE_SHARED_DATA();
+  auto repo = open_kubespray(test::kubespray_data());
+  REQUIRE(repo);
+  for (const char* tag : {"v2.18.0", "v2.27.0"}) {
+    CAPTURE(tag);
+    auto rev = repo->resolve(tag);
+    auto src = repo->at(tag);
+    REQUIRE(rev);
+    REQUIRE(src);
+    auto loaded = KubesprayTree::load(**src);
+    REQUIRE(loaded);
+    auto tree = std::make_shared<const KubesprayTree>(std::move(*loaded));
+    const catalog::TagInfo info{tag, rev->commit_id, rev->date};
+    auto eager = catalog::tag_facts(*tree, info);
+    REQUIRE(eager);
+    const Value& want = *eager->get("defaults");
+    // Asked for last name first (the reverse of the eager order), then all.
+    auto lazy = catalog::tag_facts_lazy(tree, info, nullptr);
+    REQUIRE(lazy);
+    Value rest = *eager;
+    rest.map_mut().erase("defaults");
+    CHECK(lazy->facts == rest);
+    auto names = lazy->defaults->names();
+    REQUIRE(names.size() == want.as_map().size());
+    size_t differ = 0;
+    for (auto it = names.rbegin(); it != names.rend(); ++it) {
+      const Value* got = lazy->defaults->entry(*it);
+      REQUIRE(got != nullptr);
+      if (!(*got == *want.get(*it))) ++differ;
+    }
+    CHECK(differ == 0);
+    CHECK(lazy->defaults->entry("no_such_default_anywhere") == nullptr);
+    CHECK(lazy->defaults->all() == want);
+    // Through the typed view, as ReleaseFacts gives it.
+    auto typed = catalog::TagFacts::from_value(lazy->facts, lazy->defaults);
+    REQUIRE(typed);
+    CHECK(typed->has_default("kube_version"));
+    CHECK(typed->default_value("kube_version") == *want.get("kube_version")->get("value"));
+    CHECK(typed->default_names() == names);
+  }
+}
+
 TEST_CASE("catalog: versions/ regenerates from the shared data without drift") {
   KSM_REQUIRE_SHARED_DATA();
   auto committed = std::filesystem::path(KSM_SOURCE_DIR) / "versions";

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <system_error>
 
@@ -449,33 +451,48 @@ Value sample_facts(const KubesprayTree& tree, Evaluator& ev) {
   return Value(std::move(sample));
 }
 
+// A default's entry: its winning definition, the others under "also".
+Value default_entry_of(const std::vector<Definition>& list, Evaluator& ev) {
+  Value entry = definition_entry(list.front(), ev);
+  if (list.size() > 1) {
+    List also;
+    for (size_t i = 1; i < list.size(); ++i) also.push_back(definition_entry(list[i], ev));
+    entry.map_mut().set("also", Value(std::move(also)));
+  }
+  return entry;
+}
+
 // Role defaults: the global view.
 Value defaults_facts(const Definitions& defs, Evaluator& ev) {
   Map defaults;
-  for (const auto& [name, list] : defs) {
-    Value entry = definition_entry(list.front(), ev);
-    if (list.size() > 1) {
-      List also;
-      for (size_t i = 1; i < list.size(); ++i) also.push_back(definition_entry(list[i], ev));
-      entry.map_mut().set("also", Value(std::move(also)));
-    }
-    defaults.set(name, std::move(entry));
-  }
+  for (const auto& [name, list] : defs) defaults.set(name, default_entry_of(list, ev));
   return Value(std::move(defaults));
 }
 
-}  // namespace
+// The tree's definitions and the evaluator over its global view, kept
+// together: the evaluator's resolver reads the tree.
+struct TreeEvaluation {
+  std::shared_ptr<const KubesprayTree> tree;
+  Definitions defs;
+  std::unique_ptr<vars::Resolver> resolver;
+  std::optional<Evaluator> ev;
+};
 
-Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info,
-                        std::shared_ptr<const vars::TreeLayers> layers) {
-  auto defs = collect_definitions(tree);
+Status start_evaluation(TreeEvaluation& t, std::shared_ptr<const vars::TreeLayers> layers) {
+  t.defs = collect_definitions(*t.tree);
   if (!layers) {
-    auto built = vars::TreeLayers::build(tree);
+    auto built = vars::TreeLayers::build(*t.tree);
     if (!built) return built.error();
     layers = std::move(*built);
   }
-  auto resolver = vars::Resolver::create_with(tree, nullptr, std::move(layers));
-  Evaluator ev(resolver->defaults_only());
+  t.resolver = vars::Resolver::create_with(*t.tree, nullptr, std::move(layers));
+  t.ev.emplace(t.resolver->defaults_only());
+  return {};
+}
+
+// Every fact but the role defaults, in the order tag_facts evaluates them.
+Map facts_but_defaults(const KubesprayTree& tree, const TagInfo& info, const Definitions& defs,
+                       Evaluator& ev) {
   Map facts;
   facts.set("tag", Value(info.tag));
   facts.set("date", Value(info.date));
@@ -492,8 +509,71 @@ Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info,
   facts.set("kube_version_prefix", Value(prefix == "none" ? "" : prefix));
   put_ansible_requirement(facts, tree);
   facts.set("sample", sample_facts(tree, ev));
-  facts.set("defaults", defaults_facts(defs, ev));
+  return facts;
+}
+
+// The defaults of a tree, each evaluated on first use with the evaluator
+// that computed the other facts (so in the same view, with what it
+// resolved already).
+class LazyDefaults final : public DefaultsSource {
+ public:
+  explicit LazyDefaults(TreeEvaluation t) : t_(std::move(t)) {}
+
+  const Value* entry(std::string_view name) override {
+    std::lock_guard lock(mu_);
+    auto def = t_.defs.find(std::string(name));
+    if (def == t_.defs.end()) return nullptr;
+    if (all_) return all_->get(name);
+    auto [it, fresh] = done_.try_emplace(def->first);
+    if (fresh) it->second = default_entry_of(def->second, *t_.ev);
+    return &it->second;
+  }
+  bool has(std::string_view name) const override { return t_.defs.count(std::string(name)) > 0; }
+  std::vector<std::string> names() const override {
+    std::vector<std::string> out;
+    for (const auto& [name, list] : t_.defs) out.push_back(name);
+    return out;
+  }
+  const Value& all() override {
+    std::lock_guard lock(mu_);
+    if (!all_) {
+      Map m;
+      for (const auto& [name, list] : t_.defs) {
+        auto it = done_.find(name);
+        m.set(name, it != done_.end() ? it->second : default_entry_of(list, *t_.ev));
+      }
+      all_ = Value(std::move(m));
+    }
+    return *all_;
+  }
+
+ private:
+  TreeEvaluation t_;  // (its definitions are only read: `has` and `names` need no lock)
+  std::mutex mu_;
+  std::map<std::string, Value> done_;  // entries handed out (their addresses stay)
+  std::optional<Value> all_;
+};
+
+}  // namespace
+
+Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info,
+                        std::shared_ptr<const vars::TreeLayers> layers) {
+  TreeEvaluation t;
+  // (not owned: the tree outlives this call)
+  t.tree = std::shared_ptr<const KubesprayTree>(&tree, [](const KubesprayTree*) {});
+  if (auto s = start_evaluation(t, std::move(layers)); !s) return s.error();
+  Map facts = facts_but_defaults(tree, info, t.defs, *t.ev);
+  facts.set("defaults", defaults_facts(t.defs, *t.ev));
   return Value(std::move(facts));
+}
+
+Result<LazyTagFacts> tag_facts_lazy(std::shared_ptr<const KubesprayTree> tree, const TagInfo& info,
+                                    std::shared_ptr<const vars::TreeLayers> layers) {
+  TreeEvaluation t;
+  t.tree = std::move(tree);
+  if (auto s = start_evaluation(t, std::move(layers)); !s) return s.error();
+  Map facts = facts_but_defaults(*t.tree, info, t.defs, *t.ev);
+  return LazyTagFacts{Value(std::move(facts)), std::make_shared<LazyDefaults>(std::move(t))};
 }
 
 // One line per top-level key, and one line per entry of "defaults" and of

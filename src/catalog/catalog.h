@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "catalog/facts.h"
 #include "core/value.h"
 #include "sources/kubespray_tree.h"
 #include "sources/source.h"
@@ -68,6 +69,16 @@ struct TagInfo {
 // built once by a caller that needs them too.
 Result<Value> tag_facts(const KubesprayTree& tree, const TagInfo& info,
                         std::shared_ptr<const vars::TreeLayers> layers = nullptr);
+// The same facts with the role defaults left out of `facts` and evaluated
+// on demand by `defaults` (TagFacts::from_value takes both): the same
+// entries, computed only for the names asked for. The tree is kept alive
+// for it.
+struct LazyTagFacts {
+  Value facts;
+  std::shared_ptr<DefaultsSource> defaults;
+};
+Result<LazyTagFacts> tag_facts_lazy(std::shared_ptr<const KubesprayTree> tree, const TagInfo& info,
+                                    std::shared_ptr<const vars::TreeLayers> layers);
 
 // Writes versions/<tag>.json for `tags` (all release tags when empty) and
 // rebuilds versions/index.json from every versions/v*.json in `out_dir`.

@@ -1,6 +1,7 @@
 // versions/ readers (see facts.h).
 #include "catalog/facts.h"
 
+#include <algorithm>
 
 namespace ksm::catalog {
 
@@ -8,13 +9,14 @@ namespace {
 std::string str_of(const Value* v) { return v && v->is_string() ? v->as_string() : std::string(); }
 }  // namespace
 
-Result<TagFacts> TagFacts::from_value(Value facts) {
+Result<TagFacts> TagFacts::from_value(Value facts, std::shared_ptr<DefaultsSource> defaults) {
   TagFacts f;
   f.tag_ = str_of(facts.get("tag"));
   auto ver = Version::parse_release(f.tag_);
   if (!ver) return Error("facts without a release tag");
   f.version_ = *ver;
   f.facts_ = std::move(facts);
+  f.lazy_ = std::move(defaults);
   return f;
 }
 
@@ -42,7 +44,22 @@ bool TagFacts::can_install(std::string_view kv) const {
   return false;
 }
 
-const Value* TagFacts::defaults() const { return facts_.get("defaults"); }
+const Value* TagFacts::defaults() const { return lazy_ ? &lazy_->all() : facts_.get("defaults"); }
+
+std::vector<std::string> TagFacts::default_names() const {
+  if (lazy_) return lazy_->names();
+  std::vector<std::string> out;
+  if (const Value* d = facts_.get("defaults"); d && d->is_map())
+    for (const auto& [name, entry] : d->as_map()) out.push_back(name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool TagFacts::has_default(std::string_view name) const {
+  if (lazy_) return lazy_->has(name);
+  const Value* d = facts_.get("defaults");
+  return d && d->get(name) != nullptr;
+}
 
 const Value* TagFacts::sample_variables() const {
   const Value* s = facts_.get("sample");
@@ -50,7 +67,8 @@ const Value* TagFacts::sample_variables() const {
 }
 
 const Value* TagFacts::default_entry(std::string_view name) const {
-  const Value* d = defaults();
+  if (lazy_) return lazy_->entry(name);
+  const Value* d = facts_.get("defaults");
   return d ? d->get(name) : nullptr;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,12 +16,33 @@
 
 namespace ksm::catalog {
 
+// The role defaults of a tag, each evaluated when first asked for. Facts
+// computed from a clone (schema::ReleaseFacts) hold one: a tag has about
+// 1,500 defaults, many of them templates, and an upgrade asks for a few
+// dozen. Entries are those of versions/<tag>.json's "defaults" object.
+// Safe to share between threads.
+class DefaultsSource {
+ public:
+  virtual ~DefaultsSource() = default;
+  // The entry of `name`; nullptr when the tag has no such default.
+  virtual const Value* entry(std::string_view name) = 0;
+  virtual bool has(std::string_view name) const = 0;
+  // Every name, sorted.
+  virtual std::vector<std::string> names() const = 0;
+  // Every entry, by name (all of them evaluated).
+  virtual const Value& all() = 0;
+};
+
 class TagFacts {
  public:
-  static Result<TagFacts> from_value(Value facts);
+  // `defaults`, when given, answers for the role defaults; `facts` then has
+  // no "defaults" object.
+  static Result<TagFacts> from_value(Value facts, std::shared_ptr<DefaultsSource> defaults = nullptr);
 
   const std::string& tag() const { return tag_; }
   const Version& version() const { return version_; }
+  // The facts as read (without "defaults" when a DefaultsSource has them:
+  // defaults(), default_entry()).
   const Value& raw() const { return facts_; }
   std::string kube_version() const;
   // The tag's commit date, "YYYY-MM-DD" ("" when unknown).
@@ -34,6 +56,10 @@ class TagFacts {
   bool can_install(std::string_view kube_version) const;
   // Every default: {NAME: entry} (a map), or nullptr.
   const Value* defaults() const;
+  // The names of every default, sorted; whether one is a default (neither
+  // evaluates anything).
+  std::vector<std::string> default_names() const;
+  bool has_default(std::string_view name) const;
   // Every variable the sample documents: {NAME: sample entry}, or nullptr.
   const Value* sample_variables() const;
   // {"file","line","role","layer","template","value","known","depends"} or nullptr.
@@ -52,6 +78,7 @@ class TagFacts {
   std::string tag_;
   Version version_;
   Value facts_;
+  std::shared_ptr<DefaultsSource> lazy_;
 };
 
 }  // namespace ksm::catalog

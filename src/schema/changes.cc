@@ -111,11 +111,8 @@ std::vector<StickyChange> sticky_changes(const Schemas& schemas, const catalog::
 std::vector<std::string> vanished_defaults(const catalog::TagFacts& from_facts,
                                            const catalog::TagFacts& to_facts) {
   std::vector<std::string> out;
-  const Value* a = from_facts.raw().get("defaults");
-  if (!a || !a->is_map()) return out;
-  for (const auto& [name, def] : a->as_map())
-    if (!to_facts.default_entry(name)) out.push_back(name);
-  std::sort(out.begin(), out.end());
+  for (auto& name : from_facts.default_names())
+    if (!to_facts.has_default(name)) out.push_back(std::move(name));
   return out;
 }
 

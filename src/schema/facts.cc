@@ -81,6 +81,7 @@ Result<std::shared_ptr<const catalog::TagFacts>> ReleaseFacts::facts(const std::
   if (auto it = cache_.find(tag); it != cache_.end()) return it->second;
   if (!find(tag)) return unknown_tag(tag);
   Value v;
+  std::shared_ptr<catalog::DefaultsSource> defaults;
   if (repo_) {
     auto rev = repo_->resolve(tag);
     if (!rev) return rev.error();
@@ -88,9 +89,11 @@ Result<std::shared_ptr<const catalog::TagFacts>> ReleaseFacts::facts(const std::
     if (!tree) return tree.error();
     auto layers = this->layers(tag);
     if (!layers) return layers.error();
-    auto facts = catalog::tag_facts(**tree, catalog::TagInfo{tag, rev->commit_id, rev->date}, *layers);
+    // (the role defaults evaluated as they are asked for)
+    auto facts = catalog::tag_facts_lazy(*tree, catalog::TagInfo{tag, rev->commit_id, rev->date}, *layers);
     if (!facts) return facts.error();
-    v = std::move(*facts);
+    v = std::move(facts->facts);
+    defaults = std::move(facts->defaults);
   } else {
     fs::path p = dir_ / (tag + ".json");
     auto text = read_file(p);
@@ -99,7 +102,7 @@ Result<std::shared_ptr<const catalog::TagFacts>> ReleaseFacts::facts(const std::
     if (!parsed) return parsed.error();
     v = std::move(*parsed);
   }
-  auto typed = catalog::TagFacts::from_value(std::move(v));
+  auto typed = catalog::TagFacts::from_value(std::move(v), std::move(defaults));
   if (!typed) return typed.error().context("the facts of " + tag);
   auto shared = std::make_shared<const catalog::TagFacts>(std::move(*typed));
   cache_[tag] = shared;
