@@ -12,6 +12,7 @@
 #include "core/json.h"
 #include "core/value.h"
 #include "core/yaml.h"
+#include "core/yaml_tree.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -329,6 +330,103 @@ TEST_CASE("yaml: errors are yaml-cpp's words at file:line:col; bounds on nodes a
   auto depth = parse_yaml("a: [[[[1]]]]\n", "d.yml", nullptr, YamlLoadOptions{5'000'000, 3});
   REQUIRE(!depth.ok());
   CHECK(depth.error().str().find("d.yml:1:7") != std::string::npos);
+}
+
+namespace {
+
+// A YamlTree as text: every node's type, tag, scalar and position, children
+// indented below it (an alias cycle stops at depth 40).
+void dump_tree(const YamlTree& t, YamlTree::Id n, int depth, std::string& out) {
+  static const char* kinds[] = {"null", "scalar", "seq", "map"};
+  out += std::string(static_cast<size_t>(depth) * 2, ' ') + kinds[static_cast<int>(t.type(n))] + " tag=" +
+         t.tag(n) + " '" + t.scalar(n) + "' @" + t.location(n, "f").str() + "\n";
+  if (depth > 40) return;
+  if (t.type(n) == YamlTree::Type::Sequence)
+    for (size_t i = 0; i < t.size(n); ++i) dump_tree(t, t.item(n, i), depth + 1, out);
+  if (t.type(n) == YamlTree::Type::Map)
+    for (size_t i = 0; i < t.size(n); ++i) {
+      dump_tree(t, t.key(n, i), depth + 1, out);
+      dump_tree(t, t.value(n, i), depth + 1, out);
+    }
+}
+
+// The fast block-mapping scan against yaml-cpp's parser on the same text.
+void fast_same_as_parser(const std::string& text) {
+  CAPTURE(text);
+  auto fast = load_yaml_tree(text, "f", true);
+  auto slow = load_yaml_tree(text, "f", false);
+  REQUIRE(fast.ok() == slow.ok());
+  if (!fast.ok()) {
+    CHECK(fast.error().str() == slow.error().str());
+    return;
+  }
+  std::string a, b;
+  dump_tree(*fast, fast->root(), 0, a);
+  dump_tree(*slow, slow->root(), 0, b);
+  CHECK(a == b);
+  CHECK(fast->has_alias() == slow->has_alias());
+}
+
+// A random document of block mappings: keys and values from small pools
+// (YAML 1.1 words, numbers, nulls, paths, `{}`, `[]`), random indentation
+// steps, blank and comment lines, trailing comments and spaces, and now and
+// then something the fast scan leaves to yaml-cpp.
+std::string random_block_doc(unsigned seed) {
+  static const char* keys[] = {"a", "node1", "ansible_host", "null", "~", "yes", "1", "0755", "k8s-cluster",
+                               "x.y", "/p", "NULL", "1.5", "+1", "a=b", "~x"};
+  static const char* values[] = {"v",       "10.0.0.1", "null",     "~",   "Null", "true", "off", "0x1F",
+                                 "1e3",     "{}",       "[]",       "",    "",     "",     "a_b", "/var/lib",
+                                 "v1.29.5", "+1",       "~x"};
+  // what the fast scan leaves to yaml-cpp, now and then
+  static const char* others[] = {"1:20", "'q'", "a b", "&x", "{a: 1}", "- x", "-1", "*x", "!t", "|", "a#b", ".5"};
+  unsigned r = seed * 2654435761u + 12345;
+  auto next = [&r](unsigned n) {
+    r = r * 1103515245u + 12345;
+    return (r >> 16) % n;
+  };
+  std::string out;
+  std::vector<int> indents{static_cast<int>(next(3))};
+  int lines = 1 + static_cast<int>(next(30));
+  bool pending = false;
+  for (int i = 0; i < lines; ++i) {
+    if (next(8) == 0) out += next(2) ? "\n" : std::string(next(6), ' ') + "# comment\n";
+    if (pending && next(3) != 0) indents.push_back(indents.back() + 1 + static_cast<int>(next(4)));
+    else
+      while (indents.size() > 1 && next(3) == 0) indents.pop_back();
+    std::string v = next(40) == 0 ? others[next(sizeof others / sizeof *others)]
+                                  : values[next(sizeof values / sizeof *values)];
+    out += std::string(static_cast<size_t>(indents.back()), ' ') + keys[next(sizeof keys / sizeof *keys)] + ":";
+    if (!v.empty()) out += " " + v;
+    pending = v.empty();
+    if (next(6) == 0) out += "   ";
+    if (next(6) == 0) out += " # trailing";
+    out += "\n";
+  }
+  if (next(4) == 0 && !out.empty()) out.pop_back();  // no final newline
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("yaml: the fast scan of block mappings gives the tree yaml-cpp's parser gives") {
+  for (const char* text :
+       {"", "\n\n", "# c\n", "a:\n", "a:", "a: 1", "a:\nb:\n", "a:\n  b:\n", "a:\n  b:\nc:\n", "a:\n  b:\n\n# c\n",
+        "a:\n  b:\n    c:\n", "a:\n  b:\n    c:\nd: 1\n", "  a: 1\n  b:\n", "a: {}\nb: []\n", "a:   {}   # c\n",
+        "a: 1 # c\nb: # c\n  c: 2\n", "a: 1\n  b: 2\n", "a:\n    b: 1\n  c: 2\n", "a: 1\n b: 2\n", "a:b\n",
+        "a :\n", "a:\tb\n", "a: b\r\n", "- a\n", "a: b c\n", "a: 'b'\n", "a: b#c\n", "a: &x b\n",
+        "---\na: 1\n", "a: 1\n---\nb: 2\n", "...\n", "a: 1\n...\n", "null: ~\n~: null\n", "a:\n  - b\n",
+        "a:\nb:\n  c:\n\n\n", "a:\n  b:\n  # c\n", "a:\n  b: 1\n  # c\n    # d\n"})
+    fast_same_as_parser(text);
+  size_t fast = 0;
+  for (unsigned seed = 0; seed < 3000; ++seed) {
+    std::string doc = random_block_doc(seed);
+    fast_same_as_parser(doc);
+    if (yaml_fast_scan_applies(doc)) ++fast;
+  }
+  CHECK(fast > 1000);  // most of them go the fast way, some through yaml-cpp
+  CHECK(fast < 2900);
+  CHECK(yaml_fast_scan_applies("all:\n  hosts:\n    node1:\n      ip: 10.0.0.1\n"));
+  CHECK(!yaml_fast_scan_applies("all:\n  hosts: [a]\n"));
 }
 
 TEST_CASE("fs: atomic write keeps a backup and the file mode") {

@@ -8,6 +8,10 @@
 // is the index of its anchored node (YAML::Load shares that node too, so an
 // alias to an open collection is a cycle there as here), only the first
 // document is read and a text without one is a null node without a mark.
+// Most of the time of reading a big hosts file was yaml-cpp's scanner, so
+// texts that are only block mappings of simple keys and values are scanned
+// here (load_yaml_tree's fast path) and fed to the same builder as the
+// events yaml-cpp would send; anything else goes through yaml-cpp.
 #pragma once
 
 #include <cstdint>
@@ -72,6 +76,14 @@ class YamlTree {
 
 // Parses the first document of `text` (no BOM stripping: the callers do
 // it). A syntax error is yaml_error's Error for yaml-cpp's exception.
-Result<YamlTree> load_yaml_tree(std::string_view text, const std::string& filename);
+// `fast`: documents that are only block mappings of simple keys and values
+// (big machine-written hosts files) are scanned without yaml-cpp's scanner,
+// to the same tree; false sends every text through yaml-cpp (the tests
+// compare the two).
+Result<YamlTree> load_yaml_tree(std::string_view text, const std::string& filename,
+                                bool fast = true);
+
+// Whether load_yaml_tree's fast path reads `text` (for the tests).
+bool yaml_fast_scan_applies(std::string_view text);
 
 }  // namespace ksm
