@@ -218,7 +218,8 @@ void same_as_node_graph(const std::string& text, YamlLoadOptions opts = {}) {
   auto tree = parse_yaml(text, "f.yml", &tree_warnings, opts);
   Result<Value> graph = [&]() -> Result<Value> {
     try {
-      return yaml_node_to_value(YAML::Load(std::string(strip_bom(text))), "f.yml", &graph_warnings, opts);
+      return yaml_node_to_value(YAML::Load(std::string(strip_bom(text))), "f.yml", &graph_warnings,
+                                opts);
     } catch (const YAML::Exception& e) {
       return yaml_error(e, "f.yml");
     }
@@ -232,17 +233,28 @@ void same_as_node_graph(const std::string& text, YamlLoadOptions opts = {}) {
     CHECK(tree.error().str() == graph.error().str());
   }
   REQUIRE(tree_warnings.size() == graph_warnings.size());
-  for (size_t i = 0; i < tree_warnings.size(); ++i) CHECK(tree_warnings[i].str() == graph_warnings[i].str());
+  for (size_t i = 0; i < tree_warnings.size(); ++i)
+    CHECK(tree_warnings[i].str() == graph_warnings[i].str());
 }
 
 }  // namespace
 
 TEST_CASE("yaml: parse_yaml from parser events gives what YAML::Load's node graph gave") {
   for (const char* text : {
-           "", "# only a comment\n", "---\n", "...\n", "--- a\n--- b\n", "a: 1\n---\nb: 2\n", "~\n", "plain\n",
-           "a: yes\nb: 'yes'\nc: \"no\"\nd: 0755\ne: 1e3\nf: 1.5e+3\ng: .inf\nh: -.Inf\ni: 1:30\nj: 0x1F\nk: 0b101\n",
-           "a: !!str 12\nb: !!int '12'\nc: !!float '1.5'\nd: !!bool 'yes'\ne: !!null ''\nf: !unsafe '{{ x }}'\n",
-           "a: !custom x\nb: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  3132\nc: !!binary aGk=\nd: !!map {x: 1}\n",
+           "",
+           "# only a comment\n",
+           "---\n",
+           "...\n",
+           "--- a\n--- b\n",
+           "a: 1\n---\nb: 2\n",
+           "~\n",
+           "plain\n",
+           "a: yes\nb: 'yes'\nc: \"no\"\nd: 0755\ne: 1e3\nf: 1.5e+3\ng: .inf\nh: -.Inf\ni: "
+           "1:30\nj: 0x1F\nk: 0b101\n",
+           "a: !!str 12\nb: !!int '12'\nc: !!float '1.5'\nd: !!bool 'yes'\ne: !!null ''\nf: "
+           "!unsafe '{{ x }}'\n",
+           "a: !custom x\nb: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  3132\nc: !!binary aGk=\nd: "
+           "!!map {x: 1}\n",
            "a: !!str\nb: !vault\nc: !!seq []\nd: !!str []\n",
            "base: &b {x: 1, y: 2}\nother: *b\nlist: [*b, *b]\n",
            "s: &s hello\nk: {*s : v}\nq: *s\n",
@@ -257,7 +269,8 @@ TEST_CASE("yaml: parse_yaml from parser events gives what YAML::Load's node grap
            "a: &x {k: *x}\n",
            "a: &x 1\na: 2\nb: *x\n",
            "key: >\n  folded\n  text\nlit: |-\n  kept\n",
-           "\xEF\xBB\xBF" "bom: true\n",
+           "\xEF\xBB\xBF"
+           "bom: true\n",
            "a: [1, 2\nb: c\n",
            "a: *missing\n",
            "a: b: c\n",
@@ -270,8 +283,10 @@ TEST_CASE("yaml: parse_yaml from parser events gives what YAML::Load's node grap
        })
     same_as_node_graph(text);
   same_as_node_graph(std::string(600, '[') + std::string(600, ']'));
-  same_as_node_graph("a: " + std::string(300, '[') + std::string(300, ']') + "\n", YamlLoadOptions{5'000'000, 100});
-  same_as_node_graph("a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b]\n", YamlLoadOptions{20, 1000});
+  same_as_node_graph("a: " + std::string(300, '[') + std::string(300, ']') + "\n",
+                     YamlLoadOptions{5'000'000, 100});
+  same_as_node_graph("a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b]\n",
+                     YamlLoadOptions{20, 1000});
 }
 
 TEST_CASE("yaml: anchors, aliases, merge keys, tags, documents") {
@@ -282,13 +297,15 @@ TEST_CASE("yaml: anchors, aliases, merge keys, tags, documents") {
   CHECK(a->get("list")->as_list()[0] == *a->get("base"));
   // a merge key fills the keys not set yet (whatever their place); `<<` of a
   // non-mapping or quoted is an ordinary key
-  auto m = parse_yaml("base: &b {x: 1, y: 2}\nm:\n  y: 3\n  <<: *b\nq:\n  '<<': {z: 1}\nn:\n  <<: 5\n", "m.yml");
+  auto m = parse_yaml(
+      "base: &b {x: 1, y: 2}\nm:\n  y: 3\n  <<: *b\nq:\n  '<<': {z: 1}\nn:\n  <<: 5\n", "m.yml");
   REQUIRE(m.ok());
   CHECK(to_python_repr(*m->get("m")) == "{'y': 3, 'x': 1}");
   CHECK(to_python_repr(*m->get("q")) == "{'<<': {'z': 1}}");
   CHECK(to_python_repr(*m->get("n")) == "{'<<': 5}");
   // tags: !!str and other tags are strings, !!int and friends are typed, !vault opaque
-  auto t = parse_yaml("a: !!str 12\nb: !!int '12'\nc: !unsafe yes\nd: !vault x\ne: !!bool 'no'\n", "t.yml");
+  auto t = parse_yaml("a: !!str 12\nb: !!int '12'\nc: !unsafe yes\nd: !vault x\ne: !!bool 'no'\n",
+                      "t.yml");
   REQUIRE(t.ok());
   CHECK(*t->get("a") == Value("12"));
   CHECK(*t->get("b") == Value(12));
@@ -324,7 +341,8 @@ TEST_CASE("yaml: errors are yaml-cpp's words at file:line:col; bounds on nodes a
   REQUIRE(!cyc.ok());
   CHECK(cyc.error().message == "YAML nested too deeply");
   CHECK(cyc.error().where.str() == "cyc.yml:1:4");
-  auto nodes = parse_yaml("a: &a [x, x, x]\nb: [*a, *a, *a]\n", "n.yml", nullptr, YamlLoadOptions{10, 1000});
+  auto nodes =
+      parse_yaml("a: &a [x, x, x]\nb: [*a, *a, *a]\n", "n.yml", nullptr, YamlLoadOptions{10, 1000});
   REQUIRE(!nodes.ok());
   CHECK(nodes.error().message.find("more than 10 nodes") != std::string::npos);
   auto depth = parse_yaml("a: [[[[1]]]]\n", "d.yml", nullptr, YamlLoadOptions{5'000'000, 3});
@@ -338,8 +356,8 @@ namespace {
 // indented below it (an alias cycle stops at depth 40).
 void dump_tree(const YamlTree& t, YamlTree::Id n, int depth, std::string& out) {
   static const char* kinds[] = {"null", "scalar", "seq", "map"};
-  out += std::string(static_cast<size_t>(depth) * 2, ' ') + kinds[static_cast<int>(t.type(n))] + " tag=" +
-         t.tag(n) + " '" + t.scalar(n) + "' @" + t.location(n, "f").str() + "\n";
+  out += std::string(static_cast<size_t>(depth) * 2, ' ') + kinds[static_cast<int>(t.type(n))] +
+         " tag=" + t.tag(n) + " '" + t.scalar(n) + "' @" + t.location(n, "f").str() + "\n";
   if (depth > 40) return;
   if (t.type(n) == YamlTree::Type::Sequence)
     for (size_t i = 0; i < t.size(n); ++i) dump_tree(t, t.item(n, i), depth + 1, out);
@@ -372,13 +390,15 @@ void fast_same_as_parser(const std::string& text) {
 // steps, blank and comment lines, trailing comments and spaces, and now and
 // then something the fast scan leaves to yaml-cpp.
 std::string random_block_doc(unsigned seed) {
-  static const char* keys[] = {"a", "node1", "ansible_host", "null", "~", "yes", "1", "0755", "k8s-cluster",
-                               "x.y", "/p", "NULL", "1.5", "+1", "a=b", "~x"};
-  static const char* values[] = {"v",       "10.0.0.1", "null",     "~",   "Null", "true", "off", "0x1F",
-                                 "1e3",     "{}",       "[]",       "",    "",     "",     "a_b", "/var/lib",
-                                 "v1.29.5", "+1",       "~x"};
+  static const char* keys[] = {"a",   "node1", "ansible_host", "null", "~",  "yes",
+                               "1",   "0755",  "k8s-cluster",  "x.y",  "/p", "NULL",
+                               "1.5", "+1",    "a=b",          "~x"};
+  static const char* values[] = {"v",    "10.0.0.1", "null",    "~",  "Null", "true", "off",
+                                 "0x1F", "1e3",      "{}",      "[]", "",     "",     "",
+                                 "a_b",  "/var/lib", "v1.29.5", "+1", "~x"};
   // what the fast scan leaves to yaml-cpp, now and then
-  static const char* others[] = {"1:20", "'q'", "a b", "&x", "{a: 1}", "- x", "-1", "*x", "!t", "|", "a#b", ".5"};
+  static const char* others[] = {"1:20", "'q'", "a b", "&x", "{a: 1}", "- x",
+                                 "-1",   "*x",  "!t",  "|",  "a#b",    ".5"};
   unsigned r = seed * 2654435761u + 12345;
   auto next = [&r](unsigned n) {
     r = r * 1103515245u + 12345;
@@ -390,12 +410,14 @@ std::string random_block_doc(unsigned seed) {
   bool pending = false;
   for (int i = 0; i < lines; ++i) {
     if (next(8) == 0) out += next(2) ? "\n" : std::string(next(6), ' ') + "# comment\n";
-    if (pending && next(3) != 0) indents.push_back(indents.back() + 1 + static_cast<int>(next(4)));
+    if (pending && next(3) != 0)
+      indents.push_back(indents.back() + 1 + static_cast<int>(next(4)));
     else
       while (indents.size() > 1 && next(3) == 0) indents.pop_back();
     std::string v = next(40) == 0 ? others[next(sizeof others / sizeof *others)]
                                   : values[next(sizeof values / sizeof *values)];
-    out += std::string(static_cast<size_t>(indents.back()), ' ') + keys[next(sizeof keys / sizeof *keys)] + ":";
+    out += std::string(static_cast<size_t>(indents.back()), ' ') +
+           keys[next(sizeof keys / sizeof *keys)] + ":";
     if (!v.empty()) out += " " + v;
     pending = v.empty();
     if (next(6) == 0) out += "   ";
@@ -409,13 +431,43 @@ std::string random_block_doc(unsigned seed) {
 }  // namespace
 
 TEST_CASE("yaml: the fast scan of block mappings gives the tree yaml-cpp's parser gives") {
-  for (const char* text :
-       {"", "\n\n", "# c\n", "a:\n", "a:", "a: 1", "a:\nb:\n", "a:\n  b:\n", "a:\n  b:\nc:\n", "a:\n  b:\n\n# c\n",
-        "a:\n  b:\n    c:\n", "a:\n  b:\n    c:\nd: 1\n", "  a: 1\n  b:\n", "a: {}\nb: []\n", "a:   {}   # c\n",
-        "a: 1 # c\nb: # c\n  c: 2\n", "a: 1\n  b: 2\n", "a:\n    b: 1\n  c: 2\n", "a: 1\n b: 2\n", "a:b\n",
-        "a :\n", "a:\tb\n", "a: b\r\n", "- a\n", "a: b c\n", "a: 'b'\n", "a: b#c\n", "a: &x b\n",
-        "---\na: 1\n", "a: 1\n---\nb: 2\n", "...\n", "a: 1\n...\n", "null: ~\n~: null\n", "a:\n  - b\n",
-        "a:\nb:\n  c:\n\n\n", "a:\n  b:\n  # c\n", "a:\n  b: 1\n  # c\n    # d\n"})
+  for (const char* text : {"",
+                           "\n\n",
+                           "# c\n",
+                           "a:\n",
+                           "a:",
+                           "a: 1",
+                           "a:\nb:\n",
+                           "a:\n  b:\n",
+                           "a:\n  b:\nc:\n",
+                           "a:\n  b:\n\n# c\n",
+                           "a:\n  b:\n    c:\n",
+                           "a:\n  b:\n    c:\nd: 1\n",
+                           "  a: 1\n  b:\n",
+                           "a: {}\nb: []\n",
+                           "a:   {}   # c\n",
+                           "a: 1 # c\nb: # c\n  c: 2\n",
+                           "a: 1\n  b: 2\n",
+                           "a:\n    b: 1\n  c: 2\n",
+                           "a: 1\n b: 2\n",
+                           "a:b\n",
+                           "a :\n",
+                           "a:\tb\n",
+                           "a: b\r\n",
+                           "- a\n",
+                           "a: b c\n",
+                           "a: 'b'\n",
+                           "a: b#c\n",
+                           "a: &x b\n",
+                           "---\na: 1\n",
+                           "a: 1\n---\nb: 2\n",
+                           "...\n",
+                           "a: 1\n...\n",
+                           "null: ~\n~: null\n",
+                           "a:\n  - b\n",
+                           "a:\nb:\n  c:\n\n\n",
+                           "a:\n  b:\n  # c\n",
+                           "a:\n  b: 1\n  # c\n    # d\n"})
     fast_same_as_parser(text);
   size_t fast = 0;
   for (unsigned seed = 0; seed < 3000; ++seed) {

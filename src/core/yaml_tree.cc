@@ -300,7 +300,7 @@ bool yaml_fast_scan_applies(std::string_view text) {
   return BlockScan(text, b).run();
 }
 
-Result<YamlTree> load_yaml_tree(std::string_view text, const std::string& filename, bool fast) {
+YamlTree load_yaml_tree_or_throw(std::string_view text, bool fast) {
   YamlTree t;
   if (fast) {
     YamlTreeBuilder b(t);
@@ -310,17 +310,21 @@ Result<YamlTree> load_yaml_tree(std::string_view text, const std::string& filena
     }
     t = YamlTree();
   }
+  // What YAML::Load(std::string) reads from.
+  std::stringstream stream{std::string(text)};
+  YAML::Parser parser(stream);
+  YamlTreeBuilder b(t);
+  parser.HandleNextDocument(b);
+  if (!b.got_root()) t.set_null_root();
+  return t;
+}
+
+Result<YamlTree> load_yaml_tree(std::string_view text, const std::string& filename, bool fast) {
   try {
-    // What YAML::Load(std::string) reads from.
-    std::stringstream stream{std::string(text)};
-    YAML::Parser parser(stream);
-    YamlTreeBuilder b(t);
-    parser.HandleNextDocument(b);
-    if (!b.got_root()) t.set_null_root();
+    return load_yaml_tree_or_throw(text, fast);
   } catch (const YAML::Exception& e) {
     return yaml_error(e, filename);
   }
-  return t;
 }
 
 }  // namespace ksm

@@ -83,6 +83,10 @@ class YamlTree {
 Result<YamlTree> load_yaml_tree(std::string_view text, const std::string& filename,
                                 bool fast = true);
 
+// load_yaml_tree throwing yaml-cpp's exception, as YAML::Load does, for the
+// callers that word it their own way.
+YamlTree load_yaml_tree_or_throw(std::string_view text, bool fast = true);
+
 // Whether load_yaml_tree's fast path reads `text` (for the tests).
 bool yaml_fast_scan_applies(std::string_view text);
 
