@@ -62,3 +62,19 @@ TEST_CASE("json_schema: first_problem says how many more there are") {
   three.pop_back();
   CHECK(first_problem(three).message == "a (and 1 more problem)");
 }
+
+TEST_CASE("json_schema: each string is checked against its own pattern (compiled once per walk)") {
+  JsonSchema js = parse_schema(R"({
+    "type": "object",
+    "properties": {
+      "names": {"type": "array", "items": {"type": "string", "pattern": "^[a-z]+$"}},
+      "ids": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]+$"}}
+    }})");
+  auto doc = load_yaml_node("names: [abc, '12', def, X]\nids: ['12', abc, '34']\n", "p.yml");
+  REQUIRE(doc);
+  auto errors = js.validate(*doc, "p.yml");
+  REQUIRE(errors.size() == 3);
+  CHECK(errors[0].message.find("names[1]: '12' does not match ^[a-z]+$") != std::string::npos);
+  CHECK(errors[1].message.find("names[3]: 'X' does not match ^[a-z]+$") != std::string::npos);
+  CHECK(errors[2].message.find("ids[1]: 'abc' does not match ^[0-9]+$") != std::string::npos);
+}

@@ -12,6 +12,9 @@
 #include "core/json.h"
 #include "core/value.h"
 #include "core/yaml.h"
+#include "core/yaml_tree.h"
+
+#include <yaml-cpp/yaml.h>
 
 namespace fs = std::filesystem;
 
@@ -202,6 +205,280 @@ TEST_CASE("yaml: errors carry file:line:col; alias bombs are bounded") {
   auto b = parse_yaml(bomb, "bomb.yml");
   REQUIRE(!b.ok());
   CHECK(b.error().message.find("alias bomb") != std::string::npos);
+}
+
+namespace {
+
+// parse_yaml (a YamlTree from the parser's events) against YAML::Load's node
+// graph converted by yaml_node_to_value, as parse_yaml read before: the same
+// value, the same warnings and the same error, each at the same position.
+void same_as_node_graph(const std::string& text, YamlLoadOptions opts = {}) {
+  CAPTURE(text);
+  std::vector<Error> tree_warnings, graph_warnings;
+  auto tree = parse_yaml(text, "f.yml", &tree_warnings, opts);
+  Result<Value> graph = [&]() -> Result<Value> {
+    try {
+      return yaml_node_to_value(YAML::Load(std::string(strip_bom(text))), "f.yml", &graph_warnings,
+                                opts);
+    } catch (const YAML::Exception& e) {
+      return yaml_error(e, "f.yml");
+    }
+  }();
+  REQUIRE(tree.ok() == graph.ok());
+  if (tree.ok()) {
+    CHECK(tree->kind() == graph->kind());
+    CHECK(to_python_repr(*tree) == to_python_repr(*graph));
+    CHECK(to_json(*tree) == to_json(*graph));
+  } else {
+    CHECK(tree.error().str() == graph.error().str());
+  }
+  REQUIRE(tree_warnings.size() == graph_warnings.size());
+  for (size_t i = 0; i < tree_warnings.size(); ++i)
+    CHECK(tree_warnings[i].str() == graph_warnings[i].str());
+}
+
+}  // namespace
+
+TEST_CASE("yaml: parse_yaml from parser events gives what YAML::Load's node graph gave") {
+  for (const char* text : {
+           "",
+           "# only a comment\n",
+           "---\n",
+           "...\n",
+           "--- a\n--- b\n",
+           "a: 1\n---\nb: 2\n",
+           "~\n",
+           "plain\n",
+           "a: yes\nb: 'yes'\nc: \"no\"\nd: 0755\ne: 1e3\nf: 1.5e+3\ng: .inf\nh: -.Inf\ni: "
+           "1:30\nj: 0x1F\nk: 0b101\n",
+           "a: !!str 12\nb: !!int '12'\nc: !!float '1.5'\nd: !!bool 'yes'\ne: !!null ''\nf: "
+           "!unsafe '{{ x }}'\n",
+           "a: !custom x\nb: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  3132\nc: !!binary aGk=\nd: "
+           "!!map {x: 1}\n",
+           "a: !!str\nb: !vault\nc: !!seq []\nd: !!str []\n",
+           "base: &b {x: 1, y: 2}\nother: *b\nlist: [*b, *b]\n",
+           "s: &s hello\nk: {*s : v}\nq: *s\n",
+           "base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n",
+           "a: &a {x: 1}\nb: &b {y: 2}\nm:\n  <<: [*a, *b]\n  z: 3\n",
+           "m:\n  '<<': {x: 1}\n  <<: 5\n",
+           "a: 1\nb: 2\na: 3\nb: {c: 1, c: 2}\n",
+           "1: a\n1.0: b\ntrue: c\n~: d\nnull: e\n? [x, y]\n: f\n? {k: v}\n: g\n",
+           "- a\n-\n- - b\n  - c\n- {x: , : y}\n",
+           "a: &x\nb: *x\n",
+           "a: &x [*x]\n",
+           "a: &x {k: *x}\n",
+           "a: &x 1\na: 2\nb: *x\n",
+           "key: >\n  folded\n  text\nlit: |-\n  kept\n",
+           "\xEF\xBB\xBF"
+           "bom: true\n",
+           "a: [1, 2\nb: c\n",
+           "a: *missing\n",
+           "a: b: c\n",
+           "a: 1\n b: 2\n",
+           "a:\n\t- tab\n",
+           "{a: 1\n",
+           "a: &x 1\na: &x 2\nb: *x\n",
+           "a: !<tag:yaml.org,2002:str> 5\n",
+           "%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n",
+       })
+    same_as_node_graph(text);
+  same_as_node_graph(std::string(600, '[') + std::string(600, ']'));
+  same_as_node_graph("a: " + std::string(300, '[') + std::string(300, ']') + "\n",
+                     YamlLoadOptions{5'000'000, 100});
+  same_as_node_graph("a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b]\n",
+                     YamlLoadOptions{20, 1000});
+}
+
+TEST_CASE("yaml: anchors, aliases, merge keys, tags, documents") {
+  // an alias is a copy of the anchored value
+  auto a = parse_yaml("base: &b {x: 1}\nother: *b\nlist: [*b]\n", "a.yml");
+  REQUIRE(a.ok());
+  CHECK(*a->get("other") == *a->get("base"));
+  CHECK(a->get("list")->as_list()[0] == *a->get("base"));
+  // a merge key fills the keys not set yet (whatever their place); `<<` of a
+  // non-mapping or quoted is an ordinary key
+  auto m = parse_yaml(
+      "base: &b {x: 1, y: 2}\nm:\n  y: 3\n  <<: *b\nq:\n  '<<': {z: 1}\nn:\n  <<: 5\n", "m.yml");
+  REQUIRE(m.ok());
+  CHECK(to_python_repr(*m->get("m")) == "{'y': 3, 'x': 1}");
+  CHECK(to_python_repr(*m->get("q")) == "{'<<': {'z': 1}}");
+  CHECK(to_python_repr(*m->get("n")) == "{'<<': 5}");
+  // tags: !!str and other tags are strings, !!int and friends are typed, !vault opaque
+  auto t = parse_yaml("a: !!str 12\nb: !!int '12'\nc: !unsafe yes\nd: !vault x\ne: !!bool 'no'\n",
+                      "t.yml");
+  REQUIRE(t.ok());
+  CHECK(*t->get("a") == Value("12"));
+  CHECK(*t->get("b") == Value(12));
+  CHECK(*t->get("c") == Value("yes"));
+  CHECK(t->get("d")->is_vault());
+  CHECK(*t->get("e") == Value(false));
+  // an empty document is null; only the first document is read
+  for (const char* empty : {"", "# c\n", "---\n", "\xEF\xBB\xBF"}) {
+    auto e = parse_yaml(empty, "e.yml");
+    REQUIRE(e.ok());
+    CHECK(e->is_null());
+  }
+  auto first = parse_yaml("a: 1\n---\nb: [\n", "d.yml");
+  REQUIRE(first.ok());
+  CHECK(to_python_repr(*first) == "{'a': 1}");
+}
+
+TEST_CASE("yaml: errors are yaml-cpp's words at file:line:col; bounds on nodes and depth") {
+  auto bad = parse_yaml("a: 1\nb: *missing\n", "bad.yml");
+  REQUIRE(!bad.ok());
+  CHECK(bad.error().str().find("bad.yml:2:4") != std::string::npos);
+  CHECK(bad.error().message == "invalid YAML: the referenced anchor is not defined");
+  auto flow = parse_yaml("a: [1, 2\nb: c\n", "flow.yml");
+  REQUIRE(!flow.ok());
+  CHECK(flow.error().message.rfind("invalid YAML: ", 0) == 0);
+  CHECK(flow.error().where.line >= 1);
+  auto nul = parse_yaml(std::string("a: 1\nb: \0\n", 10), "nul.yml");
+  REQUIRE(!nul.ok());
+  CHECK(nul.error().message == "NUL byte in YAML file");
+  CHECK(nul.error().where.line == 2);
+  // an alias to the collection it is in: a cycle, stopped by the depth bound
+  auto cyc = parse_yaml("a: &x [*x]\n", "cyc.yml");
+  REQUIRE(!cyc.ok());
+  CHECK(cyc.error().message == "YAML nested too deeply");
+  CHECK(cyc.error().where.str() == "cyc.yml:1:4");
+  auto nodes =
+      parse_yaml("a: &a [x, x, x]\nb: [*a, *a, *a]\n", "n.yml", nullptr, YamlLoadOptions{10, 1000});
+  REQUIRE(!nodes.ok());
+  CHECK(nodes.error().message.find("more than 10 nodes") != std::string::npos);
+  auto depth = parse_yaml("a: [[[[1]]]]\n", "d.yml", nullptr, YamlLoadOptions{5'000'000, 3});
+  REQUIRE(!depth.ok());
+  CHECK(depth.error().str().find("d.yml:1:7") != std::string::npos);
+}
+
+namespace {
+
+// A YamlTree as text: every node's type, tag, scalar and position, children
+// indented below it (an alias cycle stops at depth 40).
+void dump_tree(const YamlTree& t, YamlTree::Id n, int depth, std::string& out) {
+  static const char* kinds[] = {"null", "scalar", "seq", "map"};
+  out += std::string(static_cast<size_t>(depth) * 2, ' ') + kinds[static_cast<int>(t.type(n))] +
+         " tag=" + t.tag(n) + " '" + t.scalar(n) + "' @" + t.location(n, "f").str() + "\n";
+  if (depth > 40) return;
+  if (t.type(n) == YamlTree::Type::Sequence)
+    for (size_t i = 0; i < t.size(n); ++i) dump_tree(t, t.item(n, i), depth + 1, out);
+  if (t.type(n) == YamlTree::Type::Map)
+    for (size_t i = 0; i < t.size(n); ++i) {
+      dump_tree(t, t.key(n, i), depth + 1, out);
+      dump_tree(t, t.value(n, i), depth + 1, out);
+    }
+}
+
+// The fast block-mapping scan against yaml-cpp's parser on the same text.
+void fast_same_as_parser(const std::string& text) {
+  CAPTURE(text);
+  auto fast = load_yaml_tree(text, "f", true);
+  auto slow = load_yaml_tree(text, "f", false);
+  REQUIRE(fast.ok() == slow.ok());
+  if (!fast.ok()) {
+    CHECK(fast.error().str() == slow.error().str());
+    return;
+  }
+  std::string a, b;
+  dump_tree(*fast, fast->root(), 0, a);
+  dump_tree(*slow, slow->root(), 0, b);
+  CHECK(a == b);
+  CHECK(fast->has_alias() == slow->has_alias());
+}
+
+// A random document of block mappings: keys and values from small pools
+// (YAML 1.1 words, numbers, nulls, paths, `{}`, `[]`), random indentation
+// steps, blank and comment lines, trailing comments and spaces, and now and
+// then something the fast scan leaves to yaml-cpp.
+std::string random_block_doc(unsigned seed) {
+  static const char* keys[] = {"a",   "node1", "ansible_host", "null", "~",  "yes",
+                               "1",   "0755",  "k8s-cluster",  "x.y",  "/p", "NULL",
+                               "1.5", "+1",    "a=b",          "~x"};
+  static const char* values[] = {"v",    "10.0.0.1", "null",    "~",  "Null", "true", "off",
+                                 "0x1F", "1e3",      "{}",      "[]", "",     "",     "",
+                                 "a_b",  "/var/lib", "v1.29.5", "+1", "~x"};
+  // what the fast scan leaves to yaml-cpp, now and then
+  static const char* others[] = {"1:20", "'q'", "a b", "&x", "{a: 1}", "- x",
+                                 "-1",   "*x",  "!t",  "|",  "a#b",    ".5"};
+  unsigned r = seed * 2654435761u + 12345;
+  auto next = [&r](unsigned n) {
+    r = r * 1103515245u + 12345;
+    return (r >> 16) % n;
+  };
+  std::string out;
+  std::vector<int> indents{static_cast<int>(next(3))};
+  int lines = 1 + static_cast<int>(next(30));
+  bool pending = false;
+  for (int i = 0; i < lines; ++i) {
+    if (next(8) == 0) out += next(2) ? "\n" : std::string(next(6), ' ') + "# comment\n";
+    if (pending && next(3) != 0)
+      indents.push_back(indents.back() + 1 + static_cast<int>(next(4)));
+    else
+      while (indents.size() > 1 && next(3) == 0) indents.pop_back();
+    std::string v = next(40) == 0 ? others[next(sizeof others / sizeof *others)]
+                                  : values[next(sizeof values / sizeof *values)];
+    out += std::string(static_cast<size_t>(indents.back()), ' ') +
+           keys[next(sizeof keys / sizeof *keys)] + ":";
+    if (!v.empty()) out += " " + v;
+    pending = v.empty();
+    if (next(6) == 0) out += "   ";
+    if (next(6) == 0) out += " # trailing";
+    out += "\n";
+  }
+  if (next(4) == 0 && !out.empty()) out.pop_back();  // no final newline
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("yaml: the fast scan of block mappings gives the tree yaml-cpp's parser gives") {
+  for (const char* text : {"",
+                           "\n\n",
+                           "# c\n",
+                           "a:\n",
+                           "a:",
+                           "a: 1",
+                           "a:\nb:\n",
+                           "a:\n  b:\n",
+                           "a:\n  b:\nc:\n",
+                           "a:\n  b:\n\n# c\n",
+                           "a:\n  b:\n    c:\n",
+                           "a:\n  b:\n    c:\nd: 1\n",
+                           "  a: 1\n  b:\n",
+                           "a: {}\nb: []\n",
+                           "a:   {}   # c\n",
+                           "a: 1 # c\nb: # c\n  c: 2\n",
+                           "a: 1\n  b: 2\n",
+                           "a:\n    b: 1\n  c: 2\n",
+                           "a: 1\n b: 2\n",
+                           "a:b\n",
+                           "a :\n",
+                           "a:\tb\n",
+                           "a: b\r\n",
+                           "- a\n",
+                           "a: b c\n",
+                           "a: 'b'\n",
+                           "a: b#c\n",
+                           "a: &x b\n",
+                           "---\na: 1\n",
+                           "a: 1\n---\nb: 2\n",
+                           "...\n",
+                           "a: 1\n...\n",
+                           "null: ~\n~: null\n",
+                           "a:\n  - b\n",
+                           "a:\nb:\n  c:\n\n\n",
+                           "a:\n  b:\n  # c\n",
+                           "a:\n  b: 1\n  # c\n    # d\n"})
+    fast_same_as_parser(text);
+  size_t fast = 0;
+  for (unsigned seed = 0; seed < 3000; ++seed) {
+    std::string doc = random_block_doc(seed);
+    fast_same_as_parser(doc);
+    if (yaml_fast_scan_applies(doc)) ++fast;
+  }
+  CHECK(fast > 1000);  // most of them go the fast way, some through yaml-cpp
+  CHECK(fast < 2900);
+  CHECK(yaml_fast_scan_applies("all:\n  hosts:\n    node1:\n      ip: 10.0.0.1\n"));
+  CHECK(!yaml_fast_scan_applies("all:\n  hosts: [a]\n"));
 }
 
 TEST_CASE("fs: atomic write keeps a backup and the file mode") {

@@ -315,3 +315,24 @@ TEST_CASE("loader: a hosts file memo serves a parse of the same text, and only i
     CHECK(both->host("from-the-memo") == nullptr);
   }
 }
+
+TEST_CASE("loader: a vars file keeps the position of each top-level key") {
+  auto vf = parse_vars_file("group_vars/all.yml", "a: 1\nb:\n  c: 2\na: 3\n[x]: 4\n");
+  REQUIRE(vf);
+  CHECK(vf->where.at("a").str() == "group_vars/all.yml:4:1");  // a repeated key: the last one
+  CHECK(vf->where.at("b").str() == "group_vars/all.yml:2:1");
+  CHECK(vf->where.at("").str() == "group_vars/all.yml:5:1");  // a key that is not a scalar
+  CHECK(!vf->where.count("c"));
+  CHECK(to_python_repr(vf->data) == "{'a': 3, 'b': {'c': 2}, \"['x']\": 4}");
+  auto json = parse_vars_file("host_vars/h.json", "{\"a\": 1,\n \"b\": [2]}\n");
+  REQUIRE(json);
+  CHECK(json->where.at("b").str() == "host_vars/h.json:2:2");
+  CHECK(to_python_repr(json->data) == "{'a': 1, 'b': [2]}");
+  auto bad = parse_vars_file("group_vars/all.yml", "a: 1\nb: [\n");
+  REQUIRE(!bad);
+  CHECK(bad.error().message.rfind("invalid YAML: ", 0) == 0);
+  CHECK(bad.error().where.file == "group_vars/all.yml");
+  auto alias = parse_vars_file("group_vars/all.yml", "a: &x {k: 1}\nb: *x\n");
+  REQUIRE(alias);
+  CHECK(to_python_repr(alias->data) == "{'a': {'k': 1}, 'b': {'k': 1}}");
+}

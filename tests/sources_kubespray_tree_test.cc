@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include <yaml-cpp/yaml.h>
+
 #include "core/yaml.h"
 #include "sources/kubespray_tree.h"
 #include "test_support.h"
@@ -205,6 +207,79 @@ TEST_CASE("kubespray_tree: vars file errors and duplicates") {
   auto empty = parse_var_file("f.yml", "# only comments\n");
   REQUIRE(empty);
   CHECK(empty->vars.empty());
+}
+
+namespace {
+
+// parse_var_file as it read before the YamlTree (YAML::Load's node graph),
+// as text: each variable with its value and position, the warnings, or the
+// error.
+std::string var_file_by_node_graph(const std::string& path, const std::string& text) {
+  std::string out;
+  try {
+    YAML::Node doc = YAML::Load(std::string(strip_bom(text)));
+    if (doc.IsNull() || !doc.IsDefined()) return out;
+    if (!doc.IsMap())
+      return "error " +
+             Error("a variables file must hold a mapping at top level", yaml_location(doc, path))
+                 .str();
+    std::vector<Error> warnings;
+    std::vector<std::pair<std::string, std::string>> vars;
+    for (const auto& kv : doc) {
+      Location at = yaml_location(kv.first, path);
+      if (!kv.first.IsScalar())
+        return "error " + Error("a variable name must be a scalar", at).str();
+      auto v = yaml_node_to_value(kv.second, path, &warnings);
+      if (!v) return "error " + v.error().str();
+      std::string name = kv.first.Scalar();
+      auto dup =
+          std::find_if(vars.begin(), vars.end(), [&](const auto& d) { return d.first == name; });
+      std::string line =
+          to_python_repr(*v) + " @" + std::to_string(at.line) + ":" + std::to_string(at.column);
+      if (dup != vars.end()) {
+        warnings.push_back(Error("duplicate variable '" + name + "'", at));
+        dup->second = line;
+      } else {
+        vars.emplace_back(name, line);
+      }
+    }
+    for (const auto& [n, l] : vars) out += n + "=" + l + "\n";
+    for (const auto& w : warnings) out += "warning " + w.where.str() + "\n";
+  } catch (const YAML::Exception& e) {
+    return "error " + Error(e.msg, Location{path, e.mark.is_null() ? 0 : e.mark.line + 1,
+                                            e.mark.is_null() ? 0 : e.mark.column + 1})
+                          .str();
+  }
+  return out;
+}
+
+std::string var_file_text(const std::string& path, const std::string& text) {
+  auto f = parse_var_file(path, text);
+  if (!f) return "error " + f.error().str();
+  std::string out;
+  for (const auto& d : f->vars)
+    out += d.name + "=" + to_python_repr(d.value) + " @" + std::to_string(d.line) + ":" +
+           std::to_string(d.column) + "\n";
+  for (const auto& w : f->warnings) out += "warning " + w.where.str() + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("kubespray_tree: a vars file read from the YamlTree is what the node graph gave") {
+  for (const char* text :
+       {"", "# c\n", "---\n", "a: 1\n",
+        "\xEF\xBB\xBF"
+        "a: yes\n",
+        "a: 1\nb: 2\na: 3\n", "- a\n", "plain\n",
+        "a: [1, {b: c}]\nd: 'q'\ne: !!str 1\nf: !vault x\n",
+        "base: &b {x: 1}\ncopy: *b\nm:\n  <<: *b\n  y: 2\n", "[a]: 1\n", "~: 1\n", "a: [\n",
+        "a: *missing\n", "a:\n  b: 1\n c: 2\n", "a: &x [*x]\n", "a: 1\n--- \nb: 2\n",
+        "k8s_var: 1\nkube_version: v1.29.5\nempty:\nnested:\n  x: {}\n  y: []\n"}) {
+    CAPTURE(text);
+    CHECK(var_file_text("roles/x/defaults/main.yml", text) ==
+          var_file_by_node_graph("roles/x/defaults/main.yml", text));
+  }
 }
 
 TEST_CASE("kubespray_tree: hosts file groups, INI and YAML") {

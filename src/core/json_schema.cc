@@ -3,6 +3,7 @@
 
 #include <regex>
 #include <set>
+#include <unordered_map>
 
 #include "core/fs.h"
 #include "core/json.h"
@@ -76,6 +77,14 @@ struct Walker {
   const Value& root;
   const std::string& file;
   std::vector<Error>& errors;
+  // Each `pattern` compiled once per walk, not once per string it checks.
+  std::unordered_map<std::string, std::regex> patterns = {};
+
+  const std::regex& pattern(const std::string& p) {
+    auto it = patterns.find(p);
+    if (it == patterns.end()) it = patterns.emplace(p, std::regex(p, std::regex::ECMAScript)).first;
+    return it->second;
+  }
 
   const Value* resolve(const Value* s) const {
     for (int i = 0; i < 32 && s; ++i) {
@@ -137,8 +146,8 @@ struct Walker {
         fail(n, path, ml->as_int() == 1 ? "must not be empty"
                                          : "shorter than " + std::to_string(ml->as_int()) + " characters");
       if (const Value* p = s->get("pattern"); p && p->is_string()) {
-        std::regex re(p->as_string(), std::regex::ECMAScript);
-        if (!std::regex_search(text, re)) fail(n, path, "'" + text + "' does not match " + p->as_string());
+        if (!std::regex_search(text, pattern(p->as_string())))
+          fail(n, path, "'" + text + "' does not match " + p->as_string());
       }
     }
     if (n.IsSequence()) {

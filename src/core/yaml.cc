@@ -1,4 +1,5 @@
-// YAML 1.1 typing over yaml-cpp's parse tree.
+// YAML 1.1 typing over yaml-cpp's parse tree, or over the YamlTree built
+// from its parser's events (what parse_yaml reads: see yaml_tree.h).
 #include "core/yaml.h"
 
 #include <yaml-cpp/depthguard.h>
@@ -138,86 +139,166 @@ Value yaml11_scalar(const std::string& s) {
 
 namespace {
 
+// The node sources the converter reads, with the same questions asked of
+// each: yaml-cpp's node graph (what other modules hold) and YamlTree (what
+// parse_yaml builds, faster).
+struct NodeSource {
+  using Ref = YAML::Node;
+  const std::string& file;
+  static YamlTree::Type type(const Ref& n) {
+    switch (n.Type()) {
+      case YAML::NodeType::Scalar:
+        return YamlTree::Type::Scalar;
+      case YAML::NodeType::Sequence:
+        return YamlTree::Type::Sequence;
+      case YAML::NodeType::Map:
+        return YamlTree::Type::Map;
+      default:
+        return YamlTree::Type::Null;
+    }
+  }
+  static const std::string& tag(const Ref& n) { return n.Tag(); }
+  static const std::string& scalar(const Ref& n) { return n.Scalar(); }
+  static size_t size(const Ref& n) { return n.size(); }
+  Location loc(const Ref& n) const { return yaml_location(n, file); }
+  // f(item) / f(key, value) returns false to stop.
+  template <class F>
+  static void each_item(const Ref& n, F f) {
+    for (const auto& e : n)
+      if (!f(e)) return;
+  }
+  template <class F>
+  static void each_pair(const Ref& n, F f) {
+    for (const auto& kv : n)
+      if (!f(kv.first, kv.second)) return;
+  }
+};
+
+struct TreeSource {
+  using Ref = YamlTree::Id;
+  const YamlTree& t;
+  const std::string& file;
+  YamlTree::Type type(Ref n) const { return t.type(n); }
+  const std::string& tag(Ref n) const { return t.tag(n); }
+  const std::string& scalar(Ref n) const { return t.scalar(n); }
+  size_t size(Ref n) const { return t.size(n); }
+  Location loc(Ref n) const { return t.location(n, file); }
+  template <class F>
+  void each_item(Ref n, F f) const {
+    for (size_t i = 0, e = t.size(n); i < e; ++i)
+      if (!f(t.item(n, i))) return;
+  }
+  template <class F>
+  void each_pair(Ref n, F f) const {
+    for (size_t i = 0, e = t.size(n); i < e; ++i)
+      if (!f(t.key(n, i), t.value(n, i))) return;
+  }
+};
+
+template <class Source>
 struct Converter {
+  using Ref = typename Source::Ref;
+  const Source& src;
   const std::string& file;
   std::vector<Error>* warnings;
   YamlLoadOptions opts;
   size_t nodes = 0;
 
-  Location loc(const YAML::Node& n) const {
-    auto m = n.Mark();
-    if (m.is_null()) return Location{file, 0, 0};
-    return Location{file, m.line + 1, m.column + 1};
-  }
-
-  Result<Value> convert(const YAML::Node& n, size_t depth) {
+  Result<Value> convert(const Ref& n, size_t depth) {
     if (++nodes > opts.max_nodes)
       return Error("YAML document expands to more than " + std::to_string(opts.max_nodes) +
                        " nodes (alias bomb?)",
-                   loc(n));
-    if (depth > opts.max_depth) return Error("YAML nested too deeply", loc(n));
-    switch (n.Type()) {
-      case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null: return Value();
-      case YAML::NodeType::Scalar: {
-        const std::string& tag = n.Tag();
-        const std::string& text = n.Scalar();
-        if (tag == "!vault") return Value(VaultText{text});
-        if (tag == "?") return yaml11_scalar(text);
-        if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
-            tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:null") {
-          Value v = yaml11_scalar(text);
-          return v;
-        }
-        return Value(text);  // quoted, !!str, !unsafe and other tags: a string
-      }
-      case YAML::NodeType::Sequence: {
-        List l;
-        l.reserve(n.size());
-        for (const auto& e : n) {
-          auto v = convert(e, depth + 1);
-          if (!v) return v.error();
-          l.push_back(std::move(*v));
-        }
-        return Value(std::move(l));
-      }
-      case YAML::NodeType::Map: {
-        Map m;
-        for (const auto& kv : n) {
-          std::string key;
-          std::optional<Value> typed;  // a non-string scalar key, kept as such (Map::set_typed)
-          if (kv.first.IsScalar()) {
-            key = kv.first.Scalar();
-            if (kv.first.Tag() == "?") {
-              Value k = yaml11_scalar(key);
-              if (!k.is_string()) key = to_python_str(k);
-              if (k.is_null()) key = "None";
-              if (!k.is_string() && key != "<<") typed = std::move(k);
-            }
-          } else {
-            auto k = convert(kv.first, depth + 1);
-            if (!k) return k.error();
-            key = to_python_str(*k);
-            if (k->is_null()) typed = *k;  // `~:` and `null:` come as null nodes
-          }
-          auto v = convert(kv.second, depth + 1);
-          if (!v) return v.error();
-          if (key == "<<" && v->is_map() && kv.first.Tag() == "?") {  // merge key
-            for (const auto& [mk, mv] : v->as_map())
-              if (!m.contains(mk)) m.set(mk, mv);
-            continue;
-          }
-          if (m.contains(key) && warnings)
-            warnings->push_back(Error("duplicate key '" + key + "': the last value wins", loc(kv.first)));
-          if (typed)
-            m.set_typed(*typed, std::move(*v));
-          else
-            m.set(key, std::move(*v));
-        }
-        return Value(std::move(m));
-      }
+                   src.loc(n));
+    if (depth > opts.max_depth) return Error("YAML nested too deeply", src.loc(n));
+    switch (src.type(n)) {
+      case YamlTree::Type::Null:
+        return Value();
+      case YamlTree::Type::Scalar:
+        return scalar(n);
+      case YamlTree::Type::Sequence:
+        return sequence(n, depth);
+      case YamlTree::Type::Map:
+        return map(n, depth);
     }
     return Value();
+  }
+
+  Value scalar(const Ref& n) const {
+    const std::string& tag = src.tag(n);
+    const std::string& text = src.scalar(n);
+    if (tag == "!vault") return Value(VaultText{text});
+    if (tag == "?") return yaml11_scalar(text);
+    if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
+        tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:null")
+      return yaml11_scalar(text);
+    return Value(text);  // quoted, !!str, !unsafe and other tags: a string
+  }
+
+  Result<Value> sequence(const Ref& n, size_t depth) {
+    List l;
+    l.reserve(src.size(n));
+    std::optional<Error> err;
+    src.each_item(n, [&](const Ref& e) {
+      auto v = convert(e, depth + 1);
+      if (!v) {
+        err = v.error();
+        return false;
+      }
+      l.push_back(std::move(*v));
+      return true;
+    });
+    if (err) return *err;
+    return Value(std::move(l));
+  }
+
+  Result<Value> map(const Ref& n, size_t depth) {
+    Map m;
+    std::optional<Error> err;
+    src.each_pair(n, [&](const Ref& k, const Ref& v) {
+      if (auto st = pair(m, k, v, depth); !st) {
+        err = st.error();
+        return false;
+      }
+      return true;
+    });
+    if (err) return *err;
+    return Value(std::move(m));
+  }
+
+  // One key: value of a mapping into `m`: a merge key's mapping fills the
+  // keys not set yet, a repeated key keeps the last value with a warning.
+  Status pair(Map& m, const Ref& kn, const Ref& vn, size_t depth) {
+    std::string key;
+    std::optional<Value> typed;  // a non-string scalar key, kept as such (Map::set_typed)
+    const bool plain_key = src.type(kn) == YamlTree::Type::Scalar && src.tag(kn) == "?";
+    if (src.type(kn) == YamlTree::Type::Scalar) {
+      key = src.scalar(kn);
+      if (plain_key) {
+        Value k = yaml11_scalar(key);
+        if (!k.is_string()) key = to_python_str(k);
+        if (k.is_null()) key = "None";
+        if (!k.is_string() && key != "<<") typed = std::move(k);
+      }
+    } else {
+      auto k = convert(kn, depth + 1);
+      if (!k) return k.error();
+      key = to_python_str(*k);
+      if (k->is_null()) typed = *k;  // `~:` and `null:` come as null nodes
+    }
+    auto v = convert(vn, depth + 1);
+    if (!v) return v.error();
+    if (key == "<<" && v->is_map() && src.tag(kn) == "?") {  // merge key
+      for (const auto& [mk, mv] : v->as_map())
+        if (!m.contains(mk)) m.set(mk, mv);
+      return {};
+    }
+    if (m.contains(key) && warnings)
+      warnings->push_back(Error("duplicate key '" + key + "': the last value wins", src.loc(kn)));
+    if (typed)
+      m.set_typed(*typed, std::move(*v));
+    else
+      m.set(key, std::move(*v));
+    return {};
   }
 };
 
@@ -225,7 +306,16 @@ struct Converter {
 
 Result<Value> yaml_node_to_value(const YAML::Node& node, const std::string& filename,
                                  std::vector<Error>* warnings, YamlLoadOptions opts) {
-  Converter c{filename, warnings, opts};
+  NodeSource src{filename};
+  Converter<NodeSource> c{src, filename, warnings, opts};
+  return c.convert(node, 0);
+}
+
+Result<Value> yaml_tree_to_value(const YamlTree& tree, YamlTree::Id node,
+                                 const std::string& filename, std::vector<Error>* warnings,
+                                 YamlLoadOptions opts) {
+  TreeSource src{tree, filename};
+  Converter<TreeSource> c{src, filename, warnings, opts};
   return c.convert(node, 0);
 }
 
@@ -238,17 +328,14 @@ Result<Value> parse_yaml(std::string_view text, const std::string& filename,
       if (c == '\n') ++line;
     return Error("NUL byte in YAML file", Location{filename, line, 0});
   }
-  YAML::Node node;
-  try {
-    node = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return yaml_error(e, filename);
-  }
-  return yaml_node_to_value(node, filename, warnings, opts);
+  auto tree = load_yaml_tree(text, filename);
+  if (!tree) return tree.error();
+  return yaml_tree_to_value(*tree, tree->root(), filename, warnings, opts);
 }
 
 Error yaml_error(const YAML::Exception& e, const std::string& filename) {
-  Location at{filename, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1};
+  Location at{filename, e.mark.is_null() ? 0 : e.mark.line + 1,
+              e.mark.is_null() ? 0 : e.mark.column + 1};
   if (dynamic_cast<const YAML::DeepRecursion*>(&e))
     return Error("YAML nested too deeply (over 500 levels of collections)", at);
   return Error("invalid YAML: " + e.msg, at);

@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/value.h"
+#include "core/yaml_tree.h"
 
 namespace ksm {
 
@@ -31,6 +32,12 @@ Result<Value> parse_yaml(std::string_view text, const std::string& filename,
 
 // Converts an already-parsed node.
 Result<Value> yaml_node_to_value(const YAML::Node& node, const std::string& filename,
+                                 std::vector<Error>* warnings = nullptr, YamlLoadOptions opts = {});
+
+// Converts a node of a YamlTree (load_yaml_tree), as yaml_node_to_value
+// converts the same node of YAML::Load's graph.
+Result<Value> yaml_tree_to_value(const YamlTree& tree, YamlTree::Id node,
+                                 const std::string& filename,
                                  std::vector<Error>* warnings = nullptr, YamlLoadOptions opts = {});
 
 // yaml-cpp's exception as an Error at its file:line:col: "invalid YAML: ..."

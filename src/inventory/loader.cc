@@ -293,10 +293,8 @@ Result<VarsFile> parse_vars_file(std::string display, std::string text) {
   std::string_view body = strip_bom(vf.text);
   size_t first = body.find_first_not_of(" \t\r\n");
   std::vector<Error> warnings;
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(body));
-  } catch (const YAML::Exception& e) {
+  auto tree = load_yaml_tree(body, vf.path);
+  if (!tree) {
     // DataLoader tries JSON first; JSON that yaml-cpp rejects is still fine.
     if (first != std::string_view::npos && (body[first] == '{' || body[first] == '[')) {
       auto j = parse_json(body, vf.path);
@@ -308,13 +306,14 @@ Result<VarsFile> parse_vars_file(std::string display, std::string text) {
         return vf;
       }
     }
-    return yaml_error(e, vf.path);
+    return tree.error();
   }
   if (first != std::string_view::npos && body[first] == '{') {
     if (auto j = parse_json(body, vf.path)) vf.data = std::move(*j);
   }
+  const YamlTree::Id root = tree->root();
   if (vf.data.is_null()) {
-    auto v = yaml_node_to_value(root, vf.path, &warnings);
+    auto v = yaml_tree_to_value(*tree, root, vf.path, &warnings);
     if (!v) return v.error();
     vf.data = std::move(*v);
   }
@@ -330,11 +329,10 @@ Result<VarsFile> parse_vars_file(std::string display, std::string text) {
     return Error("failed to combine variables, expected dicts but got a " +
                      std::string(kind_name(vf.data.kind())),
                  Location{vf.path, 1, 1});
-  if (root.IsMap()) {
-    for (const auto& kv : root) {
-      auto m = kv.first.Mark();
-      std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
-      if (!vf.where.count(key) || true) vf.where[key] = Location{vf.path, m.line + 1, m.column + 1};
+  if (tree->is_map(root)) {
+    for (size_t i = 0, n = tree->size(root); i < n; ++i) {
+      YamlTree::Id k = tree->key(root, i);
+      vf.where[tree->is_scalar(k) ? tree->scalar(k) : ""] = tree->location(k, vf.path);
     }
   }
   return vf;

@@ -1,7 +1,11 @@
-// The YAML hosts-file reader (see yaml.h), following yaml.py's _parse_group.
+// The YAML hosts-file reader (see yaml.h), following yaml.py's _parse_group,
+// over the YamlTree of the file (or yaml-cpp's node graph when it has aliases).
 #include "inventory/yaml.h"
 
 #include <yaml-cpp/yaml.h>
+
+#include <optional>
+#include <unordered_map>
 
 #include "core/yaml.h"
 #include "inventory/hostpattern.h"
@@ -37,48 +41,122 @@ Value plain_scalar(const std::string& s) {
 
 namespace {
 
-// yaml_node_to_value, with plain scalars typed by plain_scalar.
-Result<Value> node_value(const YAML::Node& n, const std::string& file, std::vector<Error>* warnings) {
-  if (n.IsScalar() && n.Tag() == "?") return plain_scalar(n.Scalar());
-  return yaml_node_to_value(n, file, warnings);
-}
-
-struct Entry {
-  std::string key;   // as Python would hold it (str() of a non-string key)
-  bool key_is_string = true;
-  YAML::Node key_node;
-  YAML::Node value;
+// The two forms a hosts file is read from, asked the same questions. The
+// YamlTree (load_yaml_tree) is the fast one. yaml-cpp's node graph stays for
+// documents with aliases: there the reader's assignments of YAML::Node
+// (a repeated key's last value, `hosts: name` made a mapping) rebind the
+// node itself, which every alias of it then sees, and only the graph does
+// that exactly as before.
+struct GraphDoc {
+  using Ref = YAML::Node;
+  const std::string& file;
+  static bool is_map(const Ref& n) { return n.IsMap(); }
+  static bool is_null(const Ref& n) { return n.IsNull(); }
+  static bool is_scalar(const Ref& n) { return n.IsScalar(); }
+  static bool is_sequence(const Ref& n) { return n.IsSequence(); }
+  static const std::string& tag(const Ref& n) { return n.Tag(); }
+  static const std::string& scalar(const Ref& n) { return n.Scalar(); }
+  static size_t size(const Ref& n) { return n.size(); }
+  Location loc(const Ref& n) const { return yaml_location(n, file); }
+  template <class F>
+  static void each_pair(const Ref& n, F f) {
+    for (const auto& kv : n) f(kv.first, kv.second);
+  }
+  Result<Value> to_value(const Ref& n, std::vector<Error>* warnings) const {
+    return yaml_node_to_value(n, file, warnings);
+  }
+  static Ref single_null_map(const std::string& key) {
+    YAML::Node m(YAML::NodeType::Map);
+    m[key] = YAML::Node(YAML::NodeType::Null);
+    return m;
+  }
+  // The value of the first scalar key `name` (yaml-cpp's const operator[]).
+  static std::optional<Ref> find(const Ref& map, const char* name) {
+    const YAML::Node& c = map;
+    if (c[name]) return c[name];
+    return std::nullopt;
+  }
 };
 
+struct TreeDoc {
+  using Ref = YamlTree::Id;
+  YamlTree& t;
+  const std::string& file;
+  bool is_map(Ref n) const { return t.is_map(n); }
+  bool is_null(Ref n) const { return t.is_null(n); }
+  bool is_scalar(Ref n) const { return t.is_scalar(n); }
+  bool is_sequence(Ref n) const { return t.type(n) == YamlTree::Type::Sequence; }
+  const std::string& tag(Ref n) const { return t.tag(n); }
+  const std::string& scalar(Ref n) const { return t.scalar(n); }
+  size_t size(Ref n) const { return t.size(n); }
+  Location loc(Ref n) const { return t.location(n, file); }
+  template <class F>
+  void each_pair(Ref n, F f) const {
+    for (size_t i = 0, e = t.size(n); i < e; ++i) f(t.key(n, i), t.value(n, i));
+  }
+  Result<Value> to_value(Ref n, std::vector<Error>* warnings) const {
+    return yaml_tree_to_value(t, n, file, warnings);
+  }
+  Ref single_null_map(const std::string& key) { return t.add_single_null_map(key); }
+  std::optional<Ref> find(Ref map, const char* name) const {
+    for (size_t i = 0, e = t.size(map); i < e; ++i)
+      if (t.is_scalar(t.key(map, i)) && t.scalar(t.key(map, i)) == name) return t.value(map, i);
+    return std::nullopt;
+  }
+};
+
+template <class Ref>
+struct Entry {
+  std::string key;  // as Python would hold it (str() of a non-string key)
+  bool key_is_string = true;
+  Ref key_node;
+  Ref value;
+};
+
+template <class Doc>
 class YamlReader {
  public:
-  YamlReader(Inventory& inv, InventoryFile& file) : inv_(inv), file_(file) {}
+  using Ref = typename Doc::Ref;
+  YamlReader(Doc& doc, Inventory& inv, InventoryFile& file) : doc_(doc), inv_(inv), file_(file) {}
 
-  Location loc(const YAML::Node& n) const { return yaml_location(n, file_.path); }
+  Location loc(const Ref& n) const { return doc_.loc(n); }
+
+  // yaml_node_to_value, with plain scalars typed by plain_scalar.
+  Result<Value> node_value(const Ref& n) {
+    if (doc_.is_scalar(n) && doc_.tag(n) == "?") return plain_scalar(doc_.scalar(n));
+    return doc_.to_value(n, &inv_.warnings);
+  }
+
+  // A key as Python holds it.
+  Entry<Ref> entry(const Ref& k, const Ref& v) const {
+    Entry<Ref> e;
+    e.key_node = k;
+    e.value = v;
+    if (doc_.is_scalar(k)) {
+      e.key = doc_.scalar(k);
+      if (doc_.tag(k) == "?") {
+        Value kv = plain_scalar(e.key);
+        if (!kv.is_string()) {
+          e.key_is_string = false;
+          e.key = kv.is_null() ? "None" : to_python_str(kv);
+        }
+      }
+    } else {
+      e.key_is_string = false;
+      auto kv = doc_.to_value(k, nullptr);
+      e.key = kv ? to_python_str(*kv) : "?";
+    }
+    return e;
+  }
 
   // A mapping's entries in document order; a repeated key keeps its first
   // place and its last value (a Python dict), with a warning.
-  std::vector<Entry> entries(const YAML::Node& map) {
-    std::vector<Entry> out;
+  std::vector<Entry<Ref>> entries(const Ref& map) {
+    std::vector<Entry<Ref>> out;
+    out.reserve(doc_.size(map));
     std::unordered_map<std::string, size_t> ix;
-    for (const auto& kv : map) {
-      Entry e;
-      e.key_node = kv.first;
-      e.value = kv.second;
-      if (kv.first.IsScalar()) {
-        e.key = kv.first.Scalar();
-        if (kv.first.Tag() == "?") {
-          Value k = plain_scalar(e.key);
-          if (!k.is_string()) {
-            e.key_is_string = false;
-            e.key = k.is_null() ? "None" : to_python_str(k);
-          }
-        }
-      } else {
-        e.key_is_string = false;
-        auto k = yaml_node_to_value(kv.first, file_.path);
-        e.key = k ? to_python_str(*k) : "?";
-      }
+    doc_.each_pair(map, [&](const Ref& k, const Ref& v) {
+      Entry<Ref> e = entry(k, v);
       // small mappings (a host's variables) are searched, big ones indexed
       size_t at = out.size();
       if (out.size() < 16) {
@@ -93,145 +171,232 @@ class YamlReader {
       if (at == out.size()) {
         out.push_back(std::move(e));
       } else {
-        inv_.warnings.push_back(Error("duplicate key '" + e.key + "': the last value wins", loc(kv.first)));
+        inv_.warnings.push_back(
+            Error("duplicate key '" + e.key + "': the last value wins", loc(k)));
         out[at].value = e.value;
       }
-    }
+    });
     return out;
   }
 
-  void key(std::string path, const YAML::Node& n) {
-    auto m = n.Mark();
-    if (m.is_null()) file_.yaml_keys.push_back(YamlKey{std::move(path), 0, 0});
-    else file_.yaml_keys.push_back(YamlKey{std::move(path), m.line + 1, m.column + 1});
+  void key(std::string path, const Ref& n) {
+    Location l = loc(n);
+    file_.yaml_keys.push_back(YamlKey{std::move(path), l.line, l.column});
   }
 
-  static const char* type_name(const YAML::Node& n) {
-    switch (n.Type()) {
-      case YAML::NodeType::Sequence: return "<class 'list'>";
-      case YAML::NodeType::Scalar: return "<class 'str'>";
-      default: return "<class 'dict'>";
-    }
+  const char* type_name(const Ref& n) const {
+    if (doc_.is_sequence(n)) return "<class 'list'>";
+    if (doc_.is_scalar(n)) return "<class 'str'>";
+    return "<class 'dict'>";
   }
 
-  Result<std::string> group(const Entry& e, const std::string& path) {
-    const std::string& name = e.key;
-    const YAML::Node& data = e.value;
-    key(path, e.key_node);
-    if (!(data.IsMap() || data.IsNull())) {
-      inv_.warnings.push_back(Error("Skipping '" + name + "' as this is not a valid group definition", loc(e.key_node)));
-      return name;
-    }
-    if (!e.key_is_string || name.empty())
-      return Error("Unable to add group " + name + ": Invalid group name supplied, expected a string", loc(e.key_node));
-    size_t g = inv_.add_group(name, loc(e.key_node));
-    if (data.IsNull()) return name;
-    auto items = entries(data);
+  // `hosts: node1` means {node1: None}; any other section that is not a
+  // mapping (or null) is an error.
+  Status check_sections(std::vector<Entry<Ref>>& items, const std::string& name) {
     for (auto& it : items) {
       if (it.key != "vars" && it.key != "children" && it.key != "hosts") continue;
-      if (it.value.IsScalar() && it.value.Tag() != "!vault") {
-        Value v = it.value.Tag() == "?" ? plain_scalar(it.value.Scalar()) : Value(it.value.Scalar());
+      if (doc_.is_scalar(it.value) && doc_.tag(it.value) != "!vault") {
+        Value v = doc_.tag(it.value) == "?" ? plain_scalar(doc_.scalar(it.value))
+                                            : Value(doc_.scalar(it.value));
         if (v.is_string()) {
-          // `hosts: node1` means {node1: None}
-          YAML::Node m(YAML::NodeType::Map);
-          m[it.value.Scalar()] = YAML::Node(YAML::NodeType::Null);
-          it.value = m;
+          it.value = doc_.single_null_map(doc_.scalar(it.value));
           continue;
         }
       }
-      if (!(it.value.IsMap() || it.value.IsNull()))
+      if (!(doc_.is_map(it.value) || doc_.is_null(it.value)))
         return Error("Invalid \"" + it.key + "\" entry for \"" + name +
-                         "\" group, requires a dictionary, found \"" + type_name(it.value) + "\" instead.",
+                         "\" group, requires a dictionary, found \"" + type_name(it.value) +
+                         "\" instead.",
                      loc(it.value));
     }
+    return {};
+  }
+
+  Result<std::string> group(const Entry<Ref>& e, const std::string& path) {
+    const std::string& name = e.key;
+    const Ref& data = e.value;
+    key(path, e.key_node);
+    if (!(doc_.is_map(data) || doc_.is_null(data))) {
+      inv_.warnings.push_back(Error(
+          "Skipping '" + name + "' as this is not a valid group definition", loc(e.key_node)));
+      return name;
+    }
+    if (!e.key_is_string || name.empty())
+      return Error(
+          "Unable to add group " + name + ": Invalid group name supplied, expected a string",
+          loc(e.key_node));
+    size_t g = inv_.add_group(name, loc(e.key_node));
+    if (doc_.is_null(data)) return name;
+    auto items = entries(data);
+    if (auto st = check_sections(items, name); !st) return st.error();
     for (const auto& it : items) {
       std::string sub = path + "/" + it.key;
-      if (!(it.value.IsMap() || it.value.IsNull())) {
-        inv_.warnings.push_back(Error("Skipping key (" + it.key + ") in group (" + name + ") as it is not a mapping", loc(it.key_node)));
+      if (!(doc_.is_map(it.value) || doc_.is_null(it.value))) {
+        inv_.warnings.push_back(
+            Error("Skipping key (" + it.key + ") in group (" + name + ") as it is not a mapping",
+                  loc(it.key_node)));
         continue;
       }
       key(sub, it.key_node);
-      if (it.value.IsNull()) continue;
-      if (it.key == "vars") {
-        for (const auto& v : entries(it.value)) {
-          auto val = node_value(v.value, file_.path, &inv_.warnings);
-          if (!val) return val.error();
-          key(sub + "/" + v.key, v.key_node);
-          inv_.set_group_var(g, v.key, std::move(*val), loc(v.key_node));
-        }
-      } else if (it.key == "children") {
-        for (const auto& c : entries(it.value)) {
-          auto child = group(c, sub + "/" + c.key);
-          if (!child) return child;
-          auto ci = inv_.group_index(*child);
-          if (!ci) {
-            if (!inv_.host_index(*child))
-              return Error(*child + " is not a known host nor group", loc(c.key_node));
-            inv_.add_host(*child, g, std::nullopt);  // Ansible adds a known host as a member
-            continue;
-          }
-          if (auto st = inv_.add_child(g, *ci); !st) return Error(st.error().message, loc(c.key_node));
-        }
-      } else if (it.key == "hosts") {
-        for (const auto& h : entries(it.value)) {
-          if (!h.key_is_string)
-            return Error("Host pattern " + h.key + " must be a string. Enclose integers/floats in quotation marks.",
-                         loc(h.key_node));
-          auto hp = expand_host_pattern(h.key);
-          if (!hp) return Error(hp.error().message, loc(h.key_node));
-          std::string hpath = sub + "/" + h.key;
-          key(hpath, h.key_node);
-          // `value or {}`: falsy values mean no variables.
-          Map vars;
-          std::vector<std::pair<std::string, Location>> where;
-          if (h.value.IsMap()) {
-            for (const auto& v : entries(h.value)) {
-              auto val = node_value(v.value, file_.path, &inv_.warnings);
-              if (!val) return val.error();
-              key(hpath + "/" + v.key, v.key_node);
-              vars.set(v.key, std::move(*val));
-              where.emplace_back(v.key, loc(v.key_node));
-            }
-          } else if (!h.value.IsNull()) {
-            auto val = yaml_node_to_value(h.value, file_.path);
-            if (!val) return val.error();
-            const Value& x = *val;
-            bool falsy = (x.is_string() && x.as_string().empty()) || (x.is_bool() && !x.as_bool()) ||
-                         (x.is_int() && x.as_int() == 0) || (x.is_float() && x.as_float() == 0) ||
-                         (x.is_list() && x.as_list().empty()) || x.is_null();
-            if (!falsy)
-              return Error("Invalid data from file, expected dictionary and got: " + to_python_str(x),
-                           loc(h.value));
-          }
-          for (const auto& hn : hp->hosts) {
-            if (hn.empty()) return Error("Invalid empty host name provided", loc(h.key_node));
-            size_t hi = inv_.add_host(hn, g, hp->port, loc(h.key_node));
-            for (size_t i = 0; i < where.size(); ++i)
-              inv_.set_host_var(hi, where[i].first, *vars.find(where[i].first), where[i].second);
-          }
-          if (inv_.hosts().size() > kMaxInventoryHosts)
-            return Error("the inventory has more than " + std::to_string(kMaxInventoryHosts) +
-                             " hosts (Kubernetes supports 5,000 nodes)",
-                         loc(h.key_node));
-        }
-      } else {
+      if (doc_.is_null(it.value)) continue;
+      Status st;
+      if (it.key == "vars")
+        st = group_vars(g, it.value, sub);
+      else if (it.key == "children")
+        st = children(g, it.value, sub);
+      else if (it.key == "hosts")
+        st = hosts(g, it.value, sub);
+      else
         inv_.warnings.push_back(Error("Skipping unexpected key (" + it.key + ") in group (" + name +
                                           "), only \"vars\", \"children\" and \"hosts\" are valid",
                                       loc(it.key_node)));
-      }
+      if (!st) return st.error();
     }
     return name;
   }
 
+  Status group_vars(size_t g, const Ref& map, const std::string& sub) {
+    for (const auto& v : entries(map)) {
+      auto val = node_value(v.value);
+      if (!val) return val.error();
+      key(sub + "/" + v.key, v.key_node);
+      inv_.set_group_var(g, v.key, std::move(*val), loc(v.key_node));
+    }
+    return {};
+  }
+
+  Status children(size_t g, const Ref& map, const std::string& sub) {
+    for (const auto& c : entries(map)) {
+      auto child = group(c, sub + "/" + c.key);
+      if (!child) return child.error();
+      auto ci = inv_.group_index(*child);
+      if (!ci) {
+        if (!inv_.host_index(*child))
+          return Error(*child + " is not a known host nor group", loc(c.key_node));
+        inv_.add_host(*child, g, std::nullopt);  // Ansible adds a known host as a member
+        continue;
+      }
+      if (auto st = inv_.add_child(g, *ci); !st) return Error(st.error().message, loc(c.key_node));
+    }
+    return {};
+  }
+
+  // A host entry's variables: `value or {}`, falsy values mean none.
+  Status host_vars(const Entry<Ref>& h, const std::string& hpath, Map& vars,
+                   std::vector<std::pair<std::string, Location>>& where) {
+    if (doc_.is_map(h.value)) {
+      for (const auto& v : entries(h.value)) {
+        auto val = node_value(v.value);
+        if (!val) return val.error();
+        key(hpath + "/" + v.key, v.key_node);
+        vars.set(v.key, std::move(*val));
+        where.emplace_back(v.key, loc(v.key_node));
+      }
+    } else if (!doc_.is_null(h.value)) {
+      auto val = doc_.to_value(h.value, nullptr);
+      if (!val) return val.error();
+      const Value& x = *val;
+      bool falsy = (x.is_string() && x.as_string().empty()) || (x.is_bool() && !x.as_bool()) ||
+                   (x.is_int() && x.as_int() == 0) || (x.is_float() && x.as_float() == 0) ||
+                   (x.is_list() && x.as_list().empty()) || x.is_null();
+      if (!falsy)
+        return Error("Invalid data from file, expected dictionary and got: " + to_python_str(x),
+                     loc(h.value));
+    }
+    return {};
+  }
+
+  Status hosts(size_t g, const Ref& map, const std::string& sub) {
+    for (const auto& h : entries(map)) {
+      if (!h.key_is_string)
+        return Error("Host pattern " + h.key +
+                         " must be a string. Enclose integers/floats in quotation marks.",
+                     loc(h.key_node));
+      auto hp = expand_host_pattern(h.key);
+      if (!hp) return Error(hp.error().message, loc(h.key_node));
+      std::string hpath = sub + "/" + h.key;
+      key(hpath, h.key_node);
+      Map vars;
+      std::vector<std::pair<std::string, Location>> where;
+      if (auto st = host_vars(h, hpath, vars, where); !st) return st;
+      for (const auto& hn : hp->hosts) {
+        if (hn.empty()) return Error("Invalid empty host name provided", loc(h.key_node));
+        size_t hi = inv_.add_host(hn, g, hp->port, loc(h.key_node));
+        for (size_t i = 0; i < where.size(); ++i)
+          inv_.set_host_var(hi, where[i].first, *vars.find(where[i].first), where[i].second);
+      }
+      if (inv_.hosts().size() > kMaxInventoryHosts)
+        return Error("the inventory has more than " + std::to_string(kMaxInventoryHosts) +
+                         " hosts (Kubernetes supports 5,000 nodes)",
+                     loc(h.key_node));
+    }
+    return {};
+  }
+
  private:
+  Doc& doc_;
   Inventory& inv_;
   InventoryFile& file_;
 };
 
+// The document's top level: a mapping of groups, not empty, not an
+// inventory plugin's configuration. *not_yaml when it is none of those.
+template <class Doc>
+Status check_root(Doc& doc, const typename Doc::Ref& root, const std::string& path,
+                  bool* not_yaml) {
+  auto not_inventory = [&](Error e) -> Status {
+    if (not_yaml) *not_yaml = true;
+    return e;
+  };
+  if (doc.is_null(root) || (doc.is_map(root) && doc.size(root) == 0))
+    return not_inventory(Error("Parsed empty YAML file", Location{path, 0, 0}));
+  if (!doc.is_map(root))
+    return not_inventory(Error("YAML inventory has invalid structure, it should be a dictionary",
+                               Location{path, 1, 1}));
+  if (auto plugin = doc.find(root, "plugin"); plugin && !doc.is_null(*plugin))
+    return not_inventory(Error(
+        "Plugin configuration YAML file, not YAML inventory (inventory plugins are not supported)",
+        Location{path, 1, 1}));
+  return {};
+}
+
+template <class Doc>
+Status read_groups(Doc& doc, const typename Doc::Ref& root, Inventory& inv, InventoryFile& file,
+                   bool* not_yaml) {
+  if (auto st = check_root(doc, root, file.path, not_yaml); !st) return st;
+  YamlReader<Doc> r(doc, inv, file);
+  for (const auto& e : r.entries(root)) {
+    auto g = r.group(e, e.key);
+    if (!g) return g.error();
+  }
+  return {};
+}
+
+// The fallback for documents with aliases (see GraphDoc).
+Status read_graph(std::string_view body, Inventory& inv, InventoryFile& file, bool* not_yaml) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(body));
+  } catch (const YAML::Exception& e) {
+    if (not_yaml) *not_yaml = true;
+    return yaml_error(e, file.path);
+  }
+  GraphDoc doc{file.path};
+  try {
+    return read_groups(doc, root, inv, file, not_yaml);
+  } catch (const YAML::Exception& e) {
+    return yaml_error(e, file.path);
+  }
+}
+
 }  // namespace
 
-Status parse_yaml_inventory(Inventory& inv, const std::string& path, std::string text,
-                            bool* not_yaml) {
+namespace {
+
+// The file's text read from the YamlTree (or, with `graph`, from
+// YAML::Load's node graph) into `inv`; the file joins inv.files.
+Status parse_file(Inventory& inv, const std::string& path, std::string text, bool* not_yaml,
+                  bool graph) {
   if (not_yaml) *not_yaml = false;
   InventoryFile file;
   file.path = path;
@@ -240,36 +405,41 @@ Status parse_yaml_inventory(Inventory& inv, const std::string& path, std::string
   std::string_view body = strip_bom(file.text);
   file.bom = body.size() != file.text.size();
   file.crlf = body.find("\r\n") != std::string_view::npos;
-  auto not_inventory = [&](Error e) -> Status {
+  if (body.find('\0') != std::string_view::npos) {
     if (not_yaml) *not_yaml = true;
-    return e;
-  };
-  if (body.find('\0') != std::string_view::npos)
-    return not_inventory(Error("NUL byte in YAML file", Location{path, 0, 0}));
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(body));
-  } catch (const YAML::Exception& e) {
-    return not_inventory(yaml_error(e, path));
+    return Error("NUL byte in YAML file", Location{path, 0, 0});
   }
-  if (root.IsNull() || !root.IsDefined() || (root.IsMap() && root.size() == 0))
-    return not_inventory(Error("Parsed empty YAML file", Location{path, 0, 0}));
-  if (!root.IsMap())
-    return not_inventory(Error("YAML inventory has invalid structure, it should be a dictionary", Location{path, 1, 1}));
-  if (const YAML::Node& croot = root; croot["plugin"] && !croot["plugin"].IsNull())
-    return not_inventory(Error("Plugin configuration YAML file, not YAML inventory (inventory plugins are not supported)",
-                               Location{path, 1, 1}));
-  YamlReader r(inv, file);
-  try {
-    for (const auto& e : r.entries(root)) {
-      auto g = r.group(e, e.key);
-      if (!g) return g.error();
+  Status st;
+  if (graph) {
+    st = read_graph(body, inv, file, not_yaml);
+  } else {
+    auto tree = load_yaml_tree(body, path);
+    if (!tree) {
+      if (not_yaml) *not_yaml = true;
+      return tree.error();
     }
-  } catch (const YAML::Exception& e) {
-    return yaml_error(e, path);
+    if (tree->has_alias()) {
+      st = read_graph(body, inv, file, not_yaml);
+    } else {
+      TreeDoc doc{*tree, file.path};
+      st = read_groups(doc, tree->root(), inv, file, not_yaml);
+    }
   }
+  if (!st) return st;
   inv.files.push_back(std::move(file));
   return {};
+}
+
+}  // namespace
+
+Status parse_yaml_inventory(Inventory& inv, const std::string& path, std::string text,
+                            bool* not_yaml) {
+  return parse_file(inv, path, std::move(text), not_yaml, false);
+}
+
+Status parse_yaml_inventory_node_graph(Inventory& inv, const std::string& path, std::string text,
+                                       bool* not_yaml) {
+  return parse_file(inv, path, std::move(text), not_yaml, true);
 }
 
 }  // namespace ksm::inventory

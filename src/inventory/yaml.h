@@ -20,6 +20,12 @@ namespace ksm::inventory {
 Status parse_yaml_inventory(Inventory& inv, const std::string& path, std::string text,
                             bool* not_yaml = nullptr);
 
+// The same reader over YAML::Load's node graph, which parse_yaml_inventory
+// uses only for documents with aliases (see yaml.cc): for the tests that
+// compare the two on the same text.
+Status parse_yaml_inventory_node_graph(Inventory& inv, const std::string& path, std::string text,
+                                       bool* not_yaml = nullptr);
+
 // yaml11_scalar(s), answering without its regular expressions when `s`
 // cannot be anything but a string (host names, IP addresses, paths: most of
 // an inventory), which is what makes big hosts files fast to read.

@@ -92,23 +92,20 @@ Result<VarFile> parse_var_file(std::string path, std::string text) {
   f.path = std::move(path);
   f.text = std::move(text);
   try {
-    YAML::Node doc = YAML::Load(std::string(strip_bom(f.text)));
-    if (doc.IsNull() || !doc.IsDefined()) return f;
-    if (!doc.IsMap()) {
-      auto m = doc.Mark();
-      return Error("a variables file must hold a mapping at top level",
-                   Location{f.path, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1});
-    }
-    for (const auto& kv : doc) {
-      const YAML::Node& k = kv.first;
-      auto mark = k.Mark();
-      int line = mark.is_null() ? 0 : mark.line + 1;
-      int col = mark.is_null() ? 0 : mark.column + 1;
-      if (!k.IsScalar())
-        return Error("a variable name must be a scalar", Location{f.path, line, col});
-      auto v = yaml_node_to_value(kv.second, f.path, &f.warnings);
+    YamlTree doc = load_yaml_tree_or_throw(strip_bom(f.text));
+    const YamlTree::Id root = doc.root();
+    if (doc.is_null(root)) return f;
+    if (!doc.is_map(root))
+      return Error("a variables file must hold a mapping at top level", doc.location(root, f.path));
+    for (size_t i = 0, n = doc.size(root); i < n; ++i) {
+      const YamlTree::Id k = doc.key(root, i);
+      Location at = doc.location(k, f.path);
+      int line = at.line;
+      int col = at.column;
+      if (!doc.is_scalar(k)) return Error("a variable name must be a scalar", at);
+      auto v = yaml_tree_to_value(doc, doc.value(root, i), f.path, &f.warnings);
       if (!v) return v.error();
-      std::string name = k.Scalar();
+      std::string name = doc.scalar(k);
       auto dup = std::find_if(f.vars.begin(), f.vars.end(),
                               [&](const VarDef& d) { return d.name == name; });
       if (dup != f.vars.end()) {
