@@ -184,10 +184,11 @@ std::string dump(const Inventory& inv) {
     for (const auto& l : g.declared) out += l.str() + ",";
     out += "\n";
   }
-  for (const auto& h : inv.hosts()) {
+  for (size_t i = 0; i < inv.hosts().size(); ++i) {
+    const Host& h = inv.hosts()[i];
     out += "host " + h.name + " vars=" + to_python_repr(Value(h.vars)) + where(h.var_where) +
            " groups=";
-    for (size_t g : h.groups) out += inv.groups()[g].name + ",";
+    for (size_t g : inv.direct_groups(i)) out += inv.groups()[g].name + ",";
     out += " declared=";
     for (const auto& l : h.declared) out += l.str() + ",";
     out += "\n";
