@@ -242,12 +242,19 @@ class Walker {
     if (it != cache_.end()) return it->second;
     std::optional<YAML::Node> node;
     if (exists(path)) {
-      auto text = tree_.read(path);
-      if (!text) return text.error();
-      try {
-        node = YAML::Load(std::string(strip_bom(*text)));
-      } catch (const YAML::Exception& e) {
-        return Error("invalid YAML: " + e.msg, Location{path, e.mark.line + 1, e.mark.column + 1});
+      const YAML::Node* known = nullptr;
+      if (opts_.parsed)
+        if (auto p = opts_.parsed->find(path); p != opts_.parsed->end()) known = &p->second;
+      if (known) {
+        node = *known;
+      } else {
+        auto text = tree_.read(path);
+        if (!text) return text.error();
+        try {
+          node = YAML::Load(std::string(strip_bom(*text)));
+        } catch (const YAML::Exception& e) {
+          return Error("invalid YAML: " + e.msg, Location{path, e.mark.line + 1, e.mark.column + 1});
+        }
       }
       x_.files.push_back(path);
     }

@@ -16,7 +16,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
+
+#include <yaml-cpp/yaml.h>
 
 #include "core/error.h"
 #include "core/value.h"
@@ -108,6 +111,9 @@ struct ExtractOptions {
   std::string playbook = kubespray().upgrade_playbook();
   size_t max_depth = 64;     // nesting of includes/roles
   TemplateResolver resolve;  // optional
+  // Files of the tree already parsed (vars::runtime_names), by path; any
+  // other file is read and parsed here.
+  const std::unordered_map<std::string, YAML::Node>* parsed = nullptr;
 };
 
 // Walks `opts.playbook` in `tree`. Fails only when the entry playbook is

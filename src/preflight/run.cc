@@ -24,13 +24,15 @@ namespace ksm::preflight {
 
 namespace {
 
+// `parsed` receives the task files read for the names set at run time.
 Result<std::unique_ptr<ResolverValues>> values_at(
     const Source& src, const std::string& tag, const inventory::Inventory& inv,
-    const std::unordered_map<std::string, Map>* facts, const schema::Schemas* schemas) {
+    const std::unordered_map<std::string, Map>* facts, const schema::Schemas* schemas,
+    std::unordered_map<std::string, YAML::Node>* parsed = nullptr) {
   auto tree = KubesprayTree::load(src);
   if (!tree) return tree.error().context("kubespray " + tag);
   vars::ResolverOptions ro;
-  ro.runtime_names = vars::runtime_names(src);
+  ro.runtime_names = vars::runtime_names(src, parsed);
   if (facts) ro.facts = *facts;
   if (auto v = Version::parse(tag); v && schemas)
     ro.implicit_defaults = implicit_defaults(*schemas, *v);
@@ -218,7 +220,9 @@ Result<RunResult> run(const RunOptions& o) {
   // variable undefined for `is defined` and bare uses, as Ansible has it
   // (v2.16.0's "calico_network_backend is defined" skips). What `--from`
   // deployed, on the other hand, is what those templates rendered.
-  auto to = values_at(*o.to, o.to_tag, *inv, fc, nullptr);
+  // (the target's task files, parsed once for the names tasks set and the assertions)
+  std::unordered_map<std::string, YAML::Node> to_tasks;
+  auto to = values_at(*o.to, o.to_tag, *inv, fc, nullptr, &to_tasks);
   if (!to) return to.error();
   std::unique_ptr<ResolverValues> from;
   std::optional<inventory::Inventory> from_inv;
@@ -242,6 +246,7 @@ Result<RunResult> run(const RunOptions& o) {
   ExtractOptions eo;
   eo.playbook = o.playbook;
   eo.resolve = resolver_for(**to);
+  eo.parsed = &to_tasks;
   auto x = extract_assertions(*o.to, eo);
   if (!x) return x.error();
 

@@ -38,7 +38,8 @@ void walk(const YAML::Node& n, const std::string& file, std::unordered_map<std::
 
 }  // namespace
 
-std::unordered_map<std::string, Location> runtime_names(const Source& src) {
+std::unordered_map<std::string, Location> runtime_names(
+    const Source& src, std::unordered_map<std::string, YAML::Node>* parsed) {
   std::unordered_map<std::string, Location> out;
   for (const char* dir : {"roles", "playbooks"}) {
     if (!src.is_dir(dir)) continue;
@@ -52,7 +53,9 @@ std::unordered_map<std::string, Location> runtime_names(const Source& src) {
       auto text = src.read(f);
       if (!text) continue;
       try {
-        walk(YAML::Load(*text), f, out, 0);
+        YAML::Node doc = YAML::Load(std::string(strip_bom(*text)));
+        walk(doc, f, out, 0);
+        if (parsed) parsed->emplace(f, std::move(doc));
       } catch (const std::exception&) {
         // not ours to report
       }

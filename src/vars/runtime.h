@@ -9,6 +9,8 @@
 #include <string>
 #include <unordered_map>
 
+#include <yaml-cpp/yaml.h>
+
 #include "core/error.h"
 #include "sources/source.h"
 
@@ -18,6 +20,9 @@ namespace ksm::vars {
 // roles/**/tasks/** and playbooks/**, with the first place that sets it.
 // Unreadable or malformed task files are skipped (they are Kubespray's, not
 // the operator's); an empty map when the tree has no tasks.
-std::unordered_map<std::string, Location> runtime_names(const Source& src);
+// `parsed`, when given, receives each task file it parsed, by path: preflight
+// walks the same files for assertions and parses each once.
+std::unordered_map<std::string, Location> runtime_names(
+    const Source& src, std::unordered_map<std::string, YAML::Node>* parsed = nullptr);
 
 }  // namespace ksm::vars
