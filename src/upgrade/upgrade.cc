@@ -363,6 +363,57 @@ Status stop_ansible_cfg(const GitRepo& repo, const std::string& from, const std:
   return {};
 }
 
+namespace {
+
+// The releases of a run's stops, in order. The next one loads on a second
+// thread while a hop runs: computing a tag's facts from its tree is a large
+// part of an upgrade. Each load opens the clone again (libgit2 handles are
+// not shared between threads; the Release it returns keeps that handle,
+// used by the hop's thread only once the load is done). A release done
+// with is freed on a thread of its own: its facts are a large tree of
+// values, and freeing them on the hop's thread took 6% of an upgrade of
+// 10,000 hosts (each frees only what no one else shares).
+class ReleaseQueue {
+ public:
+  // `repo` null: offline, every release read on the caller's thread.
+  ReleaseQueue(const GitRepo* repo, schema::ReleaseFacts& rf, VarFileCache& var_files,
+               const std::vector<std::string>& stops)
+      : repo_(repo), rf_(rf), var_files_(var_files), stops_(stops) {}
+
+  // Starts loading stop `i` (nothing past the last, nothing offline).
+  void start(size_t i) {
+    if (!repo_ || i >= stops_.size()) return;
+    ahead_ = std::async(std::launch::async, [dir = repo_->git_dir(), tag = stops_[i],
+                                             &var_files = var_files_]() -> Result<Release> {
+      auto own = GitRepo::open(dir);
+      if (!own) return own.error();
+      auto own_rf = schema::ReleaseFacts::from_repo(*own);
+      if (!own_rf) return own_rf.error();
+      own_rf->use_var_file_cache(&var_files);
+      return load_release(*own_rf, &*own, tag);
+    });
+  }
+  // Stop `i`'s release: the one started, else loaded now.
+  Result<Release> take(size_t i) {
+    return ahead_.valid() ? ahead_.get() : load_release(rf_, repo_, stops_[i]);
+  }
+  void retire(Result<Release> old) {
+    retired_.push_back(std::async(std::launch::async, [gone = std::move(old)]() mutable {
+      auto freed = std::move(gone);
+    }));
+  }
+
+ private:
+  const GitRepo* repo_;
+  schema::ReleaseFacts& rf_;
+  VarFileCache& var_files_;
+  const std::vector<std::string>& stops_;
+  std::future<Result<Release>> ahead_;
+  std::vector<std::future<void>> retired_;  // (joined when the queue goes)
+};
+
+}  // namespace
+
 Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   auto opened = open_inventory(opts.inventory);
   if (!opened) return opened.error();
@@ -411,42 +462,16 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
                           : schema::plan_stops(*rf, **schemas, from, to);
   if (!stops) return stops.error();
 
-  const GitRepo* repo_ptr = repo;
-  // The next hop's release loads on a second thread while this hop runs:
-  // computing a tag's facts from its tree is a quarter of an upgrade. Each
-  // load opens the clone again (libgit2 handles are not shared between
-  // threads; the Release it returns keeps that handle, used by this thread
-  // only once the load is done).
-  std::future<Result<Release>> ahead;
-  auto load_ahead = [&](size_t i) {
-    if (!repo || i >= stops->size()) return;
-    ahead = std::async(std::launch::async, [dir = repo->git_dir(), tag = (*stops)[i], &var_files]() -> Result<Release> {
-      auto own = GitRepo::open(dir);
-      if (!own) return own.error();
-      auto own_rf = schema::ReleaseFacts::from_repo(*own);
-      if (!own_rf) return own_rf.error();
-      own_rf->use_var_file_cache(&var_files);
-      return load_release(*own_rf, &*own, tag);
-    });
-  };
-  // A release done with is freed on a thread of its own: its facts are a
-  // large tree of values, and freeing them on this thread took 6% of an
-  // upgrade of 10,000 hosts. (Each frees only what no one else shares.)
-  std::vector<std::future<void>> retired;
-  auto retire = [&retired](Result<Release> old) {
-    retired.push_back(std::async(std::launch::async, [gone = std::move(old)]() mutable {
-      auto freed = std::move(gone);
-    }));
-  };
-  load_ahead(0);  // the first stop's release, while this thread loads the base tag's
-  auto prev = load_release(*rf, repo_ptr, from);
+  ReleaseQueue releases(repo, *rf, var_files, *stops);
+  releases.start(0);  // the first stop's release, while this thread loads the base tag's
+  auto prev = load_release(*rf, repo, from);
   if (!prev) return prev.error();
   size_t n = 0;
   for (const auto& tag : *stops) {
     ++n;
     if (opts.progress) opts.progress(fmt::format("hop {}/{}: {} -> {}", n, stops->size(), prev->tag, tag));
-    auto next = ahead.valid() ? ahead.get() : load_release(*rf, repo_ptr, tag);
-    load_ahead(n);  // the release after this one
+    auto next = releases.take(n - 1);
+    releases.start(n);  // the release after this one
     if (!next) return next.error();
     if (n > 1) {
       result.previous = result.workspace;
@@ -468,7 +493,7 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
         return s.error();
     result.stops.push_back(std::move(*stop));
     report.hops.push_back(std::move(*hop));
-    retire(std::move(prev));
+    releases.retire(std::move(prev));
     prev = std::move(next);
     // A conflict is the operator's to resolve before the next tag: the
     // next hop would edit a file with markers in it. Stop here.
