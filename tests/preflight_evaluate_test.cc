@@ -487,3 +487,70 @@ TEST_CASE("preflight evaluate: a variable is templated whole, as Ansible before 
   CHECK(outcome(os, "Check kubeadm version matches kubernetes version")->status == Status::Skipped);
   CHECK(outcome(os, "Read with a default")->status == Status::Fail);
 }
+
+TEST_CASE("preflight evaluate: the controller's ansible_version, asked for late, gives what it gives known") {
+  // Kubespray's ansible_version.yml on localhost, then checks on the nodes.
+  MemoryTree tree(Files{
+      {"upgrade-cluster.yml", R"Y(
+- hosts: localhost
+  tasks:
+    - name: Check Ansible version
+      assert:
+        that: ansible_version.string is version('2.14.0', '>=')
+- hosts: all
+  tasks:
+    - name: Check nodes
+      assert:
+        that: kube_network_plugin == 'calico'
+)Y"},
+  });
+  auto x = ksm::preflight::extract_assertions(tree);
+  REQUIRE(x.ok());
+  FakeValues to("v2.25.0", three_nodes(), Map{{"kube_network_plugin", Value("calico")}});
+  const Value version = ksm::preflight::ansible_version_value("ansible [core 2.14.3]\n");
+  auto statuses = [&](EvalInputs& in) {
+    auto os = ksm::preflight::evaluate_assertions(*x, in);
+    REQUIRE(os.ok());
+    std::vector<std::string> out;
+    for (const auto& ao : *os)
+      for (const auto& h : ao.hosts) out.push_back(ao.assertion->name + "@" + h.host + "=" + h.reason + std::to_string(static_cast<int>(h.status)));
+    return out;
+  };
+  EvalInputs known;
+  known.to = &to;
+  known.controller = ksm::preflight::ControllerValues(Map{{"ansible_version", version}});
+  auto want = statuses(known);
+  REQUIRE(want.size() == 4);
+  CHECK(want[0].starts_with("Check Ansible version@localhost="));
+  CHECK(want[0].ends_with(std::to_string(static_cast<int>(Status::Pass))));
+
+  int asked = 0;
+  EvalInputs late;
+  late.to = &to;
+  late.controller = ksm::preflight::ControllerValues({"ansible_version"}, [&] {
+    ++asked;
+    return Map{{"ansible_version", version}};
+  });
+  CHECK(statuses(late) == want);
+  CHECK(asked == 1);
+
+  // Nothing reads it: never asked for.
+  MemoryTree nodes_only(Files{{"upgrade-cluster.yml", R"Y(
+- hosts: all
+  tasks:
+    - name: Check nodes
+      assert:
+        that: kube_network_plugin == 'calico'
+)Y"}});
+  auto y = ksm::preflight::extract_assertions(nodes_only);
+  REQUIRE(y.ok());
+  int never = 0;
+  EvalInputs quiet;
+  quiet.to = &to;
+  quiet.controller = ksm::preflight::ControllerValues({"ansible_version"}, [&] {
+    ++never;
+    return Map{};
+  });
+  REQUIRE(ksm::preflight::evaluate_assertions(*y, quiet).ok());
+  CHECK(never == 0);
+}

@@ -54,7 +54,11 @@ struct World {
   const Extraction* x = nullptr;
   TagValues* values = nullptr;
   const Facts* facts = nullptr;
-  const Map* controller = nullptr;
+  const ControllerValues* controller = nullptr;
+  // While set, a host's evaluation that reads a controller value not known
+  // yet stops short and sets `deferred` (the host is evaluated again later).
+  bool defer_controller = false;
+  bool deferred = false;
   std::map<std::string, LiveValue> live;
   Value groups = Value::map();                            // the `groups` magic variable
   std::map<std::string, std::vector<std::string>> group_names;  // host -> its groups
@@ -213,8 +217,13 @@ class HostContext : public jinja::Context {
       return Value(std::move(l));
     }
     if (name == "role_name" && !role_.empty()) return Value(role_.substr(role_.rfind('/') + 1));
-    if (w_.controller)
-      if (const Value* c = w_.controller->find(name)) return *c;
+    if (w_.controller && w_.controller->may_hold(name)) {
+      if (w_.defer_controller && !w_.controller->ready()) {
+        w_.deferred = true;
+        return Value::unknown("'" + name + "' is read once `ansible --version` has answered");
+      }
+      if (const Value* c = w_.controller->get().find(name)) return *c;
+    }
     if (name == "omit") return Value("__omit_place_holder__");
     if (name == "ansible_check_mode") return Value(false);
     report::Variable v = w_.values->lookup(host_, role_, name);
@@ -460,6 +469,36 @@ Map merged_vars(const Reach& r, const Assertion& a) {
 
 }  // namespace
 
+// One job: an assertion (through one of its reaches) on one host, its loop
+// items each run.
+HostOutcome evaluate_job(World& w, const Assertion& a, const Reach& r, const std::string& host,
+                         const std::vector<std::string>& play_hosts) {
+  HostContext base(w, host, r.role, merged_vars(r, a), &play_hosts);
+  base.share(r.hosts);
+  if (a.loop_keyword.empty()) return run_once_on(w, a, r, base);
+  HostOutcome o;
+  std::string why;
+  auto items = loop_items(a, base, &why);
+  o.host = host;
+  o.reach = &r;
+  if (!items) {
+    o.status = Status::Unknown;
+    o.reason = why;
+    return o;
+  }
+  o.status = Status::Skipped;
+  o.reason = "the loop is empty";
+  for (const auto& item : *items) {
+    Map ov = merged_vars(r, a);
+    ov.set("item", item);
+    HostContext ic(w, host, r.role, std::move(ov), &play_hosts);
+    HostOutcome io = run_once_on(w, a, r, ic);
+    io.item = item;
+    if (report::status_rank(io.status) > report::status_rank(o.status)) o = io;
+  }
+  return o;
+}
+
 Result<std::vector<AssertionOutcome>> evaluate_assertions(const Extraction& x, const EvalInputs& in) {
   if (!in.to) return Error("preflight evaluation needs the target tag's values");
   World w;
@@ -515,46 +554,39 @@ Result<std::vector<AssertionOutcome>> evaluate_assertions(const Extraction& x, c
 
   std::vector<std::vector<std::optional<HostOutcome>>> results(x.assertions.size());
   for (size_t ai = 0; ai < x.assertions.size(); ++ai) results[ai].resize(order[ai].size());
-  for (const auto& host : host_order) {
+  // One host's jobs in order, each job's outcome (stopping short when the
+  // host reads a controller value not known yet).
+  auto evaluate_host = [&](const std::string& host) {
+    std::vector<std::pair<size_t, HostOutcome>> got;
     for (const Job& job : jobs[host]) {
       const Assertion& a = x.assertions[job.assertion];
       const Reach& r = a.reaches[job.reach];
-      const std::vector<std::string>& play_hosts = selections[r.hosts];
-      HostContext base(w, host, r.role, merged_vars(r, a), &play_hosts);
-      base.share(r.hosts);
-      HostOutcome o;
-      if (!a.loop_keyword.empty()) {
-        std::string why;
-        auto items = loop_items(a, base, &why);
-        o.host = host;
-        o.reach = &r;
-        if (!items) {
-          o.status = Status::Unknown;
-          o.reason = why;
-        } else {
-          o.status = Status::Skipped;
-          o.reason = "the loop is empty";
-          for (const auto& item : *items) {
-            Map ov = merged_vars(r, a);
-            ov.set("item", item);
-            HostContext ic(w, host, r.role, std::move(ov), &play_hosts);
-            HostOutcome io = run_once_on(w, a, r, ic);
-            io.item = item;
-            if (report::status_rank(io.status) > report::status_rank(o.status)) o = io;
-          }
-        }
-      } else {
-        o = run_once_on(w, a, r, base);
-      }
-      // A host several reaches run on: the most severe outcome, the first on a tie.
-      auto& kept = results[job.assertion][slot[job.assertion][host]];
-      if (!kept || report::status_rank(o.status) > report::status_rank(kept->status))
-        kept = std::move(o);
+      got.emplace_back(job.assertion, evaluate_job(w, a, r, host, selections[r.hosts]));
+      if (w.deferred) break;
     }
     w.shared.erase(host);
     w.values->release(host);
+    return got;
+  };
+  // A host several reaches run on: the most severe outcome, the first on a tie.
+  auto keep = [&](const std::string& host, std::vector<std::pair<size_t, HostOutcome>> got) {
+    for (auto& [ai, o] : got) {
+      auto& kept = results[ai][slot[ai][host]];
+      if (!kept || report::status_rank(o.status) > report::status_rank(kept->status))
+        kept = std::move(o);
+    }
     jobs.erase(host);
+  };
+  std::vector<std::string> later;  // hosts that read a controller value before it was known
+  w.defer_controller = !in.controller.ready();
+  for (const auto& host : host_order) {
+    w.deferred = false;
+    auto got = evaluate_host(host);
+    if (w.deferred) later.push_back(host);
+    else keep(host, std::move(got));
   }
+  w.defer_controller = false;
+  for (const auto& host : later) keep(host, evaluate_host(host));
 
   std::vector<AssertionOutcome> out;
   out.reserve(x.assertions.size());
@@ -869,6 +901,25 @@ Value outcomes_value(const std::vector<AssertionOutcome>& outcomes) {
     out.push_back(Value(std::move(a)));
   }
   return Value(std::move(out));
+}
+
+ControllerValues::ControllerValues(Map known) : values_(std::move(known)) {
+  for (const auto& [name, v] : values_) names_.push_back(name);
+}
+
+ControllerValues::ControllerValues(std::vector<std::string> names, std::function<Map()> later)
+    : names_(std::move(names)), later_(std::move(later)) {}
+
+bool ControllerValues::may_hold(const std::string& name) const {
+  return std::find(names_.begin(), names_.end(), name) != names_.end();
+}
+
+const Map& ControllerValues::get() const {
+  if (later_) {
+    values_ = later_();
+    later_ = nullptr;
+  }
+  return values_;
 }
 
 Value ansible_version_value(const std::string& out) {

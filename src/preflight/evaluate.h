@@ -20,6 +20,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -66,15 +67,37 @@ struct Facts {
 };
 Result<Facts> load_facts(const std::filesystem::path& dir);
 
+// Values Ansible sets on the controller (ansible_version from `ansible
+// --version`: ansible_version_value()), known now or computed on first use:
+// the probe runs while the trees load, and evaluate_assertions evaluates
+// last the hosts whose assertions read one, so that a slow probe finishes
+// meanwhile.
+class ControllerValues {
+ public:
+  ControllerValues() = default;
+  explicit ControllerValues(Map known);
+  // `later` computes the values of `names` (some may stay unset).
+  ControllerValues(std::vector<std::string> names, std::function<Map()> later);
+
+  bool may_hold(const std::string& name) const;
+  bool ready() const { return !later_; }
+  // The values (calls `later` the first time).
+  const Map& get() const;
+
+ private:
+  std::vector<std::string> names_;
+  mutable std::function<Map()> later_;
+  mutable Map values_;
+};
+
 struct EvalInputs {
   TagValues* to = nullptr;                      // required: the target tag
   TagValues* from = nullptr;                    // optional: what the cluster runs now
   const ClusterState* cluster_state = nullptr;  // optional: beats the prediction from `from`
   const Facts* facts = nullptr;                 // optional
   std::vector<LiveValueRule> live_rules;        // ReleaseData::live_rules
-  // Values Ansible sets on the controller, when known before the run
-  // (ansible_version from `ansible --version`: controller_values()).
-  Map controller;
+  // Values Ansible sets on the controller, when known before the run.
+  ControllerValues controller;
 };
 
 // The ansible_version magic variable ({"string", "full", "major", "minor",

@@ -262,11 +262,15 @@ Result<RunResult> run(const RunOptions& o) {
   in.cluster_state = cs ? &*cs : nullptr;
   in.facts = facts->facts ? &*facts->facts : nullptr;
   in.live_rules = o.release->live_rules;
-  const std::string ansible = o.ansible_version.valid() ? o.ansible_version.get() : std::string();
-  if (!ansible.empty()) {
-    Value av = ansible_version_value(ansible);
-    if (!av.is_undefined()) in.controller.set("ansible_version", av);
-  }
+  // (`ansible --version` is still running: its answer is awaited when an
+  // assertion first needs it)
+  in.controller = ControllerValues({"ansible_version"}, [&o]() {
+    Map m;
+    const std::string ansible = o.ansible_version.valid() ? o.ansible_version.get() : std::string();
+    if (Value av = ansible_version_value(ansible); !ansible.empty() && !av.is_undefined())
+      m.set("ansible_version", av);
+    return m;
+  });
   auto outcomes = evaluate_assertions(*x, in);
   if (!outcomes) return outcomes.error();
   count_outcomes(res, *outcomes);
@@ -274,6 +278,7 @@ Result<RunResult> run(const RunOptions& o) {
   eopts.include_passed = o.include_passed;
   res.report = build_report(*x, *outcomes, in, eopts);
   if (o.keep_evaluation) res.evaluation = evaluation_value(*x, in, *outcomes);
+  const std::string ansible = o.ansible_version.valid() ? o.ansible_version.get() : std::string();
   if (o.own_checks) add_own_checks(res, o, ansible, *inv, **to, from.get());
   set_inventory(res.report, o.inventory.front());
   relative_to_inventory(res.report);
