@@ -13,7 +13,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
-  if (ksm::fuzz::estimated_hosts(text) > 5000) return 0;  // bounded by the parser (expansion_guard.h)
+  if (ksm::fuzz::estimated_hosts(text) > 5000)
+    return 0;  // bounded by the parser (expansion_guard.h)
   ksm::inventory::Inventory inv;
   if (auto st = ksm::inventory::parse_ini(inv, "fuzz.ini", std::move(text)); !st) return 0;
   inv.reconcile();

@@ -20,7 +20,8 @@ using namespace ksm;
 namespace {
 
 std::filesystem::path fresh_tmp(const std::string& name) {
-  auto p = std::filesystem::temp_directory_path() / ("ksm-" + name + "-" + std::to_string(::getpid()));
+  auto p =
+      std::filesystem::temp_directory_path() / ("ksm-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(p);
   std::filesystem::create_directories(p);
   return p;
@@ -36,7 +37,8 @@ using Names = std::vector<std::string>;
 }  // namespace
 
 TEST_CASE("catalog: names a template reads") {
-  CHECK(catalog::template_names("{{ kube_network_node_prefix }}") == Names{"kube_network_node_prefix"});
+  CHECK(catalog::template_names("{{ kube_network_node_prefix }}") ==
+        Names{"kube_network_node_prefix"});
   CHECK(catalog::template_names("{{ kube_image_repo }}/pause:{{ pod_infra_version }}") ==
         Names{"kube_image_repo", "pod_infra_version"});
   // Attributes, filters, tests, string literals and keyword arguments are not names.
@@ -47,9 +49,10 @@ TEST_CASE("catalog: names a template reads") {
   CHECK(catalog::template_names("{{ x is defined and y is not none }}") == Names{"x", "y"});
   CHECK(catalog::template_names("{{ lookup('env', 'HOME') ~ a }}") == Names{"a"});
   // Loop and set variables are bound; the iterated names are read.
-  CHECK(catalog::template_names("{% for host in groups['etcd'] %}{% if host == inventory_hostname %}"
-                                "etcd{{ loop.index }}{% endif %}{% endfor %}") ==
-        Names{"groups", "inventory_hostname"});
+  CHECK(
+      catalog::template_names("{% for host in groups['etcd'] %}{% if host == inventory_hostname %}"
+                              "etcd{{ loop.index }}{% endif %}{% endfor %}") ==
+      Names{"groups", "inventory_hostname"});
   CHECK(catalog::template_names("{% set p = a | int %}{{ p + b }}") == Names{"a", "b"});
   CHECK(catalog::template_names("{{- padded -}} {# comment_name #}") == Names{"padded"});
   CHECK(catalog::template_names("no template here") == Names{});
@@ -59,16 +62,19 @@ TEST_CASE("catalog: names a template reads") {
 
 TEST_CASE("catalog: a name defined by several roles") {
   auto tmp = fresh_tmp("catalog-rule");
-  put(tmp, "roles/network/defaults/main.yml", "shared: from-network\nonly_network: 1\nboth_layers: d\n");
+  put(tmp, "roles/network/defaults/main.yml",
+      "shared: from-network\nonly_network: 1\nboth_layers: d\n");
   put(tmp, "roles/network/vars/main.yml", "both_layers: v\n");
   put(tmp, "roles/network/vars/ubuntu.yml", "os_only: u\nshared: from-os-vars\n");
   put(tmp, "roles/kubespray-defaults/defaults/main/a.yml", "shared: from-a\nsplit: a\n");
-  put(tmp, "roles/kubespray-defaults/defaults/main/b.yml", "split: b\nprefix: 24\ntemplated: \"{{ prefix }}\"\n");
+  put(tmp, "roles/kubespray-defaults/defaults/main/b.yml",
+      "split: b\nprefix: 24\ntemplated: \"{{ prefix }}\"\n");
   put(tmp, "roles/aaa/defaults/main.yml",
       "shared: from-aaa\ntwice: a\nreads_shared_elsewhere: \"{{ twice }}-{{ only_network }}\"\n"
       "from_fact: \"{{ ansible_default_ipv4.address }}\"\n");
   put(tmp, "roles/bbb/defaults/main.yml", "twice: b\n");
-  put(tmp, "inventory/sample/inventory.ini", "[kube_control_plane]\n[etcd:children]\nkube_control_plane\n");
+  put(tmp, "inventory/sample/inventory.ini",
+      "[kube_control_plane]\n[etcd:children]\nkube_control_plane\n");
   put(tmp, "inventory/sample/group_vars/all/all.yml", "# shared: sample-commented\nset_here: 3\n");
   put(tmp, "inventory/sample/group_vars/k8s_cluster/x.yml", "shared: sample-set\n");
   DirSource src(tmp);
@@ -114,7 +120,8 @@ TEST_CASE("catalog: a name defined by several roles") {
   CHECK(*amb->get("depends") == Value(List{Value("only_network"), Value("twice")}));
   // A template over facts or the inventory stays unknown.
   CHECK(*facts->get("defaults")->get("from_fact")->get("known") == Value(false));
-  CHECK(*facts->get("sample")->get("groups") == Value(List{Value("kube_control_plane"), Value("etcd")}));
+  CHECK(*facts->get("sample")->get("groups") ==
+        Value(List{Value("kube_control_plane"), Value("etcd")}));
   // The sample: a set line wins over a commented one, which stays under "also".
   const Value* sv = facts->get("sample")->get("variables")->get("shared");
   REQUIRE(sv);
@@ -304,7 +311,8 @@ TEST_CASE("catalog: versions/ regenerates from the shared data without drift") {
   for (const auto& e : std::filesystem::directory_iterator(committed)) {
     auto n = e.path().filename().string();
     if (n.ends_with(".json"))
-      CHECK_MESSAGE(std::find(stats->written.begin(), stats->written.end(), n) != stats->written.end(), n);
+      CHECK_MESSAGE(
+          std::find(stats->written.begin(), stats->written.end(), n) != stats->written.end(), n);
   }
   std::filesystem::remove_all(tmp);
 }
@@ -313,7 +321,8 @@ TEST_CASE("catalog: the index lists tags in version order") {
   auto tmp = fresh_tmp("catalog-index");
   for (const char* t : {"v2.12.10", "v2.12.9", "v2.9.0"})
     REQUIRE(write_file_atomic(tmp / (std::string(t) + ".json"),
-                              "{\"tag\": \"" + std::string(t) + "\", \"date\": \"2020-01-01\", \"kube_version\": \"v1.1.1\"}"));
+                              "{\"tag\": \"" + std::string(t) +
+                                  "\", \"date\": \"2020-01-01\", \"kube_version\": \"v1.1.1\"}"));
   REQUIRE(write_file_atomic(tmp / "README.json", "{}"));
   auto idx = catalog::build_index(tmp);
   REQUIRE(idx);
@@ -339,8 +348,10 @@ TEST_CASE("catalog: evaluated defaults agree with Ansible") {
     MESSAGE("skipped: ansible-playbook is not installed");
     return;
   }
-  if (std::system("\"$(head -1 \"$(command -v ansible-playbook)\" | sed -e 's/^#! *//' -e 's/ .*$//')\" -c "
-                  "'import ansible_collections.ansible.posix, ansible_collections.ansible.utils' 2>/dev/null") != 0) {
+  if (std::system(
+          "\"$(head -1 \"$(command -v ansible-playbook)\" | sed -e 's/^#! *//' -e 's/ .*$//')\" -c "
+          "'import ansible_collections.ansible.posix, ansible_collections.ansible.utils' "
+          "2>/dev/null") != 0) {
     // The json stdout callback and the ipaddr filters Kubespray's defaults use.
     MESSAGE("skipped: the Ansible collections are not installed (apt-get install ansible)");
     return;
@@ -380,7 +391,8 @@ TEST_CASE("catalog: evaluated defaults agree with Ansible") {
       }
       names.push_back(Value(name));
     }
-    MESSAGE(tag << ": " << other_winner << " evaluated templates not compared (another definition wins)");
+    MESSAGE(tag << ": " << other_winner
+                << " evaluated templates not compared (another definition wins)");
     REQUIRE(names.size() > 100);
     REQUIRE(write_file_atomic(tmp / "raw.json", to_json(Value(raw), JsonStyle{false, 0})));
     REQUIRE(write_file_atomic(tmp / "names.json", to_json(Value(names), JsonStyle{false, 0})));
@@ -389,17 +401,24 @@ TEST_CASE("catalog: evaluated defaults agree with Ansible") {
                               "    - debug: msg=\"{{ lookup('vars', item) }}\"\n"
                               "      loop: \"{{ lookup('file', '" + (tmp / "names.json").string() +
                                   "') | from_json }}\"\n"));
-    std::string cmd = "cd " + tmp.string() +
-                      " && ANSIBLE_STDOUT_CALLBACK=json ANSIBLE_LOCALHOST_WARNING=false "
-                      "ANSIBLE_INVENTORY_UNPARSED_WARNING=false ansible-playbook -i localhost, -c local "
-                      "-e @raw.json pb.yml > out.json 2> err.txt";
-    REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, tag << ": ansible-playbook failed (see " << tmp.string() << ")");
+    std::string cmd =
+        "cd " + tmp.string() +
+        " && ANSIBLE_STDOUT_CALLBACK=json ANSIBLE_LOCALHOST_WARNING=false "
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING=false ansible-playbook -i localhost, -c local "
+        "-e @raw.json pb.yml > out.json 2> err.txt";
+    REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0,
+                    tag << ": ansible-playbook failed (see " << tmp.string() << ")");
     auto out = read_file(tmp / "out.json");
     REQUIRE(out);
     auto parsed = parse_json(*out);
     REQUIRE(parsed);
-    const Value& results =
-        *parsed->get("plays")->as_list()[0].get("tasks")->as_list()[0].get("hosts")->get("localhost")->get("results");
+    const Value& results = *parsed->get("plays")
+                                ->as_list()[0]
+                                .get("tasks")
+                                ->as_list()[0]
+                                .get("hosts")
+                                ->get("localhost")
+                                ->get("results");
     REQUIRE(results.as_list().size() == names.size());
     size_t agreed = 0;
     for (const auto& r : results.as_list()) {
@@ -409,11 +428,12 @@ TEST_CASE("catalog: evaluated defaults agree with Ansible") {
       // debug prints strings as strings; a native number or bool from Ansible compares as itself.
       bool same = ours == theirs || (theirs.is_string() && !ours.is_list() && !ours.is_map() &&
                                      to_python_str(ours) == theirs.as_string());
-      CHECK_MESSAGE(same, tag << " " << name << ": ours " << to_json(ours, JsonStyle{true, 0}) << ", Ansible "
-                              << to_json(theirs, JsonStyle{true, 0}));
+      CHECK_MESSAGE(same, tag << " " << name << ": ours " << to_json(ours, JsonStyle{true, 0})
+                              << ", Ansible " << to_json(theirs, JsonStyle{true, 0}));
       agreed += same;
     }
-    MESSAGE(tag << ": " << agreed << " of " << names.size() << " evaluated templates agree with Ansible");
+    MESSAGE(tag << ": " << agreed << " of " << names.size()
+                << " evaluated templates agree with Ansible");
   }
   std::filesystem::remove_all(tmp);
 }

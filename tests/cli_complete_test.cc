@@ -142,6 +142,7 @@ TEST_CASE("complete: the real tag lists (versions/, and a clone when there is on
   CHECK(known_tags("/nonexistent/kubespray").empty());
   auto clone = test::kubespray_clone();
   if (clone.empty()) return;
-  auto from_clone = words_of(complete(*f.app, {"upgrade", "--kubespray", clone.string(), "--to", "v2.18"}));
+  auto from_clone =
+      words_of(complete(*f.app, {"upgrade", "--kubespray", clone.string(), "--to", "v2.18"}));
   CHECK(std::find(from_clone.begin(), from_clone.end(), "v2.18.0") != from_clone.end());
 }

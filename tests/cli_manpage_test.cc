@@ -46,7 +46,8 @@ const ManPage* find_page(const std::vector<ManPage>& pages, const std::string& n
 
 }  // namespace
 
-TEST_CASE("manpage: every option of every subcommand's --help is in its page, with its description") {
+TEST_CASE(
+    "manpage: every option of every subcommand's --help is in its page, with its description") {
   Action action;
   auto app = make_app(action);
   auto pages = man_pages(*app, "9.9.9");

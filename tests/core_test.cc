@@ -25,7 +25,8 @@ TEST_CASE("value: python equality and str") {
   CHECK(Value(true) == Value(1));
   CHECK(Value("1") != Value(1));
   CHECK(Value() != Value::undefined());
-  CHECK(to_python_str(Value(List{Value("a"), Value(1), Value(true), Value()})) == "['a', 1, True, None]");
+  CHECK(to_python_str(Value(List{Value("a"), Value(1), Value(true), Value()})) ==
+        "['a', 1, True, None]");
   CHECK(to_python_str(Value(Map{{"k", Value("v")}})) == "{'k': 'v'}");
   CHECK(to_python_str(Value(2.0)) == "2.0");
   CHECK(!(Value::unknown("x") == Value::unknown("x")));
@@ -55,7 +56,8 @@ TEST_CASE("json: round trip and python-style output") {
   REQUIRE(v.ok());
   CHECK(to_json(*v, {true, 0}) == "{\"a\":{\"c\":-3},\"b\":[1,2.5,\"x\xc3\xa9\",null,true]}");
   CHECK(to_json(Value(1000.0), {true, 0}) == "1000.0");
-  CHECK(to_json(Value(VaultText{"$ANSIBLE_VAULT;1.1"}), {true, 0}) == R"({"__ansible_vault": "$ANSIBLE_VAULT;1.1"})");
+  CHECK(to_json(Value(VaultText{"$ANSIBLE_VAULT;1.1"}), {true, 0}) ==
+        R"({"__ansible_vault": "$ANSIBLE_VAULT;1.1"})");
   auto bad = parse_json("{\n  \"a\": }", "f.json");
   REQUIRE(!bad.ok());
   CHECK(bad.error().where.line == 2);
@@ -113,8 +115,10 @@ TEST_CASE("yaml: YAML 1.1 scalar typing as PyYAML does it") {
 
 TEST_CASE("yaml: quoted strings stay strings, vault stays opaque, duplicates warn") {
   std::vector<Error> warns;
-  auto v = parse_yaml("\xEF\xBB\xBF" "a: 'yes'\nb: yes\nc: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\na: 2\n",
-                      "x.yml", &warns);
+  auto v = parse_yaml(
+      "\xEF\xBB\xBF"
+      "a: 'yes'\nb: yes\nc: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\na: 2\n",
+      "x.yml", &warns);
   REQUIRE(v.ok());
   CHECK(v->get("a")->as_int() == 2);
   CHECK(v->get("b")->as_bool());
@@ -125,7 +129,8 @@ TEST_CASE("yaml: quoted strings stay strings, vault stays opaque, duplicates war
 }
 
 TEST_CASE("yaml: non-string keys keep their type (Python dict semantics)") {
-  auto v = parse_yaml("m:\n  1: one\n  '2': two\n  1.17: f\n  false: t\n  ~: n\n  20240305: g\n", "x.yml");
+  auto v = parse_yaml("m:\n  1: one\n  '2': two\n  1.17: f\n  false: t\n  ~: n\n  20240305: g\n",
+                      "x.yml");
   REQUIRE(v.ok());
   const Map& m = v->get("m")->as_map();
   // entries are named by Python's str() of the key, in file order
@@ -163,8 +168,9 @@ TEST_CASE("yaml: non-string keys keep their type (Python dict semantics)") {
   REQUIRE(t.ok());
   CHECK(to_python_repr(*t) == "{1: 'b'}");
   // {1: x} and {'1': x} differ
-  auto w = parse_yaml("m:\n  '1': one\n  '2': two\n  '1.17': f\n  'False': t\n  'None': n\n  '20240305': g\n",
-                      "y.yml");
+  auto w = parse_yaml(
+      "m:\n  '1': one\n  '2': two\n  '1.17': f\n  'False': t\n  'None': n\n  '20240305': g\n",
+      "y.yml");
   REQUIRE(w.ok());
   CHECK(*w->get("m") != *v->get("m"));
   Map copy = m;
@@ -198,8 +204,8 @@ TEST_CASE("yaml: errors carry file:line:col; alias bombs are bounded") {
   std::string prev = "a";
   for (int i = 0; i < 9; ++i) {
     std::string n = "l" + std::to_string(i);
-    bomb += n + ": &" + n + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev +
-            ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n";
+    bomb += n + ": &" + n + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" +
+            prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n";
     prev = n;
   }
   auto b = parse_yaml(bomb, "bomb.yml");
@@ -527,7 +533,10 @@ TEST_CASE("fs: read_file is bounded even when the size is unknown") {
 
 TEST_CASE("fs: check_text refuses NUL bytes and invalid UTF-8 at line:col") {
   CHECK(check_text("", "f").ok());
-  CHECK(check_text("\xEF\xBB\xBF" "a: 1\r\nb: caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\n", "f").ok());
+  CHECK(check_text("\xEF\xBB\xBF"
+                   "a: 1\r\nb: caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\n",
+                   "f")
+            .ok());
   auto at = [](std::string_view text) {
     auto s = check_text(text, "f");
     return s.ok() ? std::string("ok") : s.error().where.str() + " " + s.error().message;

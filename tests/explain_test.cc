@@ -106,8 +106,9 @@ TEST_CASE("explain: v2.21.0 -> v2.22.0 MetalLB restructure") {
   REQUIRE_VERSIONS();
   auto e = explain(fx->facts, fx->schemas, "v2.21.0", "v2.22.0");
   REQUIRE(e);
-  for (const char* v : {"metallb_ip_range", "metallb_protocol", "metallb_peers", "metallb_auto_assign",
-                        "metallb_avoid_buggy_ips", "metallb_additional_address_pools", "metallb_pool_name"}) {
+  for (const char* v :
+       {"metallb_ip_range", "metallb_protocol", "metallb_peers", "metallb_auto_assign",
+        "metallb_avoid_buggy_ips", "metallb_additional_address_pools", "metallb_pool_name"}) {
     const Change* c = find(*e, "restructured", v);
     REQUIRE_MESSAGE(c, v);
     CHECK(c->new_value == Value("metallb_config"));
@@ -117,9 +118,11 @@ TEST_CASE("explain: v2.21.0 -> v2.22.0 MetalLB restructure") {
   CHECK(pr->note.find("metallb_config.layer2[]") != std::string::npos);
   bool layer3 = false;
   for (const auto& c : e->changes)
-    if (c.kind == "advisory" && c.note.find("metallb-v2.22.0-layer3-forced") != std::string::npos) layer3 = true;
+    if (c.kind == "advisory" && c.note.find("metallb-v2.22.0-layer3-forced") != std::string::npos)
+      layer3 = true;
   CHECK(layer3);
-  CHECK(find(*e, "added", "metallb_config") == nullptr);  // metallb_config has no default: sample only
+  CHECK(find(*e, "added", "metallb_config") ==
+        nullptr);  // metallb_config has no default: sample only
   const Change* sample = find(*e, "sample_changed", "metallb_config");
   CHECK(sample);
 }
@@ -131,7 +134,8 @@ TEST_CASE("explain: v2.15.1 -> v2.16.0 groups and folders") {
   CHECK(e->count("group_renamed") == 4);
   bool folder = false;
   for (const auto& c : e->changes)
-    if (c.kind == "group_renamed" && c.old_value == Value("kube-master")) CHECK(c.new_value == Value("kube_control_plane"));
+    if (c.kind == "group_renamed" && c.old_value == Value("kube-master"))
+      CHECK(c.new_value == Value("kube_control_plane"));
   for (const auto& c : e->changes)
     if (c.kind == "file_moved" && c.old_value == Value("group_vars/k8s-cluster"))
       folder = c.new_value == Value("group_vars/k8s_cluster");
@@ -140,9 +144,11 @@ TEST_CASE("explain: v2.15.1 -> v2.16.0 groups and folders") {
   // (lines that really moved to another file, like containerd settings to all/containerd.yml, are)
   size_t really_moved = 0;
   for (const auto& c : e->changes) {
-    if (c.kind != "sample_changed" || c.note.rfind("moved from group_vars/k8s-cluster/", 0) != 0) continue;
+    if (c.kind != "sample_changed" || c.note.rfind("moved from group_vars/k8s-cluster/", 0) != 0)
+      continue;
     std::string old_file = c.note.substr(std::string("moved from ").size());
-    CHECK(c.file != "group_vars/k8s_cluster/" + old_file.substr(std::string("group_vars/k8s-cluster/").size()));
+    CHECK(c.file != "group_vars/k8s_cluster/" +
+                        old_file.substr(std::string("group_vars/k8s-cluster/").size()));
     ++really_moved;
   }
   CHECK(really_moved >= 1);
@@ -170,7 +176,8 @@ TEST_CASE("explain: v2.26.0 -> v2.27.0 inventory layout") {
   REQUIRE(e1);
   bool added = false;
   for (const auto& c : e1->changes)
-    if (c.kind == "sample_file_added" && c.file == "group_vars/k8s_cluster/kube_control_plane.yml") added = true;
+    if (c.kind == "sample_file_added" && c.file == "group_vars/k8s_cluster/kube_control_plane.yml")
+      added = true;
   CHECK(added);
 }
 
@@ -196,7 +203,8 @@ TEST_CASE("explain: JSON shape, unknown tags, inventory filter") {
   // the full changelog (no added variables, no sample lines)
   InventoryFacts inv;
   inv.path = "inventory/lab";
-  inv.variables["matallb_auto_assign"] = Location{"inventory/lab/group_vars/k8s_cluster/addons.yml", 12, 1};
+  inv.variables["matallb_auto_assign"] =
+      Location{"inventory/lab/group_vars/k8s_cluster/addons.yml", 12, 1};
   auto f = explain(fx->facts, fx->schemas, "v2.19.1", "v2.20.0", &inv);
   REQUIRE(f);
   const Change* r = find(*f, "renamed", "matallb_auto_assign");
@@ -206,7 +214,8 @@ TEST_CASE("explain: JSON shape, unknown tags, inventory filter") {
   CHECK(f->count("added") == 0);
   CHECK(f->count("sample_changed") == 0);
   CHECK(f->count("removed") == 0);
-  inv.variables["calico_pool_blocksize"] = Location{"inventory/lab/group_vars/k8s_cluster/k8s-net-calico.yml", 3, 1};
+  inv.variables["calico_pool_blocksize"] =
+      Location{"inventory/lab/group_vars/k8s_cluster/k8s-net-calico.yml", 3, 1};
   f = explain(fx->facts, fx->schemas, "v2.19.1", "v2.20.0", &inv);
   REQUIRE(f);
   CHECK(!find(*f, "default_changed", "calico_pool_blocksize"));

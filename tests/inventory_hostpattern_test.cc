@@ -52,7 +52,8 @@ TEST_CASE("hostpattern: malformed ranges are errors") {
   CHECK(!expand_host_pattern("node[c:a]"));
   CHECK(!expand_host_pattern("node[1:5:0]"));
   CHECK(!expand_host_pattern("node[x:10]"));
-  CHECK(expand_host_pattern("node[1:3:2:1]").error().message.find("begin:end") != std::string::npos);
+  CHECK(expand_host_pattern("node[1:3:2:1]").error().message.find("begin:end") !=
+        std::string::npos);
 }
 
 TEST_CASE("hostpattern: hostile patterns are bounded errors") {

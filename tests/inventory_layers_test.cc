@@ -31,7 +31,8 @@ TEST_CASE("layers: hosts file < group_vars/all < group_vars/<group> < host vars 
 
   auto layers = host_layers(*inv, node2);
   std::vector<std::string> seen;
-  for (const auto& l : layers) seen.push_back(std::string(layer_kind_name(l.kind)) + ":" + l.entity);
+  for (const auto& l : layers)
+    seen.push_back(std::string(layer_kind_name(l.kind)) + ":" + l.entity);
   CHECK(seen == std::vector<std::string>{
                     "inventory group vars:kube_node", "group_vars:all", "group_vars:all",
                     "group_vars:all", "group_vars:k8s_cluster", "group_vars:kube_node",

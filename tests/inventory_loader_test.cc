@@ -30,7 +30,8 @@ TEST_CASE("loader: builder-style hosts.yaml with group_vars and host_vars") {
   const Group* k8s = inv->group("k8s_cluster");
   REQUIRE(k8s);
   CHECK(k8s->group_vars_files.size() == 2);  // k8s-cluster.yml, k8s-net-calico.yml (sorted)
-  CHECK(inv->vars_files[k8s->group_vars_files[0]].path.find("k8s-cluster.yml") != std::string::npos);
+  CHECK(inv->vars_files[k8s->group_vars_files[0]].path.find("k8s-cluster.yml") !=
+        std::string::npos);
   CHECK(inv->host_vars_files(*inv->host_index("node1")).size() == 1);
   CHECK(inv->group("etcd")->group_vars_files.size() == 1);
 }
@@ -127,7 +128,8 @@ TEST_CASE("loader: bad input is an error with a location") {
 
 TEST_CASE("loader: default sources from ANSIBLE_INVENTORY and ansible.cfg") {
   TempDir t;
-  t.write("cfg/ansible.cfg", "[defaults]\ninventory = inventory/mycluster/hosts.yaml, /abs/x ; comment\n");
+  t.write("cfg/ansible.cfg",
+          "[defaults]\ninventory = inventory/mycluster/hosts.yaml, /abs/x ; comment\n");
   const char* old_inv = std::getenv("ANSIBLE_INVENTORY");
   const char* old_cfg = std::getenv("ANSIBLE_CONFIG");
   std::string save_inv = old_inv ? old_inv : "", save_cfg = old_cfg ? old_cfg : "";
@@ -135,7 +137,8 @@ TEST_CASE("loader: default sources from ANSIBLE_INVENTORY and ansible.cfg") {
   ::setenv("ANSIBLE_CONFIG", (t.path / "cfg").c_str(), 1);
   auto d = default_sources();
   REQUIRE(d);
-  CHECK(d->sources == std::vector<std::string>{(t.path / "cfg/inventory/mycluster/hosts.yaml").string(), "/abs/x"});
+  CHECK(d->sources == std::vector<std::string>{
+                          (t.path / "cfg/inventory/mycluster/hosts.yaml").string(), "/abs/x"});
   CHECK(d->origin.find("ansible.cfg") != std::string::npos);
   ::setenv("ANSIBLE_INVENTORY", "a.ini,b.yaml", 1);
   d = default_sources();
@@ -152,8 +155,9 @@ TEST_CASE("loader: binary, invalid UTF-8 and NUL bytes are errors at line:col") 
   t.write("bin", std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10));
   auto bad = load_inventory({(t.path / "bin").string()});
   REQUIRE(!bad);
-  CHECK(bad.error().str() == (t.path / "bin").string() +
-                                 ":1:8: unsupported inventory file: NUL byte: binary content, not a text file");
+  CHECK(bad.error().str() ==
+        (t.path / "bin").string() +
+            ":1:8: unsupported inventory file: NUL byte: binary content, not a text file");
   t.write("latin1.ini", "[all]\nnode1 owner=Jos\xE9\n");
   bad = load_inventory({(t.path / "latin1.ini").string()});
   REQUIRE(!bad);
@@ -181,7 +185,8 @@ TEST_CASE("loader: nesting thousands deep and endless files are bounded errors")
   CHECK(bad.error().message.find("nested too deeply") != std::string::npos);
   CHECK(bad.error().where.line == 4);
   t.write("h.yml", "all:\n  hosts:\n    node1:\n");
-  t.write("group_vars/all.json", "{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}");
+  t.write("group_vars/all.json",
+          "{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}");
   bad = load_inventory({(t.path / "h.yml").string()});
   REQUIRE(!bad);
   CHECK(bad.error().message.find("nested too deeply") != std::string::npos);
@@ -189,7 +194,8 @@ TEST_CASE("loader: nesting thousands deep and endless files are bounded errors")
   // Ansible allows group chains of any length: thousands deep load and reconcile.
   TempDir c;
   std::string chain = "[g0]\nnode1\n";
-  for (int i = 1; i <= 3000; ++i) chain += "[g" + std::to_string(i) + ":children]\ng" + std::to_string(i - 1) + "\n";
+  for (int i = 1; i <= 3000; ++i)
+    chain += "[g" + std::to_string(i) + ":children]\ng" + std::to_string(i - 1) + "\n";
   c.write("chain.ini", chain);
   auto inv = load_inventory({(c.path / "chain.ini").string()});
   REQUIRE(inv);
@@ -262,7 +268,8 @@ TEST_CASE("loader: a Source's disk path gives inventory_file, its display path t
   CHECK(inv->file("hosts.ini") == nullptr);
 }
 
-TEST_CASE("loader: a hosts file memo serves a parse of the same text, and only into a fresh inventory") {
+TEST_CASE(
+    "loader: a hosts file memo serves a parse of the same text, and only into a fresh inventory") {
   const std::string hosts =
       "all:\n  hosts:\n    node1: {ansible_host: 10.0.0.1}\n  children:\n"
       "    kube_control_plane:\n      hosts: {node1: }\n";

@@ -28,7 +28,8 @@ TEST_CASE("render: --list leaves out empty groups and keeps all.children") {
   auto inv = from_ini("[g]\nh x=1 inventory_file=dropped\n[empty]\n[p:children]\ng\n");
   std::string out = to_json(list_document(inv), {true, 0});
   CHECK(out ==
-        "{\"_meta\":{\"hostvars\":{\"h\":{\"x\":1}}},\"all\":{\"children\":[\"ungrouped\",\"empty\",\"p\"]},"
+        "{\"_meta\":{\"hostvars\":{\"h\":{\"x\":1}}},\"all\":{\"children\":[\"ungrouped\","
+        "\"empty\",\"p\"]},"
         "\"g\":{\"hosts\":[\"h\"]},\"p\":{\"children\":[\"g\"]}}");
 }
 
@@ -47,9 +48,10 @@ TEST_CASE("render: list_json writes exactly to_json(list_document)") {
   auto same = [](const Inventory& inv) { CHECK(list_json(inv) == to_json(list_document(inv))); };
   // a group sorting before _meta, internal variables, nested and shared values,
   // host variables overriding group ones, groups of the same set of hosts
-  same(from_ini("Zed\n[A]\nh1 x=1 groups=no\n[b]\nh1\nh2 y='{\"k\": [1, 2.5, None]}'\n"
-                "[A:vars]\nx=0\nz={'m': {'n': [True, '\\u00e9']}}\nomit=1\n"
-                "[b:vars]\nx=2\nw=[]\nv={}\n[c:children]\nA\nb\n[c:vars]\nansible_group_priority=5\n"));
+  same(from_ini(
+      "Zed\n[A]\nh1 x=1 groups=no\n[b]\nh1\nh2 y='{\"k\": [1, 2.5, None]}'\n"
+      "[A:vars]\nx=0\nz={'m': {'n': [True, '\\u00e9']}}\nomit=1\n"
+      "[b:vars]\nx=2\nw=[]\nv={}\n[c:children]\nA\nb\n[c:vars]\nansible_group_priority=5\n"));
   same(from_ini("[g]\nh\n"));  // no host variables at all: "hostvars": {}
   same(from_ini("[_meta]\nh x=1\n"));  // a group named like the key it cannot be
   // group_vars/host_vars from every inventory of testdata/

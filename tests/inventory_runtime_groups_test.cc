@@ -56,7 +56,8 @@ TEST_CASE("runtime groups: v2.27's k8s_cluster brings group_vars/k8s_cluster to 
   CHECK(plain->unused_vars_entries == std::vector<std::string>{"lab/group_vars/k8s_cluster"});
 
   // As v2.27.0's playbooks see it.
-  auto run = load_inventory(std::vector<InventoryInput>{{&mem, "lab/inventory.ini"}}, at("v2.27.0"));
+  auto run =
+      load_inventory(std::vector<InventoryInput>{{&mem, "lab/inventory.ini"}}, at("v2.27.0"));
   REQUIRE_MESSAGE(run, (run ? "" : run.error().str()));
   // (the play's order: `all`'s groups level by level, kube_node before
   // kube_control_plane, which is under etcd)
@@ -80,7 +81,8 @@ TEST_CASE("runtime groups: v2.27's k8s_cluster brings group_vars/k8s_cluster to 
 
   // v2.26.1's playbooks build k8s_cluster only from a legacy k8s-cluster
   // group: this inventory gets none there.
-  auto old = load_inventory(std::vector<InventoryInput>{{&mem, "lab/inventory.ini"}}, at("v2.26.1"));
+  auto old =
+      load_inventory(std::vector<InventoryInput>{{&mem, "lab/inventory.ini"}}, at("v2.26.1"));
   REQUIRE(old);
   CHECK(hosts_of(*old, "k8s_cluster") == "(none)");
 }

@@ -48,7 +48,8 @@ TEST_CASE("yaml: builder-style hosts.yaml") {
       hosts: {}
 )");
   CHECK(inv.hosts().size() == 2);
-  CHECK(inv.direct_groups(*inv.host_index("node1")).size() == 3);  // all, kube_control_plane, kube_node
+  CHECK(inv.direct_groups(*inv.host_index("node1")).size() ==
+        3);  // all, kube_control_plane, kube_node
   CHECK(inv.group("calico_rr")->hosts.empty());
   CHECK(inv.group("kube_node")->depth == 2);
   // hosts listed under `all` are members of all only, not ungrouped when in another group
@@ -89,7 +90,9 @@ all:
 }
 
 TEST_CASE("yaml: vault scalars stay opaque and byte-exact") {
-  auto inv = parse_ok("all:\n  hosts:\n    h:\n      secret: !vault |\n        $ANSIBLE_VAULT;1.1;AES256\n        3132\n");
+  auto inv = parse_ok(
+      "all:\n  hosts:\n    h:\n      secret: !vault |\n        $ANSIBLE_VAULT;1.1;AES256\n        "
+      "3132\n");
   const Value* s = inv.host("h")->vars.find("secret");
   REQUIRE(s);
   CHECK(s->is_vault());
@@ -132,13 +135,74 @@ TEST_CASE("yaml: plain_scalar types exactly as yaml11_scalar") {
     bool nan = a.is_float() && b.is_float() && std::isnan(a.as_float()) && std::isnan(b.as_float());
     CHECK_MESSAGE((a.kind() == b.kind() && (a == b || nan)), "'" << s << "'");
   };
-  for (const char* s : {"", "~", "null", "NULL", "Null", "nULL", "yes", "Yes", "YES", "yEs", "on", "On", "off",
-                        "OFF", "no", "n", "y", "true", "False", "10.0.0.1", "10.0", "1e3", "1.0e+3", "1.0E-3",
-                        "0755", "0o755", "0x1F", "0xg", "0b101", "-0b1", "+12_345", "1:20:30", "1:20:30.5",
-                        "190:20:30", ".inf", "-.Inf", "+.INF", ".nan", ".NaN", ".NAN", "nan", "inf", "-", "+",
-                        ".", "._", "1.2.3", "v1.29.5", "node1", "value-3", "/var/lib/etcd", "8.8.8.8",
-                        "-1", "1_000", "0.5", "-.5", ".5", "1.", "12:", "1:2", "1:60", "0:0", "1__0", "a:b",
-                        "99999999999999999999", "1e", "1E+", "0xFFFFFFFFFFFFFFFFFF"})
+  for (const char* s : {"",
+                        "~",
+                        "null",
+                        "NULL",
+                        "Null",
+                        "nULL",
+                        "yes",
+                        "Yes",
+                        "YES",
+                        "yEs",
+                        "on",
+                        "On",
+                        "off",
+                        "OFF",
+                        "no",
+                        "n",
+                        "y",
+                        "true",
+                        "False",
+                        "10.0.0.1",
+                        "10.0",
+                        "1e3",
+                        "1.0e+3",
+                        "1.0E-3",
+                        "0755",
+                        "0o755",
+                        "0x1F",
+                        "0xg",
+                        "0b101",
+                        "-0b1",
+                        "+12_345",
+                        "1:20:30",
+                        "1:20:30.5",
+                        "190:20:30",
+                        ".inf",
+                        "-.Inf",
+                        "+.INF",
+                        ".nan",
+                        ".NaN",
+                        ".NAN",
+                        "nan",
+                        "inf",
+                        "-",
+                        "+",
+                        ".",
+                        "._",
+                        "1.2.3",
+                        "v1.29.5",
+                        "node1",
+                        "value-3",
+                        "/var/lib/etcd",
+                        "8.8.8.8",
+                        "-1",
+                        "1_000",
+                        "0.5",
+                        "-.5",
+                        ".5",
+                        "1.",
+                        "12:",
+                        "1:2",
+                        "1:60",
+                        "0:0",
+                        "1__0",
+                        "a:b",
+                        "99999999999999999999",
+                        "1e",
+                        "1E+",
+                        "0xFFFFFFFFFFFFFFFFFF"})
     same(s);
   // every string of up to 3 characters over the characters numbers are made of
   const std::string chars = "019_+-.:abexinfINAE~ ";

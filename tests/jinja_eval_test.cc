@@ -63,7 +63,8 @@ TEST_CASE("jinja eval: int vs string comparison is Python's") {
   CHECK(ev("[1, 2] < [1, 3]") == "true");
   CHECK(ev("1 < 2 < 3") == "true");
   CHECK(ev("3 > 2 > 2") == "false");
-  CHECK(ev("1 < 'a'") == "unknown: TypeError: '<' not supported between instances of 'int' and 'str'");
+  CHECK(ev("1 < 'a'") ==
+        "unknown: TypeError: '<' not supported between instances of 'int' and 'str'");
   CHECK(starts_with(ev("none < 1"), "unknown: TypeError"));
   CHECK(ev("p == 24", R"({"p": "24"})") == "false");
   CHECK(ev("p | int == 24", R"({"p": "24"})") == "true");
@@ -98,16 +99,19 @@ TEST_CASE("jinja eval: three-valued logic") {
   CHECK(starts_with(ev("false or lookup('env', 'HOME')"), "unknown"));
   CHECK(starts_with(ev("lookup('env', 'HOME') is defined"), "unknown"));
   CHECK(starts_with(ev("lookup('env', 'X') | default('y')"), "unknown"));
-  CHECK(starts_with(ev("ansible_default_ipv4.address"), "unknown: 'ansible_default_ipv4' is a fact"));
+  CHECK(
+      starts_with(ev("ansible_default_ipv4.address"), "unknown: 'ansible_default_ipv4' is a fact"));
   CHECK(starts_with(ev("groups['etcd']"), "unknown: magic variable 'groups'"));
   // in a condition, `U and false` is false and `U or true` is true
   CHECK(ev("not (lookup('env', 'H') and false)") == "true");
   CHECK(ev("not (lookup('env', 'H') or true)") == "false");
   CHECK(render_text("{% if lookup('env', 'H') == 'x' and false %}a{% else %}b{% endif %}") == "b");
   CHECK(render_text("{% if lookup('env', 'H') == 'x' or 1 %}a{% else %}b{% endif %}") == "a");
-  CHECK(starts_with(render_text("{% if lookup('env', 'H') %}a{% endif %}"), "unknown: condition is unknown"));
+  CHECK(starts_with(render_text("{% if lookup('env', 'H') %}a{% endif %}"),
+                    "unknown: condition is unknown"));
   CHECK(starts_with(render_text("{{ lookup('env', 'H') }}"), "unknown: lookup('env')"));
-  CHECK(ev("[lookup('env', 'H'), 1] | length") == "2");  // a list holding an unknown still has a length
+  CHECK(ev("[lookup('env', 'H'), 1] | length") ==
+        "2");  // a list holding an unknown still has a length
   CHECK(starts_with(ev("[lookup('env', 'H'), 1] | join(',')"), "unknown"));
 }
 
@@ -122,8 +126,10 @@ TEST_CASE("jinja eval: undefined variables") {
   CHECK(ev("missing | lower") == "unknown: undefined variable 'missing'");
   CHECK(ev("missing == 1") == "unknown: undefined variable 'operand of =='");
   CHECK(starts_with(render_text("{{ missing }}"), "unknown: undefined variable 'missing'"));
-  CHECK(starts_with(render_text("{% if missing %}x{% endif %}"), "unknown: undefined variable 'missing'"));
-  CHECK(starts_with(render_text("{% for x in missing %}{% endfor %}"), "unknown: undefined variable"));
+  CHECK(starts_with(render_text("{% if missing %}x{% endif %}"),
+                    "unknown: undefined variable 'missing'"));
+  CHECK(starts_with(render_text("{% for x in missing %}{% endfor %}"),
+                    "unknown: undefined variable"));
 }
 
 TEST_CASE("jinja eval: undefined attribute of a defined dict") {
@@ -200,7 +206,8 @@ TEST_CASE("jinja eval: methods Kubespray uses") {
   CHECK(ev("d.get('a')", vars) == "1");
   CHECK(ev("d.get('z', 5)", vars) == "5");
   CHECK(ev("d.get('z')", vars) == "null");
-  CHECK(starts_with(ev("d.keys", vars), "unknown: bound method"));  // a dict method wins over the key
+  CHECK(
+      starts_with(ev("d.keys", vars), "unknown: bound method"));  // a dict method wins over the key
   CHECK(ev("d['keys']", vars) == "\"shadowed\"");
   CHECK(starts_with(ev("d.update({'b': 2})", vars), "unknown: mutating method"));
   CHECK(starts_with(ev("[1].append(2)"), "unknown: mutating method"));
@@ -238,12 +245,14 @@ TEST_CASE("jinja eval: evaluation is bounded") {
   small.max_steps = 5000;
   set_limits(small);
   CHECK(starts_with(ev("range(100000) | list | length"), "unknown: evaluation limit"));
-  CHECK(starts_with(render_text("{% for i in range(100) %}{% for j in range(100) %}x{% endfor %}{% endfor %}"),
-                    "unknown: evaluation limit"));
+  CHECK(starts_with(
+      render_text("{% for i in range(100) %}{% for j in range(100) %}x{% endfor %}{% endfor %}"),
+      "unknown: evaluation limit"));
   small.max_steps = saved.max_steps;
   small.max_output = 1000;
   set_limits(small);
-  CHECK(starts_with(render_text("{% for i in range(5000) %}xx{% endfor %}"), "unknown: evaluation limit"));
+  CHECK(starts_with(render_text("{% for i in range(5000) %}xx{% endfor %}"),
+                    "unknown: evaluation limit"));
   CHECK(starts_with(ev("'x' * 100000"), "unknown: evaluation limit"));
   set_limits(saved);
   CHECK(render_text("{% for i in range(3) %}{{ i }}{% endfor %}") == "012");
@@ -294,7 +303,8 @@ TEST_CASE("jinja eval: variables looping over variables share one step budget") 
   small.max_steps = 3000;
   set_limits(small);
   // each alone fits the budget; a render and its lookups together do not
-  std::string fits = R"({"x": "{% for i in range(300) %}{{ i }}{% endfor %}", "y": "{{ x }}{{ x }}{{ x }}{{ x }}"})";
+  std::string fits =
+      R"({"x": "{% for i in range(300) %}{{ i }}{% endfor %}", "y": "{{ x }}{{ x }}{{ x }}{{ x }}"})";
   CHECK(ev("x | length", fits) == "790");
   CHECK(ev("y | length", fits) == "unknown: evaluation limit (steps) exceeded");
   set_limits(saved);
@@ -359,7 +369,8 @@ TEST_CASE("jinja eval: numeric YAML map keys stay numbers") {
   CHECK(ev_yaml("m.keys() | list", y) == "[1, \"2\", 1.17, 20240305]");
   CHECK(ev_yaml("m | list | first", y) == "1");
   CHECK(ev_yaml("m | to_json", y) ==
-        "\"{\\\"1\\\": \\\"one\\\", \\\"2\\\": \\\"two\\\", \\\"1.17\\\": \\\"crun\\\", \\\"20240305\\\": \\\"gvisor\\\"}\"");
+        "\"{\\\"1\\\": \\\"one\\\", \\\"2\\\": \\\"two\\\", \\\"1.17\\\": \\\"crun\\\", "
+        "\\\"20240305\\\": \\\"gvisor\\\"}\"");
   CHECK(ev_yaml("(m | combine({3: 'c'}))[3]", y) == "\"c\"");
   CHECK(ev_yaml("(m | combine({1: 'uno'}))[1]", y) == "\"uno\"");
   CHECK(ev_yaml("(m | dict2items | items2dict)[1]", y) == "\"one\"");
@@ -373,39 +384,51 @@ TEST_CASE("jinja eval: numeric YAML map keys stay numbers") {
 
 // Fuzzing found std::stoul throwing out of py_percent_format (CI, jinja_fuzz);
 // every number read from template text is now parsed without exceptions.
-TEST_CASE("jinja eval: numbers past int64 and giant widths are Unknown or a parse error, never a throw") {
+TEST_CASE(
+    "jinja eval: numbers past int64 and giant widths are Unknown or a parse error, never a throw") {
   CHECK(ev("'%5s|' % 'ab'") == "\"   ab|\"");
   CHECK(starts_with(ev("'%99999999999999999999s' % 'a'"), "unknown: %-format width"));
   CHECK(starts_with(ev("'%2000000d' % 1"), "unknown: %-format width"));
   CHECK(starts_with(ev("'%.99999999999999999999f' % 1.0"), "unknown: %-format precision"));
   CHECK(ev("'{1}{0}'.format('a', 'b')") == "\"ba\"");
-  CHECK(starts_with(ev("'{99999999999999999999}'.format('a')"), "unknown: "));  // Python: ValueError
+  CHECK(
+      starts_with(ev("'{99999999999999999999}'.format('a')"), "unknown: "));  // Python: ValueError
   CHECK(starts_with(ev("'{1a}'.format('a')"), "unknown: KeyError"));
   // and numbers past int64 made from floats (CI's jinja_fuzz: a cast was undefined)
-  CHECK(starts_with(ev("'42444444444444444444444' | int"), "unknown: int: the value is past the 64-bit range"));
+  CHECK(starts_with(ev("'42444444444444444444444' | int"),
+                    "unknown: int: the value is past the 64-bit range"));
   CHECK(starts_with(ev("4.2e22 | int"), "unknown: int: the value is past the 64-bit range"));
   CHECK(ev("'1e18' | int") == "1000000000000000000");
   CHECK(ev("'%d' % 4.9") == "\"4\"");
   CHECK(starts_with(ev("'%d' % 1e30"), "unknown: %d format: the value is past the 64-bit range"));
-  CHECK(starts_with(ev("'%x' % 1.5"), "unknown: TypeError: %x format: an integer is required, not float"));
+  CHECK(starts_with(ev("'%x' % 1.5"),
+                    "unknown: TypeError: %x format: an integer is required, not float"));
   CHECK(ev("'%x' % 255") == "\"ff\"");
   CHECK(ev("9223372036854775807 | round") == "9223372036854775807");
-  // the edges of int64 in arithmetic, each undefined in C++ (UBSan), found by hand after the CI crash
+  // the edges of int64 in arithmetic, each undefined in C++ (UBSan), found by hand after the CI
+  // crash
   CHECK(starts_with(ev("-(-9223372036854775807 - 1)"), "unknown: integer past the 64-bit range"));
-  CHECK(starts_with(ev("(-9223372036854775807 - 1) // -1"), "unknown: integer past the 64-bit range"));
+  CHECK(starts_with(ev("(-9223372036854775807 - 1) // -1"),
+                    "unknown: integer past the 64-bit range"));
   CHECK(ev("(-9223372036854775807 - 1) % -1") == "0");
   CHECK(ev("-7 % -1") == "0");
   CHECK(ev("-7 % -2") == "-1");
-  CHECK(starts_with(ev("(-9223372036854775807 - 1) | abs"), "unknown: abs: the value is past the 64-bit range"));
+  CHECK(starts_with(ev("(-9223372036854775807 - 1) | abs"),
+                    "unknown: abs: the value is past the 64-bit range"));
   CHECK(ev("range(9223372036854775806, 9223372036854775807, 5) | list") == "[9223372036854775806]");
-  CHECK(ev("range(0, 9223372036854775807, 4611686018427387904) | list") == "[0, 4611686018427387904]");
-  CHECK(ev("range(-9223372036854775807, -9223372036854775807 - 1, -5) | list") == "[-9223372036854775807]");
-  CHECK(starts_with(ev("'abcd' * 4611686018427387904"), "unknown: evaluation limit (size) exceeded"));
+  CHECK(ev("range(0, 9223372036854775807, 4611686018427387904) | list") ==
+        "[0, 4611686018427387904]");
+  CHECK(ev("range(-9223372036854775807, -9223372036854775807 - 1, -5) | list") ==
+        "[-9223372036854775807]");
+  CHECK(
+      starts_with(ev("'abcd' * 4611686018427387904"), "unknown: evaluation limit (size) exceeded"));
   CHECK(ev("'' * 2214748364790") == "\"\"");  // jinja_fuzz: a timeout (a trillion empty appends)
   CHECK(ev("[] * 9223372036854775807") == "[]");
-  CHECK(starts_with(ev("'abc'.zfill(9223372036854775807)"), "unknown: evaluation limit (size) exceeded"));
+  CHECK(starts_with(ev("'abc'.zfill(9223372036854775807)"),
+                    "unknown: evaluation limit (size) exceeded"));
   CHECK(ev("'7'.zfill(3)") == "\"007\"");
-  CHECK(starts_with(ev("'x' | indent(9223372036854775807)"), "unknown: evaluation limit (output size) exceeded"));
+  CHECK(starts_with(ev("'x' | indent(9223372036854775807)"),
+                    "unknown: evaluation limit (output size) exceeded"));
   CHECK(ev("'a\\nb' | indent(-3)") == "\"a\\nb\"");
   CHECK(ev("'a\\nb' | indent(true)") == "\"a\\n b\"");
   CHECK(ev("0x1F + 0o17 + 0b101") == "51");
@@ -417,7 +440,8 @@ TEST_CASE("jinja eval: numbers past int64 and giant widths are Unknown or a pars
   CHECK(ev("1e-999") == "0.0");
   CHECK(starts_with(ev("'1.99999999999999999999' is version('1.2', '>', strict=true)"),
                     "unknown: version component"));
-  CHECK(starts_with(ev("'1.0.0-99999999999999999999' is version('1.0.0-1', '>', version_type='semver')"),
-                    "unknown: version component"));
+  CHECK(starts_with(
+      ev("'1.0.0-99999999999999999999' is version('1.0.0-1', '>', version_type='semver')"),
+      "unknown: version component"));
   CHECK(starts_with(ev("'abc' | regex_replace('(b)', '\\\\g<99999999999>')"), "unknown: re.error"));
 }

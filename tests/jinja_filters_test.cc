@@ -94,8 +94,8 @@ TEST_CASE("jinja filters: regular expressions (Python re syntax)") {
   CHECK(ev("'v1.30.4' | regex_replace('^v', '')") == "\"1.30.4\"");
   CHECK(ev("'a.b.c' | regex_replace('\\\\.', '_')") == "\"a_b_c\"");
   CHECK(ev("'10.0.0.1' | regex_replace('^(\\\\d+)\\\\.(\\\\d+).*$', '\\\\2-\\\\1')") == "\"0-10\"");
-  CHECK(ev("'v1.30.4' | regex_replace('^v(?P<maj>\\\\d+)\\\\.(?P<min>\\\\d+).*', '\\\\g<maj>.\\\\g<min>')") ==
-        "\"1.30\"");
+  CHECK(ev("'v1.30.4' | regex_replace('^v(?P<maj>\\\\d+)\\\\.(?P<min>\\\\d+).*', "
+           "'\\\\g<maj>.\\\\g<min>')") == "\"1.30\"");
   CHECK(ev("'abc' | regex_replace('x*', '-')") == "\"-a-b-c-\"");
   CHECK(ev("'ABC' | regex_replace('b', 'x', ignorecase=true)") == "\"AxC\"");
   CHECK(ev("'a\\nb' | regex_replace('^', '> ', multiline=true)") == "\"> a\\n> b\"");
@@ -131,7 +131,8 @@ TEST_CASE("jinja filters: lists") {
   CHECK(ev("['a', 1, 'b'] | union([True, 'a', 'c', 2.0])") == R"(["a", 1, "b", "c", 2.0])");
   CHECK(ev("['a', 1, 'b', 2] | intersect([True, 'b', 2.0])") == R"([1, "b", 2])");
   CHECK(ev("['a', 1, 'b', 2, 'a'] | difference([True, 'b'])") == R"(["a", 2])");
-  CHECK(ev("['a', 1, 'b', 2] | symmetric_difference([True, 'b', 'c', 3])") == R"(["a", 2, "c", 3])");
+  CHECK(ev("['a', 1, 'b', 2] | symmetric_difference([True, 'b', 'c', 3])") ==
+        R"(["a", 2, "c", 3])");
   CHECK(ev("[1, 2, 3] | intersect([3, 2, 4])") == "[2, 3]");
   CHECK(ev("[1, 2, 3] | difference([2])") == "[1, 3]");
   CHECK(ev("[1, 2] | symmetric_difference([2, 3])") == "[1, 3]");
@@ -175,15 +176,18 @@ TEST_CASE("jinja filters: map / select / reject / selectattr / rejectattr") {
   CHECK(ev("['1', '2'] | map('int') | sum") == "3");
   CHECK(ev("items | selectattr('on') | map(attribute='name') | list", vars) == "[\"etcd\"]");
   CHECK(ev("items | rejectattr('on') | map(attribute='name') | list", vars) == "[\"api\"]");
-  CHECK(ev("items | selectattr('url', 'defined') | map(attribute='name') | list", vars) == "[\"etcd\"]");
-  CHECK(ev("items | selectattr('port', 'equalto', 6443) | map(attribute='name') | first", vars) == "\"api\"");
+  CHECK(ev("items | selectattr('url', 'defined') | map(attribute='name') | list", vars) ==
+        "[\"etcd\"]");
+  CHECK(ev("items | selectattr('port', 'equalto', 6443) | map(attribute='name') | first", vars) ==
+        "\"api\"");
   CHECK(ev("items | selectattr('port', '>', 3000) | list | length", vars) == "1");
   CHECK(ev("[1, 2, 3, 4] | select('odd') | list") == "[1, 3]");
   CHECK(ev("[1, 2, 3, 4] | reject('even') | list") == "[1, 3]");
   CHECK(ev("['a', '', none, 0, 'b'] | select | list") == "[\"a\", \"b\"]");
   CHECK(ev("[missing, 'x'] | select('defined') | list") == "[\"x\"]");
   CHECK(ev("['abc', 'xbc'] | select('match', 'x') | list") == "[\"xbc\"]");
-  CHECK(ev("['n1', 'n2'] | map('extract', hv, 'ip') | list", vars) == "[\"10.0.0.1\", \"10.0.0.2\"]");
+  CHECK(ev("['n1', 'n2'] | map('extract', hv, 'ip') | list", vars) ==
+        "[\"10.0.0.1\", \"10.0.0.2\"]");
   CHECK(ev("['n1'] | map('extract', hv) | map(attribute='ip') | list", vars) == "[\"10.0.0.1\"]");
   CHECK(ev("'ip' | extract(hv.n1)", vars) == "\"10.0.0.1\"");
 }
@@ -192,14 +196,16 @@ TEST_CASE("jinja filters: dicts, combine") {
   const std::string vars = R"({"base": {"x": {"y": 1, "w": 0, "l": [1]}, "k": "v"},
                                "over": {"x": {"y": 2, "l": [2]}, "z": 3}})";
   CHECK(ev("{'a': 1} | combine({'b': 2}, {'a': 3})") == "{\"a\": 3, \"b\": 2}");
-  CHECK(ev("base | combine(over)", vars) == "{\"x\": {\"y\": 2, \"l\": [2]}, \"k\": \"v\", \"z\": 3}");
+  CHECK(ev("base | combine(over)", vars) ==
+        "{\"x\": {\"y\": 2, \"l\": [2]}, \"k\": \"v\", \"z\": 3}");
   CHECK(ev("base | combine(over, recursive=true)", vars) ==
         "{\"x\": {\"y\": 2, \"w\": 0, \"l\": [2]}, \"k\": \"v\", \"z\": 3}");
   CHECK(ev("base | combine(over, recursive=true, list_merge='append')", vars) ==
         "{\"x\": {\"y\": 2, \"w\": 0, \"l\": [1, 2]}, \"k\": \"v\", \"z\": 3}");
   CHECK(ev("base | combine(over, recursive=true, list_merge='prepend')", vars) ==
         "{\"x\": {\"y\": 2, \"w\": 0, \"l\": [2, 1]}, \"k\": \"v\", \"z\": 3}");
-  CHECK(ev("{'l': [1, 2]} | combine({'l': [2, 3]}, list_merge='append_rp')") == "{\"l\": [1, 2, 3]}");
+  CHECK(ev("{'l': [1, 2]} | combine({'l': [2, 3]}, list_merge='append_rp')") ==
+        "{\"l\": [1, 2, 3]}");
   CHECK(ev("[{'a': 1}, {'b': 2}] | combine") == "{\"a\": 1, \"b\": 2}");
   CHECK(ev("[] | combine") == "{}");
   CHECK(starts_with(ev("{'a': 1} | combine(5)"), "unknown"));
@@ -216,7 +222,8 @@ TEST_CASE("jinja filters: dicts, combine") {
 TEST_CASE("jinja filters: json and yaml") {
   CHECK(ev("{'b': 1, 'a': [1, 2.5, none, true]} | to_json") ==
         "\"{\\\"b\\\": 1, \\\"a\\\": [1, 2.5, null, true]}\"");
-  CHECK(ev("{'b': 1, 'a': 2} | to_nice_json") == "\"{\\n    \\\"a\\\": 2,\\n    \\\"b\\\": 1\\n}\"");
+  CHECK(ev("{'b': 1, 'a': 2} | to_nice_json") ==
+        "\"{\\n    \\\"a\\\": 2,\\n    \\\"b\\\": 1\\n}\"");
   CHECK(ev("'h\\u00e9' | to_json") == "\"\\\"h\\\\u00e9\\\"\"");
   CHECK(ev("'{\"a\": [1, null]}' | from_json") == "{\"a\": [1, null]}");
   CHECK(ev("'a: 1\\nb: [x, yes]' | from_yaml") == "{\"a\": 1, \"b\": [\"x\", true]}");
@@ -251,7 +258,8 @@ TEST_CASE("jinja filters: unknowable and unsupported filters are unknown, with t
   CHECK(starts_with(ev("'x' | hash('sha1')"), "unknown: filter 'hash'"));
   CHECK(starts_with(ev("{} | json_query('a')"), "unknown: filter 'json_query'"));
   CHECK(ev("'x' | no_such_filter") == "unknown: unsupported filter 'no_such_filter'");
-  CHECK(ev("'x' | community.general.no_such") == "unknown: unsupported filter 'community.general.no_such'");
+  CHECK(ev("'x' | community.general.no_such") ==
+        "unknown: unsupported filter 'community.general.no_such'");
   CHECK(starts_with(ev("missing | mandatory"), "unknown: undefined variable"));
   CHECK(ev("1 | mandatory") == "1");
 }

@@ -12,8 +12,9 @@ using namespace ksm::jinja::test;
 TEST_CASE("jinja ipaddr: Kubespray's service network addresses") {
   const std::string v = R"({"svc": "10.233.0.0/18", "pods6": "fd85:ee78:d8a6:8607::1:0000/112"})";
   CHECK(ev("svc | ansible.utils.ipaddr('net')", v) == "\"10.233.0.0/18\"");
-  CHECK(ev("svc | ansible.utils.ipaddr('net') | ansible.utils.ipaddr(1) | ansible.utils.ipaddr('address')", v) ==
-        "\"10.233.0.1\"");
+  CHECK(ev("svc | ansible.utils.ipaddr('net') | ansible.utils.ipaddr(1) | "
+           "ansible.utils.ipaddr('address')",
+           v) == "\"10.233.0.1\"");
   CHECK(ev("svc | ipaddr('net') | ipaddr(3) | ipaddr('address')", v) == "\"10.233.0.3\"");
   CHECK(ev("svc | ipaddr(1)", v) == "\"10.233.0.1/18\"");
   CHECK(ev("svc | ipaddr(-1)", v) == "\"10.233.63.255/18\"");
@@ -24,7 +25,8 @@ TEST_CASE("jinja ipaddr: Kubespray's service network addresses") {
   CHECK(ev("svc | ipaddr('broadcast')", v) == "\"10.233.63.255\"");
   CHECK(ev("svc | ipaddr('size')", v) == "16384");
   CHECK(ev("pods6 | ansible.utils.ipaddr('net')", v) == "\"fd85:ee78:d8a6:8607::1:0/112\"");
-  CHECK(ev("pods6 | ipaddr('net') | ipaddr(1) | ipaddr('address')", v) == "\"fd85:ee78:d8a6:8607::1:1\"");
+  CHECK(ev("pods6 | ipaddr('net') | ipaddr(1) | ipaddr('address')", v) ==
+        "\"fd85:ee78:d8a6:8607::1:1\"");
 }
 
 TEST_CASE("jinja ipaddr: addresses, networks and non-addresses") {
@@ -67,7 +69,8 @@ TEST_CASE("jinja ipaddr: membership query, ipwrap, ipmath, nthhost") {
   CHECK(ev("'10.0.0.1' | ipmath(-2)") == "\"9.255.255.255\"");
   CHECK(ev("'0.0.0.1' | ipmath(-1)") == "\"0.0.0.0\"");
   CHECK(starts_with(ev("'0.0.0.1' | ipmath(-2)"), "unknown: ipmath: result out of range"));
-  CHECK(starts_with(ev("'10.0.0.1' | ipmath(-9223372036854775807 - 1)"), "unknown: ipmath: result out of range"));
+  CHECK(starts_with(ev("'10.0.0.1' | ipmath(-9223372036854775807 - 1)"),
+                    "unknown: ipmath: result out of range"));
   CHECK(ev("'10.0.0.0/8' | nthhost(300)") == "\"10.0.1.44\"");
 }
 

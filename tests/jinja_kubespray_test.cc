@@ -89,7 +89,8 @@ TEST_CASE("jinja kubespray: the defaults of a tag evaluate against each other") 
                               {"etcd", Value(List{Value("node1")})},
                               {"kube_node", Value(List{Value("node1")})},
                               {"k8s_cluster", Value(List{Value("node1")})}}));
-  all.set("group_names", Value(List{Value("etcd"), Value("kube_control_plane"), Value("kube_node")}));
+  all.set("group_names",
+          Value(List{Value("etcd"), Value("kube_control_plane"), Value("kube_node")}));
   size_t n = 0, known = 0, templates = 0;
   auto t0 = std::chrono::steady_clock::now();
   MapContext lazy(all, nullptr, true);  // no memo: each value resolved from scratch

@@ -40,7 +40,8 @@ TEST_CASE("spelling: a sample's respelling carried to the operator's expression"
   REQUIRE(map.size() == 1);
   CHECK(map.at("ipaddr") == "ansible.utils.ipaddr");
   // The operator's own expression: only filter positions change.
-  CHECK(respell_filters("{{ kube_pods_subnet|ipaddr('net')|ipaddr(3)|ipaddr('address') }} ipaddr", map) ==
+  CHECK(respell_filters("{{ kube_pods_subnet|ipaddr('net')|ipaddr(3)|ipaddr('address') }} ipaddr",
+                        map) ==
         "{{ kube_pods_subnet|ansible.utils.ipaddr('net')|ansible.utils.ipaddr(3)|"
         "ansible.utils.ipaddr('address') }} ipaddr");
   CHECK(respell_filters("{{ 'x|ipaddr' }}", map) == "{{ 'x|ipaddr' }}");

@@ -26,21 +26,26 @@ TEST_CASE("jinja statements: for and loop.*") {
   CHECK(render_text("{% for h in hosts %}{{ loop.first }}{% endfor %}", vars) == "TrueFalseFalse");
   CHECK(render_text("{% for h in hosts %}{{ loop.last }}{% endfor %}", vars) == "FalseFalseTrue");
   CHECK(render_text("{% for h in hosts %}{{ loop.length }}{% endfor %}", vars) == "333");
-  CHECK(render_text("{% for h in hosts %}{{ h }}{% if not loop.last %},{% endif %}{% endfor %}", vars) == "a,b,c");
-  CHECK(render_text("{% for h in hosts %}{{ loop.previtem | default('-') }}{% endfor %}", vars) == "-ab");
+  CHECK(render_text("{% for h in hosts %}{{ h }}{% if not loop.last %},{% endif %}{% endfor %}",
+                    vars) == "a,b,c");
+  CHECK(render_text("{% for h in hosts %}{{ loop.previtem | default('-') }}{% endfor %}", vars) ==
+        "-ab");
   CHECK(render_text("{% for h in [] %}x{% else %}empty{% endfor %}") == "empty");
   CHECK(render_text("{% for k in d %}{{ k }}{% endfor %}", vars) == "xy");
   CHECK(render_text("{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}", vars) == "x=1;y=2;");
   CHECK(render_text("{% for c in 'ab' %}[{{ c }}]{% endfor %}") == "[a][b]");
   // a loop filter runs before loop.* is computed
-  CHECK(render_text("{% for x in range(6) if x is even %}{{ loop.index }}/{{ loop.length }} {% endfor %}") ==
-        "1/3 2/3 3/3 ");
+  CHECK(
+      render_text(
+          "{% for x in range(6) if x is even %}{{ loop.index }}/{{ loop.length }} {% endfor %}") ==
+      "1/3 2/3 3/3 ");
   // nested loops keep their own loop variable
-  CHECK(render_text("{% for a in [1, 2] %}{% for b in [1, 2] %}{{ loop.index }}{% endfor %}{{ loop.index }}|{% endfor %}") ==
-        "121|122|");
+  CHECK(render_text("{% for a in [1, 2] %}{% for b in [1, 2] %}{{ loop.index }}{% endfor %}{{ "
+                    "loop.index }}|{% endfor %}") == "121|122|");
   // Kubespray's etcd_member_name: position of the host in the etcd group
-  CHECK(render_text("{% for h in hosts %}{% if h == me %}etcd{{ loop.index }}{% endif %}{% endfor %}",
-                    R"({"hosts": ["a", "b", "c"], "me": "b"})") == "etcd2");
+  CHECK(
+      render_text("{% for h in hosts %}{% if h == me %}etcd{{ loop.index }}{% endif %}{% endfor %}",
+                  R"({"hosts": ["a", "b", "c"], "me": "b"})") == "etcd2");
   CHECK(starts_with(render_text("{% for x in 5 %}{% endfor %}"), "unknown: TypeError"));
 }
 
@@ -50,10 +55,13 @@ TEST_CASE("jinja statements: set and block set, with Jinja scoping") {
   CHECK(render_text("{% set s %}x{{ 1 + 1 }}y{% endset %}[{{ s }}]") == "[x2y]");
   CHECK(render_text("{% set s | upper %}abc{% endset %}{{ s }}") == "ABC");
   // a set inside a loop does not leak out of it (Jinja scoping)
-  CHECK(render_text("{% set c = 0 %}{% for i in [1, 2] %}{% set c = c + i %}{% endfor %}{{ c }}") == "0");
+  CHECK(render_text("{% set c = 0 %}{% for i in [1, 2] %}{% set c = c + i %}{% endfor %}{{ c }}") ==
+        "0");
   // ... but a set inside if does
   CHECK(render_text("{% if true %}{% set c = 5 %}{% endif %}{{ c }}") == "5");
-  CHECK(render_text("{% set l = [] %}{% for h in ['a'] %}{% set l = l + [h] %}{{ l }}{% endfor %}") == "['a']");
+  CHECK(
+      render_text("{% set l = [] %}{% for h in ['a'] %}{% set l = l + [h] %}{{ l }}{% endfor %}") ==
+      "['a']");
 }
 
 TEST_CASE("jinja statements: raw and comments") {

@@ -11,7 +11,8 @@ using namespace ksm::jinja;
 using namespace ksm::jinja::test;
 
 TEST_CASE("jinja template_value: what comes back native") {
-  const std::string v = R"({"port": 6443, "modes": ["Node", "RBAC"], "n": null, "t": "{{ port }}"})";
+  const std::string v =
+      R"({"port": 6443, "modes": ["Node", "RBAC"], "n": null, "t": "{{ port }}"})";
   CHECK(tv("plain text", v) == "\"plain text\"");
   CHECK(tv("{{ 1 + 1 }}", v) == "\"2\"");        // numbers stay strings (jinja2_native off)
   CHECK(tv("{{ port }}", v) == "6443");          // ... except a lone {{ var }} holding one
@@ -93,7 +94,8 @@ TEST_CASE("jinja free_names: the variables a template reads") {
     return out;
   };
   CHECK(names("a + b.c | default(d)", true) == "a b d ");
-  CHECK(names("{% for h in groups['etcd'] %}{{ h }}{{ loop.index }}{{ x }}{% endfor %}", false) == "groups x ");
+  CHECK(names("{% for h in groups['etcd'] %}{{ h }}{{ loop.index }}{{ x }}{% endfor %}", false) ==
+        "groups x ");
   CHECK(names("{% set y = z %}{{ y }}", false) == "z ");
   CHECK(names("lookup('env', 'X') ~ range(3) | string ~ e", true) == "e ");
   CHECK(names("kube_version is version(kube_min, '>=')", true) == "kube_version kube_min ");

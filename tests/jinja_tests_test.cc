@@ -63,7 +63,9 @@ TEST_CASE("jinja tests: regex (Python re)") {
   CHECK(ev("'ABC' is match('a', ignorecase=true)") == "true");
   CHECK(ev("'a\\nb' is search('^b', multiline=true)") == "true");
   CHECK(ev("5 is match('5')") == "true");  // to_text first
-  CHECK(ev("'node-1' is match('[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$')") == "true");
+  CHECK(ev("'node-1' is "
+           "match('[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$')") ==
+        "true");
   CHECK(ev("'Node_1' is match('[a-z0-9]([-a-z0-9]*[a-z0-9])?$')") == "false");
 }
 
@@ -120,7 +122,8 @@ TEST_CASE("jinja tests: version, every operator (LooseVersion by default)") {
   CHECK(starts_with(ev("'1.2a' is version('1.2.3', '<')"), "unknown: Version comparison failed"));
   CHECK(starts_with(ev("'v1.2' is version('1.2', '<')"), "unknown: Version comparison failed"));
   CHECK(starts_with(ev("kv is version('v1.0', 'foo')", v), "unknown: Invalid operator type"));
-  CHECK(starts_with(ev("'' is version('1.0', '<')"), "unknown: AnsibleFilterError: Input version value cannot be empty"));
+  CHECK(starts_with(ev("'' is version('1.0', '<')"),
+                    "unknown: AnsibleFilterError: Input version value cannot be empty"));
 }
 
 TEST_CASE("jinja tests: version strict and semver") {
@@ -128,10 +131,12 @@ TEST_CASE("jinja tests: version strict and semver") {
   CHECK(ev("'1.2a1' is version('1.2', '<', strict=true)") == "true");
   CHECK(ev("'1.2b1' is version('1.2a9', '>', strict=true)") == "true");
   CHECK(ev("'1.2' is version('1.2.0', '==', strict=true)") == "true");
-  CHECK(starts_with(ev("'v1.2' is version('1.2', '<', strict=true)"), "unknown: Version comparison failed: invalid"));
+  CHECK(starts_with(ev("'v1.2' is version('1.2', '<', strict=true)"),
+                    "unknown: Version comparison failed: invalid"));
   CHECK(ev("'1.2.3' is version('1.2.3-rc1', '>', version_type='semver')") == "true");
   CHECK(ev("'1.2.3-alpha.1' is version('1.2.3-alpha.beta', '<', version_type='semver')") == "true");
   CHECK(ev("'1.2.3+build' is version('1.2.3', '==', version_type='semver')") == "true");
   CHECK(ev("'1.2' is version('1.10', '<', version_type='loose')") == "true");
-  CHECK(starts_with(ev("'1.2' is version('1.3', '<', strict=true, version_type='loose')"), "unknown: AnsibleFilterError"));
+  CHECK(starts_with(ev("'1.2' is version('1.3', '<', strict=true, version_type='loose')"),
+                    "unknown: AnsibleFilterError"));
 }

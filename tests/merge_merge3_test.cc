@@ -98,7 +98,8 @@ TEST_CASE("merge3: identical sides give ours back byte-exact") {
   CHECK(l->text == ours);
 }
 
-TEST_CASE("merge3: the operator's uncommented defaults win over the sample's new documented defaults") {
+TEST_CASE(
+    "merge3: the operator's uncommented defaults win over the sample's new documented defaults") {
   // The operator pinned the pre-v2.19 calico settings by uncommenting them
   // (one with a changed value, one with a reason above), the sample changed
   // the documented defaults and reworded the comment above one of them.
@@ -124,14 +125,19 @@ TEST_CASE("merge3: the operator's uncommented defaults win over the sample's new
   // The decisions are reported.
   int kept = 0;
   for (const auto& t : r.taken)
-    if (t.kind == ksm::merge::Taken::Ours && t.note.find("documented default") != std::string::npos) ++kept;
+    if (t.kind == ksm::merge::Taken::Ours && t.note.find("documented default") != std::string::npos)
+      ++kept;
   CHECK(kept == 3);
 }
 
 TEST_CASE("merge3: a sample change to a setting the operator did not touch is taken") {
-  std::string base = "---\n# version\nkube_version: v1.22.5\n# c\ncontainer_manager: docker\nold_key: 1\n";
-  std::string theirs = "---\n# version\nkube_version: v1.23.7\n# c\ncontainer_manager: containerd\nnew_key: 2\n";
-  std::string ours = "---\n# version\nkube_version: v1.22.5\n# my comment\n# c\ncontainer_manager: docker\nold_key: 1\nmine: x\n";
+  std::string base =
+      "---\n# version\nkube_version: v1.22.5\n# c\ncontainer_manager: docker\nold_key: 1\n";
+  std::string theirs =
+      "---\n# version\nkube_version: v1.23.7\n# c\ncontainer_manager: containerd\nnew_key: 2\n";
+  std::string ours =
+      "---\n# version\nkube_version: v1.22.5\n# my comment\n# c\ncontainer_manager: "
+      "docker\nold_key: 1\nmine: x\n";
   auto r = must_merge(base, ours, theirs);
   CHECK(r.clean());
   CHECK(r.text ==
@@ -141,8 +147,12 @@ TEST_CASE("merge3: a sample change to a setting the operator did not touch is ta
 
 TEST_CASE("merge3: whitespace- and comment-only differences never conflict") {
   std::string base = "# Enables the thing\n# thing_enabled: false\nport: 80\nlist:\n  - a\n";
-  std::string ours = "# Enables the thing (we checked)\n#  thing_enabled:   false\nport:   80   # http\nlist: [a]\n";
-  std::string theirs = "# Enables the thing, see docs\n# thing_enabled: false\nport: 80  # default port\nlist:\n- a\n";
+  std::string ours =
+      "# Enables the thing (we checked)\n#  thing_enabled:   false\nport:   80   # http\nlist: "
+      "[a]\n";
+  std::string theirs =
+      "# Enables the thing, see docs\n# thing_enabled: false\nport: 80  # default port\nlist:\n- "
+      "a\n";
   auto r = must_merge(base, ours, theirs);
   CHECK(r.clean());
   CHECK(r.text == ours);  // both sides touched only comments and layout: the operator's text stays
@@ -170,11 +180,17 @@ TEST_CASE("merge3: the operator's value stays when the sample changes its defaul
   CHECK(r2.text == "k: 2\n");
 }
 
-TEST_CASE("merge3: a template both sides rewrote differently is the one conflict, with both meanings") {
-  std::string base = "a: 1\nskydns_server: \"{{ kube_service_addresses|ipaddr('net')|ipaddr(3)|ipaddr('address') }}\"\n";
-  std::string ours = "a: 1\nskydns_server: \"{{ kube_service_addresses|ipaddr('net')|ipaddr(10)|ipaddr('address') }}\"\n";
-  std::string theirs = "a: 1\nskydns_server: \"{{ kube_service_addresses | ansible.utils.ipaddr('net') | "
-                       "ansible.utils.ipaddr(3) | ansible.utils.ipaddr('address') | default('') }}\"\n";
+TEST_CASE(
+    "merge3: a template both sides rewrote differently is the one conflict, with both meanings") {
+  std::string base =
+      "a: 1\nskydns_server: \"{{ kube_service_addresses|ipaddr('net')|ipaddr(3)|ipaddr('address') "
+      "}}\"\n";
+  std::string ours =
+      "a: 1\nskydns_server: \"{{ kube_service_addresses|ipaddr('net')|ipaddr(10)|ipaddr('address') "
+      "}}\"\n";
+  std::string theirs =
+      "a: 1\nskydns_server: \"{{ kube_service_addresses | ansible.utils.ipaddr('net') | "
+      "ansible.utils.ipaddr(3) | ansible.utils.ipaddr('address') | default('') }}\"\n";
   auto r = must_merge(base, ours, theirs);
   REQUIRE(r.conflicts.size() == 1);
   CHECK(r.conflicts[0].line == 2);
@@ -185,29 +201,38 @@ TEST_CASE("merge3: a template both sides rewrote differently is the one conflict
   CHECK(r.text.find("<<<<<<< ours\nskydns_server:") != std::string::npos);
 }
 
-TEST_CASE("merge3: spacing, quoting and filter spelling never conflict; the sample's spelling carries over") {
+TEST_CASE(
+    "merge3: spacing, quoting and filter spelling never conflict; the sample's spelling carries "
+    "over") {
   std::string base = "net: \"{{ kube_service_addresses|ipaddr('net') }}\"\nport: 80\n";
   // The operator changed the expression; the sample only respelled its filter.
   std::string ours = "net: \"{{ kube_pods_subnet|ipaddr('net') }}\"\nport: '80'\n";
-  std::string theirs = "net: \"{{ kube_service_addresses | ansible.utils.ipaddr('net') }}\"\nport: 81\n";
+  std::string theirs =
+      "net: \"{{ kube_service_addresses | ansible.utils.ipaddr('net') }}\"\nport: 81\n";
   auto r = must_merge(base, ours, theirs);
   CHECK(r.clean());
   CHECK(r.text == "net: \"{{ kube_pods_subnet|ansible.utils.ipaddr('net') }}\"\nport: '80'\n");
   bool respelled = false;
   for (const auto& t : r.taken)
-    respelled = respelled || (t.kind == ksm::merge::Taken::Respelled && t.key == "net" && t.line == 1);
+    respelled =
+        respelled || (t.kind == ksm::merge::Taken::Respelled && t.key == "net" && t.line == 1);
   CHECK(respelled);
   // The operator only requoted the old expression: it means what the
   // sample's new one means, so it stays in the operator's quoting, respelled.
-  auto r2 = must_merge(base, "net: '{{ kube_service_addresses | ipaddr(\"net\") }}'\nport: 80\n", theirs);
+  auto r2 =
+      must_merge(base, "net: '{{ kube_service_addresses | ipaddr(\"net\") }}'\nport: 80\n", theirs);
   CHECK(r2.clean());
-  CHECK(r2.text == "net: '{{ kube_service_addresses | ansible.utils.ipaddr(\"net\") }}'\nport: 81\n");
+  CHECK(r2.text ==
+        "net: '{{ kube_service_addresses | ansible.utils.ipaddr(\"net\") }}'\nport: 81\n");
 }
 
-TEST_CASE("merge3: a default line the operator removed stays removed, with the sample's new value reported") {
+TEST_CASE(
+    "merge3: a default line the operator removed stays removed, with the sample's new value "
+    "reported") {
   std::string base = "# DNS\nresolvconf_mode: docker_dns\nx: 1\n";
   std::string theirs = "# DNS\nresolvconf_mode: host_resolvconf\nx: 1\n";
-  for (const std::string& ours : {std::string("# DNS\nx: 1\n"), std::string("# DNS\n# resolvconf_mode: docker_dns\nx: 1\n")}) {
+  for (const std::string& ours : {std::string("# DNS\nx: 1\n"),
+                                  std::string("# DNS\n# resolvconf_mode: docker_dns\nx: 1\n")}) {
     auto r = must_merge(base, ours, theirs);
     CHECK(r.clean());
     CHECK(r.text == ours);
@@ -258,8 +283,9 @@ TEST_CASE("merge3: vault blocks, BOM and CRLF of ours survive") {
   std::string theirs = "a: 1\nb: 3\n# c: documented\n";
   auto r = must_merge(base, ours, theirs);
   CHECK(r.clean());
-  CHECK(r.text == "\xEF\xBB\xBF" + crlf("a: 1\nsecret: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  3132\n"
-                                         "b: 3\n# c: documented\n"));
+  CHECK(r.text ==
+        "\xEF\xBB\xBF" + crlf("a: 1\nsecret: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  3132\n"
+                              "b: 3\n# c: documented\n"));
   // Without a final newline in ours, none in the result.
   auto r2 = must_merge("a: 1\n", "a: 1", "a: 2\n");
   CHECK(r2.text == "a: 2");
@@ -348,7 +374,9 @@ Customized customize(const std::string& sample, const std::string* next = nullpt
   if (documented.size() > 1) {
     auto [k, v] = documented.back();
     Value changed(std::string("ksm-custom-") + k);
-    REQUIRE(d.insert(k, changed, {.after = "", .uncomment = true, .comment = "operator: changed " + k}).ok());
+    REQUIRE(
+        d.insert(k, changed, {.after = "", .uncomment = true, .comment = "operator: changed " + k})
+            .ok());
     c.settings.emplace_back(k, changed);
     c.comments.push_back("# operator: changed " + k);
   }
@@ -413,7 +441,8 @@ TEST_CASE("merge3: real samples, every consecutive pair of tags v2.11.0..v2.31.0
   REQUIRE(tags.ok());
   REQUIRE(tags->size() == 57);
   const std::string dir = "inventory/sample/group_vars";
-  int pairs = 0, files = 0, customizations = 0, expected_collisions = 0, kept_values = 0, conflicts = 0;
+  int pairs = 0, files = 0, customizations = 0, expected_collisions = 0, kept_values = 0,
+      conflicts = 0;
   int taken_from_sample = 0, line_merge_conflicted = 0, untouched_identical = 0;
   for (size_t i = 0; i + 1 < tags->size(); ++i) {
     const std::string& from = (*tags)[i].name;
@@ -499,7 +528,8 @@ TEST_CASE("merge3: real samples, every consecutive pair of tags v2.11.0..v2.31.0
       for (const auto& [k, v] : expected.as_map()) {
         const Value* g = got.get(k);
         if (!g || !strict_eq(*g, v))
-          diff += k + ": expected " + to_python_repr(v) + ", got " + (g ? to_python_repr(*g) : "nothing") + "\n";
+          diff += k + ": expected " + to_python_repr(v) + ", got " +
+                  (g ? to_python_repr(*g) : "nothing") + "\n";
       }
       for (const auto& [k, v] : got.as_map())
         if (!expected.get(k)) diff += k + ": unexpected " + to_python_repr(v) + "\n";
@@ -508,13 +538,15 @@ TEST_CASE("merge3: real samples, every consecutive pair of tags v2.11.0..v2.31.0
         CHECK_MESSAGE(resolved.find(line + "\n") != std::string::npos, line);
     }
   }
-  MESSAGE("real samples: " << pairs << " tag pairs, " << files << " files, " << customizations
-                           << " customizations; " << expected_collisions
-                           << " collide with a sample change, " << kept_values
-                           << " kept as the operator's; conflicts " << conflicts << "; line merge alone conflicted in "
-                           << line_merge_conflicted << " files; " << taken_from_sample
-                           << " sample changes taken; untouched merges identical to the new sample: "
-                           << untouched_identical << "/" << files);
+  MESSAGE(
+      "real samples: " << pairs << " tag pairs, " << files << " files, " << customizations
+                       << " customizations; " << expected_collisions
+                       << " collide with a sample change, " << kept_values
+                       << " kept as the operator's; conflicts " << conflicts
+                       << "; line merge alone conflicted in " << line_merge_conflicted << " files; "
+                       << taken_from_sample
+                       << " sample changes taken; untouched merges identical to the new sample: "
+                       << untouched_identical << "/" << files);
   CHECK(pairs == 56);
   CHECK(expected_collisions > 30);  // the sweep exercises the decision, not only the easy cases
   CHECK(kept_values == expected_collisions);
@@ -576,7 +608,9 @@ TEST_CASE("merge3 bench: all sample vars files of all tag pairs" * doctest::skip
     for (int k = 0; k < rounds; ++k) {
       auto t0 = std::chrono::steady_clock::now();
       for (const auto& t : triples) fn(t);
-      best = std::min(best, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      best = std::min(
+          best,
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     }
     return best;
   };
@@ -604,7 +638,8 @@ TEST_CASE("merge3 bench: all sample vars files of all tag pairs" * doctest::skip
 
 TEST_CASE("merge3: a default the operator annotated with a comment is their choice, kept") {
   std::string base = "# runtime\ncontainer_manager: docker\n";
-  std::string ours = "# runtime\ncontainer_manager: docker  # stays on docker until the OS upgrade\n";
+  std::string ours =
+      "# runtime\ncontainer_manager: docker  # stays on docker until the OS upgrade\n";
   std::string theirs = "# runtime\ncontainer_manager: containerd\n";
   auto r = must_merge(base, ours, theirs);
   CHECK(r.clean());

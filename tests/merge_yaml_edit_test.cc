@@ -69,10 +69,11 @@ Value parsed(const std::string& text) {
 TEST_CASE("yaml scan: spans of live keys and documenting lines") {
   YamlDoc d = YamlDoc::parse(kVars);
   CHECK(d.scan().ok());
-  CHECK(keys(d.scan(), false) == std::vector<std::string>{"kube_version", "upstream_dns_servers",
-                                                          "secret", "docker_options", "flow",
-                                                          "quoted", "nested", "quoted key", "last"});
-  CHECK(keys(d.scan(), true) == std::vector<std::string>{"peer_with_router", "calico_pool_blocksize",
+  CHECK(keys(d.scan(), false) ==
+        std::vector<std::string>{"kube_version", "upstream_dns_servers", "secret", "docker_options",
+                                 "flow", "quoted", "nested", "quoted key", "last"});
+  CHECK(keys(d.scan(), true) == std::vector<std::string>{"peer_with_router",
+                                                         "calico_pool_blocksize",
                                                          "calico_advertise_service_external_ips"});
   auto kv = d.find("kube_version");
   REQUIRE(kv);
@@ -84,7 +85,8 @@ TEST_CASE("yaml scan: spans of live keys and documenting lines") {
   auto sec = d.find("secret");
   REQUIRE(sec);
   CHECK(sec->block_scalar);
-  CHECK(d.text()[sec->last] == "  3132");  // vault block across a blank line, ends at "# after vault"
+  CHECK(d.text()[sec->last] ==
+        "  3132");  // vault block across a blank line, ends at "# after vault"
   auto flow = d.find("flow");
   REQUIRE(flow);
   CHECK(flow->last == flow->first + 1);
@@ -101,8 +103,10 @@ TEST_CASE("yaml scan: spans of live keys and documenting lines") {
 }
 
 TEST_CASE("yaml scan: prose is not a documenting line; a top-level list is unclassified") {
-  CHECK(commented_key("# calico_ipip_mode: 'Always'") == std::optional<std::string>("calico_ipip_mode"));
-  CHECK(commented_key("#kube_proxy_strict_arp: false") == std::optional<std::string>("kube_proxy_strict_arp"));
+  CHECK(commented_key("# calico_ipip_mode: 'Always'") ==
+        std::optional<std::string>("calico_ipip_mode"));
+  CHECK(commented_key("#kube_proxy_strict_arp: false") ==
+        std::optional<std::string>("kube_proxy_strict_arp"));
   CHECK(commented_key("# foo:") == std::optional<std::string>("foo"));
   CHECK(!commented_key("# Note: ensure that you've enough disk space"));
   CHECK(!commented_key("#   nested: 1"));
@@ -172,8 +176,9 @@ TEST_CASE("yaml edit: lists, maps, multi-line strings and vault in block style")
 
 TEST_CASE("yaml edit: insert by uncommenting the documenting line, with a reason") {
   YamlDoc d = YamlDoc::parse(kVars);
-  auto r = d.insert("calico_pool_blocksize", Value(24), {.after = "", .uncomment = true,
-                                                         .comment = "kept at 24: blockSize is immutable"});
+  auto r =
+      d.insert("calico_pool_blocksize", Value(24),
+               {.after = "", .uncomment = true, .comment = "kept at 24: blockSize is immutable"});
   REQUIRE(r.ok());
   CHECK(r->what == "uncomment");
   CHECK(r->line == 8);
@@ -216,7 +221,8 @@ TEST_CASE("yaml edit: rename and remove") {
   CHECK(!d.rename("last", "nested").ok());
   auto rm = d.remove("secret", {.comment_out = true, .note = "moved to vault.yml by upgrade"});
   REQUIRE(rm.ok());
-  CHECK(rm->new_text.rfind("# moved to vault.yml by upgrade\n# secret: !vault |\n#   $ANSIBLE_VAULT", 0) == 0);
+  CHECK(rm->new_text.rfind(
+            "# moved to vault.yml by upgrade\n# secret: !vault |\n#   $ANSIBLE_VAULT", 0) == 0);
   Value v = parsed(d.render());
   CHECK(!v.get("secret"));
   CHECK(*v.get("kube_version_pinned") == Value("v1.22.5"));
@@ -250,7 +256,9 @@ TEST_CASE("yaml edit: BOM, CRLF, comments and vault blocks survive edits byte-ex
   YamlDoc d = YamlDoc::parse(file);
   CHECK(d.render() == file);
   REQUIRE(d.set("last", Value(2)).ok());
-  REQUIRE(d.insert("added", Value("on"), {.after = "kube_version", .uncomment = true, .comment = "why"}).ok());
+  REQUIRE(
+      d.insert("added", Value("on"), {.after = "kube_version", .uncomment = true, .comment = "why"})
+          .ok());
   std::string expect = file;
   expect.replace(expect.find("last: 1"), 7, "last: 2");
   size_t after = expect.find("kube_version: v1.22.5  # pinned\r\n") + 33;

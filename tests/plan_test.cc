@@ -47,8 +47,9 @@ TEST_CASE("plan: v2.15.1 -> v2.27.0 goes through one tag per minor") {
   REQUIRE_MESSAGE(p, (p ? "" : p.error().str()));
   std::vector<std::string> stops;
   for (const auto& h : p->hops) stops.push_back(h.to);
-  CHECK(stops == std::vector<std::string>{"v2.16.0", "v2.17.1", "v2.18.2", "v2.19.1", "v2.20.0", "v2.21.0",
-                                          "v2.22.2", "v2.23.3", "v2.24.3", "v2.25.1", "v2.26.1", "v2.27.0"});
+  CHECK(stops == std::vector<std::string>{"v2.16.0", "v2.17.1", "v2.18.2", "v2.19.1", "v2.20.0",
+                                          "v2.21.0", "v2.22.2", "v2.23.3", "v2.24.3", "v2.25.1",
+                                          "v2.26.1", "v2.27.0"});
   // each hop starts where the previous one ended, one minor up
   std::string prev = "v2.15.1";
   for (const auto& h : p->hops) {
@@ -64,8 +65,10 @@ TEST_CASE("plan: v2.15.1 -> v2.27.0 goes through one tag per minor") {
   // major changes per hop, from schemas/ and the sticky defaults in versions/
   CHECK(has_change(p->hops[0], "group_renamed", "kube-master -> kube_control_plane"));
   CHECK(has_change(p->hops[0], "file_moved", "group_vars/k8s-cluster/ -> group_vars/k8s_cluster/"));
-  CHECK(has_change(p->hops[2], "sticky_default_changed", "container_manager: 'docker' -> 'containerd'"));
-  CHECK(has_change(p->hops[3], "sticky_default_changed", "calico_network_backend: 'bird' -> 'vxlan'"));
+  CHECK(has_change(p->hops[2], "sticky_default_changed",
+                   "container_manager: 'docker' -> 'containerd'"));
+  CHECK(has_change(p->hops[3], "sticky_default_changed",
+                   "calico_network_backend: 'bird' -> 'vxlan'"));
   CHECK(has_change(p->hops[3], "sticky_default_changed", "calico_vxlan_mode: 'Never' -> 'Always'"));
   CHECK(has_change(p->hops[4], "sticky_default_changed", "calico_pool_blocksize: 24 -> 26"));
   CHECK(has_change(p->hops[6], "restructured", "metallb-config"));

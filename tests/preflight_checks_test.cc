@@ -115,7 +115,8 @@ struct Fixture {
   }
 };
 
-const ksm::report::Finding* find(const std::vector<ksm::report::Finding>& fs, const std::string& id) {
+const ksm::report::Finding* find(const std::vector<ksm::report::Finding>& fs,
+                                 const std::string& id) {
   for (const auto& f : fs)
     if (f.id == id) return &f;
   return nullptr;
@@ -222,7 +223,8 @@ TEST_CASE("preflight checks: a MetalLB pool key Kubespray would render as an inv
   }
   {
     // MetalLB disabled: Kubespray renders none of them.
-    Fixture fx("v1.24.6", "metallb_enabled: false\n" + metallb.substr(metallb.find("metallb_config")));
+    Fixture fx("v1.24.6",
+               "metallb_enabled: false\n" + metallb.substr(metallb.find("metallb_config")));
     fx.schemas.restructures.push_back(r);
     CHECK_FALSE(find(fx.run(false), "ksm/object-name/metallb-config/lab_pool"));
   }

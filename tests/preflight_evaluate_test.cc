@@ -317,7 +317,8 @@ TEST_CASE("preflight evaluate: container_manager / etcd_deployment_type combinat
   CHECK(f->hosts == std::vector<std::string>{"node1", "node2", "node3"});
   bool located = false;
   for (const auto& v : f->variables)
-    if (v.name == "etcd_deployment_type" && v.operator_file && v.where.file == "group_vars/etcd.yml")
+    if (v.name == "etcd_deployment_type" && v.operator_file &&
+        v.where.file == "group_vars/etcd.yml")
       located = true;
   CHECK(located);
 
@@ -325,7 +326,9 @@ TEST_CASE("preflight evaluate: container_manager / etcd_deployment_type combinat
   fx.to.common().set("container_manager", Value("docker"));
   auto ok = ksm::preflight::evaluate_assertions(fx.x, fx.in);
   REQUIRE(ok.ok());
-  CHECK(outcome(*ok, "Stop if etcd deployment type is not host or kubeadm when container_manager != docker")
+  CHECK(outcome(
+            *ok,
+            "Stop if etcd deployment type is not host or kubeadm when container_manager != docker")
             ->status == Status::Skipped);
   // An unsupported container manager fails the run_once check on the first host only.
   fx.to.common().set("container_manager", Value("podman"));
@@ -399,7 +402,9 @@ TEST_CASE("preflight evaluate: facts folder") {
   fs::create_directories(dir);
   {
     FILE* f = std::fopen((dir / "node1").c_str(), "w");
-    std::fputs(R"({"ansible_facts": {"ansible_distribution": "Ubuntu", "discovered_interpreter_python": "/usr/bin/python3"}, "changed": false})", f);
+    std::fputs(
+        R"({"ansible_facts": {"ansible_distribution": "Ubuntu", "discovered_interpreter_python": "/usr/bin/python3"}, "changed": false})",
+        f);
     std::fclose(f);
     f = std::fopen((dir / "node2.json").c_str(), "w");
     std::fputs(R"({"distribution": "Debian"})", f);
@@ -419,7 +424,8 @@ TEST_CASE("preflight evaluate: templated includes followed with the inventory's 
       {"upgrade-cluster.yml", "- hosts: k8s_cluster\n  roles: [network_plugin]\n"},
       {"roles/network_plugin/tasks/main.yml",
        "- include_role:\n    name: \"network_plugin/{{ kube_network_plugin }}\"\n"},
-      {"roles/network_plugin/calico/tasks/main.yml", "- name: calico check\n  assert: {that: ok}\n"},
+      {"roles/network_plugin/calico/tasks/main.yml",
+       "- name: calico check\n  assert: {that: ok}\n"},
   });
   FakeValues to("v2.31.0", three_nodes(), Map{{"kube_network_plugin", Value("calico")}});
   ksm::preflight::ExtractOptions eo;
@@ -455,8 +461,11 @@ TEST_CASE("preflight evaluate: a variable is templated whole, as Ansible before 
       {"kubeadm_version", Value("v1.26.11")},
       {"image_arch", Value("amd64")},
       {"kubeadm_checksums", Value(Map{{"amd64", Value(Map{{"v1.27.7", Value("abc")}})}})},
-      {"downloads", Value(Map{{"kubeadm", Value(Map{{"version", Value("{{ kubeadm_version }}")},
-                                                   {"sha256", Value("{{ kubeadm_checksums[image_arch][kubeadm_version] }}")}})}})}};
+      {"downloads",
+       Value(Map{{"kubeadm",
+                  Value(Map{{"version", Value("{{ kubeadm_version }}")},
+                            {"sha256",
+                             Value("{{ kubeadm_checksums[image_arch][kubeadm_version] }}")}})}})}};
   FakeValues to("v2.23.0", three_nodes(), common);
   EvalInputs in;
   in.to = &to;
@@ -488,7 +497,9 @@ TEST_CASE("preflight evaluate: a variable is templated whole, as Ansible before 
   CHECK(outcome(os, "Read with a default")->status == Status::Fail);
 }
 
-TEST_CASE("preflight evaluate: the controller's ansible_version, asked for late, gives what it gives known") {
+TEST_CASE(
+    "preflight evaluate: the controller's ansible_version, asked for late, gives what it gives "
+    "known") {
   // Kubespray's ansible_version.yml on localhost, then checks on the nodes.
   MemoryTree tree(Files{
       {"upgrade-cluster.yml", R"Y(
@@ -513,7 +524,9 @@ TEST_CASE("preflight evaluate: the controller's ansible_version, asked for late,
     REQUIRE(os.ok());
     std::vector<std::string> out;
     for (const auto& ao : *os)
-      for (const auto& h : ao.hosts) out.push_back(ao.assertion->name + "@" + h.host + "=" + h.reason + std::to_string(static_cast<int>(h.status)));
+      for (const auto& h : ao.hosts)
+        out.push_back(ao.assertion->name + "@" + h.host + "=" + h.reason +
+                      std::to_string(static_cast<int>(h.status)));
     return out;
   };
   EvalInputs known;

@@ -382,7 +382,9 @@ TEST_CASE("preflight extract: reachable assertions of upgrade-cluster.yml per Ku
   }
 }
 
-TEST_CASE("preflight extract: calico 'Check if inventory match current cluster configuration' at v2.19.0") {
+TEST_CASE(
+    "preflight extract: calico 'Check if inventory match current cluster configuration' at "
+    "v2.19.0") {
   KSM_REQUIRE_KUBESPRAY_CLONE();
   auto x = extract_at("v2.19.0");
   REQUIRE(x.ok());

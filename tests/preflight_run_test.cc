@@ -280,7 +280,8 @@ TEST_CASE("preflight: an implicit default is no definition for the target's task
   REQUIRE(outcomes);
   bool seen = false;
   for (const auto& a : outcomes->as_list()) {
-    if (a.as_map().find("name")->as_string() != "Check calico network backend defined correctly") continue;
+    if (a.as_map().find("name")->as_string() != "Check calico network backend defined correctly")
+      continue;
     seen = true;
     for (const auto& e : a.as_map().find("hosts")->as_map())
       CHECK_MESSAGE(e.second.as_map().find("status")->as_string() == "skipped", e.first);
@@ -291,11 +292,15 @@ TEST_CASE("preflight: an implicit default is no definition for the target's task
   REQUIRE(live);
   const ksm::Value* pool = live->as_map().find("calico_pool_conf");
   REQUIRE(pool);
-  CHECK(pool->as_map().find("value")->as_map().find("spec")->as_map().find("ipipMode")->as_string() == "Always");
+  CHECK(
+      pool->as_map().find("value")->as_map().find("spec")->as_map().find("ipipMode")->as_string() ==
+      "Always");
   fs::remove_all(inv);
 }
 
-TEST_CASE("preflight: the predicted Calico pool is read back as JSON (blockSize a number), v2.15.1 -> v2.16.0") {
+TEST_CASE(
+    "preflight: the predicted Calico pool is read back as JSON (blockSize a number), v2.15.1 -> "
+    "v2.16.0") {
   KSM_REQUIRE_KUBESPRAY_CLONE();
   // v2.16's check compares the pool's blockSize with
   // `calico_pool_blocksize | default(kube_network_node_prefix)` without

@@ -69,7 +69,8 @@ struct Fixture {
     auto i = ksm::inventory::load_inventory({(inv.path / "hosts.ini").string()});
     REQUIRE(i.ok());
     inventory.emplace(std::move(*i));
-    auto v = ksm::preflight::ResolverValues::create("v9.9.9", std::move(*t), *inventory, std::move(opts));
+    auto v = ksm::preflight::ResolverValues::create("v9.9.9", std::move(*t), *inventory,
+                                                    std::move(opts));
     REQUIRE(v.ok());
     values = std::move(*v);
   }

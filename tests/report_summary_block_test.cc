@@ -26,7 +26,8 @@ TEST_CASE("summary block: counts, outputs, next steps in order, the exit status 
         "        kubespray-migrate upgrade --continue -i out\n"
         "  exit 3: conflicts left in the inventory\n");
   // The command is marked verbatim: wrapping never breaks it.
-  CHECK(text.find(verbatim("        kubespray-migrate upgrade --continue -i out")) != std::string::npos);
+  CHECK(text.find(verbatim("        kubespray-migrate upgrade --continue -i out")) !=
+        std::string::npos);
   Value v = summary_block_value(b);
   CHECK(to_json(v, {true, 0}) ==
         R"({"counts":{"changes":12,"conflicts":1,"hops":3,"pins":2},)"
@@ -49,16 +50,20 @@ TEST_CASE("summary block: exit 0 says nothing, other statuses have default words
 
 TEST_CASE("summary block: commands to copy are never wrapped, words are") {
   SummaryBlock b;
-  std::string cmd = "kubespray-migrate preflight -i inventory/mycluster-v2.27.0 --kubespray ~/kubespray "
-                    "--from v2.26.1 --to v2.27.0";
-  b.next = {"fix the 2 blocking findings of preflight above, then check again, and read what each says",
-            cmd, "git checkout t_v2.27.0   (in the repository of inventory/mycluster)"};
+  std::string cmd =
+      "kubespray-migrate preflight -i inventory/mycluster-v2.27.0 --kubespray ~/kubespray "
+      "--from v2.26.1 --to v2.27.0";
+  b.next = {
+      "fix the 2 blocking findings of preflight above, then check again, and read what each says",
+      cmd, "git checkout t_v2.27.0   (in the repository of inventory/mycluster)"};
   CHECK(is_command(cmd));
   CHECK_FALSE(is_command(b.next[0]));
   std::string out = wrap_text(render_summary_block(b, false), 60);
   CHECK(out.find("\n        " + cmd + "\n") != std::string::npos);
-  CHECK(out.find("\n        git checkout t_v2.27.0   (in the repository of inventory/mycluster)\n") !=
-        std::string::npos);
-  CHECK(out.find("  next: fix the 2 blocking findings of preflight above, then\n        check again") !=
+  CHECK(
+      out.find("\n        git checkout t_v2.27.0   (in the repository of inventory/mycluster)\n") !=
+      std::string::npos);
+  CHECK(out.find(
+            "  next: fix the 2 blocking findings of preflight above, then\n        check again") !=
         std::string::npos);
 }

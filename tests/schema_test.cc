@@ -32,7 +32,8 @@ const Schemas& ours() {
 }
 
 fs::path temp_dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("ksm_schema_test_" + name + "_" + std::to_string(::getpid()));
+  fs::path d =
+      fs::temp_directory_path() / ("ksm_schema_test_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(d);
   fs::create_directories(d);
   return d;
@@ -71,7 +72,8 @@ TEST_CASE("schema: v2.16 group renames and folder move") {
                                                       {"calico-rr", "calico_rr"}});
   bool folder = false;
   for (auto* m : h.file_moves)
-    if (m->from == "group_vars/k8s-cluster" && m->to == "group_vars/k8s_cluster" && m->dir) folder = true;
+    if (m->from == "group_vars/k8s-cluster" && m->to == "group_vars/k8s_cluster" && m->dir)
+      folder = true;
   CHECK(folder);
   CHECK(!h.restructures.empty());  // containerd_config flattened
   // none of it belongs to the next hop
@@ -117,10 +119,11 @@ TEST_CASE("schema: v2.27 inventory layout change") {
 
 TEST_CASE("schema: sticky variables and implicit defaults") {
   const Schemas& s = ours();
-  for (const char* v : {"container_manager", "etcd_deployment_type", "calico_ipip_mode", "calico_vxlan_mode",
-                        "calico_network_backend", "calico_pool_blocksize", "calico_pool_cidr",
-                        "kube_service_addresses", "kube_pods_subnet", "kube_network_node_prefix",
-                        "cluster_name", "dns_domain", "dns_mode", "kube_proxy_mode", "kube_network_plugin"})
+  for (const char* v :
+       {"container_manager", "etcd_deployment_type", "calico_ipip_mode", "calico_vxlan_mode",
+        "calico_network_backend", "calico_pool_blocksize", "calico_pool_cidr",
+        "kube_service_addresses", "kube_pods_subnet", "kube_network_node_prefix", "cluster_name",
+        "dns_domain", "dns_mode", "kube_proxy_mode", "kube_network_plugin"})
     CHECK_MESSAGE(s.is_sticky(v), v);
   CHECK(!s.is_sticky("metallb_enabled"));
   const Sticky* bs = s.sticky_rule("calico_pool_blocksize");

@@ -267,7 +267,8 @@ TEST_CASE("source: a clone with a work tree, opened from a subfolder") {
   // URL check, git_remote_create_with_opts -> pcre2_match_data_create), which
   // LeakSanitizer reports at exit. The fixture needs a clone; the code under
   // test (open_kubespray, GitSource, DirSource) runs in the plain build.
-  MESSAGE("skipped under AddressSanitizer: libgit2 1.5 leaks in git_clone (the fixture, not our code)");
+  MESSAGE(
+      "skipped under AddressSanitizer: libgit2 1.5 leaks in git_clone (the fixture, not our code)");
   return;
 #endif
   git::ensure_init();

@@ -11,14 +11,18 @@ using namespace ksm::upgrade;
 
 namespace {
 
-const char* kBase = "[ssh_connection]\npipelining=True\n\n[defaults]\nforks = 5\nhost_key_checking=False\n";
-const char* kTheirs = "[ssh_connection]\npipelining=True\n\n[defaults]\nforks = 5\nhost_key_checking=False\n"
-                      "gathering = smart\n";
-const char* kOurs = "[ssh_connection]\npipelining=True\n\n[defaults]\nforks = 50\nremote_user = ops\n"
-                    "host_key_checking=False\n";
+const char* kBase =
+    "[ssh_connection]\npipelining=True\n\n[defaults]\nforks = 5\nhost_key_checking=False\n";
+const char* kTheirs =
+    "[ssh_connection]\npipelining=True\n\n[defaults]\nforks = 5\nhost_key_checking=False\n"
+    "gathering = smart\n";
+const char* kOurs =
+    "[ssh_connection]\npipelining=True\n\n[defaults]\nforks = 50\nremote_user = ops\n"
+    "host_key_checking=False\n";
 
 const Change* change_for(const Hop& h, const std::string& key) {
-  auto it = std::find_if(h.changes.begin(), h.changes.end(), [&](const Change& c) { return c.variable == key; });
+  auto it = std::find_if(h.changes.begin(), h.changes.end(),
+                         [&](const Change& c) { return c.variable == key; });
   return it == h.changes.end() ? nullptr : &*it;
 }
 
@@ -74,7 +78,8 @@ TEST_CASE("ansible.cfg: untouched or already at the new tag: nothing written") {
 TEST_CASE("ansible.cfg: both sides change one setting: a conflict") {
   Workspace ws = Workspace::empty("/nonexistent-ksm-ws");
   Hop hop;
-  std::string theirs = "[ssh_connection]\npipelining=True\n\n[defaults]\nforks = 10\nhost_key_checking=False\n";
+  std::string theirs =
+      "[ssh_connection]\npipelining=True\n\n[defaults]\nforks = 10\nhost_key_checking=False\n";
   REQUIRE(merge_ansible_cfg_texts(kBase, kOurs, theirs, "a", "b", ws, hop).ok());
   CHECK(hop.conflicts.size() == 1);
   REQUIRE(change_for(hop, "defaults.forks") != nullptr);

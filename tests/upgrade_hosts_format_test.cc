@@ -115,7 +115,9 @@ TEST_CASE("hosts format: ini -> yaml round trip gives the same groups") {
   CHECK(members(**back, "kube_node") == std::vector<std::string>{"node1", "node2", "node3"});
 }
 
-TEST_CASE("hosts format: what the INI leaves to Kubespray follows the tag (schemas/ layout change of v2.27.0)") {
+TEST_CASE(
+    "hosts format: what the INI leaves to Kubespray follows the tag (schemas/ layout change of "
+    "v2.27.0)") {
   CHECK(left_to_kubespray(schemas(), "v2.26.1").runtime_groups.empty());
   CHECK(left_to_kubespray(schemas(), "v2.19.1").optional_groups.empty());
   CHECK(left_to_kubespray(schemas(), "main").runtime_groups.empty());
@@ -123,7 +125,8 @@ TEST_CASE("hosts format: what the INI leaves to Kubespray follows the tag (schem
     auto left = left_to_kubespray(schemas(), tag);
     REQUIRE(left.runtime_groups.size() == 1);
     CHECK(left.runtime_groups[0].group == "k8s_cluster");
-    CHECK(left.runtime_groups[0].from == std::vector<std::string>{"kube_control_plane", "kube_node", "calico_rr"});
+    CHECK(left.runtime_groups[0].from ==
+          std::vector<std::string>{"kube_control_plane", "kube_node", "calico_rr"});
     CHECK(left.optional_groups == std::vector<std::string>{"calico_rr"});
   }
   // --hosts-format ini for an inventory at v2.19.1 keeps [k8s_cluster:children]:

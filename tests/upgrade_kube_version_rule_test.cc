@@ -15,7 +15,8 @@ namespace {
 std::vector<std::string> range(int from_minor, int to_minor, int last_patch, bool v = true) {
   std::vector<std::string> out;
   for (int m = from_minor; m <= to_minor; ++m)
-    for (int p = 0; p <= last_patch; ++p) out.push_back((v ? "v1." : "1.") + std::to_string(m) + "." + std::to_string(p));
+    for (int p = 0; p <= last_patch; ++p)
+      out.push_back((v ? "v1." : "1.") + std::to_string(m) + "." + std::to_string(p));
   return out;
 }
 
@@ -41,7 +42,9 @@ TEST_CASE("kube_version rule: the operator's version is kept when the tag instal
   CHECK(choose_kube_version(hop("v1.21.6", "v1.22.3", true, 20, 23)).outcome == Outcome::Keep);
 }
 
-TEST_CASE("kube_version rule: a version the tag cannot install moves to the newest patch of the next minor") {
+TEST_CASE(
+    "kube_version rule: a version the tag cannot install moves to the newest patch of the next "
+    "minor") {
   auto c = choose_kube_version(hop("v1.19.9", "v1.19.9", true, 20, 23));
   CHECK(c.outcome == Outcome::Replace);
   CHECK(c.version == "v1.20.9");

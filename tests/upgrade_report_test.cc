@@ -54,7 +54,9 @@ TEST_CASE("report: every change kind has its own name") {
   CHECK_FALSE(names.count("?"));
 }
 
-TEST_CASE("report text: kept values read 'keep X (vX.Y would change it to Y)', sources short unless verbose") {
+TEST_CASE(
+    "report text: kept values read 'keep X (vX.Y would change it to Y)', sources short unless "
+    "verbose") {
   Report r;
   r.output = "out";
   Hop h{"v2.26.0", "v2.27.0", {}, {}, {}};
@@ -66,20 +68,22 @@ TEST_CASE("report text: kept values read 'keep X (vX.Y would change it to Y)', s
                              .reason = "your setting, kept",
                              .source = "ansible.cfg @ v2.27.0",
                              .tag_value = Value("5")});
-  h.changes.push_back(Change{.kind = ChangeKind::KubeVersion,
-                             .file = "group_vars/k8s_cluster/k8s-cluster.yml",
-                             .line = 5,
-                             .variable = "kube_version",
-                             .new_value = Value("v1.29.12"),
-                             .source = "roles/kubespray-defaults/defaults/main/main.yml:21 @ v2.27.0",
-                             .tag_value = Value("v1.31.4")});
+  h.changes.push_back(
+      Change{.kind = ChangeKind::KubeVersion,
+             .file = "group_vars/k8s_cluster/k8s-cluster.yml",
+             .line = 5,
+             .variable = "kube_version",
+             .new_value = Value("v1.29.12"),
+             .source = "roles/kubespray-defaults/defaults/main/main.yml:21 @ v2.27.0",
+             .tag_value = Value("v1.31.4")});
   h.notes.push_back({NoteLevel::Info, "facts first",
                      "schemas/v2.27.0.yml:84:5 (docs/operations/upgrades.md (v2.27.0); "
                      "roles/kubespray-defaults/tasks/main.yaml:16 'Set fallback_ip' (v2.27.0))"});
   r.hops.push_back(h);
   std::string text = render_text(r, false);
   CHECK(text.find("keep defaults.forks: 50 (v2.27.0 would change it to 5)") != std::string::npos);
-  CHECK(text.find("kube_version: (unset) -> v1.29.12 (v2.27.0 would give v1.31.4)") != std::string::npos);
+  CHECK(text.find("kube_version: (unset) -> v1.29.12 (v2.27.0 would give v1.31.4)") !=
+        std::string::npos);
   CHECK(text.find("[schemas/v2.27.0.yml:84, docs/operations/upgrades.md]") != std::string::npos);
   CHECK(text.find("-v shows them in full") != std::string::npos);
   std::string full = render_text(r, false, true);

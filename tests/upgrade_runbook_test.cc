@@ -103,7 +103,9 @@ TEST_CASE("runbook: RUNBOOK.md has every stop in order, no machine path; JSON ha
 
 TEST_CASE("runbook: preflight's findings at a stop head its section") {
   RunbookStop s = stop("v2.18.2", "v2.19.1", "04-v2.19.1/hosts.yaml", "v1.23.7");
-  s.preflight = {"blocking: Check if inventory match current cluster configuration (roles/network_plugin/calico/tasks/check.yml:152, kubespray v2.19.1)"};
+  s.preflight = {
+      "blocking: Check if inventory match current cluster configuration "
+      "(roles/network_plugin/calico/tasks/check.yml:152, kubespray v2.19.1)"};
   s.review = {"calico-encapsulation-default: pin the IPIP settings"};
   auto steps = ksm::upgrade::runbook_steps(s);
   REQUIRE(steps.size() > 2);

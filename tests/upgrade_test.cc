@@ -52,7 +52,8 @@ std::string builder_hosts(const Version& v) {
   bool legacy = v < *Version::parse_release("v2.16.0");
   std::string s = kBuilderHosts;
   auto rep = [&](const std::string& a, const std::string& b) {
-    for (size_t p = 0; (p = s.find(a, p)) != std::string::npos; p += b.size()) s.replace(p, a.size(), b);
+    for (size_t p = 0; (p = s.find(a, p)) != std::string::npos; p += b.size())
+      s.replace(p, a.size(), b);
   };
   rep("CP", legacy ? "kube-master" : "kube_control_plane");
   rep("kube_node", legacy ? "kube-node" : "kube_node");
@@ -122,7 +123,8 @@ std::vector<std::string> unexplained(const UpgradeResult& r) {
   std::vector<std::string> out;
   for (const auto& h : r.report.hops)
     for (const auto& n : h.notes)
-      if (n.message.find("no rule explains it") != std::string::npos) out.push_back(h.to + ": " + n.message);
+      if (n.message.find("no rule explains it") != std::string::npos)
+        out.push_back(h.to + ": " + n.message);
   return out;
 }
 
@@ -133,7 +135,8 @@ TEST_CASE("upgrade v2.17.1 -> v2.18.0 pins container_manager: docker") {
   fs::path inv = sample_inventory("v2.17.1", "runtime");
   auto r = migrate(inv, "v2.17.1", "v2.18.0");
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
-  CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-cluster.yml", "container_manager") == Value("docker"));
+  CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-cluster.yml", "container_manager") ==
+        Value("docker"));
   const Change* pin = find_change(*r, ChangeKind::Pin, "container_manager");
   REQUIRE(pin != nullptr);
   // Before and after in the operator's file (not set there, then docker);
@@ -167,7 +170,8 @@ TEST_CASE("upgrade v2.19.1 -> v2.20.0 pins calico_pool_blocksize: 24") {
   fs::path inv = sample_inventory("v2.19.1", "blocksize");
   auto r = migrate(inv, "v2.19.1", "v2.20.0");
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
-  CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-net-calico.yml", "calico_pool_blocksize") == Value(24));
+  CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-net-calico.yml", "calico_pool_blocksize") ==
+        Value(24));
   CHECK(find_change(*r, ChangeKind::Pin, "calico_pool_blocksize") != nullptr);
 }
 
@@ -175,7 +179,8 @@ TEST_CASE("upgrade v2.15.1 -> v2.16.0 renames groups and the k8s-cluster folder"
   KSM_REQUIRE_SHARED_DATA();
   fs::path inv = sample_inventory("v2.15.1", "groups");
   // An operator's own file in the folder that moves, and a setting of theirs.
-  REQUIRE(write_file_atomic(inv / "group_vars/k8s-cluster/zz-own.yml", "# ours\nmy_setting: 1\n").ok());
+  REQUIRE(
+      write_file_atomic(inv / "group_vars/k8s-cluster/zz-own.yml", "# ours\nmy_setting: 1\n").ok());
   edit(inv / "group_vars/k8s-cluster/addons.yml", "helm_enabled: false", "helm_enabled: true");
   auto r = migrate(inv, "v2.15.1", "v2.16.0");
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
@@ -192,7 +197,8 @@ TEST_CASE("upgrade v2.15.1 -> v2.16.0 renames groups and the k8s-cluster folder"
   // The folder moves once, by the group rename; the file_moves rule for the
   // same folder finds it done (it used to ask for a merge of the folder with itself).
   for (const auto& h : r->report.hops)
-    for (const auto& n : h.notes) CHECK_MESSAGE(n.message.find("cannot move") == std::string::npos, n.message);
+    for (const auto& n : h.notes)
+      CHECK_MESSAGE(n.message.find("cannot move") == std::string::npos, n.message);
   CHECK_MESSAGE(unexplained(*r).empty(), fmt::format("{}", fmt::join(unexplained(*r), "\n")));
 }
 
@@ -201,7 +207,8 @@ TEST_CASE("upgrade v2.21.0 -> v2.22.1 restructures MetalLB and writes the CRDs")
   fs::path inv = sample_inventory("v2.21.0", "metallb");
   const fs::path addons = inv / "group_vars/k8s_cluster/addons.yml";
   edit(addons, "metallb_enabled: false", "metallb_enabled: true");
-  edit(addons, "# metallb_ip_range:\n#   - \"10.5.0.50-10.5.0.99\"", "metallb_ip_range:\n  - \"10.5.0.50-10.5.0.99\"");
+  edit(addons, "# metallb_ip_range:\n#   - \"10.5.0.50-10.5.0.99\"",
+       "metallb_ip_range:\n  - \"10.5.0.50-10.5.0.99\"");
   auto r = migrate(inv, "v2.21.0", "v2.22.1");
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
   Value cfg = file_value(*r, "group_vars/k8s_cluster/addons.yml", "metallb_config");
@@ -240,7 +247,8 @@ TEST_CASE("upgrade: the bundled demo goes offline from v2.15.1 to v2.27.0") {
   CHECK(r->report.hops.back().to == "v2.27.0");
   CHECK(find_change(*r, ChangeKind::Pin, "container_manager") ==
         nullptr);  // the demo sets docker itself
-  CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-cluster.yml", "container_manager") == Value("docker"));
+  CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-cluster.yml", "container_manager") ==
+        Value("docker"));
   CHECK(file_value(*r, "group_vars/k8s_cluster/addons.yml", "metallb_config").is_map());
   CHECK(r->workspace.text("metallb-crds.yaml") == nullptr);
   REQUIRE(r->workspace.beside().count("metallb-crds.yaml") == 1);
@@ -252,7 +260,8 @@ TEST_CASE("upgrade: the bundled demo goes offline from v2.15.1 to v2.27.0") {
   REQUIRE(cfg.get("address_pools")->get("lab-pool") != nullptr);
   CHECK(*cfg.get("address_pools")->get("lab-pool")->get("auto_assign") == Value(false));
   CHECK(*cfg.get("layer2") == Value(List{Value("loadbalanced"), Value("lab-pool")}));
-  const Change* named = find_change(*r, ChangeKind::ObjectName, "metallb_config.address_pools.lab-pool");
+  const Change* named =
+      find_change(*r, ChangeKind::ObjectName, "metallb_config.address_pools.lab-pool");
   REQUIRE(named != nullptr);
   CHECK(named->old_value == Value("lab_pool"));
   CHECK(named->new_value == Value("lab-pool"));
@@ -285,7 +294,8 @@ struct Custom {
 Value customized(const Value& v) {
   if (v.is_bool()) return Value(!v.as_bool());
   if (v.is_int()) return Value(v.as_int() + 1);
-  if (v.is_string() && v.as_string().find("{{") == std::string::npos) return Value(v.as_string() + "-ours");
+  if (v.is_string() && v.as_string().find("{{") == std::string::npos)
+    return Value(v.as_string() + "-ours");
   return Value::undefined();
 }
 
@@ -387,7 +397,8 @@ TEST_CASE("upgrade: every consecutive pair v2.11.0 .. v2.31.0 keeps the operator
     for (const auto& entry : fs::recursive_directory_iterator(inv)) {
       if (!entry.is_regular_file()) continue;
       std::string rel = fs::relative(entry.path(), inv).generic_string();
-      if (!rel.starts_with("group_vars/") || !(rel.ends_with(".yml") || rel.ends_with(".yaml"))) continue;
+      if (!rel.starts_with("group_vars/") || !(rel.ends_with(".yml") || rel.ends_with(".yaml")))
+        continue;
       auto text = read_file(entry.path());
       REQUIRE(text.ok());
       auto v = parse_yaml(*text, rel);
@@ -425,7 +436,8 @@ TEST_CASE("upgrade: every consecutive pair v2.11.0 .. v2.31.0 keeps the operator
         ++conflicts;
         conflicted_files.insert(c.file);
         std::string key = c.what.substr(0, c.what.find(':'));
-        CHECK_MESSAGE(collided.count(c.file + ":" + key) == 1, c.file << ":" << c.line << " " << c.what);
+        CHECK_MESSAGE(collided.count(c.file + ":" + key) == 1,
+                      c.file << ":" << c.line << " " << c.what);
       }
     // The invariant: nothing the operator set changes without a reason.
     CHECK_MESSAGE(unexplained(*r).empty(), fmt::format("{}", fmt::join(unexplained(*r), "\n")));
@@ -452,8 +464,8 @@ TEST_CASE("upgrade: every consecutive pair v2.11.0 .. v2.31.0 keeps the operator
       if ((rel.ends_with(".yml") || rel.ends_with(".yaml")) && !conflicted_files.count(rel))
         CHECK_MESSAGE(parse_yaml(*r->workspace.text(rel), rel).ok(), rel);
   }
-  MESSAGE(fmt::format("{} pairs, {} customizations, {} colliding with the sample, {} conflicts", pairs, customs,
-                      collided_total, conflicts));
+  MESSAGE(fmt::format("{} pairs, {} customizations, {} colliding with the sample, {} conflicts",
+                      pairs, customs, collided_total, conflicts));
   CHECK(pairs == tags->size() - 1);
 }
 
@@ -477,7 +489,8 @@ TEST_CASE("upgrade never edits a SOPS-encrypted file: renames inside it are repo
   bool told = false;
   for (const auto& h : r->report.hops)
     for (const auto& n : h.notes)
-      if (n.message.find("SOPS") != std::string::npos && n.message.find("containerd_metadata_root_dir") != std::string::npos)
+      if (n.message.find("SOPS") != std::string::npos &&
+          n.message.find("containerd_metadata_root_dir") != std::string::npos)
         told = true;
   CHECK(told);
 }
@@ -567,7 +580,8 @@ TEST_CASE(
   CHECK(r->report.exit_status() == 3);
   bool stopped = false;
   for (const auto& n : r->report.hops.back().notes)
-    if (n.level == NoteLevel::Blocking && n.message.starts_with("stopped at v2.18.2: resolve the conflict markers"))
+    if (n.level == NoteLevel::Blocking &&
+        n.message.starts_with("stopped at v2.18.2: resolve the conflict markers"))
       stopped = true;
   CHECK(stopped);
   CHECK(r->workspace.text(".kubespray-migrate.yml")->find("v2.18.2") != std::string::npos);
@@ -629,15 +643,21 @@ TEST_CASE("upgrade: the README demo goes every hop to v2.27.0 with the full clon
   CHECK(r->report.conflict_count() == 0);
   for (const auto& rel : r->workspace.files())
     CHECK_MESSAGE(r->workspace.text(rel)->find("<<<<<<<") == std::string::npos, rel);
-  // kube_version one minor per hop, the sample's at each tag: v1.19.9 (v2.15.1) .. v1.31.4 (v2.27.0).
-  CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-cluster.yml", "kube_version") == Value("v1.31.4"));
+  // kube_version one minor per hop, the sample's at each tag: v1.19.9 (v2.15.1) .. v1.31.4
+  // (v2.27.0).
+  CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-cluster.yml", "kube_version") ==
+        Value("v1.31.4"));
   // The DNS mode the demo left to the default (docker_dns at v2.15.1) is pinned, not switched.
-  CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-cluster.yml", "resolvconf_mode") == Value("docker_dns"));
-  CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-cluster.yml", "container_manager") == Value("docker"));
+  CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-cluster.yml", "resolvconf_mode") ==
+        Value("docker_dns"));
+  CHECK(file_value(*r, "group_vars/k8s_cluster/k8s-cluster.yml", "container_manager") ==
+        Value("docker"));
   // Over several hops, preflight compares with the stop before the last one.
   CHECK(r->previous_tag == "v2.26.1");
   REQUIRE(r->previous.has_value());
-  CHECK(r->previous->text("group_vars/k8s_cluster/k8s-cluster.yml")->find("kube_version: v1.30.4") != std::string::npos);
+  CHECK(
+      r->previous->text("group_vars/k8s_cluster/k8s-cluster.yml")->find("kube_version: v1.30.4") !=
+      std::string::npos);
 }
 
 TEST_CASE("upgrade: the sample's commented inventory.ini beside hosts.yaml follows the sample") {
@@ -661,7 +681,8 @@ TEST_CASE("upgrade: the sample's commented inventory.ini beside hosts.yaml follo
   CHECK(r->report.conflict_count() == 0);
 }
 
-TEST_CASE("upgrade: a pin covers every host whose value would change, each where its value comes from") {
+TEST_CASE(
+    "upgrade: a pin covers every host whose value would change, each where its value comes from") {
   KSM_REQUIRE_SHARED_DATA();
   // v2.18.0 changes etcd_deployment_type docker -> host both in the sample's
   // group_vars/etcd.yml (etcd members) and in the role defaults (node4, no
@@ -678,7 +699,9 @@ TEST_CASE("upgrade: a pin covers every host whose value would change, each where
   CHECK(file_value(*r, "group_vars/all/all.yml", "etcd_deployment_type") == Value("docker"));
 }
 
-TEST_CASE("upgrade: hosts whose host_vars files say the same are one class, each still pinned in its own file") {
+TEST_CASE(
+    "upgrade: hosts whose host_vars files say the same are one class, each still pinned in its own "
+    "file") {
   KSM_REQUIRE_SHARED_DATA();
   // node1 and node2 have the same groups and the same host_vars content, a
   // container_manager computed from etcd_deployment_type (docker at
@@ -686,7 +709,8 @@ TEST_CASE("upgrade: hosts whose host_vars files say the same are one class, each
   // compared, and each file that sets the value gets the pin.
   fs::path inv = sample_inventory("v2.17.1", "hostvarclass");
   const std::string own =
-      "container_manager: \"{{ 'docker' if etcd_deployment_type == 'docker' else 'containerd' }}\"\n";
+      "container_manager: \"{{ 'docker' if etcd_deployment_type == 'docker' else 'containerd' "
+      "}}\"\n";
   REQUIRE(write_file_atomic(inv / "host_vars/node1.yml", own).ok());
   REQUIRE(write_file_atomic(inv / "host_vars/node2.yml", own).ok());
   auto r = migrate(inv, "v2.17.1", "v2.18.0");

@@ -55,7 +55,8 @@ TEST_CASE("workspace: unchanged files are copied byte-exact; edits and moves lan
   // The manifest goes beside the output folder, not in it.
   CHECK(!fs::exists(out / "metallb-crds.yaml"));
   CHECK(Workspace::beside_dir(out) == fs::path(out.string() + ".manifests"));
-  CHECK(*read_file(fs::path(out.string() + ".manifests") / "metallb-crds.yaml") == "kind: IPAddressPool\n");
+  CHECK(*read_file(fs::path(out.string() + ".manifests") / "metallb-crds.yaml") ==
+        "kind: IPAddressPool\n");
   CHECK(!fs::exists(out / "group_vars/k8s-cluster"));
   // The input is untouched.
   CHECK(*read_file(in / "group_vars/k8s-cluster/addons.yml") == "helm_enabled: true\n");
@@ -85,7 +86,8 @@ TEST_CASE("workspace: in place keeps backups and never deletes") {
   CHECK(!fs::exists(in / "group_vars/k8s-cluster/addons.yml"));
 }
 
-TEST_CASE("workspace: files beside the inventory go to its sibling <folder>.manifests, in place too") {
+TEST_CASE(
+    "workspace: files beside the inventory go to its sibling <folder>.manifests, in place too") {
   fs::path in = fresh_dir("beside");
   fs::path side = fs::path(in.string() + ".manifests");
   fs::remove_all(side);

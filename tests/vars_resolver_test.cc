@@ -149,7 +149,8 @@ TEST_CASE("vars: precedence of role defaults, inventory layers and role vars") {
   CHECK(d.from.kind == vars::LayerKind::KubesprayDefaults);
   CHECK(d.from.where.file == "roles/kubespray-defaults/defaults/main.yml");
   CHECK(d.from.where.line == 4);
-  CHECK(d.from.str() == "roles/kubespray-defaults/defaults/main.yml:4:1 [role defaults (kubespray-defaults)]");
+  CHECK(d.from.str() ==
+        "roles/kubespray-defaults/defaults/main.yml:4:1 [role defaults (kubespray-defaults)]");
   // role vars/main beat the inventory (host_vars included)
   auto rv = view(*r, "node2").resolve("role_var_wins");
   CHECK(rv.value == Value("etcd-vars"));
@@ -335,7 +336,8 @@ struct RealTag {
     auto t = KubesprayTree::load(*src);
     REQUIRE(t.ok());
     tree.emplace(std::move(*t));
-    auto i = inventory::load_inventory({(ksm::test::testdata() / "vars/builder4/hosts.yaml").string()});
+    auto i =
+        inventory::load_inventory({(ksm::test::testdata() / "vars/builder4/hosts.yaml").string()});
     REQUIRE(i.ok());
     inventory.emplace(std::move(*i));
   }
@@ -389,7 +391,8 @@ TEST_CASE("vars: etcd_member_name at v2.27.0 follows the etcd group's order, not
   }
 }
 
-TEST_CASE("vars: calico_pool_blocksize follows kube_network_node_prefix only where the tag says so") {
+TEST_CASE(
+    "vars: calico_pool_blocksize follows kube_network_node_prefix only where the tag says so") {
   KSM_REQUIRE_SHARED_DATA();
   // v2.20.0 defines calico_pool_blocksize: 26, whatever the prefix (25 here)
   {
@@ -413,8 +416,8 @@ TEST_CASE("vars: calico_pool_blocksize follows kube_network_node_prefix only whe
     vars::ResolverOptions o;
     for (const auto& st : schemas->sticky)
       if (const auto* im = st.implicit_at(*Version::parse("v2.19.0")))
-        o.implicit_defaults[st.variable] =
-            vars::Definition{im->value, vars::Provenance{vars::LayerKind::Implicit, "implicit", "", {}}};
+        o.implicit_defaults[st.variable] = vars::Definition{
+            im->value, vars::Provenance{vars::LayerKind::Implicit, "implicit", "", {}}};
     auto r = vars::Resolver::create(*t.tree, &*t.inventory, o);
     REQUIRE(r.ok());
     auto& h = view(**r, "node1");
@@ -459,7 +462,8 @@ TEST_CASE("vars: a value that reads nothing of its host is shared by the hosts o
   auto& h1 = view(r, "h1");
   CHECK(h1.resolve("e").value == Value("3"));
   CHECK(h1.resolve("d").value == Value("3-10.0.0.1-x"));
-  CHECK(h1.resolve("cyc1").value.unknown_reason() == "recursive loop detected in template: cyc1 -> cyc2 -> cyc1");
+  CHECK(h1.resolve("cyc1").value.unknown_reason() ==
+        "recursive loop detected in template: cyc1 -> cyc2 -> cyc1");
   CHECK(h1.resolve("f").value == Value("10.0.0.1"));
   CHECK(h1.resolve("g").value == Value("10.0.0.2-3"));
   CHECK(h1.resolve("h").value == Value("none"));
@@ -472,7 +476,8 @@ TEST_CASE("vars: a value that reads nothing of its host is shared by the hosts o
   CHECK(h2.resolve("e").value == Value("3"));
   CHECK(h2.resolve("f").value == Value("10.0.0.1"));
   // A cycle's message names where the walk entered it: never shared.
-  CHECK(h2.resolve("cyc2").value.unknown_reason() == "recursive loop detected in template: cyc2 -> cyc1 -> cyc2");
+  CHECK(h2.resolve("cyc2").value.unknown_reason() ==
+        "recursive loop detected in template: cyc2 -> cyc1 -> cyc2");
   // h3 sets e itself: its class differs, its own value wins.
   auto& h3 = view(r, "h3");
   CHECK(h3.resolve("e").value == Value("own"));

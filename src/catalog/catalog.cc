@@ -29,10 +29,10 @@ bool is_ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) 
 
 const std::set<std::string, std::less<>>& jinja_reserved() {
   static const std::set<std::string, std::less<>> s = {
-      "and", "or", "not", "in", "is", "if", "else", "elif", "endif", "for", "endfor", "set", "endset",
-      "true", "false", "none", "True", "False", "None", "recursive", "with", "endwith", "macro",
-      "endmacro", "call", "endcall", "filter", "endfilter", "block", "endblock", "raw", "endraw",
-      "import", "include", "from", "as", "do", "continue", "break",
+      "and", "or", "not", "in", "is", "if", "else", "elif", "endif", "for", "endfor", "set",
+      "endset", "true", "false", "none", "True", "False", "None", "recursive", "with", "endwith",
+      "macro", "endmacro", "call", "endcall", "filter", "endfilter", "block", "endblock", "raw",
+      "endraw", "import", "include", "from", "as", "do", "continue", "break",
       // globals and functions, not variables
       "range", "lookup", "query", "q", "dict", "lipsum", "cycler", "joiner", "namespace", "loop",
       "super", "caller", "varargs", "kwargs", "omit", "undef", "now"};
@@ -66,7 +66,8 @@ void scan_jinja_code(std::string_view code, bool statement, std::set<std::string
       while (j < code.size() && (is_ident_char(code[j]) || code[j] == '.')) ++j;
       toks.push_back({"0", false});
       i = j;
-    } else if ((c == '=' || c == '!' || c == '<' || c == '>') && i + 1 < code.size() && code[i + 1] == '=') {
+    } else if ((c == '=' || c == '!' || c == '<' || c == '>') && i + 1 < code.size() &&
+               code[i + 1] == '=') {
       toks.push_back({std::string(code.substr(i, 2)), false});
       i += 2;
     } else {
@@ -88,7 +89,8 @@ void scan_jinja_code(std::string_view code, bool statement, std::set<std::string
     if (!toks[k].ident) continue;
     const std::string& t = toks[k].text;
     if (jinja_reserved().count(t)) continue;
-    if (k > 0 && (toks[k - 1].text == "." || toks[k - 1].text == "|")) continue;  // attribute, filter
+    if (k > 0 && (toks[k - 1].text == "." || toks[k - 1].text == "|"))
+      continue;  // attribute, filter
     if (k > 0 && toks[k - 1].text == "is") continue;                                // test
     if (k > 1 && toks[k - 1].text == "not" && toks[k - 2].text == "is") continue;
     if (k + 1 < toks.size() && toks[k + 1].text == "=") continue;  // keyword argument / set target
@@ -173,9 +175,11 @@ Value list_of(const std::vector<std::string>& v) {
 bool is_digest(const Value& v) {
   if (!v.is_string()) return false;
   std::string_view s = v.as_string();
-  if (auto colon = s.find(':'); colon != std::string_view::npos && colon <= 6) s.remove_prefix(colon + 1);
+  if (auto colon = s.find(':'); colon != std::string_view::npos && colon <= 6)
+    s.remove_prefix(colon + 1);
   if (s.size() != 40 && s.size() != 64 && s.size() != 128) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
 }
 bool is_no_digest(const Value& v) { return (v.is_int() && v.as_int() == 0) || v.is_null(); }
 
@@ -195,13 +199,15 @@ bool digest_table(const Value& v, bool& any) {
 
 // The table with each innermost map replaced by its keys that have a digest, in version order.
 Value digest_keys(const Value& v) {
-  bool leaf = std::all_of(v.as_map().begin(), v.as_map().end(),
-                          [](const auto& e) { return is_digest(e.second) || is_no_digest(e.second); });
+  bool leaf = std::all_of(v.as_map().begin(), v.as_map().end(), [](const auto& e) {
+    return is_digest(e.second) || is_no_digest(e.second);
+  });
   if (leaf) {
     std::vector<std::string> keys;
     for (const auto& [k, e] : v.as_map())
       if (is_digest(e)) keys.push_back(k);
-    std::sort(keys.begin(), keys.end(), [](const std::string& a, const std::string& b) { return version_less(a, b); });
+    std::sort(keys.begin(), keys.end(),
+              [](const std::string& a, const std::string& b) { return version_less(a, b); });
     return list_of(keys);
   }
   Map m;
@@ -266,8 +272,8 @@ void put_ansible_requirement(Map& facts, const KubesprayTree& tree) {
       }
   facts.set("ansible_requirement", Value());
   if (lines.size() == 1 && lines[0].ends_with(".txt"))
-    facts.set("ansible_requirement_note",
-              Value("requirements.txt refers to " + lines[0] + ", which this source does not hold"));
+    facts.set("ansible_requirement_note", Value("requirements.txt refers to " + lines[0] +
+                                                ", which this source does not hold"));
   else
     facts.set("ansible_requirement_note", Value("requirements.txt names no ansible package"));
 }
@@ -314,8 +320,8 @@ std::map<std::string, std::vector<Definition>> collect_definitions(const Kubespr
     int index = 0;
     for (const auto& rf : role.files) {
       for (const auto& v : rf.file.vars)
-        out[v.name].push_back(Definition{v.name, role.name, rf.file.path, v.line, rf.layer, rf.auto_loaded,
-                                         index, v.value});
+        out[v.name].push_back(Definition{v.name, role.name, rf.file.path, v.line, rf.layer,
+                                         rf.auto_loaded, index, v.value});
       ++index;
     }
   }
@@ -349,7 +355,8 @@ std::vector<std::string> installable_versions(const Definitions& defs, std::stri
     if (!arch || !arch->is_map()) continue;
     std::vector<std::string> keys;
     for (const auto& [k, sum] : arch->as_map()) {
-      if (sum.is_null() || (sum.is_int() && sum.as_int() == 0) || (sum.is_string() && sum.as_string().empty()))
+      if (sum.is_null() || (sum.is_int() && sum.as_int() == 0) ||
+          (sum.is_string() && sum.as_string().empty()))
         continue;  // no binary for this version on this architecture
       if (!Version::parse(k)) continue;
       if (prefix.empty()) prefix = k[0] == 'v' ? "v" : "none";
@@ -438,7 +445,8 @@ Value sample_facts(const KubesprayTree& tree, Evaluator& ev) {
   Map variables;
   for (auto& [name, occ] : svars) {
     // The variable's entry: the first line that sets it, else the first commented one.
-    auto win = std::find_if(occ.begin(), occ.end(), [](const SampleVar& v) { return !v.commented; });
+    auto win =
+        std::find_if(occ.begin(), occ.end(), [](const SampleVar& v) { return !v.commented; });
     if (win == occ.end()) win = occ.begin();
     Map m = sample_entry(*win, ev);
     List also;
@@ -585,10 +593,12 @@ std::string facts_json(const Value& v) {
   auto entries_by_line = [&](const Value& m, const std::string& indent) {
     std::vector<std::pair<std::string, const Value*>> items;
     for (const auto& [k, e] : m.as_map()) items.emplace_back(k, &e);
-    std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::sort(items.begin(), items.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
     std::string out = "{";
     for (size_t i = 0; i < items.size(); ++i) {
-      out += (i ? ",\n" : "\n") + indent + "  " + json_quote(items[i].first) + ": " + to_json(*items[i].second, compact);
+      out += (i ? ",\n" : "\n") + indent + "  " + json_quote(items[i].first) + ": " +
+             to_json(*items[i].second, compact);
     }
     out += items.empty() ? "}" : "\n" + indent + "}";
     return out;
@@ -605,12 +615,14 @@ std::string facts_json(const Value& v) {
     } else if (k == "sample" && e->is_map()) {
       std::vector<std::pair<std::string, const Value*>> sub;
       for (const auto& [sk, se] : e->as_map()) sub.emplace_back(sk, &se);
-      std::sort(sub.begin(), sub.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::sort(sub.begin(), sub.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
       out += "{";
       for (size_t j = 0; j < sub.size(); ++j) {
         out += (j ? ",\n" : "\n") + std::string("  ") + json_quote(sub[j].first) + ": ";
-        out += sub[j].first == "variables" && sub[j].second->is_map() ? entries_by_line(*sub[j].second, "  ")
-                                                                       : to_json(*sub[j].second, compact);
+        out += sub[j].first == "variables" && sub[j].second->is_map()
+                   ? entries_by_line(*sub[j].second, "  ")
+                   : to_json(*sub[j].second, compact);
       }
       out += sub.empty() ? "}" : "\n }";
     } else if (k == "tags" && e->is_list()) {
@@ -629,14 +641,16 @@ std::string facts_json(const Value& v) {
 Result<Value> build_index(const std::filesystem::path& out_dir) {
   std::error_code ec;
   std::vector<std::pair<Version, std::filesystem::path>> files;
-  for (std::filesystem::directory_iterator it(out_dir, ec), end; !ec && it != end; it.increment(ec)) {
+  for (std::filesystem::directory_iterator it(out_dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
     auto name = it->path().filename().string();
     if (!name.ends_with(".json")) continue;
     auto v = Version::parse_release(name.substr(0, name.size() - 5));
     if (v && name[0] == 'v') files.emplace_back(*v, it->path());
   }
   if (ec) return Error("listing " + out_dir.string() + ": " + ec.message());
-  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(files.begin(), files.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   List tags;
   for (const auto& [v, path] : files) {
     auto text = read_file(path);

@@ -37,7 +37,8 @@ class TagFacts {
  public:
   // `defaults`, when given, answers for the role defaults; `facts` then has
   // no "defaults" object.
-  static Result<TagFacts> from_value(Value facts, std::shared_ptr<DefaultsSource> defaults = nullptr);
+  static Result<TagFacts> from_value(Value facts,
+                                     std::shared_ptr<DefaultsSource> defaults = nullptr);
 
   const std::string& tag() const { return tag_; }
   const Version& version() const { return version_; }

@@ -65,10 +65,10 @@ std::unique_ptr<CLI::App> make_app(Action& action) {
 
   // -v on every command that prints a report: the detail a report keeps short.
   for (const char* name : {"upgrade", "preflight", "plan", "explain", "status"})
-    app->get_subcommand(name)->add_flag(
-        "-v,--verbose", verbose_flag(),
-        "Every source in full (all its references and their explanations), not only its first reference "
-        "and one public one");
+    app->get_subcommand(name)->add_flag("-v,--verbose", verbose_flag(),
+                                        "Every source in full (all its references and their "
+                                        "explanations), not only its first reference "
+                                        "and one public one");
   app->footer(environment_footer(*app, nullptr));
   for (CLI::App* sub : app->get_subcommands([](CLI::App*) { return true; })) {
     std::string f = sub->get_footer();

@@ -23,17 +23,20 @@ namespace ksm::cli {
 namespace {
 
 void note(const std::string& text) {
-  std::fprintf(stderr, "kubespray-migrate: %s %s\n", paint(stderr, "1;36", "note:").c_str(), text.c_str());
+  std::fprintf(stderr, "kubespray-migrate: %s %s\n", paint(stderr, "1;36", "note:").c_str(),
+               text.c_str());
 }
 
 // The tag the hosts file is for: --tag, else the state file beside it ("" unknown).
 Result<std::string> convert_tag(const std::string& given, const inventory::Inventory& inv) {
   if (!given.empty()) {
-    if (!Version::parse_release(given)) return Error("--tag: '" + given + "' is not a release tag (vX.Y.Z)");
+    if (!Version::parse_release(given))
+      return Error("--tag: '" + given + "' is not a release tag (vX.Y.Z)");
     return given;
   }
   std::filesystem::path dir = std::filesystem::path(inv.files[0].path).parent_path();
-  std::filesystem::path state = (dir.empty() ? std::filesystem::path(".") : dir) / upgrade::kStateFile;
+  std::filesystem::path state =
+      (dir.empty() ? std::filesystem::path(".") : dir) / upgrade::kStateFile;
   std::error_code ec;
   if (!std::filesystem::exists(state, ec)) return std::string();
   auto text = read_file(state);
@@ -48,7 +51,8 @@ Result<std::string> convert_tag(const std::string& given, const inventory::Inven
 // What the INI may leave to Kubespray at `tag`, with a note when it leaves nothing.
 Result<inventory::LeftToKubespray> layout_for(const std::string& tag) {
   if (tag.empty()) {
-    note("the Kubespray tag this inventory is for is unknown (no --tag, no " + std::string(upgrade::kStateFile) +
+    note("the Kubespray tag this inventory is for is unknown (no --tag, no " +
+         std::string(upgrade::kStateFile) +
          "): every group is kept, k8s_cluster included; give --tag to write that tag's layout");
     return inventory::LeftToKubespray{};
   }
@@ -56,7 +60,8 @@ Result<inventory::LeftToKubespray> layout_for(const std::string& tag) {
   if (!schemas) return schemas.error();
   auto left = upgrade::left_to_kubespray(*schemas, tag);
   if (left.runtime_groups.empty())
-    note("Kubespray " + tag + " builds no group at run time: every group is kept, k8s_cluster included");
+    note("Kubespray " + tag +
+         " builds no group at run time: every group is kept, k8s_cluster included");
   return left;
 }
 
@@ -75,17 +80,20 @@ void add_convert(CLI::App& app, Action& action) {
       "convert",
       "Convert a hosts file between INI and YAML (same hosts, groups and variables).\n"
       "Examples:\n"
-      "  kubespray-migrate convert -i inventory/mycluster/hosts.yaml --to ini -o inventory/mycluster/inventory.ini\n"
+      "  kubespray-migrate convert -i inventory/mycluster/hosts.yaml --to ini -o "
+      "inventory/mycluster/inventory.ini\n"
       "  kubespray-migrate convert -i inventory/mycluster/hosts.yaml --to ini --tag v2.19.1\n"
       "  kubespray-migrate convert -i inventory/mycluster/inventory.ini --to yaml");
-  cmd->add_option("-i,--inventory", o->sources,
-                  "the hosts file (default: ANSIBLE_INVENTORY, else the `inventory` of ansible.cfg)");
+  cmd->add_option(
+      "-i,--inventory", o->sources,
+      "the hosts file (default: ANSIBLE_INVENTORY, else the `inventory` of ansible.cfg)");
   cmd->add_option("--to", o->to, "ini (the v2.27+ sample layout) or yaml")
       ->required()
       ->check(CLI::IsMember({"ini", "yaml"}));
-  cmd->add_option("--tag,--for", o->tag,
-                  "the Kubespray tag the inventory is for (default: its .kubespray-migrate.yml; unknown: every "
-                  "group is kept); from v2.27.0 k8s_cluster is left to Kubespray");
+  cmd->add_option(
+      "--tag,--for", o->tag,
+      "the Kubespray tag the inventory is for (default: its .kubespray-migrate.yml; unknown: every "
+      "group is kept); from v2.27.0 k8s_cluster is left to Kubespray");
   cmd->add_option("-o,--output", o->output, "write here (atomically) instead of stdout");
   cmd->add_flag("--force", o->force, "allow -o to overwrite the input file");
   cmd->callback([o, &action] {
@@ -119,7 +127,8 @@ void add_convert(CLI::App& app, Action& action) {
       std::error_code ec;
       if (!o->force && std::filesystem::exists(o->output, ec) &&
           std::filesystem::equivalent(o->output, inv->files[0].path, ec)) {
-        print_error(Error("refusing to overwrite the input file (use --force)", Location{o->output, 0, 0}));
+        print_error(
+            Error("refusing to overwrite the input file (use --force)", Location{o->output, 0, 0}));
         return kExitError;
       }
       if (auto st = write_file_atomic(o->output, conv->text); !st) {

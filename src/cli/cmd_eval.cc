@@ -88,9 +88,12 @@ void add_eval(CLI::App& app, Action& action) {
       "Evaluate a Jinja expression as Ansible would and print the value as JSON.\n"
       "Prints `unknown: <reason>` (exit 2) when the value cannot be known here\n"
       "(lookups, facts, undefined variables), exit 1 on a syntax error.\n"
-      "Example: kubespray-migrate eval \"kube_version is version('v1.30.0', '>=')\" --vars vars.yml");
-  cmd->add_option("expr", opts->expr, "expression (or template with --template/--value)")->required();
-  cmd->add_option("--vars", opts->vars_file, "variables file (.json, or YAML)")->check(CLI::ExistingFile);
+      "Example: kubespray-migrate eval \"kube_version is version('v1.30.0', '>=')\" --vars "
+      "vars.yml");
+  cmd->add_option("expr", opts->expr, "expression (or template with --template/--value)")
+      ->required();
+  cmd->add_option("--vars", opts->vars_file, "variables file (.json, or YAML)")
+      ->check(CLI::ExistingFile);
   cmd->add_flag("--template", opts->template_mode, "EXPR is a template; print the rendered text");
   cmd->add_flag("--value", opts->value_mode,
                 "EXPR is a variable value: template it as Ansible does (literal results become "

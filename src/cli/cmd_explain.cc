@@ -43,7 +43,9 @@ Result<schema::InventoryFacts> inventory_facts(const std::string& path, const st
   if (!inv) return inv.error();
   schema::InventoryFacts f;
   f.path = path;
-  auto note = [&](const std::string& name, const Location& where) { f.variables.emplace(name, where); };
+  auto note = [&](const std::string& name, const Location& where) {
+    f.variables.emplace(name, where);
+  };
   for (const auto& g : inv->groups()) {
     f.groups.insert(g.name);
     for (const auto& [k, v] : g.vars) {
@@ -116,8 +118,8 @@ int run_explain(const ExplainArgs& a) {
   report::SummaryBlock block;
   std::string ks = kubespray_arg(a.kubespray);
   if (a.inventory.empty())
-    block.next.push_back("kubespray-migrate explain -i INVENTORY" + std::string(" --from ") + a.from +
-                         " --to " + a.to + "   (which of it touches your inventory)");
+    block.next.push_back("kubespray-migrate explain -i INVENTORY" + std::string(" --from ") +
+                         a.from + " --to " + a.to + "   (which of it touches your inventory)");
   else
     block.next.push_back("kubespray-migrate upgrade -i " + a.inventory + ks + " --from " + a.from +
                          " --to " + a.to);
@@ -147,11 +149,15 @@ void add_explain(CLI::App& app, Action& action) {
   cmd->add_option("FROM", args->from, "The older tag")->required();
   cmd->add_option("TO", args->to, "The newer tag")->required();
   cmd->add_option("-i,--inventory", args->inventory,
-                  "Only what touches this inventory: the old variables it sets, the sticky defaults it relies on "
+                  "Only what touches this inventory: the old variables it sets, the sticky "
+                  "defaults it relies on "
                   "(what upgrade pins), its groups, files and hosts-file layout");
-  cmd->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"text", "markdown", "json"}));
-  cmd->add_option("--kubespray", args->kubespray, "A Kubespray clone: read the tags' trees instead of versions/");
-  cmd->add_option("--schemas", args->schemas, "A folder of your own rule files, merged after ours (repeatable)");
+  cmd->add_option("--format", args->format, "Output format")
+      ->check(CLI::IsMember({"text", "markdown", "json"}));
+  cmd->add_option("--kubespray", args->kubespray,
+                  "A Kubespray clone: read the tags' trees instead of versions/");
+  cmd->add_option("--schemas", args->schemas,
+                  "A folder of your own rule files, merged after ours (repeatable)");
   cmd->callback([args, &action] { action = [args] { return run_explain(*args); }; });
 }
 

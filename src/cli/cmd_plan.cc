@@ -105,7 +105,8 @@ int run_plan(const PlanArgs& a) {
 
 void add_plan(CLI::App& app, Action& action) {
   auto args = std::make_shared<PlanArgs>();
-  auto* cmd = app.add_subcommand("plan", "The tags to go through from one release to another, one per minor");
+  auto* cmd = app.add_subcommand(
+      "plan", "The tags to go through from one release to another, one per minor");
   cmd->footer(
       "Example:\n"
       "  kubespray-migrate plan --from v2.15.1 --to v2.27.0\n"
@@ -119,9 +120,12 @@ void add_plan(CLI::App& app, Action& action) {
       "-i,--inventory", args->inventory,
       "The inventory (folder or hosts file): the Kubernetes version of every stop for it");
   cmd->add_option("--to", args->to, "The tag to reach")->required();
-  cmd->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"text", "json"}));
-  cmd->add_option("--kubespray", args->kubespray, "A Kubespray clone: use its tags instead of versions/");
-  cmd->add_option("--schemas", args->schemas, "A folder of your own rule files, merged after ours (repeatable)");
+  cmd->add_option("--format", args->format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--kubespray", args->kubespray,
+                  "A Kubespray clone: use its tags instead of versions/");
+  cmd->add_option("--schemas", args->schemas,
+                  "A folder of your own rule files, merged after ours (repeatable)");
   cmd->callback([args, &action] { action = [args] { return run_plan(*args); }; });
 }
 

@@ -77,7 +77,8 @@ Result<std::optional<Deployed>> deployed_inventory(const PreflightOpts& o) {
   std::string rev = o.deployed;
   if (rev.empty()) {
     auto branch = upgrade::stop_branch(upgrade::kStopBranchFormat, o.from);
-    if (!branch || !(*repo)->repo().resolve("refs/heads/" + *branch)) return std::optional<Deployed>();
+    if (!branch || !(*repo)->repo().resolve("refs/heads/" + *branch))
+      return std::optional<Deployed>();
     rev = *branch;
   }
   auto tree = (*repo)->at(rev);
@@ -143,17 +144,21 @@ std::string list_text(const preflight::Extraction& x, bool colour) {
 }
 
 // The block the report ends with: counts and the next step.
-report::SummaryBlock preflight_summary(const PreflightOpts& o, const report::Report& r, int status) {
+report::SummaryBlock preflight_summary(const PreflightOpts& o, const report::Report& r,
+                                       int status) {
   report::Summary s = report::summarize(r);
   report::SummaryBlock b;
-  b.counts = {{"blocking", s.blocking}, {"warnings", s.warnings}, {"unknown before the run", s.unknown},
+  b.counts = {{"blocking", s.blocking},
+              {"warnings", s.warnings},
+              {"unknown before the run", s.unknown},
               {"passed", s.passed}};
   std::string inv;
   for (const auto& i : o.inventory) inv += " -i " + i;
   if (s.blocking > 0) {
-    b.next.push_back(fmt::format("fix the {} blocking finding{} above (each says how: fix:), then run "
-                                 "preflight again",
-                                 s.blocking, s.blocking == 1 ? "" : "s"));
+    b.next.push_back(
+        fmt::format("fix the {} blocking finding{} above (each says how: fix:), then run "
+                    "preflight again",
+                    s.blocking, s.blocking == 1 ? "" : "s"));
     b.exit_why = fmt::format("{} blocking: {} would stop at {}", s.blocking, o.playbook,
                              s.blocking == 1 ? "it" : "them");
   } else {

@@ -49,7 +49,8 @@ Result<Status> read_status(const StatusArgs& a) {
   auto facts = a.kubespray.empty() ? schema::ReleaseFacts::from_versions(versions_dir())
                                    : schema::ReleaseFacts::from_clone(a.kubespray);
   if (!facts) return facts.error();
-  Status s{where->folder.string(), where->hosts_file, where->why, "", "", "", "", {}, std::nullopt, {}};
+  Status s{
+      where->folder.string(), where->hosts_file, where->why, "", "", "", "", {}, std::nullopt, {}};
   auto bt = upgrade::base_tag(*ws, where->hosts_file, where->folder, *facts);
   if (!bt) return bt.error();
   s.tag = bt->tag;
@@ -59,7 +60,8 @@ Result<Status> read_status(const StatusArgs& a) {
                                bt->confidence * 100, upgrade::kStateFile)
                  : bt->why;
   if (bt->state) s.stopped = bt->state->stopped;
-  for (const auto& m : upgrade::conflict_markers(*ws)) s.markers.push_back(fmt::format("{}:{}", m.file, m.line));
+  for (const auto& m : upgrade::conflict_markers(*ws))
+    s.markers.push_back(fmt::format("{}:{}", m.file, m.line));
   if (facts->tags().empty()) return Error("no release tags known");
   s.newest = facts->tags().back().name;
   if (!facts->find(s.tag)) return facts->unknown_tag(s.tag);
@@ -90,9 +92,11 @@ Value status_value(const Status& s) {
   if (s.stopped) {
     List conflicts;
     for (const auto& c : s.stopped->conflicts)
-      conflicts.push_back(Value(Map{{"file", Value(c.file)}, {"line", Value(static_cast<int64_t>(c.line))},
+      conflicts.push_back(Value(Map{{"file", Value(c.file)},
+                                    {"line", Value(static_cast<int64_t>(c.line))},
                                     {"what", Value(c.what)}}));
-    m.set("stopped", Value(Map{{"target", Value(s.stopped->target)}, {"hop", Value(s.stopped->hop())},
+    m.set("stopped", Value(Map{{"target", Value(s.stopped->target)},
+                               {"hop", Value(s.stopped->hop())},
                                {"conflicts", Value(std::move(conflicts))}}));
   } else {
     m.set("stopped", Value());
@@ -107,16 +111,21 @@ std::string status_text(const Status& s, const std::string& inventory) {
   if (s.stops.empty())
     out += fmt::format("next stop: none, {} is the newest tag known\n", s.newest);
   else
-    out += fmt::format("next stop: {} ({} stop(s) to {}, one minor at a time: {})\n", s.stops.front(),
-                       s.stops.size(), s.newest, join(s.stops, ", "));
+    out += fmt::format("next stop: {} ({} stop(s) to {}, one minor at a time: {})\n",
+                       s.stops.front(), s.stops.size(), s.newest, join(s.stops, ", "));
   if (s.stopped) {
-    out += fmt::format("a run stopped here: hop {}, heading for {}\n", s.stopped->hop(), s.stopped->target);
-    for (const auto& c : s.stopped->conflicts) out += fmt::format("  {}:{}  {}\n", c.file, c.line, c.what);
-    out += s.markers.empty()
-               ? fmt::format("the markers are resolved: go on with\n  kubespray-migrate upgrade --continue -i {}\n",
-                             inventory)
-               : fmt::format("resolve the {} marker(s) left ({}), then:\n  kubespray-migrate upgrade --continue -i {}\n",
-                             s.markers.size(), join(s.markers, ", "), inventory);
+    out += fmt::format("a run stopped here: hop {}, heading for {}\n", s.stopped->hop(),
+                       s.stopped->target);
+    for (const auto& c : s.stopped->conflicts)
+      out += fmt::format("  {}:{}  {}\n", c.file, c.line, c.what);
+    out += s.markers.empty() ? fmt::format(
+                                   "the markers are resolved: go on with\n  kubespray-migrate "
+                                   "upgrade --continue -i {}\n",
+                                   inventory)
+                             : fmt::format(
+                                   "resolve the {} marker(s) left ({}), then:\n  kubespray-migrate "
+                                   "upgrade --continue -i {}\n",
+                                   s.markers.size(), join(s.markers, ", "), inventory);
   } else if (!s.markers.empty()) {
     out += fmt::format("conflict markers left in the inventory: {}\n", join(s.markers, ", "));
   }
@@ -126,7 +135,8 @@ std::string status_text(const Status& s, const std::string& inventory) {
 // The block the output ends with: what to run next from here.
 report::SummaryBlock status_summary(const Status& s, const StatusArgs& a, int status) {
   report::SummaryBlock b;
-  b.counts = {{"stops to " + s.newest, s.stops.size()}, {"conflict markers left", s.markers.size()}};
+  b.counts = {{"stops to " + s.newest, s.stops.size()},
+              {"conflict markers left", s.markers.size()}};
   std::string inv = " -i " + a.inventory;
   std::string ks = kubespray_arg(a.kubespray);
   if (s.stopped || !s.markers.empty()) {
@@ -158,7 +168,8 @@ int run_status(const StatusArgs& a) {
     if (doc.is_map()) doc.map_mut().set("summary", report::summary_block_value(block));
     std::fputs((to_json(doc, JsonStyle{false, 2}) + "\n").c_str(), stdout);
   } else {
-    print_text(stdout, status_text(*s, a.inventory) + report::render_summary_block(block, use_colour(stdout)));
+    print_text(stdout, status_text(*s, a.inventory) +
+                           report::render_summary_block(block, use_colour(stdout)));
   }
   return status;
 }
@@ -168,15 +179,20 @@ int run_status(const StatusArgs& a) {
 void add_status(CLI::App& app, Action& action) {
   auto args = std::make_shared<StatusArgs>();
   auto* cmd = app.add_subcommand(
-      "status", "Where an inventory stands: its tag and how that is known, the next stop, a stopped run");
+      "status",
+      "Where an inventory stands: its tag and how that is known, the next stop, a stopped run");
   cmd->footer(
       "Exit status: 0, or 2 when a stopped run or conflict markers wait for you. Writes nothing.\n"
       "Example:\n"
       "  kubespray-migrate status -i inventory/mycluster\n"
-      "  kubespray-migrate status -i inventory/mycluster --kubespray ~/src/kubespray --format json");
-  cmd->add_option("-i,--inventory", args->inventory, "The inventory (folder or hosts file)")->required();
-  cmd->add_option("--kubespray", args->kubespray, "A Kubespray clone: use its tags instead of versions/");
-  cmd->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"text", "json"}));
+      "  kubespray-migrate status -i inventory/mycluster --kubespray ~/src/kubespray --format "
+      "json");
+  cmd->add_option("-i,--inventory", args->inventory, "The inventory (folder or hosts file)")
+      ->required();
+  cmd->add_option("--kubespray", args->kubespray,
+                  "A Kubespray clone: use its tags instead of versions/");
+  cmd->add_option("--format", args->format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}));
   cmd->callback([args, &action] { action = [args] { return run_status(*args); }; });
 }
 

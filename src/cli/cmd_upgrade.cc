@@ -249,14 +249,16 @@ report::SummaryBlock upgrade_summary(const UpgradeArgs& a, const pipeline::Upgra
       b.next.push_back("git show " + o.committed->commits.back().branch + ":" +
                        o.committed->runbook_path + "   (the commands of every stop)");
     else if (!o.stops.empty())
-      b.next.push_back("follow " + (std::filesystem::path(o.stops) / upgrade::kRunbookFile).string() +
+      b.next.push_back("follow " +
+                       (std::filesystem::path(o.stops) / upgrade::kRunbookFile).string() +
                        ", stop by stop");
     else if (!u.stops.empty() && !u.stops.back().kube_version.empty())
     {
       b.next.push_back("from a checkout of " + u.to_tag + " with its requirements.txt:");
       b.next.push_back("ansible-playbook -i " +
                        shell_quote((std::filesystem::path(out_arg) / u.hosts_file).string()) + " " +
-                       ksm::kubespray().upgrade_playbook() + " -b -e kube_version=" + u.stops.back().kube_version);
+                       ksm::kubespray().upgrade_playbook() +
+                       " -b -e kube_version=" + u.stops.back().kube_version);
     }
     if (review > 0) b.exit_why = fmt::format("{} note{} to review", review, review == 1 ? "" : "s");
   }
@@ -292,9 +294,10 @@ std::optional<int> recover_in_place(const UpgradeArgs& a) {
   // The interrupted run had passed its commit point: its upgrade is now
   // the inventory (backups kept). That is the whole of this run.
   if (pending) {
-    std::printf("kubespray-migrate: the interrupted in-place upgrade of %s is complete; run upgrade "
-                "again for a further tag\n",
-                root.string().c_str());
+    std::printf(
+        "kubespray-migrate: the interrupted in-place upgrade of %s is complete; run upgrade "
+        "again for a further tag\n",
+        root.string().c_str());
     return kExitClean;
   }
   return std::nullopt;
@@ -315,7 +318,8 @@ Result<pipeline::UpgradeCheckOptions> check_options(const UpgradeArgs& a, const 
   auto hf = upgrade::parse_hosts_format(a.hosts_format);
   if (!hf) return hf.error();
   o.hosts_format = *hf;
-  if (::isatty(STDERR_FILENO)) o.progress = [](const std::string& s) { std::fprintf(stderr, "%s\n", s.c_str()); };
+  if (::isatty(STDERR_FILENO))
+    o.progress = [](const std::string& s) { std::fprintf(stderr, "%s\n", s.c_str()); };
   // With a full clone at hand (playbooks, not only roles), the produced
   // inventory is checked by preflight for the target tag, so one command
   // gives the new inventory and the assertions that would still fail.
@@ -364,7 +368,8 @@ Result<RunOutput> write_result(const UpgradeArgs& a, std::optional<upgrade::Inve
 }
 
 // The report in the format asked for, on `rep`.
-void print_report(const UpgradeArgs& a, pipeline::UpgradeCheck& res, const RunOutput& w, FILE* rep) {
+void print_report(const UpgradeArgs& a, pipeline::UpgradeCheck& res, const RunOutput& w,
+                  FILE* rep) {
   upgrade::UpgradeResult& u = res.upgrade;
   const Committed* committed = w.committed ? &*w.committed : nullptr;
   Outputs outs{w.written.output, w.written.stops, committed};
@@ -392,11 +397,12 @@ void print_report(const UpgradeArgs& a, pipeline::UpgradeCheck& res, const RunOu
     // Results are located in the upgraded inventory: the new folder, else
     // the operator's own (in place, --commit's branch once checked out).
     std::error_code ec;
-    std::filesystem::path root =
-        a.in_place || a.diff || committed ? u.workspace.root() : std::filesystem::path(w.written.output);
+    std::filesystem::path root = a.in_place || a.diff || committed
+                                     ? u.workspace.root()
+                                     : std::filesystem::path(w.written.output);
     fo.inventory_root = std::filesystem::absolute(root, ec).lexically_normal().string();
-    report::Report findings = upgrade::review_findings(u.report, u.workspace, u.hosts_file,
-                                                       res.preflight ? &*res.preflight : nullptr, fo);
+    report::Report findings = upgrade::review_findings(
+        u.report, u.workspace, u.hosts_file, res.preflight ? &*res.preflight : nullptr, fo);
     std::string doc = a.format == "sarif" ? report::render_sarif(findings)
                                           : report::render_junit(findings, {false, true});
     std::fputs(doc.c_str(), rep);
@@ -461,27 +467,37 @@ void add_upgrade(CLI::App& app, Action& action) {
   auto a = std::make_shared<UpgradeArgs>();
   auto* sub = app.add_subcommand(
       "upgrade",
-      "Produce the inventory for a target Kubespray tag, one minor at a time: three-way merge with the sample,\n"
+      "Produce the inventory for a target Kubespray tag, one minor at a time: three-way merge with "
+      "the sample,\n"
       "renames, restructures, pins of changed defaults; every change explained.\n"
-      "A hop that leaves a conflict stops the run there (exit 3): resolve its <<<<<<< markers in the output,\n"
+      "A hop that leaves a conflict stops the run there (exit 3): resolve its <<<<<<< markers in "
+      "the output,\n"
       "then `upgrade --continue -i OUTPUT` goes on from that hop towards the same target.\n"
       "Exit: 0 clean, 2 notes to review, 3 conflicts or blocking findings, 1 error.\n"
-      "Example: kubespray-migrate upgrade -i inventory/mycluster --kubespray ~/src/kubespray --to v2.27.0\n"
-      "Example: kubespray-migrate upgrade --continue -i inventory/mycluster-v2.27.0 --kubespray ~/src/kubespray");
-  sub->add_option("-i,--inventory", a->inventory, "the inventory folder or its hosts file")->required();
+      "Example: kubespray-migrate upgrade -i inventory/mycluster --kubespray ~/src/kubespray --to "
+      "v2.27.0\n"
+      "Example: kubespray-migrate upgrade --continue -i inventory/mycluster-v2.27.0 --kubespray "
+      "~/src/kubespray");
+  sub->add_option("-i,--inventory", a->inventory, "the inventory folder or its hosts file")
+      ->required();
   sub->add_option("--kubespray", a->kubespray,
-                  "Kubespray clone; default $KUBESPRAY_DIR, else the current directory if it is one, else offline");
+                  "Kubespray clone; default $KUBESPRAY_DIR, else the current directory if it is "
+                  "one, else offline");
   auto* from = sub->add_option("--from", a->from,
                                "the tag the inventory is for (default: state file, else inferred)");
   sub->add_option("--to", a->to, "the target tag (required, except with --continue)");
-  sub->add_flag("--continue", a->resume,
-                "go on with a run that conflicts stopped, once its markers are resolved: from the tag "
-                "the state file records, towards its target (--to overrides); output as usual "
-                "(-o, --in-place, default <inventory>-<target>)")
+  sub->add_flag(
+         "--continue", a->resume,
+         "go on with a run that conflicts stopped, once its markers are resolved: from the tag "
+         "the state file records, towards its target (--to overrides); output as usual "
+         "(-o, --in-place, default <inventory>-<target>)")
       ->excludes(from);
-  auto* out = sub->add_option("-o,--output", a->output, "output folder (default: <inventory>-<to> beside it)");
-  auto* inplace = sub->add_flag("--in-place", a->in_place, "rewrite the input atomically, keeping backups");
-  auto* diff = sub->add_flag("--diff", a->diff, "print a unified diff against the input; write nothing");
+  auto* out = sub->add_option("-o,--output", a->output,
+                              "output folder (default: <inventory>-<to> beside it)");
+  auto* inplace =
+      sub->add_flag("--in-place", a->in_place, "rewrite the input atomically, keeping backups");
+  auto* diff =
+      sub->add_flag("--diff", a->diff, "print a unified diff against the input; write nothing");
   auto* commit = sub->add_flag(
       "--commit", a->commit,
       "record every stop as one commit on a branch of its own (t_v2.16.0, ...; see "
@@ -496,15 +512,21 @@ void add_upgrade(CLI::App& app, Action& action) {
   out->excludes(inplace)->excludes(diff)->excludes(commit);
   inplace->excludes(diff)->excludes(commit);
   diff->excludes(commit);
-  sub->add_option("--backup-suffix", a->backup_suffix, "suffix of the backups --in-place keeps")->capture_default_str();
-  sub->add_flag("--offline", a->offline, "use versions/ and schemas/ only, even if a clone is around");
-  sub->add_flag("--bump-kube-version", a->bump, "no longer needed, accepted for old scripts: kube_version follows the one-minor rule at every hop");
-  sub->add_flag("--no-preflight", a->no_preflight,
-                "do not run preflight on the produced inventory (it runs when --kubespray is a full clone)");
+  sub->add_option("--backup-suffix", a->backup_suffix, "suffix of the backups --in-place keeps")
+      ->capture_default_str();
+  sub->add_flag("--offline", a->offline,
+                "use versions/ and schemas/ only, even if a clone is around");
+  sub->add_flag("--bump-kube-version", a->bump,
+                "no longer needed, accepted for old scripts: kube_version follows the one-minor "
+                "rule at every hop");
+  sub->add_flag(
+      "--no-preflight", a->no_preflight,
+      "do not run preflight on the produced inventory (it runs when --kubespray is a full clone)");
   sub->add_flag("--no-stop-preflight", a->no_stop_preflight,
                 "run preflight on the final inventory only, not on every stop before it");
-  sub->add_option("--hosts-format", a->hosts_format,
-                  "convert the hosts file after the last hop (group membership and etcd order kept)")
+  sub->add_option(
+         "--hosts-format", a->hosts_format,
+         "convert the hosts file after the last hop (group membership and etcd order kept)")
       ->check(CLI::IsMember({"keep", "ini", "yaml"}))
       ->capture_default_str();
   sub->add_option("--schemas", a->schemas, "extra rule folders (operator's own schemas)");

@@ -277,8 +277,10 @@ void add_vars(CLI::App& app, Action& action) {
       "inventory sets and every default that depends on them.\n"
       "Examples:\n"
       "  kubespray-migrate vars -i inventory/mycluster --kubespray ~/kubespray --tag v2.20.0\n"
-      "  kubespray-migrate vars -i inventory/mycluster --tag v2.27.0 --host node2 etcd_member_name\n"
-      "  kubespray-migrate vars -i inventory/mycluster --tag v2.19.0 --format json calico_pool_blocksize");
+      "  kubespray-migrate vars -i inventory/mycluster --tag v2.27.0 --host node2 "
+      "etcd_member_name\n"
+      "  kubespray-migrate vars -i inventory/mycluster --tag v2.19.0 --format json "
+      "calico_pool_blocksize");
   cmd->add_option("-i,--inventory", o->sources,
                   "hosts file or folder (repeatable; default: ANSIBLE_INVENTORY, else the "
                   "`inventory` of ansible.cfg)")

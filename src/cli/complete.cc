@@ -196,7 +196,8 @@ Completion complete(const CLI::App& app, const std::vector<std::string>& words,
   std::size_t seen = 0;
   for (const CLI::Option* o : pos) {
     int n = o->get_items_expected_max();
-    if (p.positionals < seen + static_cast<std::size_t>(n) || n >= CLI::detail::expected_max_vector_size) {
+    if (p.positionals < seen + static_cast<std::size_t>(n) ||
+        n >= CLI::detail::expected_max_vector_size) {
       slot = o;
       break;
     }

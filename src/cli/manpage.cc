@@ -37,7 +37,9 @@ std::string upper(std::string s) {
   return s;
 }
 
-bool indented(const std::string& line) { return !line.empty() && (line[0] == ' ' || line[0] == '\t'); }
+bool indented(const std::string& line) {
+  return !line.empty() && (line[0] == ' ' || line[0] == '\t');
+}
 
 std::string bold(const std::string& s) { return "\\fB" + roff_escape(s) + "\\fR"; }
 std::string italic(const std::string& s) { return "\\fI" + roff_escape(s) + "\\fR"; }
@@ -235,12 +237,13 @@ ManPage man_page(const CLI::App& root, const CLI::App& cmd, const std::string& v
   const bool is_root = &root == &cmd;
   ManPage page{page_name(root, cmd), ""};
   std::string& r = page.roff;
-  r += ".\\\" Generated at build time from the command-line definitions (kubespray-migrate __man).\n";
+  r += ".\\\" Generated at build time from the command-line definitions (kubespray-migrate "
+       "__man).\n";
   r += ".TH " + roff_escape(upper(page.name)) + " 1 \"\" \"" + roff_escape(kTool) + " " +
        roff_escape(version) + "\" \"User Commands\"\n";
   r += ".nh\n.ad l\n";  // no hyphenation, ragged right: commands and paths stay whole
-  r += ".SH NAME\n" + roff_escape(page.name) + " \\- " + roff_escape(summary(cmd.get_description())) +
-       "\n";
+  r += ".SH NAME\n" + roff_escape(page.name) + " \\- " +
+       roff_escape(summary(cmd.get_description())) + "\n";
   r += ".SH SYNOPSIS\n" + synopsis(root, cmd);
 
   auto sections = footer_sections(cmd.get_footer());
@@ -286,7 +289,8 @@ ManPage man_page(const CLI::App& root, const CLI::App& cmd, const std::string& v
 
 std::vector<ManPage> man_pages(const CLI::App& root, const std::string& version) {
   std::vector<ManPage> out{man_page(root, root, version)};
-  for (const CLI::App* sub : visible_subcommands(root)) out.push_back(man_page(root, *sub, version));
+  for (const CLI::App* sub : visible_subcommands(root))
+    out.push_back(man_page(root, *sub, version));
   return out;
 }
 

@@ -24,7 +24,8 @@ std::string paint(FILE* stream, const char* ansi, const std::string& text) {
 size_t terminal_width(FILE* stream) {
   constexpr size_t kDefault = 80;
   winsize ws{};
-  if (::isatty(::fileno(stream)) && ::ioctl(::fileno(stream), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+  if (::isatty(::fileno(stream)) && ::ioctl(::fileno(stream), TIOCGWINSZ, &ws) == 0 &&
+      ws.ws_col > 0)
     return ws.ws_col;
   if (const char* c = std::getenv("COLUMNS"); c && *c) {
     char* end = nullptr;

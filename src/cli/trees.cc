@@ -16,7 +16,8 @@ std::string ansible_on_path() {
     size_t j = p.find(':', i);
     if (j == std::string::npos) j = p.size();
     std::error_code ec;
-    if (j > i && std::filesystem::exists(std::filesystem::path(p.substr(i, j - i)) / "ansible", ec)) {
+    if (j > i &&
+        std::filesystem::exists(std::filesystem::path(p.substr(i, j - i)) / "ansible", ec)) {
       found = true;
       break;
     }

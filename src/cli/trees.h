@@ -23,6 +23,7 @@ std::shared_future<std::string> ansible_on_path_async();
 
 // The Kubespray tree at `rev`: a git clone (any revision) or a plain folder
 // (a checkout; `rev` is then only a label).
-Result<std::unique_ptr<Source>> open_tree(const std::optional<std::string>& path, const std::string& rev);
+Result<std::unique_ptr<Source>> open_tree(const std::optional<std::string>& path,
+                                          const std::string& rev);
 
 }  // namespace ksm::cli

@@ -22,7 +22,8 @@ struct Error {
   Location where;
 
   Error() = default;
-  explicit Error(std::string msg, Location loc = {}) : message(std::move(msg)), where(std::move(loc)) {}
+  explicit Error(std::string msg, Location loc = {})
+      : message(std::move(msg)), where(std::move(loc)) {}
   // "file:line:col: message"
   std::string str() const;
   // Prefix context: "reading X: <message>".

@@ -25,7 +25,8 @@ Result<std::string> read_file(const fs::path& path, size_t max_bytes) {
                      std::to_string(max_bytes) + ")",
                  Location{path.string()});
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Error(std::string("cannot read: ") + std::strerror(errno), Location{path.string()});
+  if (!in)
+    return Error(std::string("cannot read: ") + std::strerror(errno), Location{path.string()});
   // Bounded even when the size is unknown or wrong (a FIFO, /dev/zero, a
   // file growing while read).
   std::string out;
@@ -62,7 +63,10 @@ Status check_text(std::string_view text, const std::string& file) {
       continue;
     }
     // Well-formed UTF-8 (Unicode 3.2 table): no overlongs, surrogates or > U+10FFFF.
-    size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    size_t len = c >= 0xC2 && c <= 0xDF   ? 2
+                 : c >= 0xE0 && c <= 0xEF ? 3
+                 : c >= 0xF0 && c <= 0xF4 ? 4
+                                          : 0;
     if (len == 0 || i + len > n) return fail(i, "invalid UTF-8");
     unsigned char lo = 0x80, hi = 0xBF;
     if (c == 0xE0) lo = 0xA0;
@@ -80,10 +84,13 @@ Status check_text(std::string_view text, const std::string& file) {
 namespace {
 Status fsync_path(const fs::path& p, int flags) {
   int fd = ::open(p.c_str(), flags);
-  if (fd < 0) return Error(std::string("cannot open for sync: ") + std::strerror(errno), Location{p.string()});
+  if (fd < 0)
+    return Error(std::string("cannot open for sync: ") + std::strerror(errno),
+                 Location{p.string()});
   int rc = ::fsync(fd);
   ::close(fd);
-  if (rc != 0 && errno != EINVAL) return Error(std::string("fsync failed: ") + std::strerror(errno), Location{p.string()});
+  if (rc != 0 && errno != EINVAL)
+    return Error(std::string("fsync failed: ") + std::strerror(errno), Location{p.string()});
   return {};
 }
 }  // namespace
@@ -111,12 +118,14 @@ Status write_new_file(const fs::path& path, const std::string& content) {
   std::error_code ec;
   if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return Error(std::string("cannot create: ") + std::strerror(errno), Location{path.string()});
+  if (fd < 0)
+    return Error(std::string("cannot create: ") + std::strerror(errno), Location{path.string()});
   if (auto s = write_all(fd, content, path); !s) {
     ::close(fd);
     return s;
   }
-  if (::close(fd) != 0) return Error(std::string("close failed: ") + std::strerror(errno), Location{path.string()});
+  if (::close(fd) != 0)
+    return Error(std::string("close failed: ") + std::strerror(errno), Location{path.string()});
   return {};
 }
 
@@ -129,7 +138,9 @@ Status write_file_atomic(const fs::path& path, const std::string& content,
   fs::path tmp = dir / ("." + path.filename().string() + ".ksm-tmp-" + std::to_string(rd()));
   {
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) return Error(std::string("cannot create temporary file: ") + std::strerror(errno), Location{tmp.string()});
+    if (fd < 0)
+      return Error(std::string("cannot create temporary file: ") + std::strerror(errno),
+                   Location{tmp.string()});
     // Keep the mode of the file we replace.
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0) (void)::fchmod(fd, st.st_mode & 07777);

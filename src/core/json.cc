@@ -143,7 +143,8 @@ class Parser {
     return Error(msg, Location{file_, line, col});
   }
   void ws() {
-    while (p_ < t_.size() && (t_[p_] == ' ' || t_[p_] == '\n' || t_[p_] == '\r' || t_[p_] == '\t')) ++p_;
+    while (p_ < t_.size() && (t_[p_] == ' ' || t_[p_] == '\n' || t_[p_] == '\r' || t_[p_] == '\t'))
+      ++p_;
   }
   bool lit(std::string_view w) {
     if (t_.substr(p_, w.size()) == w) { p_ += w.size(); return true; }
@@ -213,8 +214,11 @@ class Parser {
     while (p_ < t_.size()) {
       char d = t_[p_];
       if (d >= '0' && d <= '9') ++p_;
-      else if (d == '.' || d == 'e' || d == 'E' || d == '+' || (d == '-' && p_ > start)) { is_float = true; ++p_; }
-      else break;
+      else if (d == '.' || d == 'e' || d == 'E' || d == '+' || (d == '-' && p_ > start)) {
+        is_float = true;
+        ++p_;
+      } else
+        break;
     }
     std::string num(t_.substr(start, p_ - start));
     if (num.empty() || num == "-") return fail("unexpected character in JSON");
@@ -229,7 +233,11 @@ class Parser {
       if (used != num.size()) return fail("bad number '" + num + "'");
       out = Value(d);
     } catch (const std::exception&) {
-      try { out = Value(std::stod(num)); } catch (const std::exception&) { return fail("bad number '" + num + "'"); }
+      try {
+        out = Value(std::stod(num));
+      } catch (const std::exception&) {
+        return fail("bad number '" + num + "'");
+      }
     }
     return {};
   }
@@ -266,7 +274,8 @@ class Parser {
         case 'u': {
           uint32_t cp;
           if (auto s = hex4(cp); !s) return s;
-          if (cp >= 0xD800 && cp < 0xDC00 && p_ + 1 < t_.size() && t_[p_] == '\\' && t_[p_ + 1] == 'u') {
+          if (cp >= 0xD800 && cp < 0xDC00 && p_ + 1 < t_.size() && t_[p_] == '\\' &&
+              t_[p_ + 1] == 'u') {
             p_ += 2;
             uint32_t lo;
             if (auto s = hex4(lo); !s) return s;

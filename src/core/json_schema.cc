@@ -143,8 +143,9 @@ struct Walker {
       const std::string& text = n.Scalar();
       if (const Value* ml = s->get("minLength"); ml && ml->is_int() &&
                                                    static_cast<int64_t>(text.size()) < ml->as_int())
-        fail(n, path, ml->as_int() == 1 ? "must not be empty"
-                                         : "shorter than " + std::to_string(ml->as_int()) + " characters");
+        fail(n, path,
+             ml->as_int() == 1 ? "must not be empty"
+                               : "shorter than " + std::to_string(ml->as_int()) + " characters");
       if (const Value* p = s->get("pattern"); p && p->is_string()) {
         if (!std::regex_search(text, pattern(p->as_string())))
           fail(n, path, "'" + text + "' does not match " + p->as_string());

@@ -32,7 +32,8 @@ bool sexagesimal(std::string_view body, double& out) {
   size_t start = 0;
   while (true) {
     size_t colon = body.find(':', start);
-    std::string part = no_underscores(body.substr(start, colon == std::string_view::npos ? std::string_view::npos : colon - start));
+    std::string part = no_underscores(body.substr(
+        start, colon == std::string_view::npos ? std::string_view::npos : colon - start));
     if (part.empty()) return false;
     v = v * 60 + std::stod(part);
     if (colon == std::string_view::npos) break;
@@ -72,7 +73,9 @@ Value yaml11_scalar(const std::string& s) {
   // Each pattern fixes its first character: most strings (host names, user
   // names, paths) are told apart without running std::regex at all.
   const char c = s.empty() ? '\0' : s[0];
-  auto first_in = [c](std::string_view set) { return c != '\0' && set.find(c) != std::string_view::npos; };
+  auto first_in = [c](std::string_view set) {
+    return c != '\0' && set.find(c) != std::string_view::npos;
+  };
   const bool numeric = first_in("-+.0123456789");
   if ((s.empty() || first_in("~nN")) && std::regex_match(s, re_null)) return Value();
   if (first_in("yYtToO") && std::regex_match(s, re_bool_t)) return Value(true);
@@ -91,7 +94,8 @@ Value yaml11_scalar(const std::string& s) {
     auto whole = [&](std::string_view digits, int base) -> std::optional<Value> {
       uint64_t u = 0;
       auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), u, base);
-      if (digits.empty() || ec != std::errc() || p != digits.data() + digits.size()) return std::nullopt;
+      if (digits.empty() || ec != std::errc() || p != digits.data() + digits.size())
+        return std::nullopt;
       if (auto n = signed_from_magnitude(negative, u)) return Value(*n);
       return std::nullopt;
     };
@@ -115,7 +119,8 @@ Value yaml11_scalar(const std::string& s) {
     std::string t = no_underscores(s);
     std::string lower;
     for (char c : t) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower.find(".inf") != std::string::npos) return Value(lower[0] == '-' ? -HUGE_VAL : HUGE_VAL);
+    if (lower.find(".inf") != std::string::npos)
+      return Value(lower[0] == '-' ? -HUGE_VAL : HUGE_VAL);
     if (lower.find(".nan") != std::string::npos) return Value(std::nan(""));
     try {
       std::string_view b = t;

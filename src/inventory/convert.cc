@@ -47,7 +47,8 @@ std::string py_quote(const std::string& s) {
       out += "\\x85";
       ++i;
     } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-               (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
+               (static_cast<unsigned char>(s[i + 2]) == 0xA8 ||
+                static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
       out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
       i += 2;
     } else {
@@ -103,7 +104,8 @@ std::string yaml_flow(const Value& v) {
     case Kind::Unknown: return "null";
     case Kind::List: {
       std::string s = "[";
-      for (size_t i = 0; i < v.as_list().size(); ++i) s += (i ? ", " : "") + yaml_flow(v.as_list()[i]);
+      for (size_t i = 0; i < v.as_list().size(); ++i)
+        s += (i ? ", " : "") + yaml_flow(v.as_list()[i]);
       return s + "]";
     }
     case Kind::Map: {
@@ -201,7 +203,8 @@ class Comments {
     }
     return out;
   }
-  static void lines(std::string& out, const std::vector<std::string>& ls, const std::string& indent) {
+  static void lines(std::string& out, const std::vector<std::string>& ls,
+                    const std::string& indent) {
     for (const auto& l : ls) out += l.empty() ? "\n" : indent + l + "\n";
   }
 
@@ -325,7 +328,8 @@ std::string yaml_trailing(std::string_view line, size_t col) {
       if (c == quote) quote = 0;
       continue;
     }
-    if ((c == '\'' || c == '"') && (i == 0 || line[i - 1] == ' ' || line[i - 1] == ':' || line[i - 1] == '{' || line[i - 1] == '[' || line[i - 1] == ','))
+    if ((c == '\'' || c == '"') && (i == 0 || line[i - 1] == ' ' || line[i - 1] == ':' ||
+                                    line[i - 1] == '{' || line[i - 1] == '[' || line[i - 1] == ','))
       quote = c;
     else if (c == '#' && i > 0 && (line[i - 1] == ' ' || line[i - 1] == '\t'))
       return trim_left(std::string(line.substr(i + 1)));
@@ -339,7 +343,8 @@ bool starts_block_scalar(std::string_view line) {
   size_t hash = line.find(" #");
   std::string_view t = line.substr(0, hash);
   while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
-  while (!t.empty() && (std::isdigit(static_cast<unsigned char>(t.back())) || t.back() == '-' || t.back() == '+'))
+  while (!t.empty() &&
+         (std::isdigit(static_cast<unsigned char>(t.back())) || t.back() == '-' || t.back() == '+'))
     t.remove_suffix(1);
   if (t.empty() || (t.back() != '|' && t.back() != '>')) return false;
   t.remove_suffix(1);
@@ -359,7 +364,8 @@ Comments yaml_comments(const InventoryFile& f) {
   size_t s = 0;
   while (s <= body.size()) {
     size_t nl = body.find('\n', s);
-    std::string_view l = body.substr(s, nl == std::string_view::npos ? std::string_view::npos : nl - s);
+    std::string_view l =
+        body.substr(s, nl == std::string_view::npos ? std::string_view::npos : nl - s);
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
     lines.push_back(l);
     if (nl == std::string_view::npos) break;
@@ -389,7 +395,8 @@ Comments yaml_comments(const InventoryFile& f) {
     const YamlKey& key = keys[k];
     if (key.line < 1 || static_cast<size_t>(key.line) > src.size()) continue;
     SourceLine& line = src[static_cast<size_t>(key.line - 1)];
-    if (line.kind != SourceLine::Content || !line.item.empty()) continue;  // first key of a line only
+    if (line.kind != SourceLine::Content || !line.item.empty())
+      continue;  // first key of a line only
     std::vector<std::string> seg;
     for (size_t p = 0;;) {
       size_t slash = key.path.find('/', p);
@@ -471,7 +478,8 @@ void sort_children(Value& doc) {
   for (auto& [k, v] : doc.map_mut()) {
     if (!v.is_map() || !v.as_map().contains("children")) continue;
     List kids = v.as_map().find("children")->as_list();
-    std::sort(kids.begin(), kids.end(), [](const Value& a, const Value& b) { return a.as_string() < b.as_string(); });
+    std::sort(kids.begin(), kids.end(),
+              [](const Value& a, const Value& b) { return a.as_string() < b.as_string(); });
     v.map_mut().set("children", Value(std::move(kids)));
   }
 }
@@ -494,7 +502,8 @@ bool only_repeats_runtime(const Inventory& inv, size_t k, const std::vector<std:
   const auto& G = inv.groups();
   const Group& g = G[k];
   bool only_all_parent = g.parents.size() == 1 && g.parents[0] == Inventory::kAll;
-  if (!g.hosts.empty() || !g.vars.empty() || g.priority != 1 || !only_all_parent || g.children.empty())
+  if (!g.hosts.empty() || !g.vars.empty() || g.priority != 1 || !only_all_parent ||
+      g.children.empty())
     return false;
   for (size_t c : g.children)
     if (std::find(from.begin(), from.end(), G[c].name) == from.end()) return false;
@@ -519,8 +528,8 @@ Plan plan_ini(const Inventory& inv, const LeftToKubespray& left) {
     p.omit.insert(*k);
     std::vector<std::string> names;
     for (size_t c : G[*k].children) names.push_back(G[c].name);
-    p.omitted.push_back(fmt::format("left out [{}:children] ({}): {} builds {} at run time from {}", rg.group,
-                                    fmt::join(names, ", "), kubespray_at(left), rg.group,
+    p.omitted.push_back(fmt::format("left out [{}:children] ({}): {} builds {} at run time from {}",
+                                    rg.group, fmt::join(names, ", "), kubespray_at(left), rg.group,
                                     fmt::join(rg.from, ", ")));
   }
   for (const auto& name : left.optional_groups) {
@@ -532,8 +541,8 @@ Plan plan_ini(const Inventory& inv, const LeftToKubespray& left) {
       if (par != Inventory::kAll && !p.omit.count(par)) referenced = true;
     if (g.hosts.empty() && g.children.empty() && g.vars.empty() && g.priority == 1 && !referenced) {
       p.omit.insert(*c);
-      p.omitted.push_back(
-          fmt::format("left out the empty {} group ({} does not need it declared)", name, kubespray_at(left)));
+      p.omitted.push_back(fmt::format("left out the empty {} group ({} does not need it declared)",
+                                      name, kubespray_at(left)));
     }
   }
   return p;
@@ -577,7 +586,8 @@ Result<std::string> host_token(const std::string& key, const Value& v, const std
   if (!back || back->size() != 1) return unrepresentable(key + " of " + who, v);
   const std::string& t = (*back)[0].text;
   Value got = ini_value(std::string_view(t).substr(t.find('=') + 1));
-  if (v.is_vault() || got != v || got.kind() != v.kind()) return unrepresentable(key + " of " + who, v);
+  if (v.is_vault() || got != v || got.kind() != v.kind())
+    return unrepresentable(key + " of " + who, v);
   return tok;
 }
 
@@ -633,15 +643,17 @@ void comment_lines(std::string& out, Comments& cm, const std::vector<std::string
 }
 
 // The end of the output: comments that found no place (kept, said on stderr), then the footer.
-void finish(std::string& out, Comments& cm, std::vector<std::string>& notes, const std::string& source) {
+void finish(std::string& out, Comments& cm, std::vector<std::string>& notes,
+            const std::string& source) {
   std::string footer;
   cm.before(footer, kFooter, "");
   std::vector<std::string> rest = cm.unused();
   if (!rest.empty()) {
     size_t n = 0;
     for (const auto& l : rest) n += !l.empty();
-    notes.push_back("moved " + std::to_string(n) + " comment line" + (n == 1 ? "" : "s") + " of " + source +
-                    " to the end of the file: what they were attached to has no place in this layout");
+    notes.push_back(
+        "moved " + std::to_string(n) + " comment line" + (n == 1 ? "" : "s") + " of " + source +
+        " to the end of the file: what they were attached to has no place in this layout");
     out += "\n";
     Comments::lines(out, rest, "");
   }
@@ -705,7 +717,8 @@ Result<std::string> to_ini(const Inventory& inv, Comments& cm, const Plan& plan)
     // the parent has no [P:children] line for it here (all, left-out groups).
     std::vector<std::string> head{group_key(grp.name)};
     for (size_t p : grp.parents)
-      if (p == Inventory::kAll || plan.omit.count(p)) head.push_back(child_key(G[p].name, grp.name));
+      if (p == Inventory::kAll || plan.omit.count(p))
+        head.push_back(child_key(G[p].name, grp.name));
     auto header = [&](const std::string& section, const std::string& text) {
       std::vector<std::string> keys = head;
       keys.push_back(sect_key(grp.name, section));
@@ -769,7 +782,8 @@ void yaml_vars(std::string& out, Comments& cm, const Map& vars, const std::strin
     std::string body = text.substr(0, text.size() - trailing_nl);
     while (s <= body.size()) {
       size_t nl = body.find('\n', s);
-      out += ind + "  " + body.substr(s, nl == std::string::npos ? std::string::npos : nl - s) + "\n";
+      out +=
+          ind + "  " + body.substr(s, nl == std::string::npos ? std::string::npos : nl - s) + "\n";
       if (nl == std::string::npos) break;
       s = nl + 1;
     }
@@ -791,14 +805,17 @@ std::string to_yaml(const Inventory& inv, Comments& cm) {
   item_line(out, cm, {group_key("all")}, "", "all:");
   if (!H.empty()) {
     // INI's ungrouped hosts are all's hosts here
-    item_line(out, cm, {sect_key("all", "hosts"), group_key("ungrouped"), sect_key("ungrouped", "hosts")}, "  ",
-              "hosts:");
+    item_line(out, cm,
+              {sect_key("all", "hosts"), group_key("ungrouped"), sect_key("ungrouped", "hosts")},
+              "  ", "hosts:");
     for (size_t h = 0; h < H.size(); ++h) {
       // comments of the line that carried the variables travel with them
-      std::string first_key = first[h] != SIZE_MAX ? host_key(G[first[h]].name, H[h].name) : std::string();
+      std::string first_key =
+          first[h] != SIZE_MAX ? host_key(G[first[h]].name, H[h].name) : std::string();
       std::string all_key = host_key("all", H[h].name);
       item_line(out, cm, {all_key, first_key}, "    ", yaml_key_text(H[h].name) + ":", false);
-      yaml_vars(out, cm, H[h].vars, "      ", [&](const std::string& k) { return hvar_key(H[h].name, k); });
+      yaml_vars(out, cm, H[h].vars, "      ",
+                [&](const std::string& k) { return hvar_key(H[h].name, k); });
       // comments below the host (commented-out hosts) after its variables
       cm.after(out, all_key, "    ");
       if (!first_key.empty()) cm.after(out, first_key, "    ");
@@ -823,7 +840,8 @@ std::string to_yaml(const Inventory& inv, Comments& cm) {
     if (!grp.hosts.empty()) {
       item_line(out, cm, {sect_key(grp.name, "hosts")}, ind + "  ", "hosts:");
       for (size_t h : grp.hosts)
-        item_line(out, cm, {host_key(grp.name, H[h].name)}, ind + "    ", yaml_key_text(H[h].name) + ":");
+        item_line(out, cm, {host_key(grp.name, H[h].name)}, ind + "    ",
+                  yaml_key_text(H[h].name) + ":");
     }
     if (!grp.children.empty()) {
       item_line(out, cm, {sect_key(grp.name, "children")}, ind + "  ", "children:");
@@ -831,7 +849,8 @@ std::string to_yaml(const Inventory& inv, Comments& cm) {
     }
     if (!vars.empty()) {
       item_line(out, cm, {sect_key(grp.name, "vars")}, ind + "  ", "vars:");
-      yaml_vars(out, cm, vars, ind + "    ", [&](const std::string& k) { return gvar_key(grp.name, k); });
+      yaml_vars(out, cm, vars, ind + "    ",
+                [&](const std::string& k) { return gvar_key(grp.name, k); });
     }
   };
   std::vector<size_t> roots;
@@ -843,7 +862,8 @@ std::string to_yaml(const Inventory& inv, Comments& cm) {
   }
   if (!G[Inventory::kAll].vars.empty()) {
     item_line(out, cm, {sect_key("all", "vars")}, "  ", "vars:");
-    yaml_vars(out, cm, G[Inventory::kAll].vars, "    ", [&](const std::string& k) { return gvar_key("all", k); });
+    yaml_vars(out, cm, G[Inventory::kAll].vars, "    ",
+              [&](const std::string& k) { return gvar_key("all", k); });
   }
   return out;
 }
@@ -860,7 +880,8 @@ std::string python_repr(const Value& v) {
     case Kind::String: return py_quote(v.as_string());
     case Kind::List: {
       std::string s = "[";
-      for (size_t i = 0; i < v.as_list().size(); ++i) s += (i ? ", " : "") + python_repr(v.as_list()[i]);
+      for (size_t i = 0; i < v.as_list().size(); ++i)
+        s += (i ? ", " : "") + python_repr(v.as_list()[i]);
       return s + "]";
     }
     case Kind::Map: {
@@ -880,10 +901,11 @@ std::string python_repr(const Value& v) {
 
 std::string yaml_value(const Value& v) { return yaml_flow(v); }
 
-Result<Conversion> convert_hosts_file(const Inventory& inv, ConvertTo to, const LeftToKubespray& left) {
+Result<Conversion> convert_hosts_file(const Inventory& inv, ConvertTo to,
+                                      const LeftToKubespray& left) {
   if (inv.files.size() != 1)
-    return Error("convert works on one hosts file; this inventory has " + std::to_string(inv.files.size()) +
-                 " (give -i the file itself)");
+    return Error("convert works on one hosts file; this inventory has " +
+                 std::to_string(inv.files.size()) + " (give -i the file itself)");
   const InventoryFile& f = inv.files[0];
   Comments cm = f.format == Format::Ini ? ini_comments(f) : yaml_comments(f);
   Conversion c;

@@ -42,7 +42,8 @@ struct LeftToKubespray {
 
 // Converts the inventory's single hosts file. Errors: several hosts files,
 // a value INI cannot hold (a vault value, a key with '=' or spaces).
-Result<Conversion> convert_hosts_file(const Inventory& inv, ConvertTo to, const LeftToKubespray& left);
+Result<Conversion> convert_hosts_file(const Inventory& inv, ConvertTo to,
+                                      const LeftToKubespray& left);
 
 // Python's repr() of a value, as literal_eval reads it back (INI values).
 std::string python_repr(const Value& v);

@@ -95,7 +95,8 @@ std::optional<long long> to_int(const std::string& s) {
   if (i >= t.size()) return std::nullopt;
   long long v = 0;
   for (; i < t.size(); ++i) {
-    if (t[i] == '_' && i + 1 < t.size() && t[i + 1] != '_' && i > (neg || t[0] == '+' ? 1u : 0u)) continue;
+    if (t[i] == '_' && i + 1 < t.size() && t[i + 1] != '_' && i > (neg || t[0] == '+' ? 1u : 0u))
+      continue;
     if (t[i] < '0' || t[i] > '9') return std::nullopt;
     v = v * 10 + (t[i] - '0');
     if (v > 100'000'000'000LL) return std::nullopt;
@@ -161,7 +162,8 @@ Status expand(const std::string& line, std::vector<std::string>& out, int depth)
     if (*step < 0) {
       // Python slicing [ib:ie+1:-k] of a forward range is empty.
     } else {
-      for (size_t i = ib; i <= ie; i += static_cast<size_t>(*step)) seq.emplace_back(1, kLetters[i]);
+      for (size_t i = ib; i <= ie; i += static_cast<size_t>(*step))
+        seq.emplace_back(1, kLetters[i]);
     }
   } else {
     auto b = to_int(beg), e = to_int(end);
@@ -191,7 +193,8 @@ Status expand(const std::string& line, std::vector<std::string>& out, int depth)
 
 Result<HostPattern> expand_host_pattern(std::string_view pattern_sv) {
   if (pattern_sv.size() > kMaxPatternBytes)
-    return Error("host pattern of " + std::to_string(pattern_sv.size()) + " bytes (a host name is at most 255)");
+    return Error("host pattern of " + std::to_string(pattern_sv.size()) +
+                 " bytes (a host name is at most 255)");
   std::string pattern(pattern_sv);
   HostPattern hp;
   // parse_address: split a port off where the rest is a valid host; else the
@@ -202,12 +205,14 @@ Result<HostPattern> expand_host_pattern(std::string_view pattern_sv) {
     std::smatch m;
     if (std::regex_match(address, m, re_bracketed())) {
       std::string a = m[1];
-      port = static_cast<int>(std::min<long long>(std::stoll(std::string(m[2]).substr(0, 12)), INT32_MAX));
+      port = static_cast<int>(
+          std::min<long long>(std::stoll(std::string(m[2]).substr(0, 12)), INT32_MAX));
       address = a;
     }
     if (std::regex_match(address, m, re_hostport())) {
       std::string a = m[1];
-      port = static_cast<int>(std::min<long long>(std::stoll(std::string(m[2]).substr(0, 12)), INT32_MAX));
+      port = static_cast<int>(
+          std::min<long long>(std::stoll(std::string(m[2]).substr(0, 12)), INT32_MAX));
       address = a;
     }
     if (valid_host(address)) {

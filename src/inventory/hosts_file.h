@@ -40,6 +40,7 @@ Result<HostsFileChoice> choose_hosts_file(const Source& source, const std::strin
 // The hosts-like files directly in `dir` (names relative to it), in that
 // preference order, none of them parsed: for a caller that parses each
 // anyway, where counting hosts first would parse a large hosts file twice.
-Result<std::vector<std::string>> hosts_like_files(const Source& source, const std::string& dir = "");
+Result<std::vector<std::string>> hosts_like_files(const Source& source,
+                                                  const std::string& dir = "");
 
 }  // namespace ksm::inventory

@@ -19,7 +19,8 @@ std::vector<std::string_view> split_lines(std::string_view t) {
     else if (c == '\n' || c == '\v' || c == '\f' || c == 0x1c || c == 0x1d || c == 0x1e) brk = 1;
     else if (c == 0xC2 && i + 1 < t.size() && static_cast<unsigned char>(t[i + 1]) == 0x85) brk = 2;
     else if (c == 0xE2 && i + 2 < t.size() && static_cast<unsigned char>(t[i + 1]) == 0x80 &&
-             (static_cast<unsigned char>(t[i + 2]) == 0xA8 || static_cast<unsigned char>(t[i + 2]) == 0xA9))
+             (static_cast<unsigned char>(t[i + 2]) == 0xA8 ||
+              static_cast<unsigned char>(t[i + 2]) == 0xA9))
       brk = 3;
     if (brk) {
       out.push_back(t.substr(s, i - s));
@@ -44,7 +45,8 @@ size_t space_len(std::string_view s, size_t i) {
     if (d == 0x85 || d == 0xA0) return 2;
   }
   if (c == 0xE2 && i + 2 < s.size()) {
-    unsigned char d = static_cast<unsigned char>(s[i + 1]), e = static_cast<unsigned char>(s[i + 2]);
+    unsigned char d = static_cast<unsigned char>(s[i + 1]),
+                  e = static_cast<unsigned char>(s[i + 2]);
     if (d == 0x80 && ((e >= 0x80 && e <= 0x8A) || e == 0xA8 || e == 0xA9 || e == 0xAF)) return 3;
     if (d == 0x81 && e == 0x9F) return 3;
   }
@@ -172,7 +174,8 @@ bool match_section(std::string_view line, std::string& group, std::string& state
 // The `groupname` pattern: ^([^:\]\s]+)\s*(?:\#.*)?$
 bool match_groupname(std::string_view line, std::string& name) {
   size_t i = 0;
-  while (i < line.size() && line[i] != ':' && line[i] != ']' && !space_len(line, i) && line[i] != '#')
+  while (i < line.size() && line[i] != ':' && line[i] != ']' && !space_len(line, i) &&
+         line[i] != '#')
     ++i;
   // '#' is allowed inside the name by the pattern; only a '#' after spaces starts a comment.
   while (i < line.size() && line[i] == '#' && i > 0) {

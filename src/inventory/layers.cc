@@ -38,8 +38,10 @@ void each_layer(const Inventory& inv, size_t host, Fn fn) {
   std::vector<size_t> gs = sorted_host_groups(inv, host);
   fn(LayerKind::HostsFileGroup, G[Inventory::kAll].name, SIZE_MAX, G[Inventory::kAll].vars,
      &G[Inventory::kAll].var_where);
-  for (size_t g : gs) fn(LayerKind::HostsFileGroup, G[g].name, SIZE_MAX, G[g].vars, &G[g].var_where);
-  auto files = [&](const std::vector<size_t>& ix, size_t dir, LayerKind kind, const std::string& entity) {
+  for (size_t g : gs)
+    fn(LayerKind::HostsFileGroup, G[g].name, SIZE_MAX, G[g].vars, &G[g].var_where);
+  auto files = [&](const std::vector<size_t>& ix, size_t dir, LayerKind kind,
+                   const std::string& entity) {
     for (size_t f : ix) {
       const VarsFile& vf = inv.vars_files[f];
       if (vf.vars_dir != dir || !vf.data.is_map()) continue;
@@ -47,7 +49,8 @@ void each_layer(const Inventory& inv, size_t host, Fn fn) {
     }
   };
   for (size_t d = 0; d < inv.vars_dirs.size(); ++d)
-    files(G[Inventory::kAll].group_vars_files, d, LayerKind::GroupVarsFile, G[Inventory::kAll].name);
+    files(G[Inventory::kAll].group_vars_files, d, LayerKind::GroupVarsFile,
+          G[Inventory::kAll].name);
   for (size_t d = 0; d < inv.vars_dirs.size(); ++d)
     for (size_t g : gs) files(G[g].group_vars_files, d, LayerKind::GroupVarsFile, G[g].name);
   fn(LayerKind::HostsFileHost, h.name, SIZE_MAX, h.vars, &h.var_where);

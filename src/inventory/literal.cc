@@ -77,7 +77,8 @@ class LiteralReader {
     if (c == '+' || c == '-') {
       ++p_;
       skip(depth);
-      if (p_ >= t_.size() || !(is_digit(t_[p_]) || (t_[p_] == '.' && p_ + 1 < t_.size() && is_digit(t_[p_ + 1]))))
+      if (p_ >= t_.size() ||
+          !(is_digit(t_[p_]) || (t_[p_] == '.' && p_ + 1 < t_.size() && is_digit(t_[p_ + 1]))))
         return std::nullopt;
       auto v = number();
       if (!v) return std::nullopt;
@@ -334,7 +335,8 @@ class LiteralReader {
         case 't': out += '\t'; break;
         case 'v': out += '\v'; break;
         case 'x': {
-          if (p_ + 2 > t_.size() || hex_value(t_[p_]) < 0 || hex_value(t_[p_ + 1]) < 0) return false;
+          if (p_ + 2 > t_.size() || hex_value(t_[p_]) < 0 || hex_value(t_[p_ + 1]) < 0)
+            return false;
           uint32_t v = static_cast<uint32_t>(hex_value(t_[p_]) * 16 + hex_value(t_[p_ + 1]));
           p_ += 2;
           if (bytes) out += static_cast<char>(v);

@@ -51,7 +51,9 @@ std::string extension(const std::string& name) {
   return name.substr(dot);
 }
 
-bool is_yaml_ext(const std::string& ext) { return ext == ".yaml" || ext == ".yml" || ext == ".json"; }
+bool is_yaml_ext(const std::string& ext) {
+  return ext == ".yaml" || ext == ".yml" || ext == ".json";
+}
 
 bool vault_file(std::string_view text) {
   text = strip_bom(text);
@@ -95,10 +97,11 @@ Status load_source(Inventory& inv, const Source& src, const std::string& path, b
 void check_hosts(Inventory& inv, const std::vector<std::string>& sources) {
   if (!inv.hosts().empty() || !inv.files.empty()) return;
   for (const auto& s : sources)
-    inv.warnings.push_back(Error("Unable to parse " + s +
-                                     " as an inventory source (folders skip *.ini, *.cfg, *.txt, *.md "
-                                     "and hidden files, as Ansible does)",
-                                 Location{s, 0, 0}));
+    inv.warnings.push_back(
+        Error("Unable to parse " + s +
+                  " as an inventory source (folders skip *.ini, *.cfg, *.txt, *.md "
+                  "and hidden files, as Ansible does)",
+              Location{s, 0, 0}));
   inv.warnings.push_back(Error("No inventory was parsed"));
 }
 
@@ -352,13 +355,15 @@ namespace {
 // Nothing loaded into it yet but its -i sources (the one state a memoized
 // parse can stand for).
 bool fresh(const Inventory& inv) {
-  return inv.files.empty() && inv.hosts().empty() && inv.groups().size() == 2 && inv.warnings.empty() &&
-         inv.vars_dirs.empty() && inv.vars_files.empty() && inv.unused_vars_entries.empty();
+  return inv.files.empty() && inv.hosts().empty() && inv.groups().size() == 2 &&
+         inv.warnings.empty() && inv.vars_dirs.empty() && inv.vars_files.empty() &&
+         inv.unused_vars_entries.empty();
 }
 
 }  // namespace
 
-Status load_hosts_file(Inventory& inv, const Source& src, const std::string& path, HostsFileMemo* memo) {
+Status load_hosts_file(Inventory& inv, const Source& src, const std::string& path,
+                       HostsFileMemo* memo) {
   std::string p = src.display_path(path);
   auto text = src.read(path);
   if (!text) return read_error(src, path, text.error());
@@ -378,8 +383,9 @@ Status load_hosts_file(Inventory& inv, const Source& src, const std::string& pat
                  Location{p, 1, 1});
   std::string ext = extension(path.substr(path.rfind('/') + 1));
   if (ext == ".toml")
-    return Error("unsupported inventory file type '.toml' (expected INI, or YAML/JSON: .yaml, .yml, .json)",
-                 Location{p, 0, 0});
+    return Error(
+        "unsupported inventory file type '.toml' (expected INI, or YAML/JSON: .yaml, .yml, .json)",
+        Location{p, 0, 0});
   if (auto st = check_text(*text, p); !st) return st.error().context("unsupported inventory file");
   size_t before = inv.files.size();
   Status st;
@@ -395,7 +401,8 @@ Status load_hosts_file(Inventory& inv, const Source& src, const std::string& pat
     st = parse_ini(inv, p, std::move(*text));
   }
   if (auto disk = src.disk_path(path))
-    for (size_t i = before; i < inv.files.size(); ++i) inv.files.mutable_at(i).disk_path = disk->string();
+    for (size_t i = before; i < inv.files.size(); ++i)
+      inv.files.mutable_at(i).disk_path = disk->string();
   if (st && kept) {
     Inventory parsed = inv;
     parsed.sources.clear();
@@ -448,7 +455,8 @@ Result<DefaultSources> default_sources() {
     size_t s = 0;
     while (s <= v.size()) {
       size_t c = v.find(',', s);
-      std::string part(py_strip(std::string_view(v).substr(s, c == std::string::npos ? std::string::npos : c - s)));
+      std::string part(py_strip(
+          std::string_view(v).substr(s, c == std::string::npos ? std::string::npos : c - s)));
       if (!part.empty()) {
         if (part[0] == '~') {
           const char* home = std::getenv("HOME");
@@ -476,7 +484,8 @@ Result<DefaultSources> default_sources() {
   struct stat cwd_st {};
   if (::stat(".", &cwd_st) == 0 && !(cwd_st.st_mode & S_IWOTH))
     candidates.push_back(fs::current_path(ec) / "ansible.cfg");
-  if (const char* home = std::getenv("HOME"); home && *home) candidates.push_back(fs::path(home) / ".ansible.cfg");
+  if (const char* home = std::getenv("HOME"); home && *home)
+    candidates.push_back(fs::path(home) / ".ansible.cfg");
   candidates.push_back("/etc/ansible/ansible.cfg");
   for (const auto& c : candidates) {
     if (!fs::is_regular_file(c, ec)) continue;

@@ -82,7 +82,8 @@ Result<Inventory> load_inventory(const Source& source, const std::string& path);
 // files with other group_vars/host_vars (upgrade, between the steps of a
 // hop): the hosts files, reconciled and checked; then the vars folders
 // beside each input.
-Result<Inventory> load_hosts(const std::vector<InventoryInput>& inputs, HostsFileMemo* memo = nullptr);
+Result<Inventory> load_hosts(const std::vector<InventoryInput>& inputs,
+                             HostsFileMemo* memo = nullptr);
 Result<Inventory> load_vars(Inventory hosts, const std::vector<InventoryInput>& inputs);
 // The -i paths on disk as given (DiskInputs).
 Result<Inventory> load_inventory(const std::vector<std::string>& sources,

@@ -131,13 +131,16 @@ void Inventory::set_group_var(size_t group, const std::string& key, Value v,
   if (key == "ansible_group_priority") {
     // Group.set_priority: int(value); kept out of the variables, as Ansible does.
     if (v.is_int()) g.priority = clamp_to_int(v.as_int());
-    else if (v.is_float()) g.priority = clamp_to_int(truncate_to_int64(v.as_float()).value_or(v.as_float() < 0 ? INT64_MIN : INT64_MAX));
+    else if (v.is_float())
+      g.priority = clamp_to_int(
+          truncate_to_int64(v.as_float()).value_or(v.as_float() < 0 ? INT64_MIN : INT64_MAX));
     else if (v.is_bool()) g.priority = v.as_bool() ? 1 : 0;
     else if (v.is_string()) {
       try {
         g.priority = std::stoi(v.as_string());
       } catch (const std::exception&) {
-        warnings.push_back(Error("ansible_group_priority '" + v.as_string() + "' is not an integer", where));
+        warnings.push_back(
+            Error("ansible_group_priority '" + v.as_string() + "' is not an integer", where));
       }
     }
     return;

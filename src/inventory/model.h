@@ -109,7 +109,8 @@ class HostsFiles {
     using reference = const InventoryFile&;
     using pointer = const InventoryFile*;
     const_iterator() = default;
-    explicit const_iterator(std::vector<std::shared_ptr<InventoryFile>>::const_iterator it) : it_(it) {}
+    explicit const_iterator(std::vector<std::shared_ptr<InventoryFile>>::const_iterator it)
+        : it_(it) {}
     const InventoryFile& operator*() const { return **it_; }
     const InventoryFile* operator->() const { return it_->get(); }
     const_iterator& operator++() { ++it_; return *this; }
@@ -119,7 +120,9 @@ class HostsFiles {
    private:
     std::vector<std::shared_ptr<InventoryFile>>::const_iterator it_;
   };
-  void push_back(InventoryFile f) { files_.push_back(std::make_shared<InventoryFile>(std::move(f))); }
+  void push_back(InventoryFile f) {
+    files_.push_back(std::make_shared<InventoryFile>(std::move(f)));
+  }
   size_t size() const { return files_.size(); }
   bool empty() const { return files_.empty(); }
   const InventoryFile& operator[](size_t i) const { return *files_[i]; }
@@ -142,7 +145,8 @@ class Inventory {
       vars_dirs;  // folders whose group_vars/host_vars apply (display paths)
   HostsFiles files;                          // hosts files, in the order parsed
   std::vector<VarsFile> vars_files;          // group_vars/host_vars files that applied
-  std::vector<std::string> unused_vars_entries;  // group_vars/host_vars entries naming no group/host
+  std::vector<std::string>
+      unused_vars_entries;  // group_vars/host_vars entries naming no group/host
   std::vector<Error> warnings;
 
   const std::vector<Group>& groups() const { return groups_; }

@@ -193,7 +193,8 @@ void overlay(std::vector<VarRef>& acc, const Map& vars, bool shared) {
   for (const auto& [k, v] : vars)
     if (!internal_var(k)) add.push_back(VarRef{k, &v, shared});
   // keys of one Map are unique; stable order is not needed
-  std::sort(add.begin(), add.end(), [](const VarRef& a, const VarRef& b) { return a.first < b.first; });
+  std::sort(add.begin(), add.end(),
+            [](const VarRef& a, const VarRef& b) { return a.first < b.first; });
   std::vector<VarRef> out;
   out.reserve(acc.size() + add.size());
   size_t i = 0, j = 0;
@@ -226,7 +227,8 @@ class ListWriter {
       top.emplace_back(name, std::move(text));
     }
     top.emplace_back("_meta", std::string());
-    std::sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::sort(top.begin(), top.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
     std::string out = "{";
     for (size_t i = 0; i < top.size(); ++i) {
       out += i ? ",\n    " : "\n    ";
@@ -245,7 +247,8 @@ class ListWriter {
     const auto& H = inv_.hosts();
     std::vector<size_t> hosts(H.size());
     for (size_t h = 0; h < H.size(); ++h) hosts[h] = h;
-    std::sort(hosts.begin(), hosts.end(), [&](size_t a, size_t b) { return H[a].name < H[b].name; });
+    std::sort(hosts.begin(), hosts.end(),
+              [&](size_t a, size_t b) { return H[a].name < H[b].name; });
     out += "{\n        \"hostvars\": {";
     bool any = false;
     std::vector<VarRef> vars;
@@ -316,7 +319,8 @@ class ListWriter {
         if (vf.vars_dir == dir && vf.data.is_map()) overlay(acc, vf.data.as_map(), true);
       }
     };
-    for (size_t d = 0; d < inv_.vars_dirs.size(); ++d) files(G[Inventory::kAll].group_vars_files, d);
+    for (size_t d = 0; d < inv_.vars_dirs.size(); ++d)
+      files(G[Inventory::kAll].group_vars_files, d);
     for (size_t d = 0; d < inv_.vars_dirs.size(); ++d)
       for (size_t g : gs) files(G[g].group_vars_files, d);
     return acc;

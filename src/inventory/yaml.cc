@@ -32,7 +32,8 @@ Value plain_scalar(const std::string& s) {
   int dots = 0;
   for (char d : s) {
     if (d == '.') ++dots;
-    else if (!((d >= '0' && d <= '9') || std::string_view("_+-:abcdefABCDEFxinIN").find(d) != std::string_view::npos))
+    else if (!((d >= '0' && d <= '9') ||
+               std::string_view("_+-:abcdefABCDEFxinIN").find(d) != std::string_view::npos))
       return Value(s);
   }
   if (dots > 1) return Value(s);

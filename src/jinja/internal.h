@@ -105,7 +105,8 @@ struct ReMatch {
   std::vector<std::pair<std::string, int>> names;  // named groups
 };
 ReMatch regex_exec(const PyRegex& re, const std::string& s, ReMode mode);
-std::string regex_sub(const PyRegex& re, const std::string& s, const std::string& repl, int count = 0);
+std::string regex_sub(const PyRegex& re, const std::string& s, const std::string& repl,
+                      int count = 0);
 std::vector<ReMatch> regex_findall(const PyRegex& re, const std::string& s);
 
 // ---- versions (version.cc) ----

@@ -149,7 +149,8 @@ class LiteralParser {
     if (c == '\'' || c == '"' || std::isalpha(static_cast<unsigned char>(c))) {
       // names or prefixed strings
       size_t k = i_;
-      while (k < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[k])) || s_[k] == '_')) ++k;
+      while (k < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[k])) || s_[k] == '_'))
+        ++k;
       std::string word(s_.substr(i_, k - i_));
       if (k < s_.size() && (s_[k] == '\'' || s_[k] == '"')) {
         std::string lw;
@@ -163,7 +164,8 @@ class LiteralParser {
             skip();
             if (i_ < s_.size() && (s_[i_] == '\'' || s_[i_] == '"')) {
               str += string_lit(false);
-            } else if (i_ + 1 < s_.size() && (s_[i_] == 'r' || s_[i_] == 'R' || s_[i_] == 'u' || s_[i_] == 'U') &&
+            } else if (i_ + 1 < s_.size() &&
+                       (s_[i_] == 'r' || s_[i_] == 'R' || s_[i_] == 'u' || s_[i_] == 'U') &&
                        (s_[i_ + 1] == '\'' || s_[i_ + 1] == '"')) {
               bool raw = s_[i_] == 'r' || s_[i_] == 'R';
               ++i_;
@@ -204,8 +206,9 @@ class LiteralParser {
   }
   Value number() {
     size_t k = i_;
-    while (k < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[k])) || s_[k] == '_' || s_[k] == '.' ||
-                             ((s_[k] == '+' || s_[k] == '-') && k > i_ && (s_[k - 1] == 'e' || s_[k - 1] == 'E'))))
+    while (k < s_.size() &&
+           (std::isalnum(static_cast<unsigned char>(s_[k])) || s_[k] == '_' || s_[k] == '.' ||
+            ((s_[k] == '+' || s_[k] == '-') && k > i_ && (s_[k - 1] == 'e' || s_[k - 1] == 'E'))))
       ++k;
     std::string tok(s_.substr(i_, k - i_));
     i_ = k;
@@ -216,11 +219,14 @@ class LiteralParser {
       if (!f) throw Fail{};
       return Value(*f);
     }
-    if (!is_hex && tok.size() > 1 && tok[0] == '0' && tok.find_first_not_of("0_") != std::string::npos)
+    if (!is_hex && tok.size() > 1 && tok[0] == '0' &&
+        tok.find_first_not_of("0_") != std::string::npos)
       throw Fail{};  // leading zeros are a syntax error in Python 3
     auto n = parse_py_int(tok, is_hex ? 0 : 10);
     if (!n) {
-      bool digits = std::all_of(tok.begin(), tok.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)) || ch == '_'; });
+      bool digits = std::all_of(tok.begin(), tok.end(), [](char ch) {
+        return std::isdigit(static_cast<unsigned char>(ch)) || ch == '_';
+      });
       if (digits) return Value::unknown("integer beyond 64 bits");
       throw Fail{};
     }
@@ -298,8 +304,8 @@ Value template_string(const std::string& s, Context& ctx, bool* undefined_error)
   bool native_text = r.nodes == 1 && r.single_native_text;
   if (!native_text && (!out.empty() && (out[0] == '[' || out[0] == '{'))) {
     // a single {{ list/dict }}: the repr → literal_eval round trip is the value itself
-    if (r.nodes == 1 && (r.single_value.is_list() || r.single_value.is_map()) && (**body).stmts.size() == 1 &&
-        (**body).stmts[0]->kind == NK::Output) {
+    if (r.nodes == 1 && (r.single_value.is_list() || r.single_value.is_map()) &&
+        (**body).stmts.size() == 1 && (**body).stmts[0]->kind == NK::Output) {
       // only when nothing in it would repr unlike a literal (non-finite floats)
       bool plain = true;
       std::function<void(const Value&)> scan = [&](const Value& v) {
@@ -322,7 +328,8 @@ Value template_string(const std::string& s, Context& ctx, bool* undefined_error)
 }
 
 Value template_value_impl(const Value& v, Context& ctx, bool* undefined_error) {
-  if (g_depth > limits().max_depth) return Value::unknown("evaluation limit (template nesting) exceeded");
+  if (g_depth > limits().max_depth)
+    return Value::unknown("evaluation limit (template nesting) exceeded");
   ++g_depth;
   struct Guard { ~Guard() { --g_depth; } } guard;
   if (v.is_string()) return template_string(v.as_string(), ctx, undefined_error);
@@ -360,7 +367,9 @@ Value maybe_undefined(const Value& unknown) {
   return Value::unknown(std::string(kMaybeUndefined) + unknown.unknown_reason());
 }
 
-bool is_maybe_undefined(const Value& v) { return v.is_unknown() && v.unknown_reason().starts_with(kMaybeUndefined); }
+bool is_maybe_undefined(const Value& v) {
+  return v.is_unknown() && v.unknown_reason().starts_with(kMaybeUndefined);
+}
 
 const Value* find_maybe_undefined(const Value& v) {
   if (v.is_list()) {
@@ -401,7 +410,9 @@ Value recursive_loop_error(std::string_view detail) {
   return Value::unknown(std::move(reason));
 }
 
-bool is_recursive_loop(const Value& v) { return v.is_unknown() && v.unknown_reason().starts_with(kRecursiveLoop); }
+bool is_recursive_loop(const Value& v) {
+  return v.is_unknown() && v.unknown_reason().starts_with(kRecursiveLoop);
+}
 
 // ------------------------------------------------------------ MapContext
 

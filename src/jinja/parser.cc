@@ -50,7 +50,8 @@ std::string unescape(std::string_view s) {
       for (size_t k = 1; k <= len; ++k) {
         if (i + k >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + k]))) return false;
         char h = s[i + k];
-        cp = cp * 16 + (std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(h) - 'a' + 10));
+        cp = cp * 16 +
+             (std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(h) - 'a' + 10));
       }
       append_utf8(out, cp);
       i += len;
@@ -316,12 +317,16 @@ class Lexer {
   size_t lex_number(size_t p) {
     size_t q = p;
     auto digits = [&](auto pred) {
-      while (q < s_.size() && (pred(static_cast<unsigned char>(s_[q])) || (s_[q] == '_' && q + 1 < s_.size() && pred(static_cast<unsigned char>(s_[q + 1]))))) ++q;
+      while (q < s_.size() &&
+             (pred(static_cast<unsigned char>(s_[q])) ||
+              (s_[q] == '_' && q + 1 < s_.size() && pred(static_cast<unsigned char>(s_[q + 1])))))
+        ++q;
     };
     auto isdig = [](unsigned char ch) { return std::isdigit(ch) != 0; };
     // Jinja's integer_re: 0b(_?[01])+ | 0o(_?[0-7])+ | 0x(_?[0-9a-f])+; a
     // prefix without a digit of its base is the literal 0 and a name after it.
-    if (s_[p] == '0' && p + 1 < s_.size() && s_[p + 1] != '\0' && std::strchr("xXoObB", s_[p + 1])) {
+    if (s_[p] == '0' && p + 1 < s_.size() && s_[p + 1] != '\0' &&
+        std::strchr("xXoObB", s_[p + 1])) {
       char b = static_cast<char>(std::tolower(static_cast<unsigned char>(s_[p + 1])));
       int base = b == 'x' ? 16 : b == 'o' ? 8 : 2;
       auto of_base = [base](unsigned char ch) {
@@ -476,7 +481,8 @@ class Parser {
         next();
         auto n = mk(NK::Output, tk.line);
         n->kids.push_back(parse_expression());
-        if (cur().type != TT::VarEnd) fail(fmt::format("expected end of print statement, got {}", describe(cur())));
+        if (cur().type != TT::VarEnd)
+          fail(fmt::format("expected end of print statement, got {}", describe(cur())));
         next();
         out.push_back(n);
         continue;
@@ -500,7 +506,8 @@ class Parser {
   }
 
   void expect_block_end() {
-    if (cur().type != TT::BlockEnd) fail(fmt::format("expected end of statement block, got {}", describe(cur())));
+    if (cur().type != TT::BlockEnd)
+      fail(fmt::format("expected end of statement block, got {}", describe(cur())));
     next();
   }
 
@@ -1038,7 +1045,9 @@ std::string ansible_escape_backslashes(std::string_view text) {
       // strings inside blocks are not touched; raw blocks are copied verbatim
       if (first == oraw) {
         size_t q = first + 2;
-        while (q < text.size() && (text[q] == '-' || text[q] == '+' || std::isspace(static_cast<unsigned char>(text[q])))) ++q;
+        while (q < text.size() && (text[q] == '-' || text[q] == '+' ||
+                                   std::isspace(static_cast<unsigned char>(text[q]))))
+          ++q;
         if (text.compare(q, 3, "raw") == 0) {
           size_t er = text.find("endraw", q + 3);
           if (er != std::string_view::npos) e = text.find("%}", er);

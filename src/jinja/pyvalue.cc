@@ -38,7 +38,9 @@ const char kLenientUndefined[] =
 }  // namespace
 
 Value lenient_undefined() { return Value::unknown(kLenientUndefined); }
-bool is_lenient_undefined(const Value& v) { return v.is_unknown() && v.unknown_reason() == kLenientUndefined; }
+bool is_lenient_undefined(const Value& v) {
+  return v.is_unknown() && v.unknown_reason() == kLenientUndefined;
+}
 
 std::string opaque_reason(const Value& v) {
   if (v.is_unknown()) return v.unknown_reason();
@@ -244,7 +246,9 @@ int64_t to_int(const Value& v, const char* spec) {
   if (v.is_float() && std::string_view(spec) != "d")
     abort_unknown(fmt::format("TypeError: %{} format: an integer is required, not float", spec));
   auto n = truncate_to_int64(to_num(v, spec));
-  if (!n) abort_unknown(fmt::format("%{} format: the value is past the 64-bit range (not rendered)", spec));
+  if (!n)
+    abort_unknown(
+        fmt::format("%{} format: the value is past the 64-bit range (not rendered)", spec));
   return *n;
 }
 
@@ -286,7 +290,8 @@ Value py_percent_format(const std::string& f, const Value& args) {
       std::string p;
       while (i < f.size() && std::isdigit(static_cast<unsigned char>(f[i]))) p += f[i++];
       auto n = p.empty() ? std::optional<int64_t>(0) : parse_int64(p);
-      if (!n || *n > kMaxFormatWidth) abort_unknown("%-format precision past 1,048,576 (not rendered)");
+      if (!n || *n > kMaxFormatWidth)
+        abort_unknown("%-format precision past 1,048,576 (not rendered)");
       prec = static_cast<int>(*n);
     }
     if (i >= f.size()) abort_unknown("ValueError: incomplete format");
@@ -344,7 +349,8 @@ Value py_str_format(const std::string& f, const std::vector<Value>& args,
         continue;
       }
       size_t e = f.find('}', i);
-      if (e == std::string::npos) abort_unknown("ValueError: Single '{' encountered in format string");
+      if (e == std::string::npos)
+        abort_unknown("ValueError: Single '{' encountered in format string");
       std::string field = f.substr(i + 1, e - i - 1);
       std::string spec;
       if (auto colon = field.find(':'); colon != std::string::npos) {

@@ -66,8 +66,10 @@ ReMatch to_match(const PyRegex& re, const std::string& s, pcre2_match_data* md) 
   return m;
 }
 
-int do_match(const PyRegex& re, const std::string& s, size_t start, uint32_t opts, pcre2_match_data* md) {
-  int rc = pcre2_match(re.code, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), start, opts, md, nullptr);
+int do_match(const PyRegex& re, const std::string& s, size_t start, uint32_t opts,
+             pcre2_match_data* md) {
+  int rc = pcre2_match(re.code, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), start, opts, md,
+                       nullptr);
   if (rc == PCRE2_ERROR_NOMATCH) return 0;
   if (rc < 0) {
     PCRE2_UCHAR buf[256];
@@ -111,7 +113,8 @@ void for_each_match(const PyRegex& re, const std::string& s, F f) {
 
 }  // namespace
 
-std::shared_ptr<PyRegex> compile_regex(const std::string& pattern, bool ignorecase, bool multiline) {
+std::shared_ptr<PyRegex> compile_regex(const std::string& pattern, bool ignorecase,
+                                       bool multiline) {
   static std::mutex mu;
   static std::unordered_map<std::string, std::shared_ptr<PyRegex>> cache;
   std::string key = pattern + (ignorecase ? "\x01i" : "\x01") + (multiline ? "m" : "");
@@ -126,11 +129,13 @@ std::shared_ptr<PyRegex> compile_regex(const std::string& pattern, bool ignoreca
   if (multiline) opts |= PCRE2_MULTILINE;
   int err = 0;
   PCRE2_SIZE off = 0;
-  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(p.data()), p.size(), opts, &err, &off, nullptr);
+  pcre2_code* code =
+      pcre2_compile(reinterpret_cast<PCRE2_SPTR>(p.data()), p.size(), opts, &err, &off, nullptr);
   if (!code) {
     PCRE2_UCHAR buf[256];
     pcre2_get_error_message(err, buf, sizeof buf);
-    abort_unknown(fmt::format("re.error: {} at position {} in pattern '{}'", reinterpret_cast<char*>(buf), off, pattern));
+    abort_unknown(fmt::format("re.error: {} at position {} in pattern '{}'",
+                              reinterpret_cast<char*>(buf), off, pattern));
   }
   auto re = std::make_shared<PyRegex>();
   re->code = code;
@@ -181,7 +186,8 @@ std::string expand(const std::string& repl, const ReMatch& m) {
     char n = repl[++i];
     if (std::isdigit(static_cast<unsigned char>(n))) {
       std::string num(1, n);
-      if (i + 1 < repl.size() && std::isdigit(static_cast<unsigned char>(repl[i + 1])) && n != '0') num += repl[++i];
+      if (i + 1 < repl.size() && std::isdigit(static_cast<unsigned char>(repl[i + 1])) && n != '0')
+        num += repl[++i];
       if (n == '0') {  // octal escape
         out += '\0';
         continue;

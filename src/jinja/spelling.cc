@@ -136,7 +136,8 @@ void each_filter(std::string_view s, const std::function<void(size_t, size_t)>& 
 
 std::string spelling_key(std::string_view text) {
   std::string out;
-  walk(text, [&](std::string_view t) { out += t; }, [&](std::string_view c) { out += code_key(c); });
+  walk(
+      text, [&](std::string_view t) { out += t; }, [&](std::string_view c) { out += code_key(c); });
   return out;
 }
 

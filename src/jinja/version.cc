@@ -54,12 +54,14 @@ int loose_cmp(const std::string& a, const std::string& b) {
   for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
     const Value& p = x[i];
     const Value& q = y[i];
-    if (p.is_unknown() || q.is_unknown()) abort_unknown("version component past int64 (not compared)");
+    if (p.is_unknown() || q.is_unknown())
+      abort_unknown("version component past int64 (not compared)");
     if (p == q) continue;
     if (p.kind() != q.kind())
-      abort_unknown(fmt::format(
-          "Version comparison failed: '<' not supported between instances of '{}' and '{}' ({} vs {})",
-          py_type(p), py_type(q), a, b));
+      abort_unknown(
+          fmt::format("Version comparison failed: '<' not supported between instances of '{}' and "
+                      "'{}' ({} vs {})",
+                      py_type(p), py_type(q), a, b));
     return py_cmp(p, q);
   }
   return x.size() < y.size() ? -1 : x.size() > y.size() ? 1 : 0;

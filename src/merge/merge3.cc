@@ -147,7 +147,8 @@ std::optional<Blocks> split_blocks(const Text& t, std::vector<Line> lines) {
   for (size_t i = head; i < first_entry; ++i) {
     if (lines[i].text.find_first_not_of(" \t\r") != std::string::npos) continue;
     head = i + 1;
-    while (head < first_entry && lines[head].text.find_first_not_of(" \t\r") == std::string::npos) ++head;
+    while (head < first_entry && lines[head].text.find_first_not_of(" \t\r") == std::string::npos)
+      ++head;
     break;
   }
   Block hb;
@@ -231,7 +232,9 @@ bool equivalent(const Value& a, const Value& b) {
     }
     return true;
   }
-  if (a.is_float()) return a.as_float() == b.as_float() || (a.as_float() != a.as_float() && b.as_float() != b.as_float());
+  if (a.is_float())
+    return a.as_float() == b.as_float() ||
+           (a.as_float() != a.as_float() && b.as_float() != b.as_float());
   if (is_template(a) || is_template(b))
     return a == b || jinja::spelling_key(a.as_string()) == jinja::spelling_key(b.as_string());
   return a == b;
@@ -368,7 +371,8 @@ struct Merger {
                              const std::string& key, const Setting& so) {
     if (!o) return;  // the operator removed the key: it stays removed
     std::map<std::string, std::string> respell;
-    if (b && t && !unset(so)) respell = jinja::filter_respellings(joined(&b->entry), joined(&t->entry));
+    if (b && t && !unset(so))
+      respell = jinja::filter_respellings(joined(&b->entry), joined(&t->entry));
     if (respell.empty()) return append(&o->entry);
     int line = static_cast<int>(out.size()) + 1;
     bool changed = false;
@@ -380,9 +384,10 @@ struct Merger {
     }
     if (!changed) return;
     std::string names;
-    for (const auto& [bare, full] : respell) names += (names.empty() ? "" : ", ") + bare + " -> " + full;
-    note(key, Taken::Respelled, "the operator's expression respelled as the sample now spells it (" + names + ")",
-         line);
+    for (const auto& [bare, full] : respell)
+      names += (names.empty() ? "" : ", ") + bare + " -> " + full;
+    note(key, Taken::Respelled,
+         "the operator's expression respelled as the sample now spells it (" + names + ")", line);
   }
 
   // Both sides changed the entry's text (not only its spacing).
@@ -393,16 +398,18 @@ struct Merger {
     if (same_setting(so, sb) && annotated(o, b)) {
       append(&o->entry);
       note(key, Taken::KeptValue,
-           "the operator's value " + shown(so) + " is kept, with its comment; the sample's changed from " +
-               shown(sb) + " to " + shown(st),
+           "the operator's value " + shown(so) +
+               " is kept, with its comment; the sample's changed from " + shown(sb) + " to " +
+               shown(st),
            line, &sb, &so, &st);
       return;
     }
     if (same_setting(so, sb)) {
       // The operator only reformatted or commented; the sample's change wins.
       append(&t->entry);
-      note(key, Taken::Sample, "sample changed it; the operator's formatting or comment of it is replaced",
-           line, &sb, &so, &st);
+      note(key, Taken::Sample,
+           "sample changed it; the operator's formatting or comment of it is replaced", line, &sb,
+           &so, &st);
       return;
     }
     // The sample only respelled it: the operator's meaning, the sample's spelling.
@@ -410,8 +417,9 @@ struct Merger {
     if (so.kind == SK::Live && unset(st)) {
       append(&o->entry);
       note(key, Taken::Ours,
-           st.kind == SK::Absent ? "the operator's setting is kept; the sample no longer has this key"
-                                 : "the operator's setting is kept; the sample changed its documented default",
+           st.kind == SK::Absent
+               ? "the operator's setting is kept; the sample no longer has this key"
+               : "the operator's setting is kept; the sample changed its documented default",
            line, &sb, &so, &st);
       return;
     }
@@ -424,8 +432,9 @@ struct Merger {
       if (sb.kind == SK::Live || so.kind == SK::Absent) {
         if (o) append(&o->entry);
         note(key, Taken::KeptRemoved,
-             sb.kind == SK::Live ? "the operator removed this default; the sample now sets " + shown(st)
-                                 : "the operator removed its documentation; the sample now sets " + shown(st),
+             sb.kind == SK::Live
+                 ? "the operator removed this default; the sample now sets " + shown(st)
+                 : "the operator removed its documentation; the sample now sets " + shown(st),
              line, &sb, &so, &st);
         return;
       }
@@ -437,14 +446,14 @@ struct Merger {
     if (so.parsed && st.parsed && sb.parsed && is_template(so.value) && is_template(st.value) &&
         is_template(sb.value)) {
       conflict(b, o, t, key,
-               "both rewrote this template: the operator's is " + shown(so) + ", the sample's is now " +
-                   shown(st) + " (was " + shown(sb) + ")");
+               "both rewrote this template: the operator's is " + shown(so) +
+                   ", the sample's is now " + shown(st) + " (was " + shown(sb) + ")");
       return;
     }
     append_ours_respelled(b, o, t, key, so);
     note(key, Taken::KeptValue,
-         "the operator's value " + shown(so) + " is kept; the sample's changed from " + shown(sb) + " to " +
-             shown(st),
+         "the operator's value " + shown(so) + " is kept; the sample's changed from " + shown(sb) +
+             " to " + shown(st),
          line, &sb, &so, &st);
   }
 
@@ -458,7 +467,8 @@ struct Merger {
     if (no == nb) {
       if (trimmed && nb.empty()) {
         Setting st = setting_of(t);
-        note(key, Taken::NotAdded, "new in the sample; not added to this trimmed file", 0, nullptr, nullptr, &st);
+        note(key, Taken::NotAdded, "new in the sample; not added to this trimmed file", 0, nullptr,
+             nullptr, &st);
         return;
       }
       append(te);
@@ -467,8 +477,9 @@ struct Merger {
       if (!te || te->empty()) {
         note(key, Taken::Sample, "removed from the sample", line, &sb, &sb, &st);
       } else {
-        note(key, Taken::Sample, t && !t->commented ? "sample's setting taken" : "sample's documentation taken",
-             line, &sb, &sb, &st);
+        note(key, Taken::Sample,
+             t && !t->commented ? "sample's setting taken" : "sample's documentation taken", line,
+             &sb, &sb, &st);
       }
       return;
     }

@@ -6,7 +6,8 @@ namespace ksm::merge {
 Text Text::parse(std::string_view bytes) {
   Text t;
   if (bytes.size() >= 3 && static_cast<unsigned char>(bytes[0]) == 0xEF &&
-      static_cast<unsigned char>(bytes[1]) == 0xBB && static_cast<unsigned char>(bytes[2]) == 0xBF) {
+      static_cast<unsigned char>(bytes[1]) == 0xBB &&
+      static_cast<unsigned char>(bytes[2]) == 0xBF) {
     t.bom_ = true;
     bytes.remove_prefix(3);
   }

@@ -179,7 +179,8 @@ std::optional<std::string> commented_key(std::string_view line) {
   if (!s.empty() && s[0] == ' ') s.remove_prefix(1);
   if (s.empty() || !((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_')) return std::nullopt;
   size_t i = 0;
-  while (i < s.size() && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+  while (i < s.size() &&
+         ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
     ++i;
   if (i >= s.size() || s[i] != ':') return std::nullopt;
   if (i + 1 < s.size() && !is_space(s[i + 1]) && s[i + 1] != '\r') return std::nullopt;
@@ -304,7 +305,8 @@ bool needs_quotes(const std::string& s) {
   Value typed = yaml11_scalar(s);
   if (!typed.is_string()) return true;
   // YAML 1.2 readers (and a human) would take it for a number: 1e3, 1.10.0 is fine.
-  static const std::regex num12(R"(^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$|^0o[0-7]+$)");
+  static const std::regex num12(
+      R"(^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$|^0o[0-7]+$)");
   if (std::regex_match(s, num12)) return true;
   static const std::regex special(R"(^(y|Y|n|N|\.inf|\.nan|=)$)");
   if (std::regex_match(s, special)) return true;
@@ -550,9 +552,10 @@ Result<EditRecord> YamlDoc::set_text(std::string_view key, const std::string& ya
   const std::string& kl = text_[e->first];
   std::string comment;
   if (e->comment_col != std::string::npos)
-    comment = (e->value_end < e->comment_col ? kl.substr(e->value_end, e->comment_col - e->value_end)
-                                             : std::string("  ")) +
-              kl.substr(e->comment_col);
+    comment =
+        (e->value_end < e->comment_col ? kl.substr(e->value_end, e->comment_col - e->value_end)
+                                       : std::string("  ")) +
+        kl.substr(e->comment_col);
   auto vl = split_lines(yaml_value);
   std::vector<std::string> out;
   std::string first = kl.substr(0, e->key_end) + ":";
@@ -630,7 +633,8 @@ Result<EditRecord> YamlDoc::add_comment(std::string_view before_key, std::string
   if (!before_key.empty()) {
     auto e = find(before_key);
     if (!e) e = find_commented(before_key);
-    if (!e) return Error("cannot add a comment before `" + std::string(before_key) + "`: no such key");
+    if (!e)
+      return Error("cannot add a comment before `" + std::string(before_key) + "`: no such key");
     at = e->first;
   }
   EditRecord r;
@@ -708,7 +712,8 @@ Result<EditRecord> YamlDoc::set_nested(const std::vector<std::string>& path, con
     if (!c.found) {
       if (!last_step) return Error("cannot set `" + dotted + "`: `" + path[k] + "` is missing");
       if (ci == std::string::npos) ci = indent_of(text_[pf]) + 2;
-      auto lines = render_entry(spaces(ci) + render_key(path[k]) + ":", v, static_cast<int>(ci) + 2);
+      auto lines =
+          render_entry(spaces(ci) + render_key(path[k]) + ":", v, static_cast<int>(ci) + 2);
       if (!lines) return lines.error();
       EditRecord r;
       r.what = "insert";
@@ -739,7 +744,8 @@ Result<EditRecord> YamlDoc::set_nested(const std::vector<std::string>& path, con
   return Error("cannot set `" + dotted + "`");
 }
 
-Result<EditRecord> YamlDoc::rename_nested(const std::vector<std::string>& path, std::string_view to) {
+Result<EditRecord> YamlDoc::rename_nested(const std::vector<std::string>& path,
+                                          std::string_view to) {
   if (path.empty()) return Error("rename_nested: empty path");
   if (path.size() == 1) return rename(path[0], to);
   std::string dotted;

@@ -14,7 +14,8 @@ namespace {
 // `ansible --version`, started once, when first wanted.
 class AnsibleProbe {
  public:
-  explicit AnsibleProbe(const std::function<std::shared_future<std::string>()>& start) : start_(start) {}
+  explicit AnsibleProbe(const std::function<std::shared_future<std::string>()>& start)
+      : start_(start) {}
   std::shared_future<std::string> get() {
     if (!version_.valid() && start_) version_ = start_();
     return version_;
@@ -59,8 +60,9 @@ Result<std::optional<report::Report>> check_produced(const UpgradeCheckOptions& 
   if (from) {
     ro.from = from->get();
     ro.from_tag = from_tag;
-    ro.from_inventory = r.previous ? std::vector<inventory::InventoryInput>{{&*r.previous, r.previous_hosts_file}}
-                                   : deployed.inputs();
+    ro.from_inventory =
+        r.previous ? std::vector<inventory::InventoryInput>{{&*r.previous, r.previous_hosts_file}}
+                   : deployed.inputs();
   }
   ro.schemas = &schemas;
   ro.release = &*release;
@@ -83,9 +85,13 @@ std::vector<std::string> failing(const report::Report& r) {
     bool controller = f.id == "ksm/ansible-version";
     for (const auto& v : f.variables) controller = controller || v.name == "ansible_version";
     if (controller) continue;
-    std::string where = f.source.file.empty() ? "" : " (" + f.source.str() + (f.source_label.empty() ? "" : ", " + f.source_label) + ")";
+    std::string where =
+        f.source.file.empty()
+            ? ""
+            : " (" + f.source.str() + (f.source_label.empty() ? "" : ", " + f.source_label) + ")";
     if (f.severity == report::Severity::Error) blocking.push_back("blocking: " + f.title + where);
-    else if (f.severity == report::Severity::Warning) warnings.push_back("warning: " + f.title + where);
+    else if (f.severity == report::Severity::Warning)
+      warnings.push_back("warning: " + f.title + where);
   }
   blocking.insert(blocking.end(), warnings.begin(), warnings.end());
   return blocking;
@@ -95,8 +101,8 @@ std::vector<std::string> failing(const report::Report& r) {
 // each against its own tag and the stop before it, as upgrade-cluster.yml
 // will run there. The controller's Ansible is not checked: the runbook
 // installs each tag's own in a fresh virtualenv.
-Status check_stops(const UpgradeCheckOptions& opts, const GitRepo& repo, const schema::Schemas& schemas,
-                   upgrade::UpgradeResult& r) {
+Status check_stops(const UpgradeCheckOptions& opts, const GitRepo& repo,
+                   const schema::Schemas& schemas, upgrade::UpgradeResult& r) {
   if (r.stops.size() < 2) return {};
   inventory::DiskInputs deployed({opts.upgrade.inventory});
   for (size_t i = 0; i + 1 < r.stops.size(); ++i) {

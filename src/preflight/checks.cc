@@ -171,7 +171,9 @@ void unused_group_vars(const CheckInputs& in, std::vector<Finding>& out) {
           f.source_label = "kubespray-migrate schemas";
           break;
         }
-    if (f.fix.empty()) f.fix = "rename it after an existing " + std::string(kind == "host_vars" ? "host" : "group") + ", or remove it";
+    if (f.fix.empty())
+      f.fix = "rename it after an existing " + std::string(kind == "host_vars" ? "host" : "group") +
+              ", or remove it";
     f.variables.push_back(set_at(name, Value::undefined(), Location{entry, 0, 0}));
     out.push_back(std::move(f));
   }
@@ -224,7 +226,8 @@ void kube_version(const CheckInputs& in, vars::HostView* to_view, vars::HostView
   Finding f;
   f.id = "ksm/kube-version-skips-minor";
   f.group = "kubernetes";
-  f.title = "kube_version skips a Kubernetes minor (" + a->minor_str() + " -> " + b->minor_str() + ")";
+  f.title =
+      "kube_version skips a Kubernetes minor (" + a->minor_str() + " -> " + b->minor_str() + ")";
   f.severity = Severity::Error;
   f.status = Status::Fail;
   f.source = var.where;
@@ -331,14 +334,20 @@ void object_names(const CheckInputs& in, vars::HostView* view, std::vector<Findi
       f.status = renders ? Status::Fail : Status::Unknown;
       f.source = in_data(r.where);
       f.source_label = "kubespray-migrate schemas";
-      f.message = "Kubespray " + in.to.str() + " names a Kubernetes object '" + m.from + "' after a key of " +
-                  fmt::format("{}", fmt::join(r.to, ", ")) +
-                  ", and the API server accepts only DNS-1123 subdomains (lowercase letters, digits, '-' and "
-                  "'.', starting and ending with a letter or digit, at most 253 characters): the apply fails.";
-      f.fix = "rename it to '" + m.to + "' wherever the inventory names it" +
-              (m.disambiguated ? " (another name already maps to '" + schema::to_dns1123_subdomain(m.from) + "')" : "") +
-              ", and in what selects it outside the inventory (a Service annotation naming the pool)";
-      if (!renders) f.details.push_back("unknown: whether it is rendered (" + r.object_names_when + ")");
+      f.message = "Kubespray " + in.to.str() + " names a Kubernetes object '" + m.from +
+                  "' after a key of " + fmt::format("{}", fmt::join(r.to, ", ")) +
+                  ", and the API server accepts only DNS-1123 subdomains (lowercase letters, "
+                  "digits, '-' and "
+                  "'.', starting and ending with a letter or digit, at most 253 characters): the "
+                  "apply fails.";
+      f.fix =
+          "rename it to '" + m.to + "' wherever the inventory names it" +
+          (m.disambiguated
+               ? " (another name already maps to '" + schema::to_dns1123_subdomain(m.from) + "')"
+               : "") +
+          ", and in what selects it outside the inventory (a Service annotation naming the pool)";
+      if (!renders)
+        f.details.push_back("unknown: whether it is rendered (" + r.object_names_when + ")");
       f.details.push_back("paths: " + fmt::format("{}", fmt::join(r.object_names, ", ")));
       f.variables = set;
       out.push_back(std::move(f));

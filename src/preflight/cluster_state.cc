@@ -89,7 +89,8 @@ Result<std::vector<LiveValueRule>> parse_live_value_rules(const std::string& tex
   }
   std::vector<LiveValueRule> rules;
   YAML::Node list = root["live_values"];
-  if (!list || !list.IsSequence()) return Error("expected a live_values: list", Location{file, 1, 1});
+  if (!list || !list.IsSequence())
+    return Error("expected a live_values: list", Location{file, 1, 1});
   for (const auto& n : list) {
     Location where{file, n.Mark().is_null() ? 0 : n.Mark().line + 1, 0};
     auto v = yaml_node_to_value(n, file);
@@ -125,7 +126,8 @@ const Value* value_at_path(const Value& v, const std::string& dotted) {
   size_t start = 0;
   while (cur) {
     size_t dot = dotted.find('.', start);
-    cur = cur->get(dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    cur =
+        cur->get(dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
     if (dot == std::string::npos) break;
     start = dot + 1;
   }

@@ -19,7 +19,8 @@ using report::Status;
 Result<Facts> load_facts(const std::filesystem::path& dir) {
   Facts f;
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) return Error(dir.string() + ": not a folder of facts");
+  if (!std::filesystem::is_directory(dir, ec))
+    return Error(dir.string() + ": not a folder of facts");
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
     if (!e.is_regular_file()) continue;
     std::string host = e.path().filename().string();
@@ -178,8 +179,9 @@ class HostContext : public jinja::Context {
     if (jinja::contains_undefined_error(r)) return Value::undefined();
     if (!r.is_unknown())
       if (const Value* u = jinja::find_maybe_undefined(r))
-        return Value::unknown("whether the variable is defined is not known before the run (a part " +
-                              u->unknown_reason() + ")");
+        return Value::unknown(
+            "whether the variable is defined is not known before the run (a part " +
+            u->unknown_reason() + ")");
     return r;
   }
 
@@ -229,8 +231,9 @@ class HostContext : public jinja::Context {
     report::Variable v = w_.values->lookup(host_, role_, name);
     // hostvars comes templated (each host in its own context): as it is.
     if (name == "hostvars")
-      return v.value.is_undefined() ? Value::unknown("hostvars (other hosts' variables) are not known")
-                                    : v.value;
+      return v.value.is_undefined()
+                 ? Value::unknown("hostvars (other hosts' variables) are not known")
+                 : v.value;
     if (!v.value.is_undefined()) return templated(v.value);
     if (auto r = w_.x->runtime_vars.find(name); r != w_.x->runtime_vars.end())
       return Value::unknown("'" + name + "' is set during the run (" + r->second.str() + ")");
@@ -263,7 +266,8 @@ Decision decide(World& w, const std::string& text, HostContext& ctx) {
       const std::string& s = v.as_string();
       std::string trimmed = s;
       trimmed.erase(0, trimmed.find_first_not_of(" \n"));
-      while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\n')) trimmed.pop_back();
+      while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\n'))
+        trimmed.pop_back();
       if (trimmed == "True") return {true, ""};
       if (trimmed == "False") return {false, ""};
       const auto& inner = w.parse(trimmed);
@@ -272,7 +276,8 @@ Decision decide(World& w, const std::string& text, HostContext& ctx) {
     }
   }
   if (v.is_unknown()) return {std::nullopt, v.unknown_reason()};
-  if (v.is_undefined()) return {std::nullopt, "undefined variable in `" + text + "` (the task would fail)"};
+  if (v.is_undefined())
+    return {std::nullopt, "undefined variable in `" + text + "` (the task would fail)"};
   auto b = jinja::truthy(v);
   if (!b) return {std::nullopt, "cannot judge `" + text + "`"};
   return {*b, ""};
@@ -284,7 +289,8 @@ std::optional<List> loop_items(const Assertion& a, HostContext& ctx, std::string
   if (!items.is_list()) {
     if (a.loop_keyword == "with_dict" && items.is_map()) {
       List l;
-      for (const auto& [k, v] : items.as_map()) l.push_back(Value(Map{{"key", Value(k)}, {"value", v}}));
+      for (const auto& [k, v] : items.as_map())
+        l.push_back(Value(Map{{"key", Value(k)}, {"value", v}}));
       return l;
     }
     *why = "the loop (" + a.loop_keyword + ") is not known before the run";
@@ -405,7 +411,8 @@ void compute_live(World& w, const EvalInputs& in, const HostGroups& inv) {
       } else if (!rule.state_kind.empty()) {
         bool any_of_kind = false;
         for (const auto& o : cs.objects)
-          if (const Value* k = o.get("kind"); k && k->is_string() && k->as_string() == rule.state_kind)
+          if (const Value* k = o.get("kind");
+              k && k->is_string() && k->as_string() == rule.state_kind)
             any_of_kind = true;
         if (any_of_kind) {
           World& ww = w;
@@ -436,7 +443,8 @@ void compute_live(World& w, const EvalInputs& in, const HostGroups& inv) {
       Decision exists = rule.when.empty() ? Decision{true, ""} : decide(fw, rule.when, ctx);
       std::string pred = "predicted from what " + in.from->tag() + " deployed";
       if (!exists.value) {
-        lv.value = Value::unknown("whether " + in.from->tag() + " created it is unknown: " + exists.reason);
+        lv.value = Value::unknown("whether " + in.from->tag() +
+                                  " created it is unknown: " + exists.reason);
       } else if (!*exists.value) {
         lv.value = Value::undefined();
       } else {
@@ -444,7 +452,8 @@ void compute_live(World& w, const EvalInputs& in, const HostGroups& inv) {
         // Read back as JSON (calicoctl ... -o json): a number Kubespray
         // rendered into the object (blockSize, `| int`) is a number there,
         // while Ansible's templating leaves it as text here.
-        if (rule.reads.find("-o json") != std::string::npos) lv.value = numbers_as_json_reads(lv.value);
+        if (rule.reads.find("-o json") != std::string::npos)
+          lv.value = numbers_as_json_reads(lv.value);
       }
       lv.provenance = pred;
       done = true;
@@ -499,7 +508,8 @@ HostOutcome evaluate_job(World& w, const Assertion& a, const Reach& r, const std
   return o;
 }
 
-Result<std::vector<AssertionOutcome>> evaluate_assertions(const Extraction& x, const EvalInputs& in) {
+Result<std::vector<AssertionOutcome>> evaluate_assertions(const Extraction& x,
+                                                          const EvalInputs& in) {
   if (!in.to) return Error("preflight evaluation needs the target tag's values");
   World w;
   w.x = &x;

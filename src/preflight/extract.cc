@@ -253,7 +253,8 @@ class Walker {
         try {
           node = YAML::Load(std::string(strip_bom(*text)));
         } catch (const YAML::Exception& e) {
-          return Error("invalid YAML: " + e.msg, Location{path, e.mark.line + 1, e.mark.column + 1});
+          return Error("invalid YAML: " + e.msg,
+                       Location{path, e.mark.line + 1, e.mark.column + 1});
         }
       }
       x_.files.push_back(path);

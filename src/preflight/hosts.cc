@@ -52,7 +52,8 @@ Result<std::pair<std::string, Subscript>> split_subscript(const std::string& ter
   if (!std::regex_match(inside, m, re) || (m[1].str().empty() && !m[2].matched))
     return Error("invalid host pattern subscript '" + term + "'");
   auto start = m[1].str().empty() ? std::optional<int64_t>(0) : parse_int64(m[1].str());
-  auto end = !m[2].matched || m[2].str().empty() ? std::optional<int64_t>(-1) : parse_int64(m[2].str());
+  auto end =
+      !m[2].matched || m[2].str().empty() ? std::optional<int64_t>(-1) : parse_int64(m[2].str());
   if (!start || !end) return Error("host pattern subscript out of range in '" + term + "'");
   s.any = true;
   s.start = *start;
@@ -60,7 +61,8 @@ Result<std::pair<std::string, Subscript>> split_subscript(const std::string& ter
   return std::make_pair(term.substr(0, open), s);
 }
 
-std::vector<std::string> apply_subscript(const std::vector<std::string>& hosts, const Subscript& s) {
+std::vector<std::string> apply_subscript(const std::vector<std::string>& hosts,
+                                         const Subscript& s) {
   if (!s.any) return hosts;
   long n = static_cast<long>(hosts.size());
   auto norm = [n](long i) { return i < 0 ? n + i : i; };

@@ -259,7 +259,10 @@ std::string render_text(const Report& r, const TextOptions& o) {
         out += "      hosts: " + h + "\n";
       }
       for (const auto& d : f->details)
-        out += "      " + (!o.verbose && d.starts_with("source: ") ? "source: " + short_source(d.substr(8)) : d) + "\n";
+        out +=
+            "      " +
+            (!o.verbose && d.starts_with("source: ") ? "source: " + short_source(d.substr(8)) : d) +
+            "\n";
       for (const auto& v : f->variables) {
         out += "      " + paint("36", v.name) + (v.host.empty() ? "" : " (" + v.host + ")") +
                " = " + show_value(v.value);

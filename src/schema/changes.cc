@@ -33,8 +33,8 @@ DefaultView default_at(const catalog::TagFacts& facts, std::string_view variable
   return d;
 }
 
-DefaultView effective_default(const catalog::TagFacts& facts, const Version& tag, std::string_view variable,
-                              const Sticky* rule) {
+DefaultView effective_default(const catalog::TagFacts& facts, const Version& tag,
+                              std::string_view variable, const Sticky* rule) {
   DefaultView d = default_at(facts, variable);
   if (d.present || !rule) return d;
   const Implicit* im = rule->implicit_at(tag);
@@ -80,14 +80,16 @@ std::string default_text(const DefaultView& d) {
   }
   std::string deps;
   const size_t keep = 3;
-  for (size_t i = 0; i < d.depends.size() && i < keep; ++i) deps += (deps.empty() ? "" : ", ") + d.depends[i];
-  if (d.depends.size() > keep) deps += ", ... (" + std::to_string(d.depends.size() - keep) + " more)";
+  for (size_t i = 0; i < d.depends.size() && i < keep; ++i)
+    deps += (deps.empty() ? "" : ", ") + d.depends[i];
+  if (d.depends.size() > keep)
+    deps += ", ... (" + std::to_string(d.depends.size() - keep) + " more)";
   return deps.empty() ? "<template>" : "<template over " + deps + ">";
 }
 
-std::vector<StickyChange> sticky_changes(const Schemas& schemas, const catalog::TagFacts& from_facts,
-                                         const Version& from, const catalog::TagFacts& to_facts,
-                                         const Version& to) {
+std::vector<StickyChange> sticky_changes(const Schemas& schemas,
+                                         const catalog::TagFacts& from_facts, const Version& from,
+                                         const catalog::TagFacts& to_facts, const Version& to) {
   std::vector<StickyChange> out;
   for (const auto& rule : schemas.sticky) {
     StickyChange c;
@@ -99,7 +101,8 @@ std::vector<StickyChange> sticky_changes(const Schemas& schemas, const catalog::
     if (differ && !*differ) continue;
     if (!differ) {
       // a template on one side: report only when the visible parts differ
-      if (!c.old_default.known && !c.new_default.known && c.old_default.depends == c.new_default.depends)
+      if (!c.old_default.known && !c.new_default.known &&
+          c.old_default.depends == c.new_default.depends)
         continue;
       c.certain = false;
     }

@@ -34,8 +34,8 @@ DefaultView default_at(const catalog::TagFacts& facts, std::string_view variable
 // default_at, falling back to `rule`'s implicit value for `tag` when the tag
 // has no default; an implicit template is resolved against the tag's known
 // defaults when it is a lone {{ name }}.
-DefaultView effective_default(const catalog::TagFacts& facts, const Version& tag, std::string_view variable,
-                              const Sticky* rule);
+DefaultView effective_default(const catalog::TagFacts& facts, const Version& tag,
+                              std::string_view variable, const Sticky* rule);
 
 // Whether two defaults differ. nullopt when it cannot be told (both
 // templates over the same names, values unknown).
@@ -55,9 +55,9 @@ struct StickyChange {
 
 // Sticky variables whose effective default differs (or may differ) between
 // the two tags, in schemas/ order.
-std::vector<StickyChange> sticky_changes(const Schemas& schemas, const catalog::TagFacts& from_facts,
-                                         const Version& from, const catalog::TagFacts& to_facts,
-                                         const Version& to);
+std::vector<StickyChange> sticky_changes(const Schemas& schemas,
+                                         const catalog::TagFacts& from_facts, const Version& from,
+                                         const catalog::TagFacts& to_facts, const Version& to);
 
 // Variables with a default at `from` and none at `to`, sorted.
 std::vector<std::string> vanished_defaults(const catalog::TagFacts& from_facts,

@@ -35,7 +35,9 @@ std::string sample_line(const Value& v, std::string_view name) {
   if (const Value* c = v.get("commented"); c && c->is_bool()) commented = c->as_bool();
   std::string text;
   const Value* value = v.get("value");
-  if (value) text = value->is_string() ? json_quote(value->as_string()) : to_json(*value, JsonStyle{true, 0});
+  if (value)
+    text =
+        value->is_string() ? json_quote(value->as_string()) : to_json(*value, JsonStyle{true, 0});
   return std::string(commented ? "# " : "") + std::string(name) + ": " + text;
 }
 
@@ -96,8 +98,9 @@ void add_layout_changes(const Hop& h, std::vector<Change>& changes) {
   }
   for (auto* m : h.rules.file_moves) {
     if (inv) {
-      bool has = std::any_of(inv->files.begin(), inv->files.end(),
-                             [&](const std::string& f) { return m->dir ? path_under(f, m->from) : f == m->from; });
+      bool has = std::any_of(inv->files.begin(), inv->files.end(), [&](const std::string& f) {
+        return m->dir ? path_under(f, m->from) : f == m->from;
+      });
       if (!has) continue;
     }
     std::string note = m->reason + (m->hint.empty() ? "" : " " + m->hint);
@@ -266,9 +269,11 @@ void add_default_changes(const Hop& h, const std::set<std::string>& handled,
     if (st) {
       ch.source = st->source;
       if (oa.known)
-        ch.note += "Sticky: upgrade pins " + default_text(oa) + " unless the inventory sets " + name + ". " + st->reason;
+        ch.note += "Sticky: upgrade pins " + default_text(oa) + " unless the inventory sets " +
+                   name + ". " + st->reason;
       else
-        ch.note += "Sticky: set " + name + " to the value the cluster runs (the old default is a template). " + st->reason;
+        ch.note += "Sticky: set " + name +
+                   " to the value the cluster runs (the old default is a template). " + st->reason;
       if (!st->when.empty()) ch.note += " (relevant when " + st->when + ")";
     }
     changes.push_back(std::move(ch));
@@ -409,8 +414,8 @@ std::string explain_text(const Explanation& e, bool colour) {
     return colour ? std::string("\033[") + ansi + "m" + s + "\033[0m" : s;
   };
   std::string out = paint("1", "Changes " + e.from + " -> " + e.to) +
-                    (e.inventory.empty() ? "" : " touching " + e.inventory) + " (" + e.origin + "): " +
-                    std::to_string(e.changes.size()) + "\n";
+                    (e.inventory.empty() ? "" : " touching " + e.inventory) + " (" + e.origin +
+                    "): " + std::to_string(e.changes.size()) + "\n";
   for (const auto& [kind, title] : sections()) {
     size_t n = e.count(kind);
     if (!n) continue;
@@ -423,7 +428,8 @@ std::string explain_text(const Explanation& e, bool colour) {
       } else if (kind == "sample_file_added" || kind == "sample_file_removed") {
         line += c.file;
       } else if (kind == "group_renamed" || kind == "file_moved" || kind == "layout_changed") {
-        line += val(c.old_value) + " -> " + (c.new_value.is_null() ? "(dropped from the sample)" : val(c.new_value));
+        line += val(c.old_value) + " -> " +
+                (c.new_value.is_null() ? "(dropped from the sample)" : val(c.new_value));
         if (!c.note.empty()) line += "\n      " + c.note;
       } else if (kind == "sample_changed") {
         line += c.file + ": " + (c.old_value.is_null() ? "" : val(c.old_value) + "  =>  ") +
@@ -438,7 +444,8 @@ std::string explain_text(const Explanation& e, bool colour) {
         else if (kind == "renamed")
           line += " -> " + val(c.new_value);
         else if (kind == "restructured")
-          line += " -> " + val(c.new_value) + (c.old_value.is_null() ? "" : " (was " + val(c.old_value) + ")");
+          line += " -> " + val(c.new_value) +
+                  (c.old_value.is_null() ? "" : " (was " + val(c.old_value) + ")");
         else
           line += ": " + val(c.old_value) + " -> " + val(c.new_value);
         if (!c.file.empty()) line += "  " + paint("2", c.file);
@@ -466,14 +473,18 @@ std::string explain_markdown(const Explanation& e) {
   for (const auto& [kind, title] : sections()) {
     size_t n = e.count(kind);
     if (!n) continue;
-    out += "## " + title + " (" + std::to_string(n) + ")\n\n| variable | file | old | new | note |\n|---|---|---|---|---|\n";
+    out += "## " + title + " (" + std::to_string(n) +
+           ")\n\n| variable | file | old | new | note |\n|---|---|---|---|---|\n";
     for (const auto& c : e.changes) {
       if (c.kind != kind) continue;
-      out += "| " + cell(c.variable.empty() ? "" : "`" + c.variable + "`" + (c.sticky ? " (sticky)" : "")) + " | " +
-             cell(c.file) + " | " + cell(c.old_value.is_null() ? "" : "`" + val(c.old_value) + "`") + " | " +
-             cell(c.new_value.is_null() ? "" : "`" + val(c.new_value) + "`") + " | " +
-             cell((c.severity.empty() ? "" : c.severity + ": ") + c.note) +
-             (c.source.empty() ? "" : cell(" (" + c.source + ")")) + " |\n";
+      out +=
+          "| " +
+          cell(c.variable.empty() ? "" : "`" + c.variable + "`" + (c.sticky ? " (sticky)" : "")) +
+          " | " + cell(c.file) + " | " +
+          cell(c.old_value.is_null() ? "" : "`" + val(c.old_value) + "`") + " | " +
+          cell(c.new_value.is_null() ? "" : "`" + val(c.new_value) + "`") + " | " +
+          cell((c.severity.empty() ? "" : c.severity + ": ") + c.note) +
+          (c.source.empty() ? "" : cell(" (" + c.source + ")")) + " |\n";
     }
     out += "\n";
   }

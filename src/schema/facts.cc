@@ -15,8 +15,10 @@ namespace fs = std::filesystem;
 Result<ReleaseFacts> ReleaseFacts::from_versions(const fs::path& dir) {
   auto text = read_file(dir / "index.json");
   if (!text)
-    return Error("no versions/index.json (generate it with `kubespray-migrate catalog`, or pass --kubespray)",
-                 Location{(dir / "index.json").string()});
+    return Error(
+        "no versions/index.json (generate it with `kubespray-migrate catalog`, or pass "
+        "--kubespray)",
+        Location{(dir / "index.json").string()});
   auto index = parse_json(*text, (dir / "index.json").string());
   if (!index) return index.error();
   const Value* tags = index->get("tags");
@@ -90,7 +92,8 @@ Result<std::shared_ptr<const catalog::TagFacts>> ReleaseFacts::facts(const std::
     auto layers = this->layers(tag);
     if (!layers) return layers.error();
     // (the role defaults evaluated as they are asked for)
-    auto facts = catalog::tag_facts_lazy(*tree, catalog::TagInfo{tag, rev->commit_id, rev->date}, *layers);
+    auto facts =
+        catalog::tag_facts_lazy(*tree, catalog::TagInfo{tag, rev->commit_id, rev->date}, *layers);
     if (!facts) return facts.error();
     v = std::move(facts->facts);
     defaults = std::move(facts->defaults);
@@ -119,7 +122,8 @@ Result<ReleaseFacts::LoadedTree*> ReleaseFacts::loaded(const std::string& tag) {
   // A hop needs two trees (its two tags); the plan walks them in order.
   constexpr size_t kKept = 3;
   if (trees_.size() == kKept) trees_.erase(trees_.begin());
-  trees_.push_back(LoadedTree{tag, std::make_shared<const KubesprayTree>(std::move(*tree)), nullptr});
+  trees_.push_back(
+      LoadedTree{tag, std::make_shared<const KubesprayTree>(std::move(*tree)), nullptr});
   return &trees_.back();
 }
 

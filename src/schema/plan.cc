@@ -63,7 +63,8 @@ Result<std::vector<std::string>> plan_stops(const ReleaseFacts& facts, const Sch
   const TagRef* b = facts.find(to);
   if (!b) return facts.unknown_tag(to);
   if (!(a->version < b->version))
-    return Error("--to " + b->name + " is not after --from " + a->name + " (Kubespray has no downgrades)");
+    return Error("--to " + b->name + " is not after --from " + a->name +
+                 " (Kubespray has no downgrades)");
   // minors strictly between, in version order
   std::vector<std::pair<int, int>> minors;
   for (const auto& t : facts.tags()) {
@@ -79,7 +80,8 @@ Result<std::vector<std::string>> plan_stops(const ReleaseFacts& facts, const Sch
     for (const auto& t : facts.tags()) {
       if (t.version.major != maj || t.version.minor != min || !t.version.is_release()) continue;
       if (!best || best->version < t.version) best = &t;
-      if (schemas.avoided(t.version).empty() && (!best_ok || best_ok->version < t.version)) best_ok = &t;
+      if (schemas.avoided(t.version).empty() && (!best_ok || best_ok->version < t.version))
+        best_ok = &t;
     }
     stops.push_back((best_ok ? best_ok : best)->name);
   }
@@ -125,17 +127,21 @@ Result<Plan> make_plan(ReleaseFacts& facts, const Schemas& schemas, std::string_
       h.changes.push_back({"group_renamed", "group " + g->from + " -> " + g->to, g->source});
     for (auto* m : r.file_moves) {
       if (m->to.empty())
-        h.changes.push_back({"file_dropped", "sample drops " + m->from + ": " + m->hint, m->source});
+        h.changes.push_back(
+            {"file_dropped", "sample drops " + m->from + ": " + m->hint, m->source});
       else
-        h.changes.push_back({"file_moved", m->from + (m->dir ? "/" : "") + " -> " + m->to + (m->dir ? "/" : ""),
+        h.changes.push_back({"file_moved",
+                             m->from + (m->dir ? "/" : "") + " -> " + m->to + (m->dir ? "/" : ""),
                              m->source});
     }
     for (auto* l : r.layout_changes)
       h.changes.push_back({"layout_changed",
-                           "hosts file layout " + l->from_layout + " -> " + l->to_layout + " (" + l->hosts_file + ")",
+                           "hosts file layout " + l->from_layout + " -> " + l->to_layout + " (" +
+                               l->hosts_file + ")",
                            l->source});
     for (auto* s : r.restructures)
-      h.changes.push_back({"restructured", s->id + ": " + join(s->from, ", ") + " -> " + join(s->to, ", "),
+      h.changes.push_back({"restructured",
+                           s->id + ": " + join(s->from, ", ") + " -> " + join(s->to, ", "),
                            s->source});
     // a rule about a variable the target still defaults (a backport that
     // came back, a default dropped on one branch only) is not a change of this hop
@@ -159,21 +165,23 @@ Result<Plan> make_plan(ReleaseFacts& facts, const Schemas& schemas, std::string_
     }
     for (const auto& [reason, names] : batches)
       h.changes.push_back({"removed",
-                           "removed (" + std::to_string(names.size()) + "): " + abbreviate(names, 4) + ": " + reason,
+                           "removed (" + std::to_string(names.size()) +
+                               "): " + abbreviate(names, 4) + ": " + reason,
                            batch_source[reason]});
     for (const auto& c : sticky_changes(schemas, *prev_facts, pv, **sf, sv)) {
-      std::string text = "default " + c.rule->variable + ": " + default_text(c.old_default) + " -> " +
-                         default_text(c.new_default) + " (sticky: ";
-      text += c.pinnable() ? "upgrade pins " + default_text(c.old_default) + " unless the inventory sets it)"
-                           : "set it explicitly to the running value)";
+      std::string text = "default " + c.rule->variable + ": " + default_text(c.old_default) +
+                         " -> " + default_text(c.new_default) + " (sticky: ";
+      text += c.pinnable()
+                  ? "upgrade pins " + default_text(c.old_default) + " unless the inventory sets it)"
+                  : "set it explicitly to the running value)";
       h.changes.push_back({"sticky_default_changed", text, c.rule->source});
     }
     // an advisory for a release and every later one (>=vX) is shown on the
     // first hop it applies to only
     for (auto* adv : r.advisories) {
-      bool open_ended = std::any_of(adv->releases.begin(), adv->releases.end(), [](const ReleasePattern& rp) {
-        return rp.kind == ReleasePattern::Kind::AtLeast;
-      });
+      bool open_ended = std::any_of(
+          adv->releases.begin(), adv->releases.end(),
+          [](const ReleasePattern& rp) { return rp.kind == ReleasePattern::Kind::AtLeast; });
       if (open_ended && !shown_open.insert(adv->id).second) continue;
       h.advisories.push_back(adv);
       if (open_ended) h.open_ended.insert(adv->id);
@@ -189,22 +197,26 @@ std::string plan_text(const Plan& p, bool colour) {
   auto paint = [&](const char* ansi, const std::string& s) {
     return colour ? std::string("\033[") + ansi + "m" + s + "\033[0m" : s;
   };
-  std::string out = paint("1", "Upgrade plan " + p.from + " -> " + p.to) + ": " + std::to_string(p.hops.size()) +
-                    " hop" + (p.hops.size() == 1 ? "" : "s") + ", one minor at a time (from " + p.origin + ")\n";
+  std::string out = paint("1", "Upgrade plan " + p.from + " -> " + p.to) + ": " +
+                    std::to_string(p.hops.size()) + " hop" + (p.hops.size() == 1 ? "" : "s") +
+                    ", one minor at a time (from " + p.origin + ")\n";
   out += "  start: " + p.from + " (Kubernetes " + p.from_kube_version + ")\n";
   out += inventory_text(p, paint);
   int n = 0;
   for (const auto& h : p.hops) {
-    out += "\n" + paint("1", std::to_string(++n) + ". " + h.from + " -> " + h.to) + "  Kubernetes " +
-           h.kube_version + (h.date.empty() ? "" : "  (tagged " + h.date + ")") + "\n";
+    out += "\n" + paint("1", std::to_string(++n) + ". " + h.from + " -> " + h.to) +
+           "  Kubernetes " + h.kube_version + (h.date.empty() ? "" : "  (tagged " + h.date + ")") +
+           "\n";
     out += stop_kube_text(p, h, paint);
     for (const auto& s : h.summaries) out += "   " + paint("2", s) + "\n";
     for (const auto& c : h.changes) out += "   - " + c.text + "\n";
     for (const auto* a : h.advisories) {
-      const char* colr = a->severity == Severity::Error ? "1;31" : a->severity == Severity::Warning ? "1;33" : "36";
-      out += "   " + paint(colr, std::string("! ") + severity_name(a->severity)) + " [" + a->id + "] when " +
-             a->condition + ": " + a->message + (h.open_ended.count(a->id) ? " (applies to every later hop too)" : "") +
-             "\n";
+      const char* colr = a->severity == Severity::Error     ? "1;31"
+                         : a->severity == Severity::Warning ? "1;33"
+                                                            : "36";
+      out += "   " + paint(colr, std::string("! ") + severity_name(a->severity)) + " [" + a->id +
+             "] when " + a->condition + ": " + a->message +
+             (h.open_ended.count(a->id) ? " (applies to every later hop too)" : "") + "\n";
     }
     for (const auto& note : h.notes) out += "   note: " + note + "\n";
     if (h.changes.empty() && h.advisories.empty()) out += "   (no schema changes)\n";
@@ -217,7 +229,8 @@ Value plan_json(const Plan& p) {
   for (const auto& h : p.hops) {
     List changes, advisories, summaries, notes;
     for (const auto& c : h.changes)
-      changes.push_back(Value(Map{{"kind", Value(c.kind)}, {"text", Value(c.text)}, {"source", Value(c.source)}}));
+      changes.push_back(Value(
+          Map{{"kind", Value(c.kind)}, {"text", Value(c.text)}, {"source", Value(c.source)}}));
     for (const auto* a : h.advisories)
       advisories.push_back(Value(Map{{"id", Value(a->id)},
                                      {"severity", Value(severity_name(a->severity))},

@@ -33,7 +33,8 @@ struct PlanHop {
   std::vector<std::string> summaries;  // schemas/ summaries of the releases crossed
   std::vector<PlanChange> changes;
   std::vector<const Advisory*> advisories;
-  std::set<std::string> open_ended;  // advisory ids (>=vX) shown here for this hop and every later one
+  std::set<std::string>
+      open_ended;  // advisory ids (>=vX) shown here for this hop and every later one
   std::vector<std::string> notes;
   // With an inventory (plan -i, upgrade/kube_path.h): the Kubernetes version
   // this stop installs for it and the rule's reason; the extra runs on

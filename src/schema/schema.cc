@@ -117,7 +117,8 @@ void collect(const std::vector<T>& all, const Version& from, const Version& to,
 
 template <typename T>
 void sort_by_release(std::vector<T>& v) {
-  std::stable_sort(v.begin(), v.end(), [](const T& a, const T& b) { return a.release < b.release; });
+  std::stable_sort(v.begin(), v.end(),
+                   [](const T& a, const T& b) { return a.release < b.release; });
 }
 
 std::string str(const YAML::Node& n, const char* key) {
@@ -222,7 +223,8 @@ void read_inventory_rules(const YAML::Node& doc, FileReader& rd, Schemas& out) {
     l.to_layout = str(n, "to_layout");
     l.hosts_file = str(n, "hosts_file");
     l.details = strs(n, "details");
-    for (const auto& g : n["runtime_groups"]) l.runtime_groups.push_back({str(g, "group"), strs(g, "from")});
+    for (const auto& g : n["runtime_groups"])
+      l.runtime_groups.push_back({str(g, "group"), strs(g, "from")});
     l.optional_groups = strs(n, "optional_groups");
     if (l.from_layout == l.to_layout) rd.fail(n, "layout change without a change of layout");
     out.layout_changes.push_back(std::move(l));
@@ -251,9 +253,11 @@ void read_variable_rules(const YAML::Node& doc, FileReader& rd, Schemas& out) {
     rd.check_expr(n, "object_names_when");
     for (const auto& p : r.object_names)
       if (std::find(r.to.begin(), r.to.end(), p.substr(0, p.find_first_of(".["))) == r.to.end())
-        rd.fail(n["object_names"], "object_names: '" + p + "' is not under one of the new variables ('to')");
+        rd.fail(n["object_names"],
+                "object_names: '" + p + "' is not under one of the new variables ('to')");
     for (const auto& m : n["mapping"]) {
-      Mapping mp{str(m, "from"), str(m, "to"), str(m, "scope"), str(m, "when"), str(m, "value"), str(m, "note")};
+      Mapping mp{str(m, "from"), str(m, "to"),    str(m, "scope"),
+                 str(m, "when"), str(m, "value"), str(m, "note")};
       rd.check_expr(m, "when");
       if (mp.to.empty() && mp.note.empty())
         rd.fail(m, "a mapping that drops a value (no 'to') needs a 'note' saying why");
@@ -311,7 +315,9 @@ void read_advisories(const YAML::Node& doc, FileReader& rd, Schemas& out) {
     a.condition = str(n, "condition");
     rd.check_expr(n, "condition");
     std::string sev = str(n, "severity");
-    a.severity = sev == "error" ? Severity::Error : sev == "info" ? Severity::Info : Severity::Warning;
+    a.severity = sev == "error"  ? Severity::Error
+                 : sev == "info" ? Severity::Info
+                                 : Severity::Warning;
     a.message = str(n, "message");
     for (const auto& p : n["releases"]) {
       auto rp = ReleasePattern::parse(p.Scalar());
@@ -402,7 +408,8 @@ void merge_folder(Schemas& into, Schemas&& folder, bool first, std::vector<Error
   std::map<std::string, Location> seen_sticky, seen_adv;
   for (auto& s : folder.sticky) {
     if (auto [it, fresh] = seen_sticky.emplace(s.variable, s.where); !fresh) {
-      errors.push_back(Error("sticky variable '" + s.variable + "' already declared at " + it->second.str(), s.where));
+      errors.push_back(Error(
+          "sticky variable '" + s.variable + "' already declared at " + it->second.str(), s.where));
       continue;
     }
     auto old = std::find_if(into.sticky.begin(), into.sticky.end(),
@@ -412,7 +419,8 @@ void merge_folder(Schemas& into, Schemas&& folder, bool first, std::vector<Error
   }
   for (auto& a : folder.advisories) {
     if (auto [it, fresh] = seen_adv.emplace(a.id, a.where); !fresh) {
-      errors.push_back(Error("advisory id '" + a.id + "' already used at " + it->second.str(), a.where));
+      errors.push_back(
+          Error("advisory id '" + a.id + "' already used at " + it->second.str(), a.where));
       continue;
     }
     auto old = std::find_if(into.advisories.begin(), into.advisories.end(),
@@ -455,7 +463,8 @@ const Sticky* Schemas::sticky_rule(std::string_view variable) const {
   return nullptr;
 }
 
-std::optional<Classification> Schemas::classify(std::string_view variable, const Version& at) const {
+std::optional<Classification> Schemas::classify(std::string_view variable,
+                                                const Version& at) const {
   std::optional<Classification> best;
   const Version* best_release = nullptr;
   auto consider = [&](const Rule& r, Classification c) {
@@ -466,12 +475,14 @@ std::optional<Classification> Schemas::classify(std::string_view variable, const
     best_release = &r.release;
   };
   for (const auto& r : variable_renames)
-    if (r.from == variable) consider(r, Classification{Classification::Kind::Renamed, &r, nullptr, nullptr});
+    if (r.from == variable)
+      consider(r, Classification{Classification::Kind::Renamed, &r, nullptr, nullptr});
   for (const auto& r : restructures)
     if (std::find(r.from.begin(), r.from.end(), variable) != r.from.end())
       consider(r, Classification{Classification::Kind::Restructured, nullptr, &r, nullptr});
   for (const auto& r : removals)
-    if (r.variable == variable) consider(r, Classification{Classification::Kind::Removed, nullptr, nullptr, &r});
+    if (r.variable == variable)
+      consider(r, Classification{Classification::Kind::Removed, nullptr, nullptr, &r});
   return best;
 }
 

@@ -183,7 +183,8 @@ class Schemas {
   // The latest rule about `variable` going away with a release <= `at`.
   std::optional<Classification> classify(std::string_view variable, const Version& at) const;
   // A rename whose old name is `variable`, arriving in (from, to].
-  const VariableRename* rename_of(std::string_view variable, const Version& from, const Version& to) const;
+  const VariableRename* rename_of(std::string_view variable, const Version& from,
+                                  const Version& to) const;
   // Whether an advisory marked avoid matches `tag` (plan chooses another patch).
   std::vector<const Advisory*> avoided(const Version& tag) const;
   std::string summary(const Version& release) const;

@@ -2,8 +2,8 @@
 // control-plane group and the defaults role over the tags, the sample
 // folder, the hosts-file names, the upgrade playbook, requirements.txt, the
 // checksum tables, which group's order names the etcd members, the groups
-// the playbooks build at run time, how far one upgrade run may move) is data: schemas/kubespray.yml, each fact with its
-// tag range and a public source, validated against
+// the playbooks build at run time, how far one upgrade run may move) is data:
+// schemas/kubespray.yml, each fact with its tag range and a public source, validated against
 // schemas/kubespray.schema.json. This module reads it once into typed
 // accessors. It sits in sources/, the lowest module that knows Version, so
 // that every module above (inventory, vars, catalog, preflight, upgrade,

@@ -43,7 +43,8 @@ schema::AdvisoryVerdict AdvisoryJudge::verdict(const schema::Advisory& a, const 
   if (it == views_.end()) {
     auto version = Version::parse(tag);
     auto inv = load_workspace_inventory(
-        *ws_, hosts_file_, version ? kubespray().runtime_groups(*version) : std::vector<RuntimeGroup>{});
+        *ws_, hosts_file_,
+        version ? kubespray().runtime_groups(*version) : std::vector<RuntimeGroup>{});
     if (!inv) {
       unknown.why = inv.error().message;
       return unknown;

@@ -11,11 +11,13 @@
 
 namespace ksm::upgrade {
 
-Result<std::map<std::string, std::string>> ini_settings(std::string_view text, const std::string& name) {
+Result<std::map<std::string, std::string>> ini_settings(std::string_view text,
+                                                        const std::string& name) {
   std::map<std::string, std::string> out;
   std::string buf(text);
   auto handler = [](void* user, const char* section, const char* key, const char* value) -> int {
-    (*static_cast<std::map<std::string, std::string>*>(user))[std::string(section) + "." + key] = value;
+    (*static_cast<std::map<std::string, std::string>*>(user))[std::string(section) + "." + key] =
+        value;
     return 1;
   };
   int rc = ini_parse_string(buf.c_str(), handler, &out);
@@ -24,8 +26,9 @@ Result<std::map<std::string, std::string>> ini_settings(std::string_view text, c
   return out;
 }
 
-Status merge_ansible_cfg_texts(std::string_view base, std::string_view ours, std::string_view theirs,
-                               const std::string& from, const std::string& to, Workspace& ws, Hop& hop) {
+Status merge_ansible_cfg_texts(std::string_view base, std::string_view ours,
+                               std::string_view theirs, const std::string& from,
+                               const std::string& to, Workspace& ws, Hop& hop) {
   // Unchanged, or the clone is already checked out at `to`: nothing of the operator's to carry.
   if (ours == base || ours == theirs) return {};
   auto b = ini_settings(base, "ansible.cfg @ " + from);
@@ -34,7 +37,8 @@ Status merge_ansible_cfg_texts(std::string_view base, std::string_view ours, std
   if (!o) return o.error();
   auto t = ini_settings(theirs, "ansible.cfg @ " + to);
   if (!t) return t.error();
-  auto merged = merge::merge_lines(base, ours, theirs, {"yours", "ansible.cfg " + from, "ansible.cfg " + to});
+  auto merged =
+      merge::merge_lines(base, ours, theirs, {"yours", "ansible.cfg " + from, "ansible.cfg " + to});
   if (!merged) return merged.error().context("merging ansible.cfg");
   ws.put(kAnsibleCfg, merged->text);
 
@@ -47,8 +51,9 @@ Status merge_ansible_cfg_texts(std::string_view base, std::string_view ours, std
     for (const auto& [k, v] : *m) keys.insert(k);
   std::string source = "ansible.cfg @ " + to;
   // The merged file's settings: "after" in the report (none where conflict markers stay).
-  auto m = merged->conflicts.empty() ? ini_settings(merged->text, "ansible.cfg (merged)")
-                                     : Result<std::map<std::string, std::string>>(Error("conflicts"));
+  auto m = merged->conflicts.empty()
+               ? ini_settings(merged->text, "ansible.cfg (merged)")
+               : Result<std::map<std::string, std::string>>(Error("conflicts"));
   for (const auto& k : keys) {
     Value vb = get(*b, k), vo = get(*o, k), vt = get(*t, k);
     bool mine = !(vo == vb), theirs_changed = !(vt == vb);
@@ -76,17 +81,19 @@ Status merge_ansible_cfg_texts(std::string_view base, std::string_view ours, std
     hop.changes.push_back(std::move(c));
   }
   for (const auto& cf : merged->conflicts)
-    hop.conflicts.push_back(Conflict{kAnsibleCfg, cf.line, cf.reason.empty() ? "ansible.cfg" : cf.reason});
-  hop.notes.push_back({NoteLevel::Review,
-                       fmt::format("your clone's ansible.cfg differs from {}'s: the merge with {}'s is written as "
-                                   "{} beside the inventory; put it into your checkout of {}",
-                                   from, to, kAnsibleCfg, to),
-                       source});
+    hop.conflicts.push_back(
+        Conflict{kAnsibleCfg, cf.line, cf.reason.empty() ? "ansible.cfg" : cf.reason});
+  hop.notes.push_back(
+      {NoteLevel::Review,
+       fmt::format("your clone's ansible.cfg differs from {}'s: the merge with {}'s is written as "
+                   "{} beside the inventory; put it into your checkout of {}",
+                   from, to, kAnsibleCfg, to),
+       source});
   return {};
 }
 
-Status merge_ansible_cfg(const GitRepo& repo, const std::string& from, const std::string& to, Workspace& ws,
-                         Hop& hop) {
+Status merge_ansible_cfg(const GitRepo& repo, const std::string& from, const std::string& to,
+                         Workspace& ws, Hop& hop) {
   if (repo.is_bare()) return {};
   std::filesystem::path mine = repo.work_dir() / kAnsibleCfg;
   std::error_code ec;

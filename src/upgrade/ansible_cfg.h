@@ -24,18 +24,20 @@ inline constexpr const char* kAnsibleCfg = "ansible.cfg";
 
 // "section.key" -> value, as inih reads the text; Error with the line of a
 // malformed line.
-Result<std::map<std::string, std::string>> ini_settings(std::string_view text, const std::string& name);
+Result<std::map<std::string, std::string>> ini_settings(std::string_view text,
+                                                        const std::string& name);
 
 // The merge of the three texts (see above); the result goes to
 // `ws`/ansible.cfg, changes and conflicts to `hop`. Nothing happens when
 // ours equals base (the operator did not change it) or theirs (a checkout
 // of `to`).
-Status merge_ansible_cfg_texts(std::string_view base, std::string_view ours, std::string_view theirs,
-                               const std::string& from, const std::string& to, Workspace& ws, Hop& hop);
+Status merge_ansible_cfg_texts(std::string_view base, std::string_view ours,
+                               std::string_view theirs, const std::string& from,
+                               const std::string& to, Workspace& ws, Hop& hop);
 
 // Reads ours from the clone's work tree (nothing for a bare clone or no
 // ansible.cfg), base and theirs from the tags.
-Status merge_ansible_cfg(const GitRepo& repo, const std::string& from, const std::string& to, Workspace& ws,
-                         Hop& hop);
+Status merge_ansible_cfg(const GitRepo& repo, const std::string& from, const std::string& to,
+                         Workspace& ws, Hop& hop);
 
 }  // namespace ksm::upgrade

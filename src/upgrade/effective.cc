@@ -59,7 +59,8 @@ class View : public EffectiveView {
         for (const auto& f : r.files) {
           if (f.layer != Layer::Defaults || !f.auto_loaded) continue;
           for (const auto& d : f.file.vars)
-            defaults_[d.name] = {d.value, f.file.path + ":" + std::to_string(d.line) + " @ " + tag_};
+            defaults_[d.name] = {d.value,
+                                 f.file.path + ":" + std::to_string(d.line) + " @ " + tag_};
         }
       };
       for (const auto& r : tree->roles())
@@ -72,7 +73,8 @@ class View : public EffectiveView {
     Map groups;
     for (const auto& g : inv.groups()) {
       List hosts;
-      for (size_t h : inv.group_hosts(*inv.group_index(g.name))) hosts.push_back(Value(inv.hosts()[h].name));
+      for (size_t h : inv.group_hosts(*inv.group_index(g.name)))
+        hosts.push_back(Value(inv.hosts()[h].name));
       groups.set(g.name, Value(std::move(hosts)));
     }
     groups_ = Value(std::move(groups));
@@ -108,7 +110,8 @@ class View : public EffectiveView {
     vars.set("inventory_hostname", host.name);
     vars.set("inventory_hostname_short", host.name.substr(0, host.name.find('.')));
     List names;
-    for (size_t g : inventory::sorted_host_groups(inv_, h)) names.push_back(Value(inv_.groups()[g].name));
+    for (size_t g : inventory::sorted_host_groups(inv_, h))
+      names.push_back(Value(inv_.groups()[g].name));
     vars.set("group_names", Value(std::move(names)));
     vars.set("groups", groups_);
     st.ctx = std::make_unique<HostContext>(std::move(vars));
@@ -125,7 +128,8 @@ class View : public EffectiveView {
 // A clone at hand: the vars module's Resolver.
 class ResolverView : public EffectiveView {
  public:
-  ResolverView(std::unique_ptr<vars::Resolver> r, std::string tag) : r_(std::move(r)), tag_(std::move(tag)) {}
+  ResolverView(std::unique_ptr<vars::Resolver> r, std::string tag)
+      : r_(std::move(r)), tag_(std::move(tag)) {}
   Effective get(const std::string& host, const std::string& name) override {
     auto hv = r_->host(host);
     if (!hv) return {Value::unknown(hv.error().message), ""};
@@ -133,8 +137,9 @@ class ResolverView : public EffectiveView {
     if (!x.defined) return {Value::undefined(), ""};
     Value v = x.value;
     if (jinja::is_undefined_error(v)) v = Value::undefined();
-    bool role = x.from.kind != vars::LayerKind::Inventory && x.from.kind != vars::LayerKind::Facts &&
-                x.from.kind != vars::LayerKind::Magic && x.from.kind != vars::LayerKind::Implicit;
+    bool role = x.from.kind != vars::LayerKind::Inventory &&
+                x.from.kind != vars::LayerKind::Facts && x.from.kind != vars::LayerKind::Magic &&
+                x.from.kind != vars::LayerKind::Implicit;
     std::string src = x.from.where.file.empty() ? x.from.layer : x.from.where.str();
     if (role) src += " @ " + tag_;
     return {std::move(v), std::move(src)};
@@ -151,7 +156,9 @@ std::unique_ptr<EffectiveView> make_effective_view(const inventory::Inventory& i
                                                    const KubesprayTree* tree,
                                                    const catalog::TagFacts& facts,
                                                    std::shared_ptr<const vars::TreeLayers> layers) {
-  if (tree && layers) return std::make_unique<ResolverView>(vars::Resolver::create_with(*tree, &inv, std::move(layers)), facts.tag());
+  if (tree && layers)
+    return std::make_unique<ResolverView>(
+        vars::Resolver::create_with(*tree, &inv, std::move(layers)), facts.tag());
   if (tree) {
     auto r = vars::Resolver::create(*tree, &inv, {});
     if (r) return std::make_unique<ResolverView>(std::move(*r), facts.tag());

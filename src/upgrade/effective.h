@@ -38,9 +38,8 @@ class EffectiveView {
 
 // `tree` may be null (offline): then `facts` supplies the defaults.
 // `layers`, when given, are the tree's (vars::TreeLayers::build(*tree)).
-std::unique_ptr<EffectiveView> make_effective_view(const inventory::Inventory& inv,
-                                                   const KubesprayTree* tree,
-                                                   const catalog::TagFacts& facts,
-                                                   std::shared_ptr<const vars::TreeLayers> layers = nullptr);
+std::unique_ptr<EffectiveView> make_effective_view(
+    const inventory::Inventory& inv, const KubesprayTree* tree, const catalog::TagFacts& facts,
+    std::shared_ptr<const vars::TreeLayers> layers = nullptr);
 
 }  // namespace ksm::upgrade

@@ -76,7 +76,8 @@ struct HostClasses {
   }
 };
 
-HostClasses representative_hosts(const inventory::Inventory& inv, const std::set<std::string>& by_value) {
+HostClasses representative_hosts(const inventory::Inventory& inv,
+                                 const std::set<std::string>& by_value) {
   std::map<std::string, size_t> seen;
   HostClasses out;
   for (size_t h = 0; h < inv.hosts().size(); ++h) {
@@ -120,7 +121,8 @@ class HopRun {
     if (!before_loaded) return before_loaded.error();
     std::shared_ptr<const inventory::Inventory> before = *before_loaded;
     before_ = std::move(before);
-    eff_before_ = make_effective_view(*before_, in_.from.tree.get(), in_.from.facts, in_.from.layers);
+    eff_before_ =
+        make_effective_view(*before_, in_.from.tree.get(), in_.from.facts, in_.from.layers);
 
     if (auto s = group_renames(); !s) return s.error();
     if (auto s = file_moves(); !s) return s.error();
@@ -213,8 +215,10 @@ class HopRun {
           change(ChangeKind::RenameGroup, rel, rec.line, "", Value(rec.old_text),
                  Value(rec.new_text), r->reason, rule_source(*r));
         if (merged)
-          note(NoteLevel::Review, fmt::format("{} already had a [{}] section beside [{}]; Ansible merges them",
-                                              rel, r->to, r->from), rule_source(*r));
+          note(NoteLevel::Review,
+               fmt::format("{} already had a [{}] section beside [{}]; Ansible merges them", rel,
+                           r->to, r->from),
+               rule_source(*r));
       }
       out = doc.render();
     } else {
@@ -228,8 +232,9 @@ class HopRun {
         for (const auto* r : rules_.group_renames)
           if (parts.back() == r->from) todo.emplace_back(parts, r);
       }
-      std::stable_sort(todo.begin(), todo.end(),
-                       [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+      std::stable_sort(todo.begin(), todo.end(), [](const auto& a, const auto& b) {
+        return a.first.size() > b.first.size();
+      });
       for (const auto& [path, r] : todo) {
         auto rec = doc.rename_nested(path, r->to);
         if (!rec) {
@@ -278,13 +283,16 @@ class HopRun {
       if (!present) continue;
       if (m->to.empty()) {
         note(NoteLevel::Review,
-             fmt::format("{} is no longer in the sample at {}; kept as it is. {}", from, in_.to.tag, m->hint),
+             fmt::format("{} is no longer in the sample at {}; kept as it is. {}", from, in_.to.tag,
+                         m->hint),
              rule_source(*m));
         continue;
       }
       if (ws_.has_file(m->to) || (!ws_.has_file(from) && !ws_.files_under(m->to).empty())) {
-        note(NoteLevel::Review, fmt::format("cannot move {} to {}: the target exists; merge them by hand", from, m->to),
-             rule_source(*m));
+        note(
+            NoteLevel::Review,
+            fmt::format("cannot move {} to {}: the target exists; merge them by hand", from, m->to),
+            rule_source(*m));
         continue;
       }
       if (auto s = move(from, m->to); !s) return s;
@@ -309,12 +317,15 @@ class HopRun {
                  t.note.empty() ? "taken from the sample at " + in_.to.tag : t.note, sample);
           break;
         case merge::Taken::Respelled:
-          change(ChangeKind::Respell, rel, t.line, t.key, Value::undefined(), Value::undefined(), t.note, sample);
+          change(ChangeKind::Respell, rel, t.line, t.key, Value::undefined(), Value::undefined(),
+                 t.note, sample);
           break;
         case merge::Taken::KeptValue:
           // kube_version has its own rule and its own note (kube_version()).
           if (t.key != "kube_version")
-            note(NoteLevel::Info, fmt::format("{}:{}: {}: {} at {}", rel, t.line, t.key, t.note, in_.to.tag), sample);
+            note(NoteLevel::Info,
+                 fmt::format("{}:{}: {}: {} at {}", rel, t.line, t.key, t.note, in_.to.tag),
+                 sample);
           break;
         case merge::Taken::KeptRemoved:
           removed_.push_back(Removed{rel, t.line, t.key, t.theirs});
@@ -329,15 +340,18 @@ class HopRun {
     }
     if (!not_added.empty())
       note(NoteLevel::Info,
-           fmt::format("{} keeps only the settings you chose: {} new in the sample at {} not added ({})", rel,
-                       not_added.size(), in_.to.tag, join(not_added, ", ")),
+           fmt::format(
+               "{} keeps only the settings you chose: {} new in the sample at {} not added ({})",
+               rel, not_added.size(), in_.to.tag, join(not_added, ", ")),
            sample);
   }
 
   Status merge_sample() {
     if (in_.from.offline() || in_.to.offline()) {
-      note(NoteLevel::Info, "no Kubespray clone given: the sample's new comments and documented defaults were not merged "
-                            "(renames, moves, pins and checks were applied from versions/ and schemas/)");
+      note(NoteLevel::Info,
+           "no Kubespray clone given: the sample's new comments and documented defaults were not "
+           "merged "
+           "(renames, moves, pins and checks were applied from versions/ and schemas/)");
       return {};
     }
     const auto& from_files = in_.from.tree->sample().files;
@@ -354,14 +368,16 @@ class HopRun {
       if (!theirs) continue;  // not in the new sample (file moves said what to do)
       const std::string* ours = ws_.text(rel);
       if (*ours == *theirs) continue;
-      auto merged = merge::merge3(*base, *ours, *theirs,
-                                  {"ours (" + rel + ")", "sample " + in_.from.tag, "sample " + in_.to.tag});
+      auto merged =
+          merge::merge3(*base, *ours, *theirs,
+                        {"ours (" + rel + ")", "sample " + in_.from.tag, "sample " + in_.to.tag});
       if (!merged) return merged.error().context("merging " + rel);
       if (merged->text == *ours) continue;
       ws_.put(rel, merged->text);
       record_decisions(rel, merged->taken);
       for (const auto& c : merged->conflicts) {
-        hop_.conflicts.push_back(Conflict{rel, c.line, c.key.empty() ? c.reason : c.key + ": " + c.reason});
+        hop_.conflicts.push_back(
+            Conflict{rel, c.line, c.key.empty() ? c.reason : c.key + ": " + c.reason});
       }
     }
     if (auto s = merge_sample_hosts_template(); !s) return s;
@@ -400,13 +416,16 @@ class HopRun {
     auto merged = merge::merge_lines(*base, *ours, *theirs);
     if (!merged) return merged.error().context("merging " + name);
     if (!merged->clean()) {
-      note(NoteLevel::Info, fmt::format("{} (the sample's commented hosts file, not used) keeps its text: your "
-                                        "edits and the sample's at {} touch the same lines", name, in_.to.tag));
+      note(NoteLevel::Info,
+           fmt::format("{} (the sample's commented hosts file, not used) keeps its text: your "
+                       "edits and the sample's at {} touch the same lines",
+                       name, in_.to.tag));
       return {};
     }
     ws_.put(name, merged->text);
     change(ChangeKind::Sample, name, 0, "", Value::undefined(), Value::undefined(),
-           "the sample's commented hosts file, not used by this inventory, follows the sample at " + in_.to.tag,
+           "the sample's commented hosts file, not used by this inventory, follows the sample at " +
+               in_.to.tag,
            kubespray().sample_inventory() + "/" + name + " @ " + in_.to.tag);
     return {};
   }
@@ -420,14 +439,17 @@ class HopRun {
         if (!doc.find(r->from)) continue;
         if (is_sops(*ws_.text(rel))) {
           note(NoteLevel::Review,
-               fmt::format("{}: {} is renamed {} at {}; the file is SOPS-encrypted and was left byte-identical: "
-                           "rename the key with `sops {}`", rel, r->from, r->to, in_.to.tag, rel),
+               fmt::format("{}: {} is renamed {} at {}; the file is SOPS-encrypted and was left "
+                           "byte-identical: "
+                           "rename the key with `sops {}`",
+                           rel, r->from, r->to, in_.to.tag, rel),
                rule_source(*r));
           renamed_[r->from] = r->to;
           continue;
         }
         if (doc.find(r->to)) {
-          note(NoteLevel::Review, fmt::format("{}: both {} (renamed) and {} are set; keep one", rel, r->from, r->to),
+          note(NoteLevel::Review,
+               fmt::format("{}: both {} (renamed) and {} are set; keep one", rel, r->from, r->to),
                rule_source(*r));
           continue;
         }
@@ -466,8 +488,9 @@ class HopRun {
                                                                   : NoteLevel::Info;
         note(level,
              fmt::format("{}:{}: {} is {} at {}{}. {}", rel, e->first + 1, r->variable,
-                         r->effect == schema::Effect::Error ? "rejected" : "no longer read", in_.to.tag,
-                         r->replacement.empty() ? "" : " (use " + r->replacement + ")", r->reason),
+                         r->effect == schema::Effect::Error ? "rejected" : "no longer read",
+                         in_.to.tag, r->replacement.empty() ? "" : " (use " + r->replacement + ")",
+                         r->reason),
              rule_source(*r));
       }
     }
@@ -478,8 +501,8 @@ class HopRun {
   // of its groups, or all).
   static bool applies_to(const std::string& file, const inventory::Inventory& inv, size_t h) {
     if (!file.starts_with("group_vars/")) return false;
-    std::string group = file.substr(11, file.find('/', 11) == std::string::npos ? std::string::npos
-                                                                                 : file.find('/', 11) - 11);
+    std::string group = file.substr(
+        11, file.find('/', 11) == std::string::npos ? std::string::npos : file.find('/', 11) - 11);
     for (const char* ext : {".yml", ".yaml", ".json"})
       if (group.ends_with(ext)) group.resize(group.size() - std::string(ext).size());
     if (group == "all") return true;
@@ -509,7 +532,8 @@ class HopRun {
   // when that applies to the host and no other host sets it there (a pin
   // there would change that host's own value); else group_vars/all/all.yml,
   // the lowest layer.
-  std::string pin_file(const std::string& name, const inventory::Inventory& inv, const std::string& host) {
+  std::string pin_file(const std::string& name, const inventory::Inventory& inv,
+                       const std::string& host) {
     // Where each host's variables are set, computed once per host of this
     // inventory (pins() asks for every changed host and each of the
     // representatives: at 1,000 hosts that was most of a hop).
@@ -538,7 +562,8 @@ class HopRun {
     }
     if (!applies_to(file, inv, idx)) return group_vars_target("group_vars/all/all.yml");
     for (size_t h : where_reps_)
-      if (hosts[h].name != host && set_in(h) == file) return group_vars_target("group_vars/all/all.yml");
+      if (hosts[h].name != host && set_in(h) == file)
+        return group_vars_target("group_vars/all/all.yml");
     return group_vars_target(file);
   }
 
@@ -579,8 +604,10 @@ class HopRun {
       std::string where = r.line ? fmt::format("{}:{}", r.file, r.line) : r.file;
       if (sticky.count(r.key)) {
         note(NoteLevel::Info,
-             fmt::format("{}: {} stays removed, as you had it; it is a setting of the running cluster, "
-                         "kept by a pin if its default moves at {}", where, r.key, in_.to.tag));
+             fmt::format(
+                 "{}: {} stays removed, as you had it; it is a setting of the running cluster, "
+                 "kept by a pin if its default moves at {}",
+                 where, r.key, in_.to.tag));
         continue;
       }
       Effective now = eff.get(host, r.key);
@@ -591,16 +618,17 @@ class HopRun {
       }
       std::string shown = now.value.is_undefined() ? "(unset)" : to_json(now.value, {true, 0});
       if (r.sample.is_undefined() || now.value == sample) {
-        note(NoteLevel::Info,
-             fmt::format("{}: {} stays removed, as you had it: at {} it is {} anyway, as the sample's line says",
-                         where, r.key, in_.to.tag, shown));
+        note(NoteLevel::Info, fmt::format("{}: {} stays removed, as you had it: at {} it is {} "
+                                          "anyway, as the sample's line says",
+                                          where, r.key, in_.to.tag, shown));
         continue;
       }
-      note(NoteLevel::Review,
-           fmt::format("{}: {} stays removed, as you had it, so {} applies at {}{}; the sample's line now sets "
-                       "{}: add the line back if you want that",
-                       where, r.key, shown, in_.to.tag, now.source.empty() ? "" : " (" + now.source + ")",
-                       to_json(r.sample, {true, 0})));
+      note(NoteLevel::Review, fmt::format("{}: {} stays removed, as you had it, so {} applies at "
+                                          "{}{}; the sample's line now sets "
+                                          "{}: add the line back if you want that",
+                                          where, r.key, shown, in_.to.tag,
+                                          now.source.empty() ? "" : " (" + now.source + ")",
+                                          to_json(r.sample, {true, 0})));
     }
   }
 
@@ -646,15 +674,19 @@ class HopRun {
       }
       if (unknown && !pin) {
         note(NoteLevel::Review,
-             fmt::format("{} (sticky) cannot be compared across {} -> {}: {}; check it stays as the cluster runs it",
-                         s.variable, in_.from.tag, in_.to.tag, unknown_reason), rule_source(s));
+             fmt::format("{} (sticky) cannot be compared across {} -> {}: {}; check it stays as "
+                         "the cluster runs it",
+                         s.variable, in_.from.tag, in_.to.tag, unknown_reason),
+             rule_source(s));
         continue;
       }
       if (!pin) continue;
       if (disagree) {
         note(NoteLevel::Review,
-             fmt::format("{} (sticky) differs per host and its default changes at {}; pin it per host by hand",
-                         s.variable, in_.to.tag), rule_source(s));
+             fmt::format("{} (sticky) differs per host and its default changes at {}; pin it per "
+                         "host by hand",
+                         s.variable, in_.to.tag),
+             rule_source(s));
         continue;
       }
       // One pin per file that the changed hosts' values come from (a
@@ -673,16 +705,16 @@ class HopRun {
     return {};
   }
 
-  Status write_pin(const schema::Sticky& s, const std::string& file, const Value& pin, const Value& new_value,
-                   const std::string& pin_source) {
+  Status write_pin(const schema::Sticky& s, const std::string& file, const Value& pin,
+                   const Value& new_value, const std::string& pin_source) {
     std::string text = ws_.has_file(file) ? *ws_.text(file) : std::string("---\n");
     auto doc = merge::YamlDoc::parse(text);
-    std::string why = fmt::format("pinned by kubespray-migrate at {}: keeps {}, what {} deployed with "
-                                  "this inventory (unless changed on the cluster since); {} would "
-                                  "change it to {}",
-                                  in_.to.tag, merge::render_inline(pin).value_or("this value"),
-                                  in_.from.tag, in_.to.tag,
-                                  merge::render_inline(new_value).value_or("another value"));
+    std::string why = fmt::format(
+        "pinned by kubespray-migrate at {}: keeps {}, what {} deployed with "
+        "this inventory (unless changed on the cluster since); {} would "
+        "change it to {}",
+        in_.to.tag, merge::render_inline(pin).value_or("this value"), in_.from.tag, in_.to.tag,
+        merge::render_inline(new_value).value_or("another value"));
     merge::InsertOptions opt;
     opt.comment = why;
     auto rec = doc.upsert(s.variable, pin, opt);
@@ -696,11 +728,12 @@ class HopRun {
         .line = rec->line,
         .variable = s.variable,
         .new_value = pin,
-        .reason = fmt::format("sticky: {}; the cluster runs {} (what {} deploys with this inventory, "
-                              "unless it was changed on the cluster since), and {} would change it to "
-                              "{} ({})",
-                              s.reason, to_json(pin, {true, 0}), in_.from.tag, in_.to.tag,
-                              to_json(new_value, {true, 0}), pin_source),
+        .reason =
+            fmt::format("sticky: {}; the cluster runs {} (what {} deploys with this inventory, "
+                        "unless it was changed on the cluster since), and {} would change it to "
+                        "{} ({})",
+                        s.reason, to_json(pin, {true, 0}), in_.from.tag, in_.to.tag,
+                        to_json(new_value, {true, 0}), pin_source),
         .source = rule_source(s),
         .tag_value = new_value});
     return {};
@@ -723,17 +756,19 @@ class HopRun {
     in.installable = in_.to.facts.kube_versions();
     const Value* kv = vars.find("kube_version");
     if (kv && !(kv->is_string() && !jinja::is_possibly_template(kv->as_string()))) {
-      note(NoteLevel::Review,
-           fmt::format("{}: kube_version is computed ({}); check that {} installs it and that it is at most one "
-                       "minor above the {} the cluster runs",
-                       where["kube_version"].str(), to_json(*kv, {true, 0}), in_.to.tag, in.running));
+      note(NoteLevel::Review, fmt::format("{}: kube_version is computed ({}); check that {} "
+                                          "installs it and that it is at most one "
+                                          "minor above the {} the cluster runs",
+                                          where["kube_version"].str(), to_json(*kv, {true, 0}),
+                                          in_.to.tag, in.running));
       return {};
     }
     if (kv) {
       in.candidate = kv->as_string();
       const Value* s = in_.to.facts.sample_variable("kube_version");
       const Value* sv = s ? s->get("value") : nullptr;
-      in.operators = !(sv && sv->is_string() && without_v_prefix(sv->as_string()) == without_v_prefix(in.candidate));
+      in.operators = !(sv && sv->is_string() &&
+                       without_v_prefix(sv->as_string()) == without_v_prefix(in.candidate));
     }
     KubeVersionChoice choice = choose_kube_version(in);
     std::string source = in_.to.facts.default_source("kube_version");
@@ -749,14 +784,17 @@ class HopRun {
         break;
     }
     // Written as the tag spells its versions (no 'v' from v2.28: Kubespray adds it to URLs).
-    std::string chosen = in_.to.facts.kube_version_prefix().empty() ? without_v_prefix(choice.version)
-                                                                     : with_v_prefix(choice.version);
-    std::string file = kv && where.count("kube_version") ? where["kube_version"].file
-                                                          : pin_file("kube_version", *inv, inv->hosts().front().name);
+    std::string chosen = in_.to.facts.kube_version_prefix().empty()
+                             ? without_v_prefix(choice.version)
+                             : with_v_prefix(choice.version);
+    std::string file = kv && where.count("kube_version")
+                           ? where["kube_version"].file
+                           : pin_file("kube_version", *inv, inv->hosts().front().name);
     if (!is_vars_file(file) || (ws_.has_file(file) && is_sops(*ws_.text(file)))) {
       hop_.blocked = true;
       note(NoteLevel::Blocking,
-           fmt::format("kube_version: {}; set kube_version: {} where it is set ({}), which the tool does not edit",
+           fmt::format("kube_version: {}; set kube_version: {} where it is set ({}), which the "
+                       "tool does not edit",
                        choice.reason, chosen, where["kube_version"].str()),
            source);
       return {};
@@ -764,14 +802,16 @@ class HopRun {
     std::string text = ws_.has_file(file) ? *ws_.text(file) : std::string("---\n");
     auto doc = merge::YamlDoc::parse(text);
     merge::InsertOptions opt;
-    opt.comment = fmt::format("set by kubespray-migrate at {}: one Kubernetes minor at a time", in_.to.tag);
-    auto rec = kv ? doc.set("kube_version", Value(chosen)) : doc.upsert("kube_version", Value(chosen), opt);
+    opt.comment =
+        fmt::format("set by kubespray-migrate at {}: one Kubernetes minor at a time", in_.to.tag);
+    auto rec = kv ? doc.set("kube_version", Value(chosen))
+                  : doc.upsert("kube_version", Value(chosen), opt);
     if (!rec) return rec.error().context(file);
     ws_.put(file, doc.render());
     // old: the operator's kube_version, unset when the tag's default was used
     // (then tag_value: what the tag would give without this change).
-    change(ChangeKind::KubeVersion, file, rec->line, "kube_version", kv ? *kv : Value::undefined(), Value(chosen),
-           choice.reason, source);
+    change(ChangeKind::KubeVersion, file, rec->line, "kube_version", kv ? *kv : Value::undefined(),
+           Value(chosen), choice.reason, source);
     if (!kv && !in.tag_default.empty()) hop_.changes.back().tag_value = Value(in.tag_default);
     return {};
   }
@@ -803,10 +843,13 @@ class HopRun {
     }
     if (probe.empty())
       note(NoteLevel::Review,
-           fmt::format("the inventory defines no hosts (a template): its group_vars were migrated, but the pins "
-                       "of running-cluster settings, the kube_version rule{} need a host's values and were not "
-                       "evaluated; run upgrade on the inventory with its hosts for those",
-                       unevaluated.empty() ? "" : " and the conditions of " + join(unevaluated, ", ")));
+           fmt::format(
+               "the inventory defines no hosts (a template): its group_vars were migrated, but the "
+               "pins "
+               "of running-cluster settings, the kube_version rule{} need a host's values and were "
+               "not "
+               "evaluated; run upgrade on the inventory with its hosts for those",
+               unevaluated.empty() ? "" : " and the conditions of " + join(unevaluated, ", ")));
     // Invariant: what the operator set keeps its effective value (under its new name).
     std::set<std::string> explained;
     for (const auto& c : hop_.changes)
@@ -827,20 +870,25 @@ class HopRun {
           // Not the migration's doing: the input already loops. Ansible stops
           // wherever a task reads it, so it is for the operator to fix.
           note(NoteLevel::Review,
-               fmt::format("{} ({}) cannot be evaluated: {}; Ansible stops with \"recursive loop detected in "
+               fmt::format("{} ({}) cannot be evaluated: {}; Ansible stops with \"recursive loop "
+                           "detected in "
                            "template string\" wherever a task reads it: fix its definition",
-                           name, before.source.empty() ? "set in the inventory" : before.source, a.unknown_reason()));
+                           name, before.source.empty() ? "set in the inventory" : before.source,
+                           a.unknown_reason()));
           explained.insert(name);
           continue;
         }
         Value b = eff_after->get(host, now).value;
         // Unknown parts (a lookup, a fact) cannot be compared: not a finding.
-        if (a == b || (!a.is_undefined() && !vars::fully_known(a)) || (!b.is_undefined() && !vars::fully_known(b)))
+        if (a == b || (!a.is_undefined() && !vars::fully_known(a)) ||
+            (!b.is_undefined() && !vars::fully_known(b)))
           continue;
         note(NoteLevel::Review,
              fmt::format("{} on {} changes from {} to {} and no rule explains it; check the merge",
                          name, host, a.is_vault() ? "(vault)" : to_json(a, {true, 0}),
-                         b.is_vault() ? "(vault)" : b.is_undefined() ? "(unset)" : to_json(b, {true, 0})));
+                         b.is_vault()       ? "(vault)"
+                         : b.is_undefined() ? "(unset)"
+                                            : to_json(b, {true, 0})));
         explained.insert(name);
       }
     }

@@ -17,7 +17,9 @@ namespace ksm::upgrade {
 
 namespace {
 
-bool is_yaml_name(const std::string& rel) { return rel.ends_with(".yaml") || rel.ends_with(".yml"); }
+bool is_yaml_name(const std::string& rel) {
+  return rel.ends_with(".yaml") || rel.ends_with(".yml");
+}
 
 std::vector<std::string> members(const inventory::Inventory& inv, const std::string& group) {
   std::vector<std::string> out;
@@ -52,7 +54,8 @@ Result<HostsFormat> parse_hosts_format(const std::string& s) {
   return Error("--hosts-format must be ini, yaml or keep, not '" + s + "'");
 }
 
-inventory::LeftToKubespray left_to_kubespray(const schema::Schemas& schemas, const std::string& tag) {
+inventory::LeftToKubespray left_to_kubespray(const schema::Schemas& schemas,
+                                             const std::string& tag) {
   inventory::LeftToKubespray left;
   left.tag = tag;
   auto v = Version::parse_release(tag);
@@ -107,10 +110,12 @@ Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, con
     std::sort(a.begin(), a.end());
     std::sort(b.begin(), b.end());
     if (a == b || !after->group_index(g.name)) continue;
-    hop.notes.push_back({NoteLevel::Blocking,
-                         fmt::format("{}: group {} has {} host(s) after conversion, {} before; check the conversion",
-                                     dest, g.name, b.size(), a.size()),
-                         ""});
+    hop.notes.push_back(
+        {NoteLevel::Blocking,
+         fmt::format(
+             "{}: group {} has {} host(s) after conversion, {} before; check the conversion", dest,
+             g.name, b.size(), a.size()),
+         ""});
   }
 
   // The etcd group's order names the members: a host whose position would
@@ -130,23 +135,26 @@ Status convert_hosts(Workspace& ws, std::string& hosts_file, HostsFormat to, con
     if (set.contains(name_var)) continue;  // named explicitly: order does not matter
     Effective name = eff_before->get(host, name_var);
     if (!name.value.is_string()) {
-      hop.notes.push_back({NoteLevel::Blocking,
-                           fmt::format("{}: etcd host {} moves from position {} to {}; its etcd member name would "
-                                       "change: set {} for it in host_vars/{}.yml ({})",
-                                       dest, host, i + 1,
-                                       pos == etcd_b.end() ? std::string("(none)")
-                                                           : std::to_string(pos - etcd_b.begin() + 1),
-                                       name_var, host,
-                                       name.value.is_unknown() ? name.value.unknown_reason() : "not computable"),
-                           ""});
+      hop.notes.push_back(
+          {NoteLevel::Blocking,
+           fmt::format("{}: etcd host {} moves from position {} to {}; its etcd member name would "
+                       "change: set {} for it in host_vars/{}.yml ({})",
+                       dest, host, i + 1,
+                       pos == etcd_b.end() ? std::string("(none)")
+                                           : std::to_string(pos - etcd_b.begin() + 1),
+                       name_var, host,
+                       name.value.is_unknown() ? name.value.unknown_reason() : "not computable"),
+           ""});
       continue;
     }
     std::string file = "host_vars/" + host + ".yml";
     std::string text = ws.has_file(file) ? *ws.text(file) : std::string("---\n");
     auto doc = merge::YamlDoc::parse(text);
     merge::InsertOptions opt;
-    opt.comment = "pinned by kubespray-migrate: the etcd member keeps its name although its position in the etcd "
-                  "group changed";
+    opt.comment =
+        "pinned by kubespray-migrate: the etcd member keeps its name although its position in the "
+        "etcd "
+        "group changed";
     auto rec = doc.upsert(name_var, name.value, opt);
     if (!rec) return rec.error().context(file);
     ws.put(file, doc.render());

@@ -28,7 +28,8 @@ Result<HostsFormat> parse_hosts_format(const std::string& s);
 // optional groups of the latest schemas/ layout change at or before it
 // (k8s_cluster and calico_rr from v2.27.0); nothing before, or for a tag
 // that is not a release.
-inventory::LeftToKubespray left_to_kubespray(const schema::Schemas& schemas, const std::string& tag);
+inventory::LeftToKubespray left_to_kubespray(const schema::Schemas& schemas,
+                                             const std::string& tag);
 
 // Converts `hosts_file` (relative to the workspace root, updated to the new
 // name) when its format differs from `to`; changes and notes go to `hop`.

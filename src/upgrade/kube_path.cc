@@ -154,8 +154,8 @@ Result<InventoryStart> inventory_start(const std::string& inventory, const std::
   if (!ws) return ws.error();
   InventoryStart out;
   auto tag = Version::parse(from);
-  auto inv = load_workspace_inventory(*ws, where->hosts_file,
-                                      tag ? kubespray().runtime_groups(*tag) : std::vector<RuntimeGroup>{});
+  auto inv = load_workspace_inventory(
+      *ws, where->hosts_file, tag ? kubespray().runtime_groups(*tag) : std::vector<RuntimeGroup>{});
   if (!inv) return inv.error();
   if (!(*inv)->hosts().empty()) {
     Map vars = inventory::host_vars(**inv, 0);

@@ -15,7 +15,8 @@ namespace {
 using Outcome = KubeVersionChoice::Outcome;
 
 // The newest release of major.minor among `versions`.
-std::optional<Version> newest_of_minor(const std::vector<std::string>& versions, int major, int minor) {
+std::optional<Version> newest_of_minor(const std::vector<std::string>& versions, int major,
+                                       int minor) {
   std::optional<Version> best;
   for (const auto& s : versions) {
     auto v = Version::parse_release(s);
@@ -47,11 +48,17 @@ bool installable(const KubeVersionInput& in, const Version& v) {
 
 // Why `v` is not allowed; "" when it is.
 std::string refusal(const KubeVersionInput& in, const Version& v, const Version& running) {
-  if (!installable(in, v)) return fmt::format("{} cannot install {} (it installs {})", in.tag, v.str(), range_of(in.installable));
-  if (v < running) return fmt::format("{} is below the {} the cluster runs (kubeadm does not downgrade)", v.str(), running.str());
+  if (!installable(in, v))
+    return fmt::format("{} cannot install {} (it installs {})", in.tag, v.str(),
+                       range_of(in.installable));
+  if (v < running)
+    return fmt::format("{} is below the {} the cluster runs (kubeadm does not downgrade)", v.str(),
+                       running.str());
   if (v.major != running.major || v.minor > running.minor + kubespray().kubernetes_minor_step())
-    return fmt::format("{} is more than one minor above the {} the cluster runs (kubeadm upgrades one minor at a time)",
-                       v.str(), running.str());
+    return fmt::format(
+        "{} is more than one minor above the {} the cluster runs (kubeadm upgrades one minor at a "
+        "time)",
+        v.str(), running.str());
   return "";
 }
 
@@ -59,32 +66,40 @@ std::string refusal(const KubeVersionInput& in, const Version& v, const Version&
 
 KubeVersionChoice choose_kube_version(const KubeVersionInput& in) {
   std::string wanted = in.candidate.empty() ? in.tag_default : in.candidate;
-  const char* whose = in.operators ? "your kube_version" : in.candidate.empty() ? "the tag's default" : "the sample's kube_version";
+  const char* whose = in.operators           ? "your kube_version"
+                      : in.candidate.empty() ? "the tag's default"
+                                             : "the sample's kube_version";
   auto running = Version::parse(in.running);
   auto v = Version::parse(wanted);
   if (!running) {
     // Nothing to compare with (a template, or no value): the tag's own check decides.
-    if (v && installable(in, *v)) return {Outcome::Keep, v->str(), fmt::format("{} installs {}", in.tag, v->str())};
-    return {Outcome::Keep, wanted, fmt::format("the running version is not known ({}): check kube_version by hand", in.running)};
+    if (v && installable(in, *v))
+      return {Outcome::Keep, v->str(), fmt::format("{} installs {}", in.tag, v->str())};
+    return {Outcome::Keep, wanted,
+            fmt::format("the running version is not known ({}): check kube_version by hand",
+                        in.running)};
   }
-  std::string why_not = v ? refusal(in, *v, *running) : fmt::format("'{}' is not a version", wanted);
+  std::string why_not =
+      v ? refusal(in, *v, *running) : fmt::format("'{}' is not a version", wanted);
   if (why_not.empty())
     return {Outcome::Keep, v->str(),
             fmt::format("{} installs {}, {} ({} the running {})", in.tag, v->str(), whose,
-                        v->same_minor(*running) ? "the same minor as" : "one minor above", running->str())};
+                        v->same_minor(*running) ? "the same minor as" : "one minor above",
+                        running->str())};
   const int step = kubespray().kubernetes_minor_step();
   for (int minor = running->minor + step; minor >= running->minor; --minor) {
     auto pick = newest_of_minor(in.installable, running->major, minor);
     if (!pick || *pick < *running) continue;
     return {Outcome::Replace, pick->str(),
-            fmt::format("{} is not allowed: {}; {} is the newest {} that {} installs", wanted, why_not, pick->str(),
-                        pick->minor_str(), in.tag)};
+            fmt::format("{} is not allowed: {}; {} is the newest {} that {} installs", wanted,
+                        why_not, pick->str(), pick->minor_str(), in.tag)};
   }
-  return {Outcome::Blocked, "",
-          fmt::format("{} installs {}, and the cluster runs {}: no version it installs is at most one minor "
-                      "above it. Upgrade Kubernetes to {}.{} on the previous tag first (-e kube_version=...)",
-                      in.tag, range_of(in.installable), running->str(), running->major,
-                      running->minor + step)};
+  return {
+      Outcome::Blocked, "",
+      fmt::format(
+          "{} installs {}, and the cluster runs {}: no version it installs is at most one minor "
+          "above it. Upgrade Kubernetes to {}.{} on the previous tag first (-e kube_version=...)",
+          in.tag, range_of(in.installable), running->str(), running->major, running->minor + step)};
 }
 
 }  // namespace ksm::upgrade

@@ -12,7 +12,8 @@ std::optional<std::string> Release::sample_file(const std::string& rel) const {
   return std::move(*text);
 }
 
-Result<Release> load_release(schema::ReleaseFacts& rf, const GitRepo* repo, const std::string& tag) {
+Result<Release> load_release(schema::ReleaseFacts& rf, const GitRepo* repo,
+                             const std::string& tag) {
   if (!rf.find(tag)) return rf.unknown_tag(tag);
   auto shared = rf.facts(tag);
   if (!shared) return shared.error();

@@ -31,6 +31,7 @@ struct Release {
 };
 
 // `repo` may be null (offline: facts only).
-Result<Release> load_release(schema::ReleaseFacts& facts, const GitRepo* repo, const std::string& tag);
+Result<Release> load_release(schema::ReleaseFacts& facts, const GitRepo* repo,
+                             const std::string& tag);
 
 }  // namespace ksm::upgrade

@@ -61,14 +61,17 @@ std::string show_value(const Value& v) {
 std::string change_what(const Change& c, const std::string& to) {
   std::string what = c.variable.empty() ? "" : c.variable + ": ";
   // A value kept (a pin, the operator's setting): "keep X (vX.Y would change it to Y)".
-  bool kept = c.kind == ChangeKind::Pin || (!c.new_value.is_undefined() && c.old_value == c.new_value);
+  bool kept =
+      c.kind == ChangeKind::Pin || (!c.new_value.is_undefined() && c.old_value == c.new_value);
   if (kept && !c.tag_value.is_undefined())
     return fmt::format("keep {}{} ({} would change it to {})", what, show_value(c.new_value), to,
                        show_value(c.tag_value));
   if (kept) return "keep " + what + show_value(c.new_value);
   if (!c.old_value.is_undefined() || !c.new_value.is_undefined())
     what += show_value(c.old_value) + " -> " + show_value(c.new_value) +
-            (c.tag_value.is_undefined() ? "" : fmt::format(" ({} would give {})", to, show_value(c.tag_value)));
+            (c.tag_value.is_undefined()
+                 ? ""
+                 : fmt::format(" ({} would give {})", to, show_value(c.tag_value)));
   return what;
 }
 
@@ -124,7 +127,8 @@ Value to_value(const Report& r) {
       changes.push_back(Value(std::move(m)));
     }
     for (const auto& c : h.conflicts)
-      conflicts.push_back(Value(Map{{"file", c.file}, {"line", static_cast<int64_t>(c.line)}, {"what", c.what}}));
+      conflicts.push_back(
+          Value(Map{{"file", c.file}, {"line", static_cast<int64_t>(c.line)}, {"what", c.what}}));
     for (const auto& n : h.notes)
       notes.push_back(Value(
           Map{{"level", note_level_name(n.level)}, {"message", n.message}, {"source", n.source}}));
@@ -134,7 +138,10 @@ Value to_value(const Report& r) {
                              {"conflicts", Value(std::move(conflicts))},
                              {"notes", Value(std::move(notes))}}));
   }
-  Map root{{"input", r.input}, {"output", r.output}, {"manifests", r.manifests}, {"hops", Value(std::move(hops))},
+  Map root{{"input", r.input},
+           {"output", r.output},
+           {"manifests", r.manifests},
+           {"hops", Value(std::move(hops))},
            {"conflicts", static_cast<int64_t>(r.conflict_count())},
            {"exit_status", static_cast<int64_t>(r.exit_status())}};
   return Value(std::move(root));
@@ -168,7 +175,9 @@ std::string render_text(const Report& r, bool colour, bool verbose) {
     for (const auto& c : h.conflicts)
       out += fmt::format("  {} {}:{}  {}\n", paint("1;31", "CONFLICT"), c.file, c.line, c.what);
     for (const auto& n : h.notes) {
-      const char* ansi = n.level == NoteLevel::Blocking ? "1;31" : n.level == NoteLevel::Review ? "33" : "2";
+      const char* ansi = n.level == NoteLevel::Blocking ? "1;31"
+                         : n.level == NoteLevel::Review ? "33"
+                                                        : "2";
       out += fmt::format("  {} {}{}\n", paint(ansi, std::string(note_level_name(n.level)) + ":"),
                          n.message, n.source.empty() ? "" : "  [" + source(n.source) + "]");
     }

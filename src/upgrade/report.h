@@ -23,12 +23,12 @@ enum class ChangeKind {
   RenameVariable,  // "rename-variable"
   Restructure,     // "restructure": flat variables folded into a structure (metallb_config)
   Write,           // "write": a file the tool writes beside the inventory (manifests)
-  ObjectName,      // "object-name": a key Kubespray names a Kubernetes object after, made a valid name
-  Pin,             // "pin": a sticky setting kept at the running cluster's value
-  KubeVersion,     // "kube-version": kube_version set by the one-minor rule
-  Respell,         // "respell": the operator's expression respelled as the sample spells its filters
-  Convert,         // "convert": the hosts file converted (--hosts-format)
-  AnsibleCfg,      // "ansible-cfg": a setting of ansible.cfg kept, taken or in conflict
+  ObjectName,   // "object-name": a key Kubespray names a Kubernetes object after, made a valid name
+  Pin,          // "pin": a sticky setting kept at the running cluster's value
+  KubeVersion,  // "kube-version": kube_version set by the one-minor rule
+  Respell,      // "respell": the operator's expression respelled as the sample spells its filters
+  Convert,      // "convert": the hosts file converted (--hosts-format)
+  AnsibleCfg,   // "ansible-cfg": a setting of ansible.cfg kept, taken or in conflict
 };
 // The name in reports ("rename-group").
 const char* change_kind_name(ChangeKind k);

@@ -56,7 +56,8 @@ bool plain_name(const std::string& p) { return p.find_first_of(".{[") == std::st
 // Variables of one walked item, layered over the old variables and the host's effective values.
 class ItemContext : public jinja::Context {
  public:
-  ItemContext(const Map& item, const Map& bindings, const Map& old, EffectiveView& view, const std::string& host)
+  ItemContext(const Map& item, const Map& bindings, const Map& old, EffectiveView& view,
+              const std::string& host)
       : item_(item), bindings_(bindings), old_(old), view_(view), host_(host) {}
   Value lookup(std::string_view n) override {
     if (const Value* v = item_.find(n)) return *v;
@@ -92,7 +93,8 @@ struct Walked {
   Map item;  // `name` and the fields of the item walked
 };
 
-void walk(const Value& v, const std::vector<Seg>& segs, size_t i, Map item, std::vector<Walked>& out) {
+void walk(const Value& v, const std::vector<Seg>& segs, size_t i, Map item,
+          std::vector<Walked>& out) {
   if (i == segs.size()) {
     out.push_back({v, std::move(item)});
     return;
@@ -124,8 +126,8 @@ void walk(const Value& v, const std::vector<Seg>& segs, size_t i, Map item, std:
 }
 
 // Sets `value` at `segs` under `root` (a map of new variables).
-bool assign(Map& root, const std::vector<Seg>& segs, const Value& value, const Map& names, bool ensure_map,
-            std::string& why) {
+bool assign(Map& root, const std::vector<Seg>& segs, const Value& value, const Map& names,
+            bool ensure_map, std::string& why) {
   Value holder(root);
   // Walk with explicit pointers into a copy, then store back.
   std::vector<std::string> keys;
@@ -164,8 +166,8 @@ bool assign(Map& root, const std::vector<Seg>& segs, const Value& value, const M
 
 }  // namespace
 
-Result<Map> compute_restructure(const schema::Restructure& rule, const Map& old_vars, EffectiveView& view,
-                                const std::string& host, Hop& hop) {
+Result<Map> compute_restructure(const schema::Restructure& rule, const Map& old_vars,
+                                EffectiveView& view, const std::string& host, Hop& hop) {
   Map result, bindings;
   auto review = [&](std::string msg) {
     hop.notes.push_back(Note{NoteLevel::Review, rule.id + ": " + std::move(msg), rule.where.str()});
@@ -201,12 +203,16 @@ Result<Map> compute_restructure(const schema::Restructure& rule, const Map& old_
       ItemContext ctx(w.item, bindings, old_vars, view, host);
       if (!m.when.empty()) {
         Value c = eval(m.when, ctx);
-        if (c.is_unknown()) { review("cannot decide '" + m.when + "': " + c.unknown_reason()); continue; }
+        if (c.is_unknown()) {
+          review("cannot decide '" + m.when + "': " + c.unknown_reason());
+          continue;
+        }
         if (!c.is_bool() || !c.as_bool()) continue;
       }
       Value v = m.value.empty() ? w.value : eval(m.value, ctx);
       if (v.is_unknown()) {
-        review(fmt::format("{} -> {}: {}{}", m.from, m.to, v.unknown_reason(), m.note.empty() ? "" : "; " + m.note));
+        review(fmt::format("{} -> {}: {}{}", m.from, m.to, v.unknown_reason(),
+                           m.note.empty() ? "" : "; " + m.note));
         continue;
       }
       if (v.is_undefined()) continue;
@@ -215,7 +221,8 @@ Result<Map> compute_restructure(const schema::Restructure& rule, const Map& old_
       // A placeholder nothing names (a key the operator chooses): number it.
       for (const auto& s : to) {
         if (s.kind == Seg::Placeholder && !names.find(s.text)) {
-          std::string base = s.text.ends_with("_name") ? s.text.substr(0, s.text.size() - 5) : s.text;
+          std::string base =
+              s.text.ends_with("_name") ? s.text.substr(0, s.text.size() - 5) : s.text;
           names.set(s.text, Value(base + std::to_string(1 + (&w - items.data()))));
           review(fmt::format("{}: named {{{}}} '{}'; rename it as you like. {}", m.to, s.text,
                              names.find(s.text)->as_string(), m.note));
@@ -270,7 +277,8 @@ Status write_manifest(const schema::Restructure& rule, const Map& old_vars, cons
 }
 
 // The first object_names path (with the key filled in) where `name` is.
-std::string object_name_path(const schema::Restructure& rule, const Map& computed, const std::string& name) {
+std::string object_name_path(const schema::Restructure& rule, const Map& computed,
+                             const std::string& name) {
   for (const auto& p : rule.object_names) {
     auto names = schema::names_at(computed, p);
     if (std::find(names.begin(), names.end(), name) == names.end()) continue;
@@ -300,26 +308,32 @@ void valid_object_names(const schema::Restructure& rule, Map& computed, const st
         .old_value = Value(m.from),
         .new_value = Value(m.to),
         .reason = fmt::format(
-            "Kubespray names a Kubernetes object after it and the API server accepts only a DNS-1123 "
-            "subdomain (lowercase letters, digits, '-' and '.', starting and ending with a letter or "
-            "digit, at most 253 characters): '{}' would be refused{}. Whatever names it outside the "
+            "Kubespray names a Kubernetes object after it and the API server accepts only a "
+            "DNS-1123 "
+            "subdomain (lowercase letters, digits, '-' and '.', starting and ending with a letter "
+            "or "
+            "digit, at most 253 characters): '{}' would be refused{}. Whatever names it outside "
+            "the "
             "inventory (a Service annotation selecting the pool) must use '{}'",
-            m.from, m.disambiguated ? "; another name maps to the same, hence the suffix" : "", m.to),
+            m.from, m.disambiguated ? "; another name maps to the same, hence the suffix" : "",
+            m.to),
         .source = source});
   std::string list;
   for (const auto& m : plan) list += (list.empty() ? "" : ", ") + m.from + " -> " + m.to;
-  hop.notes.push_back(Note{NoteLevel::Review,
-                           fmt::format("{}: renamed to valid Kubernetes object names: {}; update what "
-                                       "refers to the old names",
-                                       rule.id, list),
-                           rule.where.str()});
+  hop.notes.push_back(
+      Note{NoteLevel::Review,
+           fmt::format("{}: renamed to valid Kubernetes object names: {}; update what "
+                       "refers to the old names",
+                       rule.id, list),
+           rule.where.str()});
   hop.changes.insert(hop.changes.end(), changes.begin(), changes.end());
 }
 
 }  // namespace
 
-Status apply_restructure(const schema::Restructure& rule, Workspace& ws, const inventory::Inventory& before,
-                         EffectiveView& view, const std::string& to_tag, Hop& hop) {
+Status apply_restructure(const schema::Restructure& rule, Workspace& ws,
+                         const inventory::Inventory& before, EffectiveView& view,
+                         const std::string& to_tag, Hop& hop) {
   if (before.hosts().empty()) return {};
   // The old variables the operator sets (first host: these are group-wide settings).
   std::unordered_map<std::string, Location> where;
@@ -336,10 +350,12 @@ Status apply_restructure(const schema::Restructure& rule, Workspace& ws, const i
   const std::string host = before.hosts().front().name;
   for (const auto& t : rule.to) {
     if (all.contains(t)) {
-      hop.notes.push_back(Note{NoteLevel::Review,
-                               fmt::format("{}: {} is already set; the old variables ({}) were left for you to "
-                                           "reconcile", rule.id, t, places.front().first),
-                               rule.where.str()});
+      hop.notes.push_back(
+          Note{NoteLevel::Review,
+               fmt::format("{}: {} is already set; the old variables ({}) were left for you to "
+                           "reconcile",
+                           rule.id, t, places.front().first),
+               rule.where.str()});
       return {};
     }
   }
@@ -347,11 +363,12 @@ Status apply_restructure(const schema::Restructure& rule, Workspace& ws, const i
   if (!computed) return computed.error();
   for (const auto& [name, file] : places) {
     if (!file.empty() && ws.has_file(file) && is_sops(*ws.text(file))) {
-      hop.notes.push_back(Note{NoteLevel::Review,
-                               fmt::format("{}: {} is set in the SOPS-encrypted {}, which is left byte-identical; "
-                                           "write {} with `sops {}`", rule.id, name, file,
-                                           fmt::join(rule.to, ", "), file),
-                               rule.where.str()});
+      hop.notes.push_back(
+          Note{NoteLevel::Review,
+               fmt::format("{}: {} is set in the SOPS-encrypted {}, which is left byte-identical; "
+                           "write {} with `sops {}`",
+                           rule.id, name, file, fmt::join(rule.to, ", "), file),
+               rule.where.str()});
       return {};
     }
   }
@@ -370,8 +387,8 @@ Status apply_restructure(const schema::Restructure& rule, Workspace& ws, const i
     if (file.empty() || !ws.has_file(file)) continue;
     auto doc = merge::YamlDoc::parse(*ws.text(file));
     merge::RemoveOptions ro;
-    ro.note = fmt::format("{} is no longer read at {}: see {} below (kubespray-migrate)", name, to_tag,
-                          fmt::join(rule.to, ", "));
+    ro.note = fmt::format("{} is no longer read at {}: see {} below (kubespray-migrate)", name,
+                          to_tag, fmt::join(rule.to, ", "));
     auto rec = doc.remove(name, ro);
     if (!rec) return rec.error().context(file);
     ws.put(file, doc.render());

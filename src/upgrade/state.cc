@@ -87,9 +87,10 @@ std::string render_state(const State& s) {
       "stopped:\n"
       "  target: {}\n"
       "  hop: {}\n",
-      st.target, st.hop(), st.conflicts.empty() ? "is blocked (see its report)" : "left conflict markers",
-      st.conflicts.empty() ? "Do what its blocking note says" : "Resolve them", json_quote(st.target),
-      json_quote(st.hop()));
+      st.target, st.hop(),
+      st.conflicts.empty() ? "is blocked (see its report)" : "left conflict markers",
+      st.conflicts.empty() ? "Do what its blocking note says" : "Resolve them",
+      json_quote(st.target), json_quote(st.hop()));
   if (st.conflicts.empty()) return out;
   out += "  conflicts:\n";
   for (const auto& c : st.conflicts)

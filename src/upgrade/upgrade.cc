@@ -78,7 +78,8 @@ double score_tag(const Workspace& ws, const Map& set_vars, const catalog::TagFac
     ++vars_files;
     if (ws.has_file(rel)) ++common;
   }
-  double file_score = vars_files ? static_cast<double>(common) / static_cast<double>(vars_files) : 0;
+  double file_score =
+      vars_files ? static_cast<double>(common) / static_cast<double>(vars_files) : 0;
   size_t compared = 0, equal = 0;
   for (const auto& [name, v] : set_vars) {
     const Value* s = f.sample_variable(name);
@@ -99,7 +100,8 @@ double score_tag(const Workspace& ws, const Map& set_vars, const catalog::TagFac
 
 }  // namespace
 
-Result<Inference> infer_tag(const Workspace& ws, const std::string& hosts_file, schema::ReleaseFacts& rf) {
+Result<Inference> infer_tag(const Workspace& ws, const std::string& hosts_file,
+                            schema::ReleaseFacts& rf) {
   // (as its files declare it: the tag, and so its playbooks' groups, is unknown)
   auto inv_loaded = load_workspace_inventory(ws, hosts_file, {});
   if (!inv_loaded) return inv_loaded.error();
@@ -118,8 +120,10 @@ Result<Inference> infer_tag(const Workspace& ws, const std::string& hosts_file, 
   Inference r;
   r.tag = best_tag;
   r.confidence = best <= 0 ? 0 : std::min(1.0, (best - std::max(second, 0.0)) / best + 0.25);
-  r.why = fmt::format("closest sample: {} (score {:.2f}, next best {:.2f}; files, set values and kube_version compared)",
-                      best_tag, best, second);
+  r.why = fmt::format(
+      "closest sample: {} (score {:.2f}, next best {:.2f}; files, set values and kube_version "
+      "compared)",
+      best_tag, best, second);
   return r;
 }
 
@@ -359,7 +363,8 @@ Status stop_ansible_cfg(const GitRepo& repo, const std::string& from, const std:
                         bool final_stop, UpgradeResult& result, StopRecord& stop, Hop& hop) {
   Workspace* target = final_stop ? &result.workspace : stop.workspace ? &*stop.workspace : nullptr;
   if (!target) return {};
-  if (auto s = merge_ansible_cfg(repo, from, tag, *target, hop); !s) return s.error().context("ansible.cfg");
+  if (auto s = merge_ansible_cfg(repo, from, tag, *target, hop); !s)
+    return s.error().context("ansible.cfg");
   return {};
 }
 
@@ -469,7 +474,8 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   size_t n = 0;
   for (const auto& tag : *stops) {
     ++n;
-    if (opts.progress) opts.progress(fmt::format("hop {}/{}: {} -> {}", n, stops->size(), prev->tag, tag));
+    if (opts.progress)
+      opts.progress(fmt::format("hop {}/{}: {} -> {}", n, stops->size(), prev->tag, tag));
     auto next = releases.take(n - 1);
     releases.start(n);  // the release after this one
     if (!next) return next.error();
@@ -505,8 +511,8 @@ Result<UpgradeResult> run_upgrade(const UpgradeOptions& opts) {
   // The tag the produced inventory is for: --to, or where a conflict stopped the run.
   result.to_tag = stops->empty() ? to : prev->tag;
   if (stops->empty()) report.hops.push_back(nothing_to_do(from, to, start_notes));
-  if (auto s = convert_hosts(result.workspace, result.hosts_file, opts.hosts_format, *prev, **schemas,
-                             report.hops.back());
+  if (auto s = convert_hosts(result.workspace, result.hosts_file, opts.hosts_format, *prev,
+                             **schemas, report.hops.back());
       !s)
     return s.error();
   // --continue clears the stop even when it had nothing left to do.

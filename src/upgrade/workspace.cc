@@ -38,9 +38,10 @@ Result<Workspace> Workspace::load(const fs::path& root) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) return Error("not a folder", Location{root.string()});
   if (fs::path j = root / FolderTransaction::kJournal; fs::exists(j, ec))
-    return Error("an in-place upgrade of this inventory was interrupted: run `kubespray-migrate upgrade "
-                 "--in-place` on it again to complete it first",
-                 Location{j.string()});
+    return Error(
+        "an in-place upgrade of this inventory was interrupted: run `kubespray-migrate upgrade "
+        "--in-place` on it again to complete it first",
+        Location{j.string()});
   Workspace w;
   w.root_ = root;
   fs::path canon_root = fs::canonical(root, ec);
@@ -237,7 +238,8 @@ Status Workspace::write_to(const fs::path& out_dir) const {
 bool is_sops(const std::string& text) {
   bool yaml = text.starts_with("sops:") || text.find("\nsops:") != std::string::npos;
   bool json = text.find("\"sops\"") != std::string::npos;
-  return (yaml && text.find("mac:") != std::string::npos) || (json && text.find("\"mac\"") != std::string::npos);
+  return (yaml && text.find("mac:") != std::string::npos) ||
+         (json && text.find("\"mac\"") != std::string::npos);
 }
 
 namespace {
@@ -250,7 +252,8 @@ Status write_beside_in_place(const fs::path& dir, const std::map<std::string, st
   FolderTransaction tx(dir, backup_suffix);
   bool any = false;
   for (const auto& [name, text] : files) {
-    auto now = fs::exists(dir / name) ? read_file(dir / name) : Result<std::string>(Error("absent"));
+    auto now =
+        fs::exists(dir / name) ? read_file(dir / name) : Result<std::string>(Error("absent"));
     if (now && *now == text) continue;
     tx.write(name, text);
     any = true;

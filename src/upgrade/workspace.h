@@ -136,7 +136,8 @@ class Workspace : public Source {
   std::map<std::string, std::string> beside_;  // name in beside_dir() -> text
   uint64_t generation_ = 0;
   mutable LoadedInventory loaded_;
-  std::shared_ptr<inventory::HostsFileMemo> hosts_memo_ = std::make_shared<inventory::HostsFileMemo>();
+  std::shared_ptr<inventory::HostsFileMemo> hosts_memo_ =
+      std::make_shared<inventory::HostsFileMemo>();
 };
 
 }  // namespace ksm::upgrade

@@ -76,7 +76,8 @@ Definition pick_global(const std::vector<Candidate>& cs) {
   Definition d = cs[0].def;
   d.value = Value::unknown("ambiguous: defined differently by roles " + list +
                            "; choose a role scope (--role)");
-  d.from.layer = d.from.kind == LayerKind::RoleVars ? "role vars (ambiguous)" : "role defaults (ambiguous)";
+  d.from.layer =
+      d.from.kind == LayerKind::RoleVars ? "role vars (ambiguous)" : "role defaults (ambiguous)";
   d.from.role.clear();
   return d;
 }

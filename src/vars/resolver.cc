@@ -56,7 +56,9 @@ Result<std::unordered_map<std::string, Map>> load_fact_cache(const std::string& 
     if (!text) return text.error();
     auto v = parse_json(*text, e.path().string());
     if (!v) return v.error();
-    if (!v->is_map()) return Error("not a JSON object (an Ansible jsonfile fact cache)", Location{e.path().string()});
+    if (!v->is_map())
+      return Error("not a JSON object (an Ansible jsonfile fact cache)",
+                   Location{e.path().string()});
     out[name] = v->as_map();
   }
   if (ec) return Error(dir + ": " + ec.message());
@@ -105,7 +107,8 @@ bool is_fact_name(std::string_view n) {
 }
 
 Provenance magic(std::string what) {
-  return Provenance{LayerKind::Magic, "magic variable" + (what.empty() ? "" : " (" + what + ")"), "", {}};
+  return Provenance{
+      LayerKind::Magic, "magic variable" + (what.empty() ? "" : " (" + what + ")"), "", {}};
 }
 
 void collect_strings(const Value& v, std::vector<const std::string*>& out) {
@@ -120,7 +123,8 @@ void collect_strings(const Value& v, std::vector<const std::string*>& out) {
 
 // Ansible's HostVarsVars: templating with fail_on_undefined=False leaves a
 // string whose template hits an undefined variable as it was.
-Value template_lenient(HostView& view, const Value& raw, const std::function<Value(const std::string&)>& tmpl) {
+Value template_lenient(HostView& view, const Value& raw,
+                       const std::function<Value(const std::string&)>& tmpl) {
   if (raw.is_string()) {
     Value t = tmpl(raw.as_string());
     return jinja::is_undefined_error(t) ? raw : t;
@@ -244,7 +248,8 @@ std::optional<HostView::Found> HostView::find(std::string_view name) const {
   }
   if (name == "omit")
     return unknown("omit: a per-run placeholder that leaves the module argument out", "");
-  if (is_run_magic(name)) return unknown(std::string(name) + " is set by Ansible per play or run", "");
+  if (is_run_magic(name))
+    return unknown(std::string(name) + " is set by Ansible per play or run", "");
   // 4. role vars
   if (full)
     if (const Definition* d = r_.roles_.vars(name)) return Found{d->value, d->from, false};
@@ -273,25 +278,29 @@ std::optional<HostView::Found> HostView::find(std::string_view name) const {
     if (const Definition* d = r_.roles_.defaults(name)) return Found{d->value, d->from, false};
   if (full) {
     auto it = r_.opts_.implicit_defaults.find(std::string(name));
-    if (it != r_.opts_.implicit_defaults.end()) return Found{it->second.value, it->second.from, false};
+    if (it != r_.opts_.implicit_defaults.end())
+      return Found{it->second.value, it->second.from, false};
   }
   if (full)
     if (const auto* files = r_.roles_.include_only(name)) {
       std::string list;
       for (const auto& f : *files) list += (list.empty() ? "" : ", ") + f;
-      return Found{Value::unknown("set only by include_vars of OS-specific files at run time (" + list + ")"),
-                   Provenance{LayerKind::RoleVars, "role vars (OS-specific, loaded at run time)", "",
-                              Location{files->front(), 0, 0}},
+      return Found{Value::unknown("set only by include_vars of OS-specific files at run time (" +
+                                  list + ")"),
+                   Provenance{LayerKind::RoleVars, "role vars (OS-specific, loaded at run time)",
+                              "", Location{files->front(), 0, 0}},
                    true};
     }
   if (full) {
     auto rt = r_.opts_.runtime_names.find(std::string(name));
     if (rt != r_.opts_.runtime_names.end())
-      return Found{Value::unknown(std::string(name) + " is set at run time (" + rt->second.str() + ")"),
-                   Provenance{LayerKind::Magic, "set at run time", "", rt->second}, true};
+      return Found{
+          Value::unknown(std::string(name) + " is set at run time (" + rt->second.str() + ")"),
+          Provenance{LayerKind::Magic, "set at run time", "", rt->second}, true};
   }
   if (!facts_ && (name == "ansible_facts" || is_fact_name(name)))
-    return unknown("fact " + std::string(name) + " is gathered at run time (pass --facts DIR)", "fact");
+    return unknown("fact " + std::string(name) + " is gathered at run time (pass --facts DIR)",
+                   "fact");
   return std::nullopt;
 }
 
@@ -410,7 +419,8 @@ Value HostView::lookup_raw(std::string_view name) {
 
 std::optional<Value> HostView::lookup_member(std::string_view name, const Value& key) {
   // Only where find() would give the whole hostvars: a full view of an inventory.
-  if (name != "hostvars" || mode_ != Mode::Full || !r_.inv_ || !key.is_string()) return std::nullopt;
+  if (name != "hostvars" || mode_ != Mode::Full || !r_.inv_ || !key.is_string())
+    return std::nullopt;
   const Value* h = r_.hostvars_of(key.as_string());
   if (!h) return std::nullopt;  // no such host: the whole value decides (undefined)
   return *h;
@@ -488,7 +498,8 @@ Resolver::Resolver(const KubesprayTree& tree, const inventory::Inventory* inv,
       opts_(std::move(opts)),
       fact_names_(layers_->fact_names) {}
 
-Result<std::shared_ptr<const TreeLayers>> TreeLayers::build(const KubesprayTree& tree, const RoleScope& scope) {
+Result<std::shared_ptr<const TreeLayers>> TreeLayers::build(const KubesprayTree& tree,
+                                                            const RoleScope& scope) {
   auto roles = RoleLayers::build(tree, scope);
   if (!roles) return roles.error();
   auto t = std::make_shared<TreeLayers>();
@@ -503,7 +514,8 @@ Result<std::shared_ptr<const TreeLayers>> TreeLayers::build(const KubesprayTree&
       collect_strings(d->value, strs);
       for (const std::string* s : strs) {
         if (s->find("ansible_") == std::string::npos) continue;
-        for (auto it = std::sregex_iterator(s->begin(), s->end(), fact_re); it != std::sregex_iterator(); ++it)
+        for (auto it = std::sregex_iterator(s->begin(), s->end(), fact_re);
+             it != std::sregex_iterator(); ++it)
           if (is_fact_name(it->str())) facts.insert(it->str());
       }
     }
@@ -520,8 +532,10 @@ Result<std::unique_ptr<Resolver>> Resolver::create(const KubesprayTree& tree,
   return create_with(tree, inv, std::move(*layers), std::move(opts));
 }
 
-std::unique_ptr<Resolver> Resolver::create_with(const KubesprayTree& tree, const inventory::Inventory* inv,
-                                                std::shared_ptr<const TreeLayers> layers, ResolverOptions opts) {
+std::unique_ptr<Resolver> Resolver::create_with(const KubesprayTree& tree,
+                                                const inventory::Inventory* inv,
+                                                std::shared_ptr<const TreeLayers> layers,
+                                                ResolverOptions opts) {
   return std::unique_ptr<Resolver>(new Resolver(tree, inv, std::move(layers), std::move(opts)));
 }
 
@@ -537,7 +551,8 @@ Result<HostView*> Resolver::host(std::string_view name) {
 void Resolver::release(std::string_view host) { views_.erase(std::string(host)); }
 
 HostView& Resolver::defaults_only() {
-  if (!defaults_view_) defaults_view_.reset(new HostView(*this, std::nullopt, HostView::Mode::Full));
+  if (!defaults_view_)
+    defaults_view_.reset(new HostView(*this, std::nullopt, HostView::Mode::Full));
   return *defaults_view_;
 }
 
@@ -586,11 +601,13 @@ Value Resolver::build_hostvars(size_t i) {
   } else {
     for (const auto& fn : fact_names_)
       if (!m.contains(fn))
-        m.set(fn, Value::unknown("fact " + fn + " of " + v.host_ + " is gathered at run time (pass --facts DIR)"));
+        m.set(fn, Value::unknown("fact " + fn + " of " + v.host_ +
+                                 " is gathered at run time (pass --facts DIR)"));
   }
   for (const auto& [rn, where] : opts_.runtime_names)
     if (!m.contains(rn))
-      m.set(rn, Value::unknown(rn + " of " + v.host_ + " is set at run time (" + where.str() + ")"));
+      m.set(rn,
+            Value::unknown(rn + " of " + v.host_ + " is set at run time (" + where.str() + ")"));
   for (const char* n : {"inventory_hostname", "inventory_hostname_short", "group_names", "groups"})
     if (auto f = v.find(n)) m.set(n, f->raw);
   return Value(std::move(m));

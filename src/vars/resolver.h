@@ -209,7 +209,8 @@ class Resolver {
                                                   ResolverOptions opts = {});
   // With the tree's layers already built (TreeLayers::build(tree,
   // opts.roles)): the same Resolver, without building them again.
-  static std::unique_ptr<Resolver> create_with(const KubesprayTree& tree, const inventory::Inventory* inv,
+  static std::unique_ptr<Resolver> create_with(const KubesprayTree& tree,
+                                               const inventory::Inventory* inv,
                                                std::shared_ptr<const TreeLayers> layers,
                                                ResolverOptions opts = {});
 

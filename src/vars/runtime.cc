@@ -9,8 +9,8 @@ namespace ksm::vars {
 
 namespace {
 
-void walk(const YAML::Node& n, const std::string& file, std::unordered_map<std::string, Location>& out,
-          int depth) {
+void walk(const YAML::Node& n, const std::string& file,
+          std::unordered_map<std::string, Location>& out, int depth) {
   if (depth > 50) return;
   if (n.IsSequence()) {
     for (const auto& e : n) walk(e, file, out, depth + 1);
