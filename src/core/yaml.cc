@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "core/number.h"
+#include "core/yaml_views.h"
 
 namespace ksm {
 
@@ -144,62 +145,6 @@ Value yaml11_scalar(const std::string& s) {
 
 namespace {
 
-// The node sources the converter reads, with the same questions asked of
-// each: yaml-cpp's node graph (what other modules hold) and YamlTree (what
-// parse_yaml builds, faster).
-struct NodeSource {
-  using Ref = YAML::Node;
-  const std::string& file;
-  static YamlTree::Type type(const Ref& n) {
-    switch (n.Type()) {
-      case YAML::NodeType::Scalar:
-        return YamlTree::Type::Scalar;
-      case YAML::NodeType::Sequence:
-        return YamlTree::Type::Sequence;
-      case YAML::NodeType::Map:
-        return YamlTree::Type::Map;
-      default:
-        return YamlTree::Type::Null;
-    }
-  }
-  static const std::string& tag(const Ref& n) { return n.Tag(); }
-  static const std::string& scalar(const Ref& n) { return n.Scalar(); }
-  static size_t size(const Ref& n) { return n.size(); }
-  Location loc(const Ref& n) const { return yaml_location(n, file); }
-  // f(item) / f(key, value) returns false to stop.
-  template <class F>
-  static void each_item(const Ref& n, F f) {
-    for (const auto& e : n)
-      if (!f(e)) return;
-  }
-  template <class F>
-  static void each_pair(const Ref& n, F f) {
-    for (const auto& kv : n)
-      if (!f(kv.first, kv.second)) return;
-  }
-};
-
-struct TreeSource {
-  using Ref = YamlTree::Id;
-  const YamlTree& t;
-  const std::string& file;
-  YamlTree::Type type(Ref n) const { return t.type(n); }
-  const std::string& tag(Ref n) const { return t.tag(n); }
-  const std::string& scalar(Ref n) const { return t.scalar(n); }
-  size_t size(Ref n) const { return t.size(n); }
-  Location loc(Ref n) const { return t.location(n, file); }
-  template <class F>
-  void each_item(Ref n, F f) const {
-    for (size_t i = 0, e = t.size(n); i < e; ++i)
-      if (!f(t.item(n, i))) return;
-  }
-  template <class F>
-  void each_pair(Ref n, F f) const {
-    for (size_t i = 0, e = t.size(n); i < e; ++i)
-      if (!f(t.key(n, i), t.value(n, i))) return;
-  }
-};
-
 template <class Source>
 struct Converter {
   using Ref = typename Source::Ref;
@@ -311,16 +256,16 @@ struct Converter {
 
 Result<Value> yaml_node_to_value(const YAML::Node& node, const std::string& filename,
                                  std::vector<Error>* warnings, YamlLoadOptions opts) {
-  NodeSource src{filename};
-  Converter<NodeSource> c{src, filename, warnings, opts};
+  GraphView src{filename};
+  Converter<GraphView> c{src, filename, warnings, opts};
   return c.convert(node, 0);
 }
 
 Result<Value> yaml_tree_to_value(const YamlTree& tree, YamlTree::Id node,
                                  const std::string& filename, std::vector<Error>* warnings,
                                  YamlLoadOptions opts) {
-  TreeSource src{tree, filename};
-  Converter<TreeSource> c{src, filename, warnings, opts};
+  TreeView src{tree, filename};
+  Converter<TreeView> c{src, filename, warnings, opts};
   return c.convert(node, 0);
 }
 

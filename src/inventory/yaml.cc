@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "core/yaml.h"
+#include "core/yaml_views.h"
 #include "inventory/hostpattern.h"
 
 namespace ksm::inventory {
@@ -47,22 +48,10 @@ namespace {
 // documents with aliases: there the reader's assignments of YAML::Node
 // (a repeated key's last value, `hosts: name` made a mapping) rebind the
 // node itself, which every alias of it then sees, and only the graph does
-// that exactly as before.
-struct GraphDoc {
-  using Ref = YAML::Node;
-  const std::string& file;
-  static bool is_map(const Ref& n) { return n.IsMap(); }
-  static bool is_null(const Ref& n) { return n.IsNull(); }
-  static bool is_scalar(const Ref& n) { return n.IsScalar(); }
-  static bool is_sequence(const Ref& n) { return n.IsSequence(); }
-  static const std::string& tag(const Ref& n) { return n.Tag(); }
-  static const std::string& scalar(const Ref& n) { return n.Scalar(); }
-  static size_t size(const Ref& n) { return n.size(); }
-  Location loc(const Ref& n) const { return yaml_location(n, file); }
-  template <class F>
-  static void each_pair(const Ref& n, F f) {
-    for (const auto& kv : n) f(kv.first, kv.second);
-  }
+// that exactly as before. Each is a view of core/yaml_views.h with what this
+// reader adds: conversion, a `{name: null}` map made for `hosts: name`, a
+// key looked up by name.
+struct GraphDoc : GraphView {
   Result<Value> to_value(const Ref& n, std::vector<Error>* warnings) const {
     return yaml_node_to_value(n, file, warnings);
   }
@@ -79,26 +68,12 @@ struct GraphDoc {
   }
 };
 
-struct TreeDoc {
-  using Ref = YamlTree::Id;
-  YamlTree& t;
-  const std::string& file;
-  bool is_map(Ref n) const { return t.is_map(n); }
-  bool is_null(Ref n) const { return t.is_null(n); }
-  bool is_scalar(Ref n) const { return t.is_scalar(n); }
-  bool is_sequence(Ref n) const { return t.type(n) == YamlTree::Type::Sequence; }
-  const std::string& tag(Ref n) const { return t.tag(n); }
-  const std::string& scalar(Ref n) const { return t.scalar(n); }
-  size_t size(Ref n) const { return t.size(n); }
-  Location loc(Ref n) const { return t.location(n, file); }
-  template <class F>
-  void each_pair(Ref n, F f) const {
-    for (size_t i = 0, e = t.size(n); i < e; ++i) f(t.key(n, i), t.value(n, i));
-  }
+struct TreeDoc : TreeView {
+  YamlTree& mut;  // the same tree, which single_null_map adds to
   Result<Value> to_value(Ref n, std::vector<Error>* warnings) const {
     return yaml_tree_to_value(t, n, file, warnings);
   }
-  Ref single_null_map(const std::string& key) { return t.add_single_null_map(key); }
+  Ref single_null_map(const std::string& key) { return mut.add_single_null_map(key); }
   std::optional<Ref> find(Ref map, const char* name) const {
     for (size_t i = 0, e = t.size(map); i < e; ++i)
       if (t.is_scalar(t.key(map, i)) && t.scalar(t.key(map, i)) == name) return t.value(map, i);
@@ -382,7 +357,7 @@ Status read_graph(std::string_view body, Inventory& inv, InventoryFile& file, bo
     if (not_yaml) *not_yaml = true;
     return yaml_error(e, file.path);
   }
-  GraphDoc doc{file.path};
+  GraphDoc doc{{file.path}};
   try {
     return read_groups(doc, root, inv, file, not_yaml);
   } catch (const YAML::Exception& e) {
@@ -422,7 +397,7 @@ Status parse_file(Inventory& inv, const std::string& path, std::string text, boo
     if (tree->has_alias()) {
       st = read_graph(body, inv, file, not_yaml);
     } else {
-      TreeDoc doc{*tree, file.path};
+      TreeDoc doc{{*tree, file.path}, *tree};
       st = read_groups(doc, tree->root(), inv, file, not_yaml);
     }
   }
