@@ -119,6 +119,15 @@ const Change* find_change(const UpgradeResult& r, ChangeKind kind, const std::st
   return nullptr;
 }
 
+// The files a variable was pinned in, over every hop.
+std::set<std::string> pinned_files(const UpgradeResult& r, const std::string& var) {
+  std::set<std::string> out;
+  for (const auto& h : r.report.hops)
+    for (const auto& c : h.changes)
+      if (c.kind == ChangeKind::Pin && c.variable == var) out.insert(c.file);
+  return out;
+}
+
 std::vector<std::string> unexplained(const UpgradeResult& r) {
   std::vector<std::string> out;
   for (const auto& h : r.report.hops)
@@ -690,10 +699,7 @@ TEST_CASE(
   fs::path inv = sample_inventory("v2.17.1", "pinscope");
   auto r = migrate(inv, "v2.17.1", "v2.18.0");
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
-  std::set<std::string> pinned;
-  for (const auto& h : r->report.hops)
-    for (const auto& c : h.changes)
-      if (c.kind == ChangeKind::Pin && c.variable == "etcd_deployment_type") pinned.insert(c.file);
+  std::set<std::string> pinned = pinned_files(*r, "etcd_deployment_type");
   CHECK(pinned == std::set<std::string>{"group_vars/etcd.yml", "group_vars/all/all.yml"});
   CHECK(file_value(*r, "group_vars/etcd.yml", "etcd_deployment_type") == Value("docker"));
   CHECK(file_value(*r, "group_vars/all/all.yml", "etcd_deployment_type") == Value("docker"));
@@ -715,10 +721,7 @@ TEST_CASE(
   REQUIRE(write_file_atomic(inv / "host_vars/node2.yml", own).ok());
   auto r = migrate(inv, "v2.17.1", "v2.18.0");
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().str()));
-  std::set<std::string> pinned;
-  for (const auto& h : r->report.hops)
-    for (const auto& c : h.changes)
-      if (c.kind == ChangeKind::Pin && c.variable == "container_manager") pinned.insert(c.file);
+  std::set<std::string> pinned = pinned_files(*r, "container_manager");
   CHECK(pinned == std::set<std::string>{"host_vars/node1.yml", "host_vars/node2.yml",
                                         "group_vars/k8s_cluster/k8s-cluster.yml"});
   CHECK(file_value(*r, "host_vars/node1.yml", "container_manager") == Value("docker"));
