@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "inventory/loader.h"
+#include "inventory/render.h"
 #include "sources/memory_source.h"
 #include "test_support.h"
 
@@ -300,6 +301,7 @@ TEST_CASE(
     REQUIRE(plain);
     CHECK(again->hosts().size() == plain->hosts().size());
     CHECK(again->groups().size() == plain->groups().size());
+    CHECK(list_document(*again) == list_document(*plain));  // what ansible-inventory --list shows
     CHECK(again->files.size() == 1);
     CHECK(again->files[0].yaml_keys.size() == plain->files[0].yaml_keys.size());
     CHECK(again->sources == plain->sources);
